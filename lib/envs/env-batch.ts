@@ -1,0 +1,137 @@
+// EnvBatch: a typed wrapper over the native batch. Outputs are typed-array views bound
+// once; observations are decoded to strings only when asked.
+import { GigpoArgumentError } from '../errors.js';
+import { native, type EnvOptionValue, type NativeBatchShape, type NativeEnvBatch } from '../native.js';
+
+export type EnvOptions = Record<string, EnvOptionValue>;
+
+export interface EnvBatchConfig {
+  /** Environment name, e.g. `sokoban` (see `listEnvs()`). */
+  env: string;
+  /** Number of environments stepped together. */
+  numEnvs: number;
+  /** Members per task group; groups start from identical states. Must divide numEnvs. */
+  groupSize?: number;
+  /** Base seed (a safe integer or a BigInt). */
+  seed?: number | bigint;
+  /** Environment options (see `gigpo envs`). */
+  options?: EnvOptions;
+}
+
+/** Action id meaning "the response did not parse": an invalid no-op. */
+export const INVALID_ACTION = -1;
+/** Action id meaning "leave this environment untouched this step". */
+export const HOLD_ACTION = -2;
+
+const decoder = new TextDecoder();
+
+export class EnvBatch {
+  readonly env: string;
+  readonly numEnvs: number;
+  readonly groupSize: number;
+  readonly numGroups: number;
+  readonly numActions: number;
+  readonly maxSteps: number;
+  readonly hasOracle: boolean;
+  /** Reward of the last step, per env. */
+  readonly rewards: Float32Array;
+  /** 1 when the last step ended the episode by the env's rules. */
+  readonly done: Uint8Array;
+  /** 1 when the last step hit the step limit. */
+  readonly truncated: Uint8Array;
+  /** 1 when the last action was valid (parsed and legal). */
+  readonly valid: Uint8Array;
+  /** 1 when the last call reset this env (auto-reset or reset()). */
+  readonly resets: Uint8Array;
+  /** Steps taken in the current episode. */
+  readonly episodeSteps: Uint32Array;
+  /** 64-bit hash of each env's current canonical state (the anchor for its next action). */
+  readonly anchors: BigUint64Array;
+  /** Observation i is obsBytes[obsOffsets[i] .. obsOffsets[i + 1]) (UTF-8). */
+  readonly obsOffsets: Uint32Array;
+  readonly obsBytes: Uint8Array;
+  private readonly handle: NativeEnvBatch;
+  private readonly seed: number | bigint;
+
+  constructor(config: EnvBatchConfig) {
+    if (config === null || typeof config !== 'object') throw new GigpoArgumentError('config', 'expected an object');
+    if (typeof config.env !== 'string') throw new GigpoArgumentError('config.env', 'expected an environment name');
+    this.handle = new native.EnvBatch(
+      config.env,
+      { numEnvs: config.numEnvs, groupSize: config.groupSize ?? 1, seed: config.seed ?? 0 },
+      config.options ?? {},
+    );
+    this.seed = config.seed ?? 0;
+    const shape: NativeBatchShape = this.handle.shape();
+    const out = this.handle.outputs();
+    this.env = shape.env;
+    this.numEnvs = shape.numEnvs;
+    this.groupSize = shape.groupSize;
+    this.numGroups = shape.numEnvs / shape.groupSize;
+    this.numActions = shape.numActions;
+    this.maxSteps = shape.maxSteps;
+    this.hasOracle = shape.hasOracle;
+    this.rewards = out.reward;
+    this.done = out.done;
+    this.truncated = out.truncated;
+    this.valid = out.valid;
+    this.resets = out.reset;
+    this.episodeSteps = out.episodeStep;
+    this.anchors = out.anchor;
+    this.obsOffsets = out.obsOffsets;
+    this.obsBytes = out.obsBytes;
+  }
+
+  /** Every env back to the start of its first episode under `seed` (default: the batch's seed). */
+  reset(seed?: number | bigint): void {
+    this.handle.reset(seed ?? this.seed);
+  }
+
+  /** One step of every env. actions[i] in [0, numActions), or INVALID_ACTION / HOLD_ACTION. */
+  step(actions: Int32Array): void {
+    this.handle.step(actions);
+  }
+
+  /** Parses each LLM response with its env's parser and steps; null holds that env. */
+  stepText(responses: ReadonlyArray<string | null | undefined>): void {
+    this.handle.stepText(responses);
+  }
+
+  /** Parses responses into action ids (INVALID_ACTION where they do not parse), without stepping. */
+  parse(responses: readonly string[]): Int32Array {
+    return this.handle.parse(responses);
+  }
+
+  /** The current observation of env i. */
+  observation(i: number): string {
+    if (!Number.isInteger(i) || i < 0 || i >= this.numEnvs)
+      throw new GigpoArgumentError('env', `must be an integer in [0, ${this.numEnvs}), got ${String(i)}`);
+    return decoder.decode(this.obsBytes.subarray(this.obsOffsets[i], this.obsOffsets[i + 1]));
+  }
+
+  /** All current observations, decoded. */
+  observations(): string[] {
+    const out = new Array<string>(this.numEnvs);
+    for (let i = 0; i < this.numEnvs; i++) out[i] = this.observation(i);
+    return out;
+  }
+
+  /** The canonical key bytes that env i's anchor hashes (for tests and tooling). */
+  key(i: number): Buffer {
+    return this.handle.key(i);
+  }
+
+  /** The text an LLM would answer for `action` in env i. */
+  actionName(i: number, action: number): string {
+    return this.handle.actionName(i, action);
+  }
+
+  /** A good action for every env (envs with an oracle only). */
+  oracleActions(): Int32Array {
+    return this.handle.oracleActions();
+  }
+}
+
+export function createEnvBatch(config: EnvBatchConfig): EnvBatch {
+  return new EnvBatch(config);
+}

@@ -1,0 +1,152 @@
+// The one data model: a batch of step rows stored column by column (DESIGN.md).
+// One row = one (trajectory, step). Rows of a trajectory are contiguous and in step order;
+// trajectories of a task group are contiguous; groups appear in ascending order of first use.
+import { GigpoArgumentError } from '../errors.js';
+
+/** A ragged column: element i is data[offsets[i] .. offsets[i + 1]). offsets has n + 1 entries. */
+export interface Ragged<T extends Uint8Array | Int32Array | Float32Array> {
+  offsets: Uint32Array;
+  data: T;
+}
+
+/** UTF-8 text per row (or per table entry). */
+export type RaggedText = Ragged<Uint8Array>;
+
+export interface StepBatch {
+  numRows: number;
+  /** Task group (identical initial state); GiGPO's uid. */
+  group: Uint32Array;
+  /** Trajectory id, unique in the batch; GiGPO's traj_uid. */
+  traj: Uint32Array;
+  /** 0-based step index within its trajectory. */
+  step: Uint32Array;
+  /** Parsed action id (-1 = text-only or invalid). */
+  action: Int32Array;
+  reward: Float32Array;
+  done: Uint8Array;
+  truncated: Uint8Array;
+  valid: Uint8Array;
+  /** Hash of the canonical observation before the action. */
+  anchor: BigUint64Array;
+  /** Index into `observations` (the interned observation table). */
+  obs: Uint32Array;
+  /** Each distinct observation once. */
+  observations: RaggedText;
+  /** Optional names of groups / trajectories as the user gave them (index = id). */
+  groupLabels?: string[];
+  trajLabels?: string[];
+  prompt?: RaggedText;
+  response?: RaggedText;
+  promptIds?: Ragged<Int32Array>;
+  responseIds?: Ragged<Int32Array>;
+  /** Sampler log-probs, aligned with responseIds. */
+  logprobs?: Ragged<Float32Array>;
+  meta?: Record<string, unknown>;
+}
+
+const decoder = new TextDecoder();
+
+/** Text of element i of a ragged text column. */
+export function raggedText(column: RaggedText, i: number): string {
+  return decoder.decode(column.data.subarray(column.offsets[i], column.offsets[i + 1]));
+}
+
+/** Number of elements of a ragged column. */
+export function raggedLength(column: Ragged<Uint8Array | Int32Array | Float32Array>): number {
+  return column.offsets.length - 1;
+}
+
+/** Packs strings into a ragged UTF-8 column. */
+export function packText(strings: readonly string[]): RaggedText {
+  const encoder = new TextEncoder();
+  const parts = strings.map((s) => encoder.encode(s));
+  const offsets = new Uint32Array(strings.length + 1);
+  let total = 0;
+  for (let i = 0; i < parts.length; i++) {
+    total += parts[i].length;
+    offsets[i + 1] = total;
+  }
+  const data = new Uint8Array(total);
+  for (let i = 0; i < parts.length; i++) data.set(parts[i], offsets[i]);
+  return { offsets, data };
+}
+
+/** The observation text of row r. */
+export function rowObservation(batch: StepBatch, r: number): string {
+  return raggedText(batch.observations, batch.obs[r]);
+}
+
+/** Start row of every trajectory plus a final entry numRows (rows of a trajectory are contiguous). */
+export function trajectoryStarts(batch: StepBatch): Uint32Array {
+  let count = 0;
+  for (let r = 0; r < batch.numRows; r++) if (r === 0 || batch.traj[r] !== batch.traj[r - 1]) count++;
+  const starts = new Uint32Array(count + 1);
+  let k = 0;
+  for (let r = 0; r < batch.numRows; r++) if (r === 0 || batch.traj[r] !== batch.traj[r - 1]) starts[k++] = r;
+  starts[count] = batch.numRows;
+  return starts;
+}
+
+const FIXED_COLUMNS = ['group', 'traj', 'step', 'action', 'reward', 'done', 'truncated', 'valid', 'anchor', 'obs'] as const;
+
+/**
+ * Checks the structural invariants: column lengths, contiguous trajectories with steps
+ * 0..T-1, contiguous groups, each trajectory in one group, obs indices in range, ragged
+ * offsets well formed. Throws GigpoArgumentError naming the column and row.
+ */
+export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
+  const n = batch.numRows;
+  if (!Number.isInteger(n) || n < 0) throw new GigpoArgumentError(`${name}.numRows`, 'expected a non-negative integer');
+  for (const col of FIXED_COLUMNS) {
+    const c = batch[col] as { length: number } | undefined;
+    if (!c || c.length !== n)
+      throw new GigpoArgumentError(`${name}.${col}`, `expected ${n} elements, got ${c ? c.length : 'none'}`);
+  }
+  checkRagged(batch.observations, `${name}.observations`);
+  const numObs = batch.observations.offsets.length - 1;
+  const seenTraj = new Set<number>();
+  const seenGroup = new Set<number>();
+  for (let r = 0; r < n; r++) {
+    const newTraj = r === 0 || batch.traj[r] !== batch.traj[r - 1];
+    if (newTraj) {
+      if (seenTraj.has(batch.traj[r]))
+        throw new GigpoArgumentError(`${name}.traj[${r}]`, `trajectory ${batch.traj[r]} is not contiguous`);
+      seenTraj.add(batch.traj[r]);
+      if (batch.step[r] !== 0)
+        throw new GigpoArgumentError(`${name}.step[${r}]`, `trajectory ${batch.traj[r]} must start at step 0, got ${batch.step[r]}`);
+    } else {
+      if (batch.group[r] !== batch.group[r - 1])
+        throw new GigpoArgumentError(`${name}.group[${r}]`, `trajectory ${batch.traj[r]} spans two groups`);
+      if (batch.step[r] !== batch.step[r - 1] + 1)
+        throw new GigpoArgumentError(`${name}.step[${r}]`, `expected step ${batch.step[r - 1] + 1}, got ${batch.step[r]}`);
+    }
+    if (r === 0 || batch.group[r] !== batch.group[r - 1]) {
+      if (seenGroup.has(batch.group[r]))
+        throw new GigpoArgumentError(`${name}.group[${r}]`, `group ${batch.group[r]} is not contiguous`);
+      seenGroup.add(batch.group[r]);
+    }
+    if (batch.obs[r] >= numObs)
+      throw new GigpoArgumentError(`${name}.obs[${r}]`, `index ${batch.obs[r]} outside the observation table (${numObs})`);
+    if (!Number.isFinite(batch.reward[r]))
+      throw new GigpoArgumentError(`${name}.reward[${r}]`, `must be finite, got ${batch.reward[r]}`);
+  }
+  for (const col of ['prompt', 'response', 'promptIds', 'responseIds', 'logprobs'] as const) {
+    const c = batch[col];
+    if (c) {
+      checkRagged(c, `${name}.${col}`);
+      if (c.offsets.length !== n + 1)
+        throw new GigpoArgumentError(`${name}.${col}.offsets`, `expected ${n + 1} offsets, got ${c.offsets.length}`);
+    }
+  }
+}
+
+function checkRagged(c: Ragged<Uint8Array | Int32Array | Float32Array>, name: string): void {
+  if (!c || !(c.offsets instanceof Uint32Array) || c.offsets.length < 1)
+    throw new GigpoArgumentError(`${name}.offsets`, 'expected a Uint32Array of n + 1 offsets');
+  if (c.offsets[0] !== 0) throw new GigpoArgumentError(`${name}.offsets[0]`, 'must be 0');
+  for (let i = 1; i < c.offsets.length; i++)
+    if (c.offsets[i] < c.offsets[i - 1])
+      throw new GigpoArgumentError(`${name}.offsets[${i}]`, 'offsets must be non-decreasing');
+  if (c.offsets[c.offsets.length - 1] !== c.data.length)
+    throw new GigpoArgumentError(`${name}.offsets`, `last offset ${c.offsets[c.offsets.length - 1]} != data length ${c.data.length}`);
+}

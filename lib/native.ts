@@ -1,0 +1,86 @@
+// The one module that loads the native addon. Everything else imports from here.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Root of the installed package (this file lives in dist/lib/ or lib/). */
+export const packageRoot = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    const require = createRequire(join(dir, 'x.js'));
+    try {
+      const pkg = require('./package.json') as { name?: string };
+      if (pkg.name === 'gigpo-engine') return dir;
+    } catch {
+      // not here; look one folder up
+    }
+    dir = dirname(dir);
+  }
+  throw new Error('gigpo-engine: cannot locate the package root from ' + fileURLToPath(import.meta.url));
+})();
+
+export interface NativeEnvOptionInfo {
+  name: string;
+  kind: 'integer' | 'number' | 'boolean' | 'string';
+  default: string;
+  description: string;
+}
+
+export interface NativeEnvInfo {
+  name: string;
+  description: string;
+  options: NativeEnvOptionInfo[];
+}
+
+export interface NativeBatchShape {
+  env: string;
+  numEnvs: number;
+  groupSize: number;
+  maxSteps: number;
+  numActions: number;
+  maxObsBytes: number;
+  hasOracle: boolean;
+}
+
+export interface NativeBatchOutputs {
+  reward: Float32Array;
+  done: Uint8Array;
+  truncated: Uint8Array;
+  valid: Uint8Array;
+  reset: Uint8Array;
+  episodeStep: Uint32Array;
+  anchor: BigUint64Array;
+  obsOffsets: Uint32Array;
+  obsBytes: Uint8Array;
+}
+
+export type EnvOptionValue = number | boolean | string;
+
+export interface NativeEnvBatch {
+  outputs(): NativeBatchOutputs;
+  shape(): NativeBatchShape;
+  reset(seed: number | bigint): void;
+  step(actions: Int32Array): void;
+  stepText(responses: ReadonlyArray<string | null | undefined>): void;
+  parse(responses: readonly string[]): Int32Array;
+  key(env: number): Buffer;
+  actionName(env: number, action: number): string;
+  oracleActions(): Int32Array;
+}
+
+export interface NativeAddon {
+  EnvBatch: new (
+    env: string,
+    config: { numEnvs: number; groupSize?: number; seed?: number | bigint },
+    options?: Record<string, EnvOptionValue>,
+  ) => NativeEnvBatch;
+  hashStrings(strings: readonly string[]): BigUint64Array;
+  hashBytes(bytes: Uint8Array, offsets: Uint32Array): BigUint64Array;
+  listEnvs(): NativeEnvInfo[];
+  [name: string]: unknown;
+}
+
+const require = createRequire(import.meta.url);
+const load = require('node-gyp-build') as (dir: string) => unknown;
+
+export const native = load(packageRoot) as NativeAddon;

@@ -1,0 +1,28 @@
+// The addon's entry point. Context-aware: all per-environment state lives in the
+// GigpoAddon instance (one per Node environment / worker thread), none in statics.
+#include <napi.h>
+
+#include "bind/env_batch_wrap.hpp"
+#include "bind/envs_list.hpp"
+#include "bind/hash_strings.hpp"
+
+namespace gigpo::bind {
+
+class GigpoAddon : public Napi::Addon<GigpoAddon> {
+ public:
+  GigpoAddon(Napi::Env env, Napi::Object exports) {
+    envBatch_ = Napi::Persistent(EnvBatchWrap::define(env));
+    exports.Set("EnvBatch", envBatch_.Value());
+    exports.Set("hashStrings", Napi::Function::New<hashStrings>(env, "hashStrings"));
+    exports.Set("hashBytes", Napi::Function::New<hashBytes>(env, "hashBytes"));
+    exports.Set("listEnvs", Napi::Function::New<listEnvs>(env, "listEnvs"));
+  }
+
+ private:
+  Napi::FunctionReference envBatch_;
+};
+
+}  // namespace gigpo::bind
+
+using gigpo::bind::GigpoAddon;
+NODE_API_ADDON(GigpoAddon)

@@ -1,0 +1,63 @@
+// Argument checking for the bindings: every value from JavaScript is checked here, and
+// core errors become TypeError / RangeError / Error with the core's message.
+#pragma once
+#include <napi.h>
+
+#include <cstdint>
+#include <string>
+
+#include "core/errors.hpp"
+#include "core/options.hpp"
+
+namespace gigpo::bind {
+
+// Runs `body`, translating core exceptions into JavaScript errors.
+template <class F>
+auto guarded(Napi::Env env, F&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const gigpo::TypeError& e) {
+    throw Napi::TypeError::New(env, e.what());
+  } catch (const gigpo::RangeError& e) {
+    throw Napi::RangeError::New(env, e.what());
+  } catch (const std::bad_alloc&) {
+    throw Napi::RangeError::New(env, "out of memory");
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, e.what());
+  }
+}
+
+[[noreturn]] inline void throwType(Napi::Env env, const std::string& message) {
+  throw Napi::TypeError::New(env, message);
+}
+[[noreturn]] inline void throwRange(Napi::Env env, const std::string& message) {
+  throw Napi::RangeError::New(env, message);
+}
+
+Napi::Object requireObject(const Napi::CallbackInfo& info, size_t index, const char* name);
+std::string requireString(const Napi::CallbackInfo& info, size_t index, const char* name);
+std::string requireStringProperty(Napi::Object object, const char* name, const char* where);
+// A property that must hold an integer in [min, max]; `fallback` when undefined.
+int64_t integerProperty(Napi::Object object, const char* name, const char* where, int64_t fallback, int64_t min,
+                        int64_t max);
+// A uint64 seed given as a non-negative safe integer or a BigInt.
+uint64_t seedValue(Napi::Value value, const std::string& name);
+// Converts a plain object of number | boolean | string values.
+Options readOptions(Napi::Value value, const char* name);
+
+template <class TA>
+TA requireTypedArray(const Napi::CallbackInfo& info, size_t index, const char* name, napi_typedarray_type type,
+                     const char* typeName, size_t length) {
+  Napi::Value v = info[index];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type)
+    throwType(info.Env(), std::string(name) + ": expected a " + typeName);
+  TA array = v.As<TA>();
+  if (array.ElementLength() != length)
+    throwRange(info.Env(), std::string(name) + ": expected length " + std::to_string(length) + ", got " +
+                               std::to_string(array.ElementLength()));
+  return array;
+}
+
+}  // namespace gigpo::bind

@@ -1,0 +1,183 @@
+#include "bind/env_batch_wrap.hpp"
+
+#include "bind/args.hpp"
+
+namespace gigpo::bind {
+
+Napi::Function EnvBatchWrap::define(Napi::Env env) {
+  return DefineClass(env, "EnvBatch",
+                     {
+                         InstanceMethod<&EnvBatchWrap::outputs>("outputs"),
+                         InstanceMethod<&EnvBatchWrap::shape>("shape"),
+                         InstanceMethod<&EnvBatchWrap::reset>("reset"),
+                         InstanceMethod<&EnvBatchWrap::step>("step"),
+                         InstanceMethod<&EnvBatchWrap::stepText>("stepText"),
+                         InstanceMethod<&EnvBatchWrap::parse>("parse"),
+                         InstanceMethod<&EnvBatchWrap::key>("key"),
+                         InstanceMethod<&EnvBatchWrap::actionName>("actionName"),
+                         InstanceMethod<&EnvBatchWrap::oracleActions>("oracleActions"),
+                     });
+}
+
+// new EnvBatch(env: string, config: {numEnvs, groupSize, seed}, options?: object)
+EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EnvBatchWrap>(info) {
+  Napi::Env env = info.Env();
+  std::string name = requireString(info, 0, "env");
+  Napi::Object cfg = requireObject(info, 1, "config");
+  BatchConfig config;
+  config.numEnvs = static_cast<uint32_t>(integerProperty(cfg, "numEnvs", "config", -1, 1, 1 << 24));
+  config.groupSize = static_cast<uint32_t>(integerProperty(cfg, "groupSize", "config", 1, 1, 1 << 24));
+  Napi::Value seed = cfg.Get("seed");
+  config.seed = seed.IsUndefined() ? 0 : seedValue(seed, "config.seed");
+  Options options = readOptions(info[2], "options");
+  batch_ = guarded(env, [&] { return makeBatch(name, config, options); });
+
+  const BatchShape& s = batch_->shape();
+  const size_t n = s.numEnvs;
+  auto reward = Napi::Float32Array::New(env, n);
+  auto done = Napi::Uint8Array::New(env, n);
+  auto truncated = Napi::Uint8Array::New(env, n);
+  auto valid = Napi::Uint8Array::New(env, n);
+  auto reset = Napi::Uint8Array::New(env, n);
+  auto episodeStep = Napi::Uint32Array::New(env, n);
+  auto anchor = Napi::BigUint64Array::New(env, n);
+  auto obsOffsets = Napi::Uint32Array::New(env, n + 1);
+  auto obsBytes = Napi::Uint8Array::New(env, s.obsCapacity);
+
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("reward", reward);
+  out.Set("done", done);
+  out.Set("truncated", truncated);
+  out.Set("valid", valid);
+  out.Set("reset", reset);
+  out.Set("episodeStep", episodeStep);
+  out.Set("anchor", anchor);
+  out.Set("obsOffsets", obsOffsets);
+  out.Set("obsBytes", obsBytes);
+  outputs_ = Napi::Persistent(out);
+  for (Napi::TypedArray a : std::initializer_list<Napi::TypedArray>{reward, done, truncated, valid, reset, episodeStep,
+                                                                    anchor, obsOffsets, obsBytes})
+    buffers_.push_back(Napi::Persistent(a.ArrayBuffer()));
+
+  BatchOutputs o;
+  o.reward = reward.Data();
+  o.done = done.Data();
+  o.truncated = truncated.Data();
+  o.valid = valid.Data();
+  o.reset = reset.Data();
+  o.episodeStep = episodeStep.Data();
+  o.anchor = anchor.Data();
+  o.obsOffsets = obsOffsets.Data();
+  o.obsBytes = obsBytes.Data();
+  batch_->bind(o);
+  guarded(env, [&] { batch_->reset(config.seed); });
+}
+
+void EnvBatchWrap::requireAttached(Napi::Env env) const {
+  for (const auto& b : buffers_)
+    if (b.Value().IsDetached())
+      throwType(env, "EnvBatch: its output arrays were transferred or detached; create a new batch");
+}
+
+uint32_t EnvBatchWrap::envIndex(const Napi::CallbackInfo& info, size_t index) const {
+  Napi::Value v = info[index];
+  if (!v.IsNumber()) throwType(info.Env(), "env: expected an integer index");
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 0 && d < batch_->shape().numEnvs) || static_cast<double>(static_cast<uint32_t>(d)) != d)
+    throwRange(info.Env(), "env: must be an integer in [0, " + std::to_string(batch_->shape().numEnvs) + "), got " +
+                               v.ToString().Utf8Value());
+  return static_cast<uint32_t>(d);
+}
+
+Napi::Value EnvBatchWrap::outputs(const Napi::CallbackInfo& info) { return outputs_.Value(); }
+
+Napi::Value EnvBatchWrap::shape(const Napi::CallbackInfo& info) {
+  const BatchShape& s = batch_->shape();
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("env", s.env);
+  o.Set("numEnvs", s.numEnvs);
+  o.Set("groupSize", s.groupSize);
+  o.Set("maxSteps", s.maxSteps);
+  o.Set("numActions", s.numActions);
+  o.Set("maxObsBytes", static_cast<double>(s.maxObsBytes));
+  o.Set("hasOracle", s.hasOracle);
+  return o;
+}
+
+Napi::Value EnvBatchWrap::reset(const Napi::CallbackInfo& info) {
+  requireAttached(info.Env());
+  uint64_t seed = seedValue(info[0], "seed");
+  guarded(info.Env(), [&] { batch_->reset(seed); });
+  return info.Env().Undefined();
+}
+
+Napi::Value EnvBatchWrap::step(const Napi::CallbackInfo& info) {
+  requireAttached(info.Env());
+  auto actions = requireTypedArray<Napi::Int32Array>(info, 0, "actions", napi_int32_array, "Int32Array",
+                                                     batch_->shape().numEnvs);
+  guarded(info.Env(), [&] { batch_->step(actions.Data()); });
+  return info.Env().Undefined();
+}
+
+void EnvBatchWrap::readTexts(const Napi::CallbackInfo& info, size_t index, const char* name, bool allowHold) {
+  Napi::Env env = info.Env();
+  const uint32_t n = batch_->shape().numEnvs;
+  if (!info[index].IsArray()) throwType(env, std::string(name) + ": expected an array of strings");
+  Napi::Array array = info[index].As<Napi::Array>();
+  if (array.Length() != n)
+    throwRange(env, std::string(name) + ": expected length " + std::to_string(n) + ", got " +
+                        std::to_string(array.Length()));
+  textScratch_.resize(n);
+  viewScratch_.resize(n);
+  hold_.assign(n, 0);
+  for (uint32_t i = 0; i < n; ++i) {
+    Napi::Value v = array.Get(i);
+    if (v.IsString()) {
+      textScratch_[i] = v.As<Napi::String>().Utf8Value();
+    } else if (allowHold && (v.IsNull() || v.IsUndefined())) {
+      textScratch_[i].clear();
+      hold_[i] = 1;
+    } else {
+      throwType(env, std::string(name) + "[" + std::to_string(i) + "]: expected a string" +
+                         (allowHold ? " (or null to hold the env)" : ""));
+    }
+    viewScratch_[i] = textScratch_[i];
+  }
+}
+
+Napi::Value EnvBatchWrap::stepText(const Napi::CallbackInfo& info) {
+  requireAttached(info.Env());
+  readTexts(info, 0, "responses", true);
+  guarded(info.Env(), [&] { batch_->stepText(viewScratch_.data(), hold_.data()); });
+  return info.Env().Undefined();
+}
+
+Napi::Value EnvBatchWrap::parse(const Napi::CallbackInfo& info) {
+  readTexts(info, 0, "responses", false);
+  auto actions = Napi::Int32Array::New(info.Env(), batch_->shape().numEnvs);
+  guarded(info.Env(), [&] { batch_->parse(viewScratch_.data(), actions.Data()); });
+  return actions;
+}
+
+Napi::Value EnvBatchWrap::key(const Napi::CallbackInfo& info) {
+  uint32_t i = envIndex(info, 0);
+  std::string k = guarded(info.Env(), [&] { return batch_->key(i); });
+  return Napi::Buffer<char>::Copy(info.Env(), k.data(), k.size());
+}
+
+Napi::Value EnvBatchWrap::actionName(const Napi::CallbackInfo& info) {
+  uint32_t i = envIndex(info, 0);
+  if (!info[1].IsNumber()) throwType(info.Env(), "action: expected an integer");
+  double d = info[1].As<Napi::Number>().DoubleValue();
+  if (!(d >= 0 && d < batch_->shape().numActions) || static_cast<double>(static_cast<int32_t>(d)) != d)
+    throwRange(info.Env(), "action: must be an integer in [0, " + std::to_string(batch_->shape().numActions) + ")");
+  return Napi::String::New(info.Env(), guarded(info.Env(), [&] { return batch_->actionName(i, static_cast<int32_t>(d)); }));
+}
+
+Napi::Value EnvBatchWrap::oracleActions(const Napi::CallbackInfo& info) {
+  auto actions = Napi::Int32Array::New(info.Env(), batch_->shape().numEnvs);
+  guarded(info.Env(), [&] { batch_->oracleActions(actions.Data()); });
+  return actions;
+}
+
+}  // namespace gigpo::bind

@@ -1,0 +1,45 @@
+// EnvBatch: the JavaScript face of a core BatchBase. It owns the output typed arrays
+// (allocated once, bound into the core) and checks every argument before the core runs.
+#pragma once
+#include <napi.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/batch.hpp"
+
+namespace gigpo::bind {
+
+class EnvBatchWrap : public Napi::ObjectWrap<EnvBatchWrap> {
+ public:
+  static Napi::Function define(Napi::Env env);
+  explicit EnvBatchWrap(const Napi::CallbackInfo& info);
+
+ private:
+  Napi::Value outputs(const Napi::CallbackInfo& info);
+  Napi::Value shape(const Napi::CallbackInfo& info);
+  Napi::Value reset(const Napi::CallbackInfo& info);
+  Napi::Value step(const Napi::CallbackInfo& info);
+  Napi::Value stepText(const Napi::CallbackInfo& info);
+  Napi::Value parse(const Napi::CallbackInfo& info);
+  Napi::Value key(const Napi::CallbackInfo& info);
+  Napi::Value actionName(const Napi::CallbackInfo& info);
+  Napi::Value oracleActions(const Napi::CallbackInfo& info);
+
+  void requireAttached(Napi::Env env) const;
+  uint32_t envIndex(const Napi::CallbackInfo& info, size_t index) const;
+  // Reads an array of numEnvs strings into textScratch_/viewScratch_; entries may be
+  // null only when `allowHold` (then hold_[i] = 1).
+  void readTexts(const Napi::CallbackInfo& info, size_t index, const char* name, bool allowHold);
+
+  std::unique_ptr<BatchBase> batch_;
+  Napi::ObjectReference outputs_;
+  std::vector<Napi::Reference<Napi::ArrayBuffer>> buffers_;
+  std::vector<std::string> textScratch_;
+  std::vector<std::string_view> viewScratch_;
+  std::vector<uint8_t> hold_;
+};
+
+}  // namespace gigpo::bind

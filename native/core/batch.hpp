@@ -1,0 +1,82 @@
+// A batch of N environments of one type, stepped in one call. Outputs go into arrays
+// bound once (BatchOutputs); the observation of env i is obsBytes[obsOffsets[i] ..
+// obsOffsets[i+1]) and its anchor hash is the hash of its canonical key.
+//
+// Actions: 0..numActions-1; kInvalidAction (-1) = the response did not parse (an invalid
+// no-op the env still charges for); kHoldAction (-2) = leave this env untouched this call.
+// Auto-reset is next-step: an env that ended is reset by the following step call (its
+// action is then ignored) and that call reports reset[i] = 1 with reward 0.
+// Seeding: env i belongs to group i / groupSize; its e-th episode starts from
+// deriveSeed(seed, group, e), so the members of a group start in identical states, and
+// draws in-episode randomness from deriveSeed(seed, group, e, member + 1).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/env.hpp"
+
+namespace gigpo {
+
+struct BatchConfig {
+  uint32_t numEnvs = 1;
+  uint32_t groupSize = 1;  // must divide numEnvs
+  uint64_t seed = 0;
+};
+
+struct BatchShape {
+  std::string env;
+  uint32_t numEnvs = 0;
+  uint32_t groupSize = 0;
+  uint32_t maxSteps = 0;
+  int32_t numActions = 0;
+  size_t maxObsBytes = 0;   // per environment
+  size_t obsCapacity = 0;   // numEnvs * maxObsBytes: the size obsBytes must have
+  bool hasOracle = false;
+};
+
+// Arrays of numEnvs elements each, except obsOffsets (numEnvs + 1) and obsBytes (obsCapacity).
+struct BatchOutputs {
+  float* reward = nullptr;
+  uint8_t* done = nullptr;
+  uint8_t* truncated = nullptr;
+  uint8_t* valid = nullptr;
+  uint8_t* reset = nullptr;
+  uint32_t* episodeStep = nullptr;  // steps taken in the current episode
+  uint64_t* anchor = nullptr;       // hash of the current state's key
+  uint32_t* obsOffsets = nullptr;
+  uint8_t* obsBytes = nullptr;
+};
+
+class BatchBase {
+ public:
+  virtual ~BatchBase() = default;
+  const BatchShape& shape() const { return shape_; }
+
+  // All pointers must stay valid until the next bind() or destruction.
+  void bind(const BatchOutputs& out) { out_ = out; }
+  bool bound() const { return out_.reward != nullptr; }
+
+  // Every env back to episode 0 of `seed`'s schedule.
+  virtual void reset(uint64_t seed) = 0;
+  // Throws RangeError naming the first bad index before touching any env.
+  virtual void step(const int32_t* actions) = 0;
+  // Parses each response with its env's parser and steps; envs with hold[i] != 0 (when
+  // hold is given) are left untouched.
+  virtual void stepText(const std::string_view* responses, const uint8_t* hold) = 0;
+  virtual void parse(const std::string_view* responses, int32_t* actions) = 0;
+  virtual std::string key(uint32_t env) const = 0;
+  virtual std::string actionName(uint32_t env, int32_t action) const = 0;
+  // Throws TypeError when the env type has no oracle.
+  virtual void oracleActions(int32_t* actions) = 0;
+
+ protected:
+  BatchShape shape_;
+  BatchOutputs out_;
+};
+
+std::unique_ptr<BatchBase> makeBatch(const std::string& env, const BatchConfig& config, const Options& options);
+
+}  // namespace gigpo

@@ -1,0 +1,186 @@
+// The templated batch behind BatchBase. Included only by registry.cpp (one instantiation
+// per environment type) and by the C++ bench.
+#pragma once
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/batch.hpp"
+#include "core/errors.hpp"
+#include "core/hash.hpp"
+#include "core/rng.hpp"
+
+namespace gigpo {
+
+template <Environment E>
+class Batch final : public BatchBase {
+ public:
+  Batch(const BatchConfig& config, const Options& options)
+      : config_(config), envConfig_(E::configure(options)), shared_(E::makeShared(envConfig_)) {
+    if (config.numEnvs == 0) throw RangeError("numEnvs: must be at least 1");
+    if (config.groupSize == 0) throw RangeError("groupSize: must be at least 1");
+    if (config.numEnvs % config.groupSize != 0)
+      throw RangeError("groupSize: must divide numEnvs (" + std::to_string(config.numEnvs) + " % " +
+                       std::to_string(config.groupSize) + " != 0)");
+    envs_.reserve(config.numEnvs);
+    for (uint32_t i = 0; i < config.numEnvs; ++i) envs_.emplace_back(envConfig_, *shared_);
+    episode_.assign(config.numEnvs, 0);
+    elapsed_.assign(config.numEnvs, 0);
+    ended_.assign(config.numEnvs, 0);
+    shape_.env = E::info().name;
+    shape_.numEnvs = config.numEnvs;
+    shape_.groupSize = config.groupSize;
+    shape_.maxSteps = envConfig_.maxSteps;
+    shape_.numActions = envs_[0].numActions();
+    shape_.maxObsBytes = envs_[0].maxObsBytes();
+    shape_.obsCapacity = static_cast<size_t>(config.numEnvs) * shape_.maxObsBytes;
+    shape_.hasOracle = HasOracle<E>;
+    if (shape_.obsCapacity >= (size_t{1} << 32))
+      throw RangeError("numEnvs: " + std::to_string(config.numEnvs) + " envs of up to " +
+                       std::to_string(shape_.maxObsBytes) + " observation bytes exceed 4 GiB");
+    if constexpr (!keyIsObservation<E>()) keyScratch_.resize(shape_.maxObsBytes);
+  }
+
+  void reset(uint64_t seed) override {
+    requireBound();
+    config_.seed = seed;
+    for (uint32_t i = 0; i < config_.numEnvs; ++i) {
+      episode_[i] = 0;
+      resetEnv(i);
+    }
+    publish();
+  }
+
+  void step(const int32_t* actions) override {
+    requireBound();
+    const int32_t n = shape_.numActions;
+    for (uint32_t i = 0; i < config_.numEnvs; ++i) {
+      int32_t a = actions[i];
+      if (a < kHoldAction || a >= n)
+        throw RangeError("actions[" + std::to_string(i) + "]: must be in [-2, " + std::to_string(n) +
+                         ") (-1 invalid, -2 hold), got " + std::to_string(a));
+    }
+    for (uint32_t i = 0; i < config_.numEnvs; ++i) stepOne(i, actions[i]);
+    publish();
+  }
+
+  void stepText(const std::string_view* responses, const uint8_t* hold) override {
+    requireBound();
+    actionScratch_.resize(config_.numEnvs);
+    for (uint32_t i = 0; i < config_.numEnvs; ++i) {
+      if (hold && hold[i]) {
+        actionScratch_[i] = kHoldAction;
+      } else {
+        // An env about to auto-reset ignores its action; do not let its parser run either.
+        actionScratch_[i] = ended_[i] ? kInvalidAction : envs_[i].parse(responses[i]);
+      }
+      stepOne(i, actionScratch_[i]);
+    }
+    publish();
+  }
+
+  void parse(const std::string_view* responses, int32_t* actions) override {
+    for (uint32_t i = 0; i < config_.numEnvs; ++i) actions[i] = envs_[i].parse(responses[i]);
+  }
+
+  std::string key(uint32_t i) const override {
+    std::string out(shape_.maxObsBytes, '\0');
+    size_t len = keyIsObservation<E>() ? envs_[i].render(out.data()) : envs_[i].key(out.data());
+    out.resize(len);
+    return out;
+  }
+
+  std::string actionName(uint32_t i, int32_t action) const override {
+    if constexpr (HasActionNames<E>) {
+      return envs_[i].actionName(action);
+    } else {
+      return std::to_string(action);
+    }
+  }
+
+  void oracleActions(int32_t* actions) override {
+    if constexpr (HasOracle<E>) {
+      for (uint32_t i = 0; i < config_.numEnvs; ++i)
+        actions[i] = ended_[i] ? 0 : envs_[i].oracleAction();
+    } else {
+      throw TypeError("env '" + shape_.env + "' has no oracle");
+    }
+  }
+
+  // Direct access for the C++ bench and tests.
+  E& env(uint32_t i) { return envs_[i]; }
+
+ private:
+  void requireBound() const {
+    if (!bound()) throw TypeError("batch outputs are not bound");
+  }
+
+  void resetEnv(uint32_t i) {
+    const uint32_t group = i / config_.groupSize;
+    const uint32_t member = i % config_.groupSize;
+    envs_[i].reset(deriveSeed(config_.seed, group, episode_[i]),
+                   deriveSeed(config_.seed, group, episode_[i], member + 1ull));
+    elapsed_[i] = 0;
+    ended_[i] = 0;
+    out_.reward[i] = 0.0f;
+    out_.done[i] = 0;
+    out_.truncated[i] = 0;
+    out_.valid[i] = 1;
+    out_.reset[i] = 1;
+  }
+
+  void stepOne(uint32_t i, int32_t action) {
+    if (action == kHoldAction) {
+      out_.reward[i] = 0.0f;
+      out_.valid[i] = 1;
+      out_.reset[i] = 0;
+      return;  // done/truncated keep their values
+    }
+    if (ended_[i]) {
+      ++episode_[i];
+      resetEnv(i);
+      return;
+    }
+    StepResult r = envs_[i].step(action);
+    ++elapsed_[i];
+    const bool truncated = !r.done && elapsed_[i] >= envConfig_.maxSteps;
+    ended_[i] = r.done || truncated;
+    out_.reward[i] = r.reward;
+    out_.done[i] = r.done;
+    out_.truncated[i] = truncated;
+    out_.valid[i] = r.valid && action != kInvalidAction;
+    out_.reset[i] = 0;
+  }
+
+  // Renders every observation compactly and hashes every key.
+  void publish() {
+    uint8_t* bytes = out_.obsBytes;
+    uint32_t offset = 0;
+    out_.obsOffsets[0] = 0;
+    for (uint32_t i = 0; i < config_.numEnvs; ++i) {
+      char* dst = reinterpret_cast<char*>(bytes + offset);
+      size_t len = envs_[i].render(dst);
+      if constexpr (keyIsObservation<E>()) {
+        out_.anchor[i] = hash64(dst, len);
+      } else {
+        size_t klen = envs_[i].key(keyScratch_.data());
+        out_.anchor[i] = hash64(keyScratch_.data(), klen);
+      }
+      offset += static_cast<uint32_t>(len);
+      out_.obsOffsets[i + 1] = offset;
+      out_.episodeStep[i] = elapsed_[i];
+    }
+  }
+
+  BatchConfig config_;
+  typename E::Config envConfig_;
+  std::shared_ptr<const typename E::Shared> shared_;
+  std::vector<E> envs_;
+  std::vector<uint32_t> episode_;
+  std::vector<uint32_t> elapsed_;
+  std::vector<uint8_t> ended_;
+  std::vector<char> keyScratch_;
+  std::vector<int32_t> actionScratch_;
+};
+
+}  // namespace gigpo

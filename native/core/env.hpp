@@ -1,0 +1,86 @@
+// The environment contract. An environment is a plain struct; the batch (batch.hpp) is
+// templated on it, so stepping N environments is a flat loop with no virtual call per env.
+//
+//   struct MyEnv {
+//     struct Config { uint32_t maxSteps; ... };       // validated options; maxSteps is required
+//     struct Shared { ... };                          // read-only data shared by a batch (levels,
+//                                                     // catalogs); an empty struct when none
+//     static const EnvInfo& info();                   // name, description, declared options
+//     static Config configure(const Options&);        // throws TypeError/RangeError naming the option
+//     static std::shared_ptr<const Shared> makeShared(const Config&);
+//     MyEnv(const Config&, const Shared&);
+//     int32_t numActions() const;                     // discrete actions are 0..numActions-1
+//     size_t maxObsBytes() const;                     // bound on render() and key() output
+//     void reset(uint64_t levelSeed, uint64_t dynamicsSeed);
+//     StepResult step(int32_t action);                // action -1 = unparseable: invalid no-op
+//     size_t render(char* out) const;                 // the text observation
+//     size_t key(char* out) const;                    // canonical state bytes for anchors
+//     int32_t parse(std::string_view response);       // LLM text -> action, -1 when invalid
+//   };
+//
+// Optional members, detected at compile time:
+//     static constexpr bool kKeyIsObservation = true; // anchors hash render() output directly
+//     int32_t oracleAction();                         // a good action now (tests, oracle policy)
+//     std::string actionName(int32_t action) const;   // text an LLM would answer for `action`
+#pragma once
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/options.hpp"
+
+namespace gigpo {
+
+// Action ids with a meaning of their own (real actions are 0..numActions-1).
+constexpr int32_t kInvalidAction = -1;  // the response did not parse: an invalid no-op
+constexpr int32_t kHoldAction = -2;     // batch only: leave this env untouched
+
+struct StepResult {
+  float reward = 0.0f;
+  bool done = false;   // the episode ended by the environment's rules
+  bool valid = true;   // the action was legal here
+};
+
+struct EnvInfo {
+  std::string name;
+  std::string description;
+  std::vector<OptionSpec> options;
+};
+
+template <class E>
+concept Environment = requires(E env, const E cenv, const typename E::Config& cfg, const Options& opts,
+                               std::string_view text, char* out, uint64_t seed, int32_t action) {
+  { E::info() } -> std::same_as<const EnvInfo&>;
+  { E::configure(opts) } -> std::same_as<typename E::Config>;
+  { E::makeShared(cfg) } -> std::same_as<std::shared_ptr<const typename E::Shared>>;
+  { cfg.maxSteps } -> std::convertible_to<uint32_t>;
+  { cenv.numActions() } -> std::same_as<int32_t>;
+  { cenv.maxObsBytes() } -> std::same_as<size_t>;
+  { env.reset(seed, seed) };
+  { env.step(action) } -> std::same_as<StepResult>;
+  { cenv.render(out) } -> std::same_as<size_t>;
+  { cenv.key(out) } -> std::same_as<size_t>;
+  { env.parse(text) } -> std::same_as<int32_t>;
+};
+
+template <class E>
+concept HasOracle = requires(E env) {
+  { env.oracleAction() } -> std::same_as<int32_t>;
+};
+
+template <class E>
+concept HasActionNames = requires(const E env, int32_t action) {
+  { env.actionName(action) } -> std::same_as<std::string>;
+};
+
+template <class E>
+constexpr bool keyIsObservation() {
+  if constexpr (requires { E::kKeyIsObservation; }) return E::kKeyIsObservation;
+  return false;
+}
+
+}  // namespace gigpo

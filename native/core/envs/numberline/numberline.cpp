@@ -1,0 +1,75 @@
+#include "core/envs/numberline/numberline.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "core/rng.hpp"
+#include "core/text/action_tag.hpp"
+
+namespace gigpo {
+
+const EnvInfo& NumberLine::info() {
+  static const EnvInfo kInfo{
+      "numberline",
+      "Move along 0..maxPosition to the target with '+' and '-'; +1 on arrival, -1 for a move that does not get closer.",
+      {
+          {"maxPosition", OptionKind::Integer, "5", "largest position on the line (2..1000000)"},
+          {"maxSteps", OptionKind::Integer, "2*maxPosition", "truncate an episode after this many steps"},
+          {"requireThink", OptionKind::Boolean, "false", "a response must hold <think>...</think> before its action"},
+      }};
+  return kInfo;
+}
+
+NumberLine::Config NumberLine::configure(const Options& options) {
+  OptionReader r(info().name, options, info().options);
+  Config c;
+  c.maxPosition = static_cast<uint32_t>(r.integer("maxPosition", 5, 2, 1000000));
+  c.maxSteps = static_cast<uint32_t>(r.integer("maxSteps", 2 * c.maxPosition, 1, 1u << 30));
+  c.requireThink = r.boolean("requireThink", false);
+  return c;
+}
+
+void NumberLine::reset(uint64_t levelSeed, uint64_t) {
+  Pcg32 rng(levelSeed);
+  const uint32_t span = config_.maxPosition + 1;
+  position_ = rng.below(span);
+  // A target different from the start: draw from the other maxPosition positions.
+  target_ = rng.below(span - 1);
+  if (target_ >= position_) ++target_;
+}
+
+StepResult NumberLine::step(int32_t action) {
+  StepResult r;
+  if (action != kPlus && action != kMinus) {
+    r.reward = -1.0f;
+    r.valid = false;
+    return r;
+  }
+  const uint32_t before = position_ > target_ ? position_ - target_ : target_ - position_;
+  if (action == kPlus && position_ < config_.maxPosition) ++position_;
+  if (action == kMinus && position_ > 0) --position_;
+  const uint32_t after = position_ > target_ ? position_ - target_ : target_ - position_;
+  if (after == 0) {
+    r.reward = 1.0f;
+    r.done = true;
+  } else if (after >= before) {
+    r.reward = -1.0f;
+  }
+  return r;
+}
+
+size_t NumberLine::render(char* out) const {
+  int n = std::snprintf(out, maxObsBytes(), "Position: %u\nTarget: %u\nLine: 0..%u", position_, target_,
+                        config_.maxPosition);
+  return static_cast<size_t>(n);
+}
+
+int32_t NumberLine::parse(std::string_view response) {
+  auto text = text::extractAction(response, config_.requireThink);
+  if (!text) return kInvalidAction;
+  if (*text == "+" || text::equalsIgnoreCase(*text, "plus")) return kPlus;
+  if (*text == "-" || text::equalsIgnoreCase(*text, "minus")) return kMinus;
+  return kInvalidAction;
+}
+
+}  // namespace gigpo

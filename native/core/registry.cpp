@@ -1,0 +1,38 @@
+#include "core/registry.hpp"
+
+#include "core/batch_impl.hpp"
+#include "core/errors.hpp"
+#include "core/envs/numberline/numberline.hpp"
+
+namespace gigpo {
+namespace {
+
+template <Environment E>
+std::unique_ptr<BatchBase> makeOf(const BatchConfig& config, const Options& options) {
+  return std::make_unique<Batch<E>>(config, options);
+}
+
+template <Environment E>
+EnvEntry entry() {
+  return EnvEntry{&E::info, &makeOf<E>};
+}
+
+}  // namespace
+
+const std::vector<EnvEntry>& envRegistry() {
+  static const std::vector<EnvEntry> kEnvs = {
+      entry<NumberLine>(),
+  };
+  return kEnvs;
+}
+
+std::unique_ptr<BatchBase> makeBatch(const std::string& env, const BatchConfig& config, const Options& options) {
+  std::string names;
+  for (const auto& e : envRegistry()) {
+    if (e.info().name == env) return e.make(config, options);
+    names += (names.empty() ? "" : ", ") + e.info().name;
+  }
+  throw RangeError("env: unknown environment '" + env + "' (known: " + names + ")");
+}
+
+}  // namespace gigpo
