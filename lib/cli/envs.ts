@@ -1,0 +1,23 @@
+// gigpo envs: the environments and their options.
+import type { Command } from 'commander';
+
+import { listEnvs } from '../envs/registry.js';
+
+export function registerEnvs(program: Command): void {
+  program
+    .command('envs')
+    .description('list the environments and their options')
+    .option('--json', 'print JSON')
+    .action((flags: { json?: boolean }) => {
+      const envs = listEnvs();
+      if (flags.json) {
+        console.log(JSON.stringify(envs));
+        return;
+      }
+      for (const e of envs) {
+        console.log(`${e.name}\n  ${e.description}`);
+        for (const o of e.options) console.log(`    ${o.name} (${o.kind}, default ${o.default}): ${o.description}`);
+        console.log();
+      }
+    });
+}
