@@ -36,6 +36,7 @@ export interface NativeBatchShape {
   env: string;
   numEnvs: number;
   groupSize: number;
+  firstGroup: number;
   maxSteps: number;
   numActions: number;
   maxObsBytes: number;
@@ -71,7 +72,7 @@ export interface NativeEnvBatch {
 export interface NativeAddon {
   EnvBatch: new (
     env: string,
-    config: { numEnvs: number; groupSize?: number; seed?: number | bigint },
+    config: { numEnvs: number; groupSize?: number; seed?: number | bigint; firstGroup?: number },
     options?: Record<string, EnvOptionValue>,
   ) => NativeEnvBatch;
   hashStrings(strings: readonly string[]): BigUint64Array;

@@ -43,6 +43,13 @@ describe.each(ENVS)('batch of %s', (env) => {
     }
   });
 
+  it('seeds a shard with firstGroup exactly as the whole batch', () => {
+    const whole = createEnvBatch({ env, numEnvs: 24, groupSize: 4, seed: 8 });
+    const shard = createEnvBatch({ env, numEnvs: 8, groupSize: 4, seed: 8, firstGroup: 3 });
+    expect(shard.observations()).toEqual(whole.observations().slice(12, 20));
+    expect(Array.from(shard.anchors)).toEqual(Array.from(whole.anchors.subarray(12, 20)));
+  });
+
   it('hashes each state as hashStrings hashes its key', () => {
     const b = createEnvBatch({ env, numEnvs: 16, groupSize: 1, seed: 2 });
     const a = new Int32Array(16);

@@ -14,6 +14,8 @@ export interface EnvBatchConfig {
   groupSize?: number;
   /** Base seed (a safe integer or a BigInt). */
   seed?: number | bigint;
+  /** Global id of the first group (for shards of a larger rollout); default 0. */
+  firstGroup?: number;
   /** Environment options (see `gigpo envs`). */
   options?: EnvOptions;
 }
@@ -30,6 +32,7 @@ export class EnvBatch {
   readonly numEnvs: number;
   readonly groupSize: number;
   readonly numGroups: number;
+  readonly firstGroup: number;
   readonly numActions: number;
   readonly maxSteps: number;
   readonly hasOracle: boolean;
@@ -58,7 +61,7 @@ export class EnvBatch {
     if (typeof config.env !== 'string') throw new GigpoArgumentError('config.env', 'expected an environment name');
     this.handle = new native.EnvBatch(
       config.env,
-      { numEnvs: config.numEnvs, groupSize: config.groupSize ?? 1, seed: config.seed ?? 0 },
+      { numEnvs: config.numEnvs, groupSize: config.groupSize ?? 1, seed: config.seed ?? 0, firstGroup: config.firstGroup ?? 0 },
       config.options ?? {},
     );
     this.seed = config.seed ?? 0;
@@ -68,6 +71,7 @@ export class EnvBatch {
     this.numEnvs = shape.numEnvs;
     this.groupSize = shape.groupSize;
     this.numGroups = shape.numEnvs / shape.groupSize;
+    this.firstGroup = shape.firstGroup;
     this.numActions = shape.numActions;
     this.maxSteps = shape.maxSteps;
     this.hasOracle = shape.hasOracle;

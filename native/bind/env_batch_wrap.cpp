@@ -2,6 +2,8 @@
 
 #include "bind/args.hpp"
 
+#include <cstdint>
+
 namespace gigpo::bind {
 
 Napi::Function EnvBatchWrap::define(Napi::Env env) {
@@ -27,6 +29,7 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
   BatchConfig config;
   config.numEnvs = static_cast<uint32_t>(integerProperty(cfg, "numEnvs", "config", -1, 1, 1 << 24));
   config.groupSize = static_cast<uint32_t>(integerProperty(cfg, "groupSize", "config", 1, 1, 1 << 24));
+  config.firstGroup = static_cast<uint32_t>(integerProperty(cfg, "firstGroup", "config", 0, 0, UINT32_MAX));
   Napi::Value seed = cfg.Get("seed");
   config.seed = seed.IsUndefined() ? 0 : seedValue(seed, "config.seed");
   Options options = readOptions(info[2], "options");
@@ -97,6 +100,7 @@ Napi::Value EnvBatchWrap::shape(const Napi::CallbackInfo& info) {
   o.Set("env", s.env);
   o.Set("numEnvs", s.numEnvs);
   o.Set("groupSize", s.groupSize);
+  o.Set("firstGroup", s.firstGroup);
   o.Set("maxSteps", s.maxSteps);
   o.Set("numActions", s.numActions);
   o.Set("maxObsBytes", static_cast<double>(s.maxObsBytes));

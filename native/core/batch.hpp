@@ -6,7 +6,7 @@
 // no-op the env still charges for); kHoldAction (-2) = leave this env untouched this call.
 // Auto-reset is next-step: an env that ended is reset by the following step call (its
 // action is then ignored) and that call reports reset[i] = 1 with reward 0.
-// Seeding: env i belongs to group i / groupSize; its e-th episode starts from
+// Seeding: env i belongs to group firstGroup + i / groupSize; its e-th episode starts from
 // deriveSeed(seed, group, e), so the members of a group start in identical states, and
 // draws in-episode randomness from deriveSeed(seed, group, e, member + 1).
 #pragma once
@@ -24,12 +24,16 @@ struct BatchConfig {
   uint32_t numEnvs = 1;
   uint32_t groupSize = 1;  // must divide numEnvs
   uint64_t seed = 0;
+  // Global id of this batch's first group: a shard of a larger rollout (a worker thread,
+  // another machine) seeds its envs exactly as the whole batch would.
+  uint32_t firstGroup = 0;
 };
 
 struct BatchShape {
   std::string env;
   uint32_t numEnvs = 0;
   uint32_t groupSize = 0;
+  uint32_t firstGroup = 0;
   uint32_t maxSteps = 0;
   int32_t numActions = 0;
   size_t maxObsBytes = 0;   // per environment

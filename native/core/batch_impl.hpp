@@ -30,6 +30,7 @@ class Batch final : public BatchBase {
     shape_.env = E::info().name;
     shape_.numEnvs = config.numEnvs;
     shape_.groupSize = config.groupSize;
+    shape_.firstGroup = config.firstGroup;
     shape_.maxSteps = envConfig_.maxSteps;
     shape_.numActions = envs_[0].numActions();
     shape_.maxObsBytes = envs_[0].maxObsBytes();
@@ -116,7 +117,7 @@ class Batch final : public BatchBase {
   }
 
   void resetEnv(uint32_t i) {
-    const uint32_t group = i / config_.groupSize;
+    const uint32_t group = config_.firstGroup + i / config_.groupSize;
     const uint32_t member = i % config_.groupSize;
     envs_[i].reset(deriveSeed(config_.seed, group, episode_[i]),
                    deriveSeed(config_.seed, group, episode_[i], member + 1ull));

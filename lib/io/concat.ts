@@ -1,0 +1,124 @@
+// Concatenating step batches (shards of one rollout, chunks of a file) into one, in the
+// given order. The observation table is rebuilt by first appearance in the merged rows,
+// de-duplicated by anchor, which is exactly how a single rollout numbers it.
+import { InternTable } from './intern-table.js';
+import type { Ragged, RaggedText, StepBatch } from './step-batch.js';
+
+type RaggedKey = 'prompt' | 'response' | 'promptIds' | 'responseIds' | 'logprobs';
+
+function concatColumn<T extends Uint8Array | Uint32Array | Int32Array | Float32Array | BigUint64Array>(
+  parts: T[],
+  make: (n: number) => T,
+): T {
+  const total = parts.reduce((s, p) => s + p.length, 0);
+  const out = make(total);
+  let at = 0;
+  for (const p of parts) {
+    (out as Uint8Array).set(p as unknown as Uint8Array, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function concatRagged<T extends Uint8Array | Int32Array | Float32Array>(
+  batches: StepBatch[],
+  key: RaggedKey,
+  make: (n: number) => T,
+): Ragged<T> | undefined {
+  if (!batches.some((b) => b[key])) return undefined;
+  const numRows = batches.reduce((s, b) => s + b.numRows, 0);
+  const offsets = new Uint32Array(numRows + 1);
+  let row = 0;
+  let total = 0;
+  for (const b of batches) {
+    const c = b[key] as Ragged<T> | undefined;
+    for (let r = 0; r < b.numRows; r++) {
+      total += c ? c.offsets[r + 1] - c.offsets[r] : 0;
+      offsets[++row] = total;
+    }
+  }
+  const data = make(total);
+  let at = 0;
+  for (const b of batches) {
+    const c = b[key] as Ragged<T> | undefined;
+    if (!c) continue;
+    (data as Uint8Array).set(c.data as unknown as Uint8Array, at);
+    at += c.data.length;
+  }
+  return { offsets, data };
+}
+
+export function concatStepBatches(batches: StepBatch[], meta?: Record<string, unknown>): StepBatch {
+  const n = batches.reduce((s, b) => s + b.numRows, 0);
+  const obs = new Uint32Array(n);
+  const table = new InternTable();
+  const pieces: Uint8Array[] = [];
+  const tableOffsets: number[] = [0];
+  let row = 0;
+  for (const b of batches) {
+    const words = new Uint32Array(b.anchor.buffer, b.anchor.byteOffset, b.numRows * 2);
+    const local = new Int32Array(b.observations.offsets.length - 1).fill(-1);
+    for (let r = 0; r < b.numRows; r++, row++) {
+      const o = b.obs[r];
+      if (local[o] < 0) {
+        let index = table.get(words[2 * r], words[2 * r + 1]);
+        if (index < 0) {
+          index = table.size;
+          table.add(words[2 * r], words[2 * r + 1], index);
+          const bytes = b.observations.data.subarray(b.observations.offsets[o], b.observations.offsets[o + 1]);
+          pieces.push(bytes);
+          tableOffsets.push(tableOffsets[tableOffsets.length - 1] + bytes.length);
+        }
+        local[o] = index;
+      }
+      obs[row] = local[o];
+    }
+  }
+  const observations: RaggedText = {
+    offsets: Uint32Array.from(tableOffsets),
+    data: concatColumn(pieces, (k) => new Uint8Array(k)),
+  };
+  const out: StepBatch = {
+    numRows: n,
+    group: concatColumn(batches.map((b) => b.group), (k) => new Uint32Array(k)),
+    traj: concatColumn(batches.map((b) => b.traj), (k) => new Uint32Array(k)),
+    step: concatColumn(batches.map((b) => b.step), (k) => new Uint32Array(k)),
+    action: concatColumn(batches.map((b) => b.action), (k) => new Int32Array(k)),
+    reward: concatColumn(batches.map((b) => b.reward), (k) => new Float32Array(k)),
+    done: concatColumn(batches.map((b) => b.done), (k) => new Uint8Array(k)),
+    truncated: concatColumn(batches.map((b) => b.truncated), (k) => new Uint8Array(k)),
+    valid: concatColumn(batches.map((b) => b.valid), (k) => new Uint8Array(k)),
+    anchor: concatColumn(batches.map((b) => b.anchor), (k) => new BigUint64Array(k)),
+    obs,
+    observations,
+  };
+  const prompt = concatRagged(batches, 'prompt', (k) => new Uint8Array(k));
+  const response = concatRagged(batches, 'response', (k) => new Uint8Array(k));
+  const promptIds = concatRagged(batches, 'promptIds', (k) => new Int32Array(k));
+  const responseIds = concatRagged(batches, 'responseIds', (k) => new Int32Array(k));
+  const logprobs = concatRagged(batches, 'logprobs', (k) => new Float32Array(k));
+  if (prompt) out.prompt = prompt;
+  if (response) out.response = response;
+  if (promptIds) out.promptIds = promptIds;
+  if (responseIds) out.responseIds = responseIds;
+  if (logprobs) out.logprobs = logprobs;
+  if (meta) out.meta = meta;
+  return out;
+}
+
+/** The distinct ArrayBuffers behind a batch's columns (to transfer it between threads). */
+export function stepBatchBuffers(batch: StepBatch): ArrayBuffer[] {
+  const set = new Set<ArrayBuffer>();
+  const add = (a: { buffer: ArrayBufferLike } | undefined) => {
+    if (a && a.buffer instanceof ArrayBuffer) set.add(a.buffer);
+  };
+  for (const c of [batch.group, batch.traj, batch.step, batch.action, batch.reward, batch.done, batch.truncated, batch.valid, batch.anchor, batch.obs])
+    add(c);
+  for (const r of [batch.observations, batch.prompt, batch.response, batch.promptIds, batch.responseIds, batch.logprobs]) {
+    if (r) {
+      add(r.offsets);
+      add(r.data);
+    }
+  }
+  return [...set];
+}

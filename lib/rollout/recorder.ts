@@ -1,0 +1,235 @@
+// Records the rows of a rollout as they happen (step-major: all envs' step t, then t+1)
+// into columns preallocated for the worst case (numEnvs * maxSteps rows), then hands back
+// a StepBatch in trajectory-major order with its observation table numbered by first
+// appearance. That canonical numbering makes a rollout's batch independent of how its
+// groups were sharded over threads or machines.
+import type { EnvBatch } from '../envs/env-batch.js';
+import type { Ragged, RaggedText, StepBatch } from '../io/step-batch.js';
+import { InternTable } from '../io/intern-table.js';
+
+export interface RowText {
+  prompt: string;
+  response: string;
+  promptIds?: ArrayLike<number>;
+  responseIds?: ArrayLike<number>;
+  logprobs?: ArrayLike<number>;
+}
+
+export class TrajectoryRecorder {
+  private readonly numEnvs: number;
+  private readonly groupSize: number;
+  private readonly firstGroup: number;
+  private rows = 0;
+  private readonly env: Uint32Array;
+  private readonly step: Uint32Array;
+  private readonly action: Int32Array;
+  private readonly reward: Float32Array;
+  private readonly done: Uint8Array;
+  private readonly truncated: Uint8Array;
+  private readonly valid: Uint8Array;
+  private readonly anchor: BigUint64Array;
+  private readonly anchorWords: Uint32Array;
+  private readonly obs: Uint32Array;
+  private readonly texts: RowText[] | undefined;
+  // The state each env acts from: captured by observe() before the step.
+  private readonly batch: EnvBatch;
+  private readonly batchAnchorWords: Uint32Array;
+  private readonly pendingLo: Uint32Array;
+  private readonly pendingHi: Uint32Array;
+  private readonly pendingObs: Uint32Array;
+  // The observation table in order of first sight: bytes + offsets, growable.
+  private readonly interned = new InternTable();
+  private obsData = new Uint8Array(1 << 16);
+  private obsOffsets = new Uint32Array(1 << 10);
+  private numObs = 0;
+
+  constructor(batch: EnvBatch, maxSteps: number, withText: boolean) {
+    this.batch = batch;
+    this.batchAnchorWords = new Uint32Array(batch.anchors.buffer, batch.anchors.byteOffset, batch.numEnvs * 2);
+    this.pendingLo = new Uint32Array(batch.numEnvs);
+    this.pendingHi = new Uint32Array(batch.numEnvs);
+    this.pendingObs = new Uint32Array(batch.numEnvs);
+    this.numEnvs = batch.numEnvs;
+    this.groupSize = batch.groupSize;
+    this.firstGroup = batch.firstGroup;
+    const cap = batch.numEnvs * maxSteps;
+    this.env = new Uint32Array(cap);
+    this.step = new Uint32Array(cap);
+    this.action = new Int32Array(cap);
+    this.reward = new Float32Array(cap);
+    this.done = new Uint8Array(cap);
+    this.truncated = new Uint8Array(cap);
+    this.valid = new Uint8Array(cap);
+    this.anchor = new BigUint64Array(cap);
+    this.anchorWords = new Uint32Array(this.anchor.buffer);
+    this.obs = new Uint32Array(cap);
+    this.texts = withText ? [] : undefined;
+  }
+
+  get numRows(): number {
+    return this.rows;
+  }
+
+  /**
+   * Captures env i's current state (anchor and interned observation) as the state its next
+   * action is taken from. Returns the observation's index in the table.
+   */
+  observe(i: number): number {
+    const batch = this.batch;
+    const lo = this.batchAnchorWords[2 * i];
+    const hi = this.batchAnchorWords[2 * i + 1];
+    this.pendingLo[i] = lo;
+    this.pendingHi[i] = hi;
+    let index = this.interned.get(lo, hi);
+    if (index < 0) {
+      const start = batch.obsOffsets[i];
+      const end = batch.obsOffsets[i + 1];
+      const at = this.obsOffsets[this.numObs];
+      this.ensureObsCapacity(at + (end - start));
+      this.obsData.set(batch.obsBytes.subarray(start, end), at);
+      this.obsOffsets[this.numObs + 1] = at + (end - start);
+      this.interned.add(lo, hi, this.numObs);
+      index = this.numObs++;
+    }
+    this.pendingObs[i] = index;
+    return index;
+  }
+
+  /** Decoded text of observation `index` of the table. */
+  observationText(index: number): string {
+    return decoder.decode(this.obsData.subarray(this.obsOffsets[index], this.obsOffsets[index + 1]));
+  }
+
+  /** One row: env i took `action` from the state observe(i) captured; the batch holds the result. */
+  record(i: number, step: number, action: number, text?: RowText): void {
+    const batch = this.batch;
+    const r = this.rows++;
+    this.env[r] = i;
+    this.step[r] = step;
+    this.action[r] = action;
+    this.reward[r] = batch.rewards[i];
+    this.done[r] = batch.done[i];
+    this.truncated[r] = batch.truncated[i];
+    this.valid[r] = batch.valid[i];
+    this.anchorWords[2 * r] = this.pendingLo[i];
+    this.anchorWords[2 * r + 1] = this.pendingHi[i];
+    this.obs[r] = this.pendingObs[i];
+    if (this.texts && text) this.texts.push(text);
+  }
+
+  finish(): StepBatch {
+    const n = this.rows;
+    // Counting sort by env keeps each env's rows in step order.
+    const start = new Uint32Array(this.numEnvs + 1);
+    for (let r = 0; r < n; r++) start[this.env[r] + 1]++;
+    for (let e = 0; e < this.numEnvs; e++) start[e + 1] += start[e];
+    const fill = start.slice(0, this.numEnvs);
+    const order = new Uint32Array(n);
+    for (let r = 0; r < n; r++) order[fill[this.env[r]]++] = r;
+
+    const group = new Uint32Array(n);
+    const traj = new Uint32Array(n);
+    const step = new Uint32Array(n);
+    const action = new Int32Array(n);
+    const reward = new Float32Array(n);
+    const done = new Uint8Array(n);
+    const truncated = new Uint8Array(n);
+    const valid = new Uint8Array(n);
+    const anchor = new BigUint64Array(n);
+    const obs = new Uint32Array(n);
+    const remap = new Int32Array(this.numObs).fill(-1);
+    let numObs = 0;
+    let obsBytes = 0;
+    const baseTraj = this.firstGroup * this.groupSize;
+    for (let k = 0; k < n; k++) {
+      const r = order[k];
+      const e = this.env[r];
+      group[k] = this.firstGroup + Math.floor(e / this.groupSize);
+      traj[k] = baseTraj + e;
+      step[k] = this.step[r];
+      action[k] = this.action[r];
+      reward[k] = this.reward[r];
+      done[k] = this.done[r];
+      truncated[k] = this.truncated[r];
+      valid[k] = this.valid[r];
+      anchor[k] = this.anchor[r];
+      const o = this.obs[r];
+      if (remap[o] < 0) {
+        remap[o] = numObs++;
+        obsBytes += this.obsOffsets[o + 1] - this.obsOffsets[o];
+      }
+      obs[k] = remap[o];
+    }
+    const observations: RaggedText = { offsets: new Uint32Array(numObs + 1), data: new Uint8Array(obsBytes) };
+    const byNew = new Int32Array(numObs);
+    for (let o = 0; o < this.numObs; o++) if (remap[o] >= 0) byNew[remap[o]] = o;
+    let at = 0;
+    for (let k = 0; k < numObs; k++) {
+      const o = byNew[k];
+      observations.data.set(this.obsData.subarray(this.obsOffsets[o], this.obsOffsets[o + 1]), at);
+      at += this.obsOffsets[o + 1] - this.obsOffsets[o];
+      observations.offsets[k + 1] = at;
+    }
+    const batch: StepBatch = { numRows: n, group, traj, step, action, reward, done, truncated, valid, anchor, obs, observations };
+    if (this.texts) Object.assign(batch, packTexts(this.texts, order));
+    return batch;
+  }
+
+  private ensureObsCapacity(bytes: number): void {
+    if (this.numObs + 2 > this.obsOffsets.length) {
+      const next = new Uint32Array(this.obsOffsets.length * 2);
+      next.set(this.obsOffsets);
+      this.obsOffsets = next;
+    }
+    if (bytes > this.obsData.length) {
+      let cap = this.obsData.length * 2;
+      while (cap < bytes) cap *= 2;
+      const next = new Uint8Array(cap);
+      next.set(this.obsData);
+      this.obsData = next;
+    }
+  }
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function packRagged<T extends Int32Array | Float32Array>(
+  texts: RowText[],
+  order: Uint32Array,
+  pick: (t: RowText) => ArrayLike<number> | undefined,
+  make: (n: number) => T,
+): Ragged<T> | undefined {
+  if (!texts.some((t) => pick(t) !== undefined)) return undefined;
+  const offsets = new Uint32Array(order.length + 1);
+  for (let k = 0; k < order.length; k++) offsets[k + 1] = offsets[k] + (pick(texts[order[k]])?.length ?? 0);
+  const data = make(offsets[order.length]);
+  for (let k = 0; k < order.length; k++) {
+    const v = pick(texts[order[k]]);
+    if (v) data.set(v as ArrayLike<number>, offsets[k]);
+  }
+  return { offsets, data };
+}
+
+function packStrings(texts: RowText[], order: Uint32Array, pick: (t: RowText) => string): RaggedText {
+  const parts = Array.from(order, (r) => encoder.encode(pick(texts[r])));
+  const offsets = new Uint32Array(parts.length + 1);
+  for (let k = 0; k < parts.length; k++) offsets[k + 1] = offsets[k] + parts[k].length;
+  const data = new Uint8Array(offsets[parts.length]);
+  for (let k = 0; k < parts.length; k++) data.set(parts[k], offsets[k]);
+  return { offsets, data };
+}
+
+function packTexts(texts: RowText[], order: Uint32Array): Partial<StepBatch> {
+  const out: Partial<StepBatch> = {
+    prompt: packStrings(texts, order, (t) => t.prompt),
+    response: packStrings(texts, order, (t) => t.response),
+  };
+  const promptIds = packRagged(texts, order, (t) => t.promptIds, (n) => new Int32Array(n));
+  const responseIds = packRagged(texts, order, (t) => t.responseIds, (n) => new Int32Array(n));
+  const logprobs = packRagged(texts, order, (t) => t.logprobs, (n) => new Float32Array(n));
+  if (promptIds) out.promptIds = promptIds;
+  if (responseIds) out.responseIds = responseIds;
+  if (logprobs) out.logprobs = logprobs;
+  return out;
+}

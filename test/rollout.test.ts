@@ -1,0 +1,156 @@
+import { afterAll, describe, expect, it } from 'vitest';
+
+import {
+  functionPolicy,
+  oraclePolicy,
+  randomPolicy,
+  RolloutEngine,
+  RolloutPool,
+  rowObservation,
+  validateStepBatch,
+  type StepBatch,
+} from '../lib/index.js';
+
+const engine = new RolloutEngine();
+const pool = new RolloutPool({ maxThreads: 2 });
+afterAll(() => pool.destroy());
+
+function columns(b: StepBatch) {
+  return {
+    numRows: b.numRows,
+    group: Array.from(b.group),
+    traj: Array.from(b.traj),
+    step: Array.from(b.step),
+    action: Array.from(b.action),
+    reward: Array.from(b.reward),
+    done: Array.from(b.done),
+    truncated: Array.from(b.truncated),
+    valid: Array.from(b.valid),
+    anchor: Array.from(b.anchor, String),
+    obs: Array.from(b.obs),
+    obsOffsets: Array.from(b.observations.offsets),
+    obsData: Buffer.from(b.observations.data).toString('base64'),
+  };
+}
+
+/** Plays numberline by reading the observation text from the prompt. */
+const textReader = functionPolicy((messages) => {
+  const last = messages[messages.length - 1].content;
+  const m = /Position: (\d+)\nTarget: (\d+)/.exec(last);
+  if (!m) return 'no observation found';
+  return `<think>move toward the target</think><action>${Number(m[1]) < Number(m[2]) ? '+' : '-'}</action>`;
+});
+
+describe('RolloutEngine', () => {
+  it('records complete groups in trajectory-major order with anchors of the state before each action', async () => {
+    const b = await engine.collect({ env: 'numberline', groups: 6, groupSize: 4, seed: 5, policy: randomPolicy(), maxSteps: 8 });
+    validateStepBatch(b);
+    expect(new Set(b.traj).size).toBe(24);
+    expect(new Set(b.group).size).toBe(6);
+    // Each trajectory ends exactly once, by done or truncation at 8 steps.
+    for (let r = 0; r < b.numRows; r++) {
+      const last = r + 1 === b.numRows || b.traj[r + 1] !== b.traj[r];
+      expect(last).toBe(b.done[r] === 1 || b.truncated[r] === 1);
+      if (b.truncated[r]) expect(b.step[r]).toBe(7);
+    }
+    // Members of a group share step 0's anchor and observation.
+    for (let r = 0; r < b.numRows; r++) {
+      if (b.step[r] !== 0) continue;
+      const first = b.group.indexOf(b.group[r]);
+      expect(b.anchor[r]).toBe(b.anchor[first]);
+      expect(rowObservation(b, r)).toBe(rowObservation(b, first));
+    }
+    // A random policy revisits states: step groups (equal anchors within a group) are non-trivial.
+    const keys = new Set<string>();
+    for (let r = 0; r < b.numRows; r++) keys.add(`${b.group[r]}:${b.anchor[r]}`);
+    expect(keys.size).toBeLessThan(b.numRows * 0.8);
+    const m = b.meta as { metrics: { trajectories: number; steps: number } };
+    expect(m.metrics.trajectories).toBe(24);
+    expect(m.metrics.steps).toBe(b.numRows);
+  });
+
+  it('plays through prompts and parsing: a text-reading policy wins every episode', async () => {
+    const b = await engine.collect({ env: 'numberline', groups: 8, groupSize: 2, seed: 9, policy: textReader });
+    const m = b.meta as { metrics: { successRate: number; invalidActionRate: number } };
+    expect(m.metrics.successRate).toBe(1);
+    expect(m.metrics.invalidActionRate).toBe(0);
+    // The prompt holds the observation; the anchor is the bare observation's hash.
+    const prompt = JSON.parse(Buffer.from(b.prompt!.data.subarray(b.prompt!.offsets[0], b.prompt!.offsets[1])).toString());
+    expect(prompt[prompt.length - 1].content).toContain(rowObservation(b, 0));
+    expect(Buffer.from(b.response!.data.subarray(b.response!.offsets[0], b.response!.offsets[1])).toString()).toMatch(/<action>[+-]<\/action>/);
+  });
+
+  it('keeps the last K steps of history in the prompt', async () => {
+    const seen: number[] = [];
+    const policy = functionPolicy((messages, request) => {
+      if (request.traj === 0) seen.push(messages.filter((x) => x.role === 'assistant').length);
+      return '<action>-</action>';
+    });
+    await engine.collect({ env: 'numberline', groups: 1, groupSize: 1, seed: 1, policy, historyLength: 2, maxSteps: 5, envOptions: { maxPosition: 50 } });
+    expect(seen.slice(0, 5)).toEqual([0, 1, 2, 2, 2].slice(0, seen.length));
+  });
+
+  it('flags unparseable responses as invalid', async () => {
+    const b = await engine.collect({ env: 'numberline', groups: 2, groupSize: 2, seed: 2, policy: functionPolicy(() => 'I refuse'), maxSteps: 3 });
+    expect(b.numRows).toBe(12);
+    expect(Array.from(b.valid)).toEqual(new Array(12).fill(0));
+    expect(Array.from(b.action)).toEqual(new Array(12).fill(-1));
+  });
+
+  it('stops at an abort signal', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const policy = functionPolicy(() => {
+      if (++calls === 3) controller.abort();
+      return '<action>+</action>';
+    });
+    await expect(
+      engine.collect({ env: 'numberline', groups: 1, groupSize: 1, seed: 1, policy, signal: controller.signal, envOptions: { maxPosition: 1000 } }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('rejects bad options with the option named', async () => {
+    await expect(engine.collect({ env: 'numberline', groups: 0, groupSize: 1, policy: randomPolicy() })).rejects.toThrow(/groups: expected an integer >= 1/);
+    await expect(engine.collect({ env: 'numberline', groups: 1, groupSize: 1, policy: {} as never })).rejects.toThrow(/policy: expected a policy/);
+    await expect(engine.collect({ env: 'numberline', groups: 1, groupSize: 1, maxSteps: 0, policy: randomPolicy() })).rejects.toThrow(/maxSteps/);
+    expect(() => oraclePolicy({ epsilon: 2 })).toThrow(/oracle.epsilon/);
+    const wrongCount = { kind: 'text' as const, name: 'bad', act: async () => [] };
+    await expect(engine.collect({ env: 'numberline', groups: 1, groupSize: 1, policy: wrongCount })).rejects.toThrow(/returned 0 responses for 1 requests/);
+  });
+});
+
+describe('RolloutPool', () => {
+  const job = { env: 'numberline', groups: 10, groupSize: 4, seed: 77, policy: oraclePolicy({ epsilon: 0.3 }), envOptions: { maxPosition: 12 } };
+
+  it('gives bit-identical batches for 1, 2 and 3 threads and equals the engine', async () => {
+    const reference = columns(await engine.collect(job));
+    for (const groupsPerTask of [1, 3, 10]) {
+      expect(columns(await pool.collect({ ...job, groupsPerTask }))).toEqual(reference);
+    }
+    const one = new RolloutPool({ maxThreads: 1 });
+    const three = new RolloutPool({ maxThreads: 3 });
+    try {
+      expect(columns(await one.collect(job))).toEqual(reference);
+      expect(columns(await three.collect(job))).toEqual(reference);
+    } finally {
+      await Promise.all([one.destroy(), three.destroy()]);
+    }
+  });
+
+  it('rejects with the worker error and stays usable', async () => {
+    await expect(pool.collect({ ...job, env: 'no-such-env' })).rejects.toThrow(/unknown environment 'no-such-env'/);
+    const b = await pool.collect(job);
+    expect(b.numRows).toBeGreaterThan(0);
+  });
+
+  it('stops running workers through the shared cancel flag', async () => {
+    const controller = new AbortController();
+    const big = { env: 'numberline', groups: 64, groupSize: 8, seed: 1, policy: randomPolicy(), envOptions: { maxPosition: 100000 } };
+    const started = performance.now();
+    const run = pool.collect({ ...big, maxSteps: 20000, signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect((await pool.collect(job)).numRows).toBeGreaterThan(0);
+  });
+});
