@@ -1,7 +1,6 @@
 #include "core/envs/numberline/numberline.hpp"
 
-#include <cstdio>
-#include <cstdlib>
+#include <cstring>
 
 #include "core/rng.hpp"
 #include "core/text/action_tag.hpp"
@@ -58,10 +57,35 @@ StepResult NumberLine::step(int32_t action) {
   return r;
 }
 
+namespace {
+
+// Appends the decimal digits of v (snprintf costs more than the rest of a step).
+char* appendUint(char* out, uint32_t v) {
+  char digits[10];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  while (n > 0) *out++ = digits[--n];
+  return out;
+}
+
+char* appendText(char* out, std::string_view text) {
+  std::memcpy(out, text.data(), text.size());
+  return out + text.size();
+}
+
+}  // namespace
+
 size_t NumberLine::render(char* out) const {
-  int n = std::snprintf(out, maxObsBytes(), "Position: %u\nTarget: %u\nLine: 0..%u", position_, target_,
-                        config_.maxPosition);
-  return static_cast<size_t>(n);
+  char* p = appendText(out, "Position: ");
+  p = appendUint(p, position_);
+  p = appendText(p, "\nTarget: ");
+  p = appendUint(p, target_);
+  p = appendText(p, "\nLine: 0..");
+  p = appendUint(p, config_.maxPosition);
+  return static_cast<size_t>(p - out);
 }
 
 int32_t NumberLine::parse(std::string_view response) {
