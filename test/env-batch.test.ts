@@ -83,9 +83,9 @@ describe.each(ENVS)('batch of %s', (env) => {
   });
 });
 
-describe('worker threads', () => {
+describe.each(ENVS)('worker threads with %s', (env) => {
   it('step the same way in two workers as on the main thread', async () => {
-    const params = { env: ENVS[0], numEnvs: 16, groupSize: 4, seed: 21, steps: 25, options: {} };
+    const params = { env, numEnvs: 16, groupSize: 4, seed: 21, steps: 25, options: {} };
     const expected = await runScenario(params);
     const run = () =>
       new Promise<unknown>((resolve, reject) => {

@@ -2,6 +2,9 @@
 import type { Command } from 'commander';
 
 import { benchEnvStepping } from '../bench/env-step.js';
+import { benchRollouts } from '../bench/rollout.js';
+import { createEnvBatch } from '../envs/env-batch.js';
+import { oraclePolicy, randomPolicy } from '../policy/native.js';
 import type { EnvOptions } from '../envs/env-batch.js';
 import { formatTable } from './format.js';
 import { collectOption, parseInteger, parseNumber } from './options.js';
@@ -13,6 +16,10 @@ interface BenchFlags {
   rounds: number;
   seed: number;
   option: EnvOptions;
+  threads: number;
+  groups: number;
+  groupSize: number;
+  rollouts: boolean;
   json?: boolean;
 }
 
@@ -26,13 +33,29 @@ export function registerBench(program: Command): void {
     .option('--rounds <n>', 'alternating rounds; the median is reported', parseInteger('--rounds', 1, 50), 3)
     .option('--seed <n>', 'base seed', parseInteger('--seed', 0), 1)
     .option('--option <key=value>', 'environment option (repeatable)', collectOption, {})
-    .option('--json', 'print one JSON line instead of a table')
-    .action((flags: BenchFlags) => {
+    .option('--threads <n>', 'worker threads for the rollout measurement (compared with 1)', parseInteger('--threads', 1, 256), 2)
+    .option('--groups <n>', 'task groups per rollout measurement', parseInteger('--groups', 1, 1 << 20), 128)
+    .option('--group-size <n>', 'trajectories per group', parseInteger('--group-size', 1, 1 << 16), 8)
+    .option('--no-rollouts', 'measure environment stepping only')
+    .option('--json', 'print one JSON line instead of tables')
+    .action(async (flags: BenchFlags) => {
       const sizes = flags.envs ? [flags.envs] : [1, 64, 1024, 8192];
       const rows = benchEnvStepping({ env: flags.env, sizes, seconds: flags.seconds, rounds: flags.rounds, seed: flags.seed, options: flags.option });
+      const hasOracle = createEnvBatch({ env: flags.env, numEnvs: 1, options: flags.option }).hasOracle;
+      const rollouts = flags.rollouts
+        ? await benchRollouts({
+            env: flags.env,
+            groups: flags.groups,
+            groupSize: flags.groupSize,
+            policy: hasOracle ? oraclePolicy({ epsilon: 0.3 }) : randomPolicy(),
+            threads: flags.threads === 1 ? [1] : [1, flags.threads],
+            seed: flags.seed,
+            envOptions: flags.option,
+          })
+        : undefined;
       if (flags.json) {
         const efficiency = rows[rows.length - 1].efficiency;
-        console.log(JSON.stringify({ bench: 'env-step', env: flags.env, efficiency, rows }));
+        console.log(JSON.stringify({ bench: 'env-step', env: flags.env, efficiency, rows, rollouts }));
         return;
       }
       console.log(
@@ -41,5 +64,15 @@ export function registerBench(program: Command): void {
           rows.map((r) => [r.env, String(r.envs), r.jsStepsPerSecond.toFixed(0), r.tightStepsPerSecond.toFixed(0), (r.efficiency * 100).toFixed(1) + '%']),
         ),
       );
+      if (rollouts) {
+        console.log(`\nfull rollouts: ${rollouts.groups} groups x ${rollouts.groupSize}, policy ${rollouts.policy}`);
+        console.log(
+          formatTable(
+            ['threads', 'steps', 'seconds', 'steps/s'],
+            rollouts.rows.map((r) => [String(r.threads), String(r.steps), r.seconds.toFixed(3), r.stepsPerSecond.toFixed(0)]),
+          ),
+        );
+        if (rollouts.rows.length > 1) console.log(`${flags.threads} threads / 1 thread: ${rollouts.ratio.toFixed(2)}x`);
+      }
     });
 }
