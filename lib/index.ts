@@ -18,3 +18,7 @@ export { buildMessages, promptSpec } from './envs/prompts.js';
 export { concatStepBatches } from './io/concat.js';
 export { validateStepBatch, packText, raggedText, rowObservation, trajectoryStarts } from './io/step-batch.js';
 export type { StepBatch, Ragged, RaggedText } from './io/step-batch.js';
+export { openAIPolicy } from './policy/openai.js';
+export type { OpenAIPolicyOptions } from './policy/openai.js';
+export { PolicyRequestError } from './policy/request-error.js';
+export type { PolicyFailureKind, PolicyRequestId } from './policy/request-error.js';

@@ -1,0 +1,220 @@
+// A TextPolicy over an OpenAI-compatible chat-completions server (vLLM, SGLang, llama.cpp
+// server, hosted APIs): one HTTP request per PolicyRequest, bounded concurrency, a timeout
+// per attempt, retries with backoff, and cancellation through act()'s AbortSignal.
+import { GigpoArgumentError } from '../errors.js';
+import { abortError, sleep } from './abort.js';
+import { backoffMs, retryAfterMs } from './backoff.js';
+import { resolveOpenAIOptions, type OpenAIPolicyOptions, type ResolvedOpenAIOptions } from './openai-options.js';
+import { MalformedResponseError, parseChatCompletion } from './openai-response.js';
+import { PolicyRequestError, type PolicyFailureKind } from './request-error.js';
+import { Semaphore } from './semaphore.js';
+import type { PolicyRequest, PolicyResponse, TextPolicy } from './types.js';
+
+export type { OpenAIPolicyOptions } from './openai-options.js';
+
+const LABEL = 'openai policy';
+const SNIPPET_CHARS = 500;
+
+/** One failed attempt; `retryable` decides whether another attempt may follow. */
+class AttemptFailure extends Error {
+  constructor(
+    readonly kind: PolicyFailureKind,
+    readonly detail: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+    readonly original?: unknown,
+  ) {
+    super(detail);
+  }
+}
+
+/** Marks the per-attempt timer firing, to tell it apart from act()'s signal. */
+class AttemptTimeout extends Error {}
+
+export function openAIPolicy(options: OpenAIPolicyOptions): TextPolicy {
+  const o = resolveOpenAIOptions(options);
+  const url = `${o.baseURL}/chat/completions`;
+  // Headers (not a record) so that a user's 'Content-Type' replaces ours instead of doubling it.
+  const headers = new Headers(o.headers);
+  headers.set('content-type', 'application/json');
+  headers.set('accept', 'application/json');
+  if (o.apiKey !== undefined) headers.set('authorization', `Bearer ${o.apiKey}`);
+  const slots = new Semaphore(o.concurrency); // shared by every act() call of this policy object
+
+  async function complete(request: PolicyRequest, signal: AbortSignal): Promise<PolicyResponse> {
+    const payload = JSON.stringify(requestBody(o, request));
+    for (let attempt = 1; ; attempt++) {
+      const release = await slots.acquire(signal);
+      let failure: AttemptFailure;
+      try {
+        return await attemptOnce(url, headers, payload, o.timeoutMs, signal);
+      } catch (err) {
+        if (signal.aborted) throw abortError(signal);
+        if (!(err instanceof AttemptFailure)) throw err; // a bug, not a server problem
+        failure = err;
+      } finally {
+        release(); // never hold a slot while backing off
+      }
+      if (!failure.retryable || attempt > o.retries)
+        throw new PolicyRequestError(LABEL, request, attempt, {
+          kind: failure.kind,
+          detail: failure.detail,
+          status: failure.status,
+          cause: failure.original,
+        });
+      const delay =
+        failure.retryAfterMs !== undefined
+          ? Math.min(failure.retryAfterMs, o.retryMaxMs)
+          : backoffMs(attempt - 1, o.retryBaseMs, o.retryMaxMs);
+      await sleep(delay, signal);
+    }
+  }
+
+  return {
+    kind: 'text',
+    name: o.name,
+    async act(requests, signal) {
+      checkRequests(requests);
+      if (signal?.aborted) throw abortError(signal);
+      // One request failing for good fails the call: cancel its siblings so they stop using the server.
+      const local = new AbortController();
+      const onAbort = (): void => local.abort(signal!.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      let first: unknown;
+      try {
+        return await Promise.all(
+          requests.map((r) =>
+            complete(r, local.signal).catch((err: unknown) => {
+              if (first === undefined) first = err;
+              local.abort(err);
+              throw err;
+            }),
+          ),
+        );
+      } catch (err) {
+        if (signal?.aborted) throw abortError(signal);
+        throw first ?? err;
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    },
+  };
+}
+
+function requestBody(o: ResolvedOpenAIOptions, request: PolicyRequest): Record<string, unknown> {
+  return {
+    model: o.model,
+    messages: request.messages,
+    temperature: o.temperature,
+    max_tokens: o.maxTokens,
+    top_p: o.topP,
+    logprobs: true,
+    n: 1,
+    ...(o.returnTokenIds ? { return_token_ids: true } : {}),
+    ...o.extraBody,
+  };
+}
+
+/** One HTTP exchange under its own timeout; throws AttemptFailure, or AbortError when `signal` fires. */
+async function attemptOnce(
+  url: string,
+  headers: Headers,
+  payload: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<PolicyResponse> {
+  // A slot may be granted just after act() was cancelled: the listener below would never fire then.
+  if (signal.aborted) throw abortError(signal);
+  // A private controller per attempt instead of AbortSignal.any/timeout: the timer and the listener
+  // are released as soon as the attempt ends, so millions of requests leave nothing behind.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new AttemptTimeout()), timeoutMs);
+  const onAbort = (): void => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    let status = 0;
+    let text: string;
+    let retryAfter: string | null = null;
+    try {
+      const res = await fetch(url, { method: 'POST', headers, body: payload, signal: controller.signal });
+      status = res.status;
+      retryAfter = res.headers.get('retry-after');
+      text = await res.text(); // the timeout covers the body too: a server may stall mid-body
+    } catch (err) {
+      if (signal.aborted) throw abortError(signal);
+      if (controller.signal.reason instanceof AttemptTimeout)
+        throw new AttemptFailure('timeout', `timed out after ${timeoutMs} ms`, true, status || undefined);
+      throw new AttemptFailure('network', `network error: ${describeNetworkError(err)}`, true, status || undefined, undefined, err);
+    }
+    if (status < 200 || status > 299) throw httpFailure(status, text, retryAfter);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // Retried: a body cut short by a proxy or a restarting server is usually transient.
+      throw new AttemptFailure('malformed', `malformed response: body is not JSON: ${snippet(text)}`, true, status);
+    }
+    try {
+      return parseChatCompletion(json);
+    } catch (err) {
+      if (!(err instanceof MalformedResponseError)) throw err;
+      throw new AttemptFailure('malformed', err.message, true, status);
+    }
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function httpFailure(status: number, body: string, retryAfter: string | null): AttemptFailure {
+  // 408/429/5xx are the server's way of saying "later"; other 4xx (bad request, auth, unknown
+  // model) will fail the same way again, so they fail at once.
+  const retryable = status === 408 || status === 429 || status >= 500;
+  const wait = status === 429 || status === 503 ? retryAfterMs(retryAfter) : null;
+  const message = serverMessage(body);
+  return new AttemptFailure('http', `HTTP ${status}${message ? `: ${message}` : ' (empty body)'}`, retryable, status, wait ?? undefined);
+}
+
+/** The error text of an OpenAI-style ({error: {message}}), vLLM ({message}) or FastAPI ({detail}) body, else the raw body. */
+function serverMessage(body: string): string {
+  try {
+    const json: unknown = JSON.parse(body);
+    if (typeof json === 'object' && json !== null) {
+      const j = json as Record<string, unknown>;
+      const error = j.error as Record<string, unknown> | string | undefined;
+      const message =
+        (typeof error === 'object' && error !== null ? error.message : error) ?? j.message ?? j.detail;
+      if (message !== undefined) return snippet(typeof message === 'string' ? message : JSON.stringify(message));
+    }
+  } catch {
+    // not JSON: quote the body itself
+  }
+  return snippet(body);
+}
+
+function snippet(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > SNIPPET_CHARS ? `${flat.slice(0, SNIPPET_CHARS)}...` : flat;
+}
+
+/** undici reports "fetch failed" and hides the reason (ECONNREFUSED, socket closed) in `cause`. */
+function describeNetworkError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  return `${err.message}${cause}`;
+}
+
+function checkRequests(requests: readonly PolicyRequest[]): void {
+  if (!Array.isArray(requests)) throw new GigpoArgumentError('requests', 'expected an array of policy requests');
+  for (let i = 0; i < requests.length; i++) {
+    const r = requests[i];
+    if (typeof r !== 'object' || r === null || !Array.isArray(r.messages))
+      throw new GigpoArgumentError(`requests[${i}].messages`, 'expected an array of chat messages');
+    for (let k = 0; k < r.messages.length; k++) {
+      const m = r.messages[k];
+      if (typeof m !== 'object' || m === null || typeof m.role !== 'string' || typeof m.content !== 'string')
+        throw new GigpoArgumentError(`requests[${i}].messages[${k}]`, 'expected { role: string, content: string }');
+    }
+  }
+}
