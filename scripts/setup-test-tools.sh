@@ -3,8 +3,12 @@
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 need=()
-python3 -c 'import msgpack' 2>/dev/null || need+=(python3-msgpack)
-python3 -c 'import numpy' 2>/dev/null || need+=(python3-numpy)
+# Debian's python3-* packages serve the system interpreter, which may not be the first
+# python3 on PATH (pyenv); the interop tests look for an interpreter that has both.
+py=/usr/bin/python3
+[[ -x $py ]] || py=python3
+$py -c 'import msgpack' 2>/dev/null || need+=(python3-msgpack)
+$py -c 'import numpy' 2>/dev/null || need+=(python3-numpy)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if ((${#need[@]})); then
   echo "setup-test-tools: installing ${need[*]}"
