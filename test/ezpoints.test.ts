@@ -23,17 +23,25 @@ describe('ezpoints', () => {
     expect(b.numActions).toBe(13);
     expect(b.maxSteps).toBe(10);
     expect(Array.from({ length: 13 }, (_, a) => b.actionName(0, a))).toEqual(ALPHABET);
-    const pairs = new Set<string>();
+    const pairs = new Map<string, number>();
+    let smallFirst = 0;
     for (const o of b.observations()) {
       const { cards, target, formula } = parseCardObservation(o);
       expect(cards.length).toBe(2);
       expect(target).toBe(12);
       expect(formula).toBe('');
       expect(solvable(cards, 12, OPS)).toBe(true);
-      pairs.add([...cards].sort((x, y) => x - y).join(','));
+      const pair = [...cards].sort((x, y) => x - y).join(',');
+      pairs.set(pair, (pairs.get(pair) ?? 0) + 1);
+      if (pair === '2,10' && cards[0] === 2) smallFirst++;
     }
-    // Every solvable pair of values shows up: 2+10 3+9 4+8 5+7 6+6 2*6 3*4.
-    expect([...pairs].sort()).toEqual(['2,10', '2,6', '3,4', '3,9', '4,8', '5,7', '6,6']);
+    // The deal is a 52-card deal conditioned on being solvable: of the 300 ordered solvable
+    // deals (see below), {2,10} has 2*4*16, {6,6} 4*3 and the other five 2*4*4 each.
+    const expected: Record<string, number> = { '2,10': 128, '6,6': 12, '2,6': 32, '3,4': 32, '3,9': 32, '4,8': 32, '5,7': 32 };
+    expect([...pairs.keys()].sort()).toEqual(Object.keys(expected).sort());
+    for (const [pair, count] of pairs) expect(Math.abs(count / 5000 - expected[pair] / 300)).toBeLessThan(0.025);
+    // In a random order.
+    expect(Math.abs(smallFirst / pairs.get('2,10')! - 0.5)).toBeLessThan(0.05);
     expect(b.observation(0)).toMatch(/^Cards: \d+, \d+\nTarget: 12\nFormula:$/);
   });
 

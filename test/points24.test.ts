@@ -237,6 +237,9 @@ describe('points24', () => {
     expect(() => createEnvBatch({ env: 'points24', numEnvs: 1, options: { target: 9999, solvableOnly: true } })).toThrow(
       /options\.target: no hand of 4 cards can make 9999/,
     );
+    // Only four 9s make 6561: solvableOnly deals them at once, not after ~270k redraws.
+    const nines = createEnvBatch({ env: 'points24', numEnvs: 100, seed: 1, options: { target: 6561, solvableOnly: true } });
+    for (const o of nines.observations()) expect(parseCardObservation(o).cards).toEqual([9, 9, 9, 9]);
     expect(envInfo('points24')?.options.map((o) => o.name)).toEqual(['target', 'solvableOnly', 'maxSteps', 'requireThink']);
   });
 });

@@ -1,5 +1,6 @@
 #include "core/envs/cards/card_game.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/errors.hpp"
@@ -66,16 +67,16 @@ CardGameConfig configureCardGame(const EnvInfo& info, const Options& options, co
 std::shared_ptr<const CardGameShared> makeCardGameShared(const CardGameConfig& config) {
   auto shared = std::make_shared<CardGameShared>();
   if (!config.solvableOnly) return shared;
-  shared->solvable.assign(handCodeLimit(config.numCards), 0);
-  size_t solvable = 0;
   Hand hand;
   hand.count = config.numCards;
+  uint32_t total = 0;
   forEachHand(hand, 0, 1, [&](const Hand& h) {
-    const bool ok = solveHand(h, config.rules).exact;
-    shared->solvable[handCode(h)] = ok;
-    solvable += ok;
+    if (!solveHand(h, config.rules).exact) return;
+    total += handWeight(h);
+    shared->solvableHands.push_back(h);
+    shared->cumulativeWeight.push_back(total);
   });
-  if (solvable == 0)
+  if (shared->solvableHands.empty())
     throw RangeError("options.target: no hand of " + std::to_string(config.numCards) + " cards can make " +
                      std::to_string(config.rules.target) + ", so solvableOnly cannot deal one");
   return shared;
@@ -83,10 +84,17 @@ std::shared_ptr<const CardGameShared> makeCardGameShared(const CardGameConfig& c
 
 void CardGame::reset(uint64_t levelSeed, uint64_t) {
   Pcg32 rng(levelSeed);
-  // Redrawing from the same stream keeps the deal a function of the level seed alone.
-  do {
+  if (config_.solvableOnly) {
+    // A solvable multiset with the chance a deal has of being it, in a random order: the
+    // same distribution as dealing until the hand is solvable.
+    const auto& cumulative = shared_->cumulativeWeight;
+    const uint32_t r = rng.below(cumulative.back());
+    const size_t k = std::upper_bound(cumulative.begin(), cumulative.end(), r) - cumulative.begin();
+    hand_ = shared_->solvableHands[k];
+    shuffleHand(rng, hand_);
+  } else {
     hand_ = dealHand(rng, config_.numCards);
-  } while (config_.solvableOnly && !shared_->solvable[handCode(hand_)]);
+  }
   formula_ = Formula();
   planLength_ = 0;
 }

@@ -39,8 +39,11 @@ struct CardGameConfig {
   uint8_t actionTokens[kTokenEnd] = {};  // action id -> token
 };
 
+// With solvableOnly: every solvable multiset of values and the running sum of their deal
+// weights (handWeight), so a deal is one draw instead of redrawing until one is solvable.
 struct CardGameShared {
-  std::vector<uint8_t> solvable;  // by handCode(); filled only when solvableOnly
+  std::vector<Hand> solvableHands;
+  std::vector<uint32_t> cumulativeWeight;
 };
 
 // What a game fixes; the rest comes from options.

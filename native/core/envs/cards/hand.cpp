@@ -26,20 +26,21 @@ Hand dealHand(Pcg32& rng, int count) {
   return hand;
 }
 
-uint32_t handCode(const Hand& hand) {
-  const int n = std::min<int>(hand.count, kMaxCards);
-  uint8_t sorted[kMaxCards];
-  std::copy(hand.values, hand.values + n, sorted);
-  std::sort(sorted, sorted + n);
-  uint32_t code = 0;
-  for (int k = 0; k < n; ++k) code = code * (kMaxCardValue + 1) + sorted[k];
-  return code;
+uint32_t handWeight(const Hand& hand) {
+  uint32_t weight = 1;
+  for (int k = 0; k < hand.count && k < kMaxCards; ++k) {
+    // Cards of this value still in the deck after the equal values before it: choosing
+    // m of c cards is c (c-1) ... / m!, built up one equal value at a time.
+    uint32_t copies = hand.values[k] == kMaxCardValue ? 16 : 4;
+    uint32_t before = static_cast<uint32_t>(std::count(hand.values, hand.values + k, hand.values[k]));
+    if (before >= copies) return 0;
+    weight = weight * (copies - before) / (before + 1);
+  }
+  return weight;
 }
 
-uint32_t handCodeLimit(int count) {
-  uint32_t limit = 1;
-  for (int k = 0; k < count; ++k) limit *= kMaxCardValue + 1;
-  return limit;
+void shuffleHand(Pcg32& rng, Hand& hand) {
+  for (int k = hand.count - 1; k > 0; --k) std::swap(hand.values[k], hand.values[rng.below(k + 1)]);
 }
 
 }  // namespace gigpo::cards

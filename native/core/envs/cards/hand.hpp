@@ -17,9 +17,11 @@ struct Hand {
 
 Hand dealHand(Pcg32& rng, int count);
 
-// The hand's values as a multiset: sorted values read as base-11 digits. Equal multisets
-// give equal codes; codes are below handCodeLimit(count).
-uint32_t handCode(const Hand& hand);
-uint32_t handCodeLimit(int count);
+// How many sets of cards of the deck have the hand's values (J, Q, K and 10 give 16 cards
+// of value 10): the weight of the hand's multiset of values in a deal.
+uint32_t handWeight(const Hand& hand);
+
+// Puts the hand's values in a uniformly random order (a deal's order).
+void shuffleHand(Pcg32& rng, Hand& hand);
 
 }  // namespace gigpo::cards

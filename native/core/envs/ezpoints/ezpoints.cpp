@@ -12,7 +12,8 @@ const EnvInfo& EzPoints::info() {
       "step: a card's number, '+', '*', '='. Each card is used exactly once; '=' needs a complete formula. "
       "Reward +10 when '=' ends a formula of the right value, -1 when it ends a wrong one; an illegal token "
       "(a number no unused card has, an operator where a number must come, '=' too early) or unparseable text "
-      "is a no-op with reward -1. Observation: 'Cards: 3, 10', 'Target: 12', 'Formula: 3*'.",
+      "is a no-op with reward -1. Only hands that can make the target are dealt (solvableOnly). Truncated after "
+      "maxSteps. Observation: 'Cards: 3, 10', 'Target: 12', 'Formula: 3*'.",
       {
           {"target", OptionKind::Integer, "12", "value the formula must reach (0..10000)"},
           {"solvableOnly", OptionKind::Boolean, "true", "deal only hands some formula solves"},

@@ -19,7 +19,8 @@ const EnvInfo& FrozenLake::info() {
       "down, right, up (or 1-4 in that order); walking into the edge stays in place. Reward 1 at the goal; a "
       "hole O ends the episode with 0. Slippery (option): the intended move with probability 1/3, each "
       "perpendicular move with 1/3. Observation: the grid, P player, _ frozen, O hole, G goal, X player in a "
-      "hole, * player on the goal. Each seed draws a random map with a path to the goal.",
+      "hole, * player on the goal. Each seed draws a random map with a path to the goal. Unparseable text is a "
+      "no-op with reward 0, flagged invalid. Truncated after maxSteps.",
       {
           {"size", OptionKind::Integer, "4", "side of the square map (2..16)"},
           {"frozenProbability", OptionKind::Number, "0.8", "chance that a tile is frozen rather than a hole (0.5..1)"},

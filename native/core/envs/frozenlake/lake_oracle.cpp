@@ -21,7 +21,7 @@ void planShortestPath(const LakeMap& map, uint32_t* policy) {
   int head = 0, tail = 0;
   dist[n * n - 1] = 0;
   queue[tail++] = n * n - 1;
-  // Moves are reversible away from the edges, so distances from the goal are distances to it.
+  // Neighbouring is symmetric, so distances from the goal are distances to it.
   while (head < tail) {
     const int cell = queue[head++];
     for (int32_t m = kLeft; m <= kUp; ++m) {

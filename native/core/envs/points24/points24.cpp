@@ -11,7 +11,8 @@ const EnvInfo& Points24::info() {
       "ends a formula of the right value, -1 when it ends a wrong one (or one dividing by zero); an illegal "
       "token (a number no unused card has, an operator or ')' where a number must come, a number or '(' after "
       "a number, ')' with nothing open, '=' too early) or unparseable text is a no-op with reward -1. Some "
-      "deals have no solution. Observation: 'Cards: 3, 10, 7, 1', 'Target: 24', 'Formula: (3+'.",
+      "deals have no solution (about a quarter; solvableOnly deals only solvable ones). Truncated after maxSteps. "
+      "Observation: 'Cards: 3, 10, 7, 1', 'Target: 24', 'Formula: (3+'.",
       {
           {"target", OptionKind::Integer, "24", "value the formula must reach (0..10000)"},
           {"solvableOnly", OptionKind::Boolean, "false", "deal only hands some formula solves"},
