@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEnvBatch, envInfo, HOLD_ACTION, INVALID_ACTION } from '../lib/index.js';
-import { checkRandomPlay, xorshift } from './helpers/card-play.js';
+import { checkRandomPlay } from './helpers/card-play.js';
+import { xorshift } from './helpers/random.js';
 import { evaluateTokens, frac, fracEquals, parseCardObservation, solvable, tokenize } from './reference/cards.js';
 
 const ALPHABET = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '+', '*', '='];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEnvBatch, envInfo, HOLD_ACTION, INVALID_ACTION } from '../lib/index.js';
-import { xorshift } from './helpers/card-play.js';
+import { xorshift } from './helpers/random.js';
 
 const [LEFT, DOWN, RIGHT, UP] = [0, 1, 2, 3];
 const MOVES: [number, number][] = [

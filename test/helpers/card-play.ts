@@ -4,6 +4,7 @@
 import { expect } from 'vitest';
 import { createEnvBatch, INVALID_ACTION, type EnvOptions } from '../../lib/index.js';
 import { FormulaModel, fracEquals, frac, parseCardObservation } from '../reference/cards.js';
+import { xorshift } from './random.js';
 
 export interface PlayCounts {
   legal: number;
@@ -13,16 +14,6 @@ export interface PlayCounts {
   wrong: number;
   truncated: number;
   resets: number;
-}
-
-export function xorshift(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
 }
 
 /**
