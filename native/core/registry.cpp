@@ -2,7 +2,10 @@
 
 #include "core/batch_impl.hpp"
 #include "core/errors.hpp"
+#include "core/envs/ezpoints/ezpoints.hpp"
+#include "core/envs/frozenlake/frozenlake.hpp"
 #include "core/envs/numberline/numberline.hpp"
+#include "core/envs/points24/points24.hpp"
 
 namespace gigpo {
 namespace {
@@ -22,6 +25,9 @@ EnvEntry entry() {
 const std::vector<EnvEntry>& envRegistry() {
   static const std::vector<EnvEntry> kEnvs = {
       entry<NumberLine>(),
+      entry<FrozenLake>(),
+      entry<EzPoints>(),
+      entry<Points24>(),
   };
   return kEnvs;
 }

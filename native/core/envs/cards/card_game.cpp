@@ -1,0 +1,168 @@
+#include "core/envs/cards/card_game.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/errors.hpp"
+#include "core/rng.hpp"
+#include "core/text/action_tag.hpp"
+
+namespace gigpo::cards {
+namespace {
+
+size_t put(char* out, std::string_view text) {
+  std::memcpy(out, text.data(), text.size());
+  return text.size();
+}
+
+size_t putUint(char* out, uint32_t v) {
+  char digits[10];
+  size_t n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v);
+  for (size_t k = 0; k < n; ++k) out[k] = digits[n - 1 - k];
+  return n;
+}
+
+// Calls f(hand) for every multiset of `count` card values (values non-decreasing).
+template <class F>
+void forEachHand(Hand& hand, int at, uint8_t from, F&& f) {
+  if (at >= hand.count || at >= kMaxCards) {
+    f(hand);
+    return;
+  }
+  for (uint8_t v = from; v <= kMaxCardValue; ++v) {
+    hand.values[at] = v;
+    forEachHand(hand, at + 1, v, f);
+  }
+}
+
+}  // namespace
+
+CardGameConfig configureCardGame(const EnvInfo& info, const Options& options, const CardGameSpec& spec,
+                                 int32_t defaultTarget, bool defaultSolvableOnly, uint32_t defaultMaxSteps) {
+  OptionReader r(info.name, options, info.options);
+  CardGameConfig c;
+  c.numCards = spec.numCards;
+  c.rules.operators = spec.operators;
+  c.rules.parentheses = spec.parentheses;
+  c.rules.target = static_cast<int32_t>(r.integer("target", defaultTarget, 0, 10000));
+  c.solvableOnly = r.boolean("solvableOnly", defaultSolvableOnly);
+  c.maxSteps = static_cast<uint32_t>(r.integer("maxSteps", defaultMaxSteps, 1, 1 << 20));
+  c.requireThink = r.boolean("requireThink", false);
+  // Actions: the numbers 1..10, the game's operators, its parentheses, then `=`.
+  for (uint8_t v = 1; v <= kMaxCardValue; ++v) c.actionTokens[c.numActions++] = v;
+  for (uint8_t op = kPlus; op <= kDivide; ++op)
+    if (c.rules.allows(op)) c.actionTokens[c.numActions++] = op;
+  if (c.rules.parentheses) {
+    c.actionTokens[c.numActions++] = kOpen;
+    c.actionTokens[c.numActions++] = kClose;
+  }
+  c.actionTokens[c.numActions++] = kEquals;
+  return c;
+}
+
+std::shared_ptr<const CardGameShared> makeCardGameShared(const CardGameConfig& config) {
+  auto shared = std::make_shared<CardGameShared>();
+  if (!config.solvableOnly) return shared;
+  Hand hand;
+  hand.count = config.numCards;
+  uint32_t total = 0;
+  forEachHand(hand, 0, 1, [&](const Hand& h) {
+    if (!solveHand(h, config.rules).exact) return;
+    total += handWeight(h);
+    shared->solvableHands.push_back(h);
+    shared->cumulativeWeight.push_back(total);
+  });
+  if (shared->solvableHands.empty())
+    throw RangeError("options.target: no hand of " + std::to_string(config.numCards) + " cards can make " +
+                     std::to_string(config.rules.target) + ", so solvableOnly cannot deal one");
+  return shared;
+}
+
+void CardGame::reset(uint64_t levelSeed, uint64_t) {
+  Pcg32 rng(levelSeed);
+  if (config_.solvableOnly) {
+    // A solvable multiset with the chance a deal has of being it, in a random order: the
+    // same distribution as dealing until the hand is solvable.
+    const auto& cumulative = shared_->cumulativeWeight;
+    const uint32_t r = rng.below(cumulative.back());
+    const size_t k = std::upper_bound(cumulative.begin(), cumulative.end(), r) - cumulative.begin();
+    hand_ = shared_->solvableHands[k];
+    shuffleHand(rng, hand_);
+  } else {
+    hand_ = dealHand(rng, config_.numCards);
+  }
+  formula_ = Formula();
+  planLength_ = 0;
+}
+
+StepResult CardGame::step(int32_t action) {
+  StepResult r;
+  const uint8_t token = action >= 0 ? config_.actionTokens[action] : uint8_t{kNoToken};
+  if (token == kNoToken || formula_.check(token, hand_) != Verdict::kLegal) {
+    r.reward = kIllegalReward;
+    r.valid = false;
+    return r;
+  }
+  formula_.push(token, hand_);
+  if (token == kEquals) {
+    auto value = formula_.value();
+    r.done = true;
+    r.reward = value && *value == Rational(config_.rules.target) ? kCorrectReward : kWrongReward;
+  }
+  return r;
+}
+
+size_t CardGame::render(char* out) const {
+  size_t at = put(out, "Cards: ");
+  for (int k = 0; k < hand_.count; ++k) {
+    if (k) at += put(out + at, ", ");
+    at += putUint(out + at, hand_.values[k]);
+  }
+  at += put(out + at, "\nTarget: ");
+  at += putUint(out + at, static_cast<uint32_t>(config_.rules.target));
+  at += put(out + at, "\nFormula:");
+  if (formula_.length()) {
+    out[at++] = ' ';
+    at += formula_.render(out + at);
+  }
+  return at;
+}
+
+int32_t CardGame::parse(std::string_view response) {
+  auto text = text::extractAction(response, config_.requireThink);
+  if (!text) return kInvalidAction;
+  for (int32_t a = 0; a < config_.numActions; ++a)
+    if (*text == tokenText(config_.actionTokens[a])) return a;
+  return kInvalidAction;
+}
+
+int32_t CardGame::actionOf(uint8_t token) const {
+  for (int32_t a = 0; a < config_.numActions; ++a)
+    if (config_.actionTokens[a] == token) return a;
+  return kInvalidAction;
+}
+
+bool CardGame::planFits() const {
+  const size_t n = formula_.length();
+  return n < planLength_ && std::memcmp(plan_, formula_.tokens(), n) == 0;
+}
+
+int32_t CardGame::oracleAction() {
+  if (!planFits()) {
+    // From the empty formula the tree search is fast; from a formula that left the plan
+    // (an exploring policy), search completions of what is there token by token.
+    Solution s = formula_.length() == 0 ? solveHand(hand_, config_.rules)
+                                        : completeFormula(formula_, hand_, config_.rules);
+    if (!s.found) return actionOf(kEquals);  // nothing completes: `=` is as good as any
+    std::memcpy(plan_, s.tokens, s.length);
+    plan_[s.length] = kEquals;
+    planLength_ = static_cast<uint8_t>(s.length + 1);
+  }
+  return actionOf(plan_[formula_.length()]);
+}
+
+}  // namespace gigpo::cards

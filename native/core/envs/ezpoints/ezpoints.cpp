@@ -1,0 +1,31 @@
+#include "core/envs/ezpoints/ezpoints.hpp"
+
+namespace gigpo {
+
+using cards::kPlus;
+using cards::kTimes;
+
+const EnvInfo& EzPoints::info() {
+  static const EnvInfo kInfo{
+      "ezpoints",
+      "Two cards (A=1, 2-10, J/Q/K=10) shown by value. Build a formula equal to the target (12) one token per "
+      "step: a card's number, '+', '*', '='. Each card is used exactly once; '=' needs a complete formula. "
+      "Reward +10 when '=' ends a formula of the right value, -1 when it ends a wrong one; an illegal token "
+      "(a number no unused card has, an operator where a number must come, '=' too early) or unparseable text "
+      "is a no-op with reward -1. Only hands that can make the target are dealt (solvableOnly). Truncated after "
+      "maxSteps. Observation: 'Cards: 3, 10', 'Target: 12', 'Formula: 3*'.",
+      {
+          {"target", OptionKind::Integer, "12", "value the formula must reach (0..10000)"},
+          {"solvableOnly", OptionKind::Boolean, "true", "deal only hands some formula solves"},
+          {"maxSteps", OptionKind::Integer, "10", "truncate an episode after this many steps"},
+          {"requireThink", OptionKind::Boolean, "false", "a response must hold <think>...</think> before its action"},
+      }};
+  return kInfo;
+}
+
+EzPoints::Config EzPoints::configure(const Options& options) {
+  const cards::CardGameSpec spec{2, (1u << (kPlus - kPlus)) | (1u << (kTimes - kPlus)), false};
+  return cards::configureCardGame(info(), options, spec, 12, true, 10);
+}
+
+}  // namespace gigpo

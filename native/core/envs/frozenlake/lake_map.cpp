@@ -1,0 +1,49 @@
+#include "core/envs/frozenlake/lake_map.hpp"
+
+#include "core/rng.hpp"
+
+namespace gigpo::frozenlake {
+
+bool hasPath(const LakeMap& map) {
+  const int n = map.size;
+  const uint32_t full = (1u << n) - 1;
+  uint32_t reach[LakeMap::kMaxSize] = {1u};  // the start tile
+  // Grow the reached set by one step in every direction until it stops growing.
+  bool grew = true;
+  while (grew) {
+    grew = false;
+    for (int r = 0; r < n; ++r) {
+      uint32_t next = reach[r] | (reach[r] << 1) | (reach[r] >> 1);
+      if (r > 0) next |= reach[r - 1];
+      if (r + 1 < n) next |= reach[r + 1];
+      next &= full & ~static_cast<uint32_t>(map.holes[r]);
+      if (next != reach[r]) {
+        reach[r] = next;
+        grew = true;
+      }
+    }
+  }
+  return (reach[n - 1] >> (n - 1)) & 1u;
+}
+
+LakeMap generateLake(uint64_t seed, int size, uint64_t frozen) {
+  LakeMap map;
+  map.size = static_cast<uint8_t>(size);
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    Pcg32 rng(deriveSeed(seed, static_cast<uint64_t>(attempt)));
+    for (int r = 0; r < size; ++r) {
+      uint32_t row = 0;
+      for (int c = 0; c < size; ++c)
+        if (rng.next() >= frozen) row |= 1u << c;
+      map.holes[r] = static_cast<uint16_t>(row);
+    }
+    map.holes[0] &= static_cast<uint16_t>(~1u);
+    map.holes[size - 1] &= static_cast<uint16_t>(~(1u << (size - 1)));
+    if (hasPath(map)) return map;
+  }
+  map.holes[0] = 0;
+  for (int r = 0; r < size; ++r) map.holes[r] &= static_cast<uint16_t>(~(1u << (size - 1)));
+  return map;
+}
+
+}  // namespace gigpo::frozenlake
