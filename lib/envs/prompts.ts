@@ -27,7 +27,8 @@ const SPECS: Record<string, EnvPromptSpec> = {
   },
   frozenlake: {
     task:
-      'You are walking on a frozen lake to reach the goal without falling into a hole. The ice may be slippery. Reward 1 at the goal.',
+      'You are walking on a frozen lake to reach the goal without falling into a hole. The ice may be slippery. ' +
+      'Symbols: P you, _ frozen ice, O hole, G goal, X you in a hole, * you on the goal. Reward 1 at the goal.',
     successReward: 1,
     observationListsActions: false,
   },
@@ -37,12 +38,16 @@ const SPECS: Record<string, EnvPromptSpec> = {
     observationListsActions: false,
   },
   ezpoints: {
-    task: 'Build a formula that uses both cards once and equals 12, one token at a time (a card number, +, *, and finally =). Reward 10 for a correct formula, -1 for an illegal token.',
+    task:
+      'Build a formula that uses both cards once and equals 12, one token at a time (a card number, +, *, and finally =). ' +
+      'Face cards count 10. Reward 10 for a correct formula, -1 for an illegal token or a wrong formula.',
     successReward: 10,
     observationListsActions: false,
   },
   points24: {
-    task: 'Build a formula that uses all four cards once and equals 24, one token at a time (card numbers, + - * /, parentheses, and finally =). Reward 10 for a correct formula, -1 for an illegal token.',
+    task:
+      'Build a formula that uses all four cards once and equals 24, one token at a time (card numbers, + - * /, parentheses, and finally =). ' +
+      'Face cards count 10. Reward 10 for a correct formula, -1 for an illegal token or a wrong formula.',
     successReward: 10,
     observationListsActions: false,
   },
