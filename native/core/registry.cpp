@@ -2,6 +2,7 @@
 
 #include "core/batch_impl.hpp"
 #include "core/errors.hpp"
+#include "core/envs/household/household.hpp"
 #include "core/envs/numberline/numberline.hpp"
 
 namespace gigpo {
@@ -22,6 +23,7 @@ EnvEntry entry() {
 const std::vector<EnvEntry>& envRegistry() {
   static const std::vector<EnvEntry> kEnvs = {
       entry<NumberLine>(),
+      entry<Household>(),
   };
   return kEnvs;
 }
