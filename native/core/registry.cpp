@@ -4,6 +4,7 @@
 #include "core/errors.hpp"
 #include "core/envs/household/household.hpp"
 #include "core/envs/numberline/numberline.hpp"
+#include "core/envs/shop/shop.hpp"
 
 namespace gigpo {
 namespace {
@@ -24,6 +25,7 @@ const std::vector<EnvEntry>& envRegistry() {
   static const std::vector<EnvEntry> kEnvs = {
       entry<NumberLine>(),
       entry<Household>(),
+      entry<Shop>(),
   };
   return kEnvs;
 }
