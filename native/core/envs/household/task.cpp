@@ -126,7 +126,7 @@ void appendInstruction(const World& w, const Task& task, std::string& out) {
   const std::string_view obj = objectTypes()[task.target].name;
   const bool alt = task.phrasing == 1;
   auto goal = [&] {
-    out += receptacleTypes()[w.receptacles[task.goal].kind].inside ? " in " : " on ";
+    out.append(" ").append(prepositionFor(w, task.goal)).append(" ");
     appendReceptacleName(w, task.goal, out);
     out += '.';
   };
