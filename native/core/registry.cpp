@@ -4,8 +4,10 @@
 #include "core/errors.hpp"
 #include "core/envs/ezpoints/ezpoints.hpp"
 #include "core/envs/frozenlake/frozenlake.hpp"
+#include "core/envs/household/household.hpp"
 #include "core/envs/numberline/numberline.hpp"
 #include "core/envs/points24/points24.hpp"
+#include "core/envs/shop/shop.hpp"
 
 namespace gigpo {
 namespace {
@@ -28,6 +30,8 @@ const std::vector<EnvEntry>& envRegistry() {
       entry<FrozenLake>(),
       entry<EzPoints>(),
       entry<Points24>(),
+      entry<Household>(),
+      entry<Shop>(),
   };
   return kEnvs;
 }

@@ -1,0 +1,141 @@
+#include "core/envs/shop/shop.hpp"
+
+#include <vector>
+
+#include "core/envs/shop/render.hpp"
+#include "core/envs/shop/reward.hpp"
+#include "core/rng.hpp"
+#include "core/text/action_tag.hpp"
+#include "core/text/normalize.hpp"
+#include "core/text/text_sink.hpp"
+
+namespace gigpo {
+namespace {
+
+std::vector<std::string> searchTexts(const shop::Catalog& catalog) {
+  std::vector<std::string> docs(catalog.size());
+  for (uint32_t i = 0; i < catalog.size(); ++i) docs[i] = catalog.searchText(i);
+  return docs;
+}
+
+// The inside of "word[...]" when `text` has that form.
+bool bracketed(std::string_view text, std::string_view word, std::string_view& inside) {
+  if (text.size() < word.size() + 2 || !text.starts_with(word) || text[word.size()] != '[' || text.back() != ']')
+    return false;
+  inside = text::trim(text.substr(word.size() + 1, text.size() - word.size() - 2));
+  return true;
+}
+
+}  // namespace
+
+Shop::Shared::Shared(const Config& config)
+    : catalog(config.catalogSeed, config.catalogSize), index(searchTexts(catalog)) {}
+
+const EnvInfo& Shop::info() {
+  static const EnvInfo kInfo{
+      "shop",
+      "WebShop-like text shop over a seeded synthetic catalog searched with BM25: follow an instruction "
+      "(\"i need a t-shirt that is cotton, in size large, and price lower than 30.00 dollars\") with "
+      "search[query] and click[element] through search, results (10 per page), item, description and features "
+      "pages, then buy. Reward at purchase: type match x (matched attributes + options + price within budget) / "
+      "(attributes + options + 1). Action 0 = the parsed search, k = click the k-th listed element.",
+      {
+          {"maxSteps", OptionKind::Integer, "15", "truncate an episode after this many steps"},
+          {"requireThink", OptionKind::Boolean, "false", "a response must hold <think>...</think> before its action"},
+          {"catalogSeed", OptionKind::Integer, "0", "seed of the generated catalog (0..2^32-1)"},
+          {"catalogSize", OptionKind::Integer, "10000", "number of products in the catalog (100..1000000)"},
+      }};
+  return kInfo;
+}
+
+Shop::Config Shop::configure(const Options& options) {
+  OptionReader r(info().name, options, info().options);
+  Config c;
+  c.maxSteps = static_cast<uint32_t>(r.integer("maxSteps", 15, 1, 1u << 30));
+  c.requireThink = r.boolean("requireThink", false);
+  c.catalogSeed = static_cast<uint64_t>(r.integer("catalogSeed", 0, 0, 0xFFFFFFFFll));
+  c.catalogSize = static_cast<uint32_t>(r.integer("catalogSize", 10000, 100, 1000000));
+  return c;
+}
+
+Shop::Shop(const Config& config, const Shared& shared) : config_(config), shared_(&shared) {
+  // Sized once so stepping never allocates.
+  instruction_.reserve(512);
+  session_.query.reserve(shop::kMaxQueryBytes);
+  pendingQuery_.reserve(256);
+  typed_.reserve(256);
+}
+
+void Shop::reset(uint64_t levelSeed, uint64_t) {
+  Pcg32 rng(levelSeed);
+  goal_ = shop::drawGoal(rng, shared_->catalog);
+  instruction_.clear();
+  shop::appendInstruction(goal_, instruction_);
+  session_.page = shop::Page::kSearch;
+  session_.query.clear();
+  session_.numResults = 0;
+  session_.selected = shop::kNothingSelected;
+  pendingQuery_.clear();
+  oracleMemo_.known = false;
+  listClickables();
+}
+
+StepResult Shop::step(int32_t action) {
+  StepResult r;
+  if (action == kSearchAction) {
+    r.valid = session_.page == shop::Page::kSearch && !pendingQuery_.empty();
+    if (r.valid) {
+      shop::runSearch(session_, shared_->index, pendingQuery_);
+      oracleMemo_.known = false;
+    }
+  } else if (action >= 1 && action <= numClickables_) {
+    if (shop::follow(session_, clickables_[action - 1])) {
+      r.reward = static_cast<float>(shop::purchaseReward(goal_, shared_->catalog[session_.product], session_.selected));
+      r.done = true;
+    }
+  } else {
+    r.valid = false;
+  }
+  pendingQuery_.clear();
+  listClickables();
+  return r;
+}
+
+size_t Shop::render(char* out) const {
+  text::TextSink sink(out, kMaxObsBytes);
+  shop::renderPage(session_, shared_->catalog, instruction_, clickables_, numClickables_, sink);
+  return sink.finish();
+}
+
+int32_t Shop::parse(std::string_view response) {
+  auto text = text::extractAction(response, config_.requireThink);
+  if (!text) return kInvalidAction;
+  text::normalizeCommand(*text, typed_);
+  std::string_view inside;
+  if (bracketed(typed_, "search", inside)) {
+    if (inside.empty()) return kInvalidAction;
+    pendingQuery_.assign(inside);
+    return kSearchAction;
+  }
+  if (bracketed(typed_, "click", inside))
+    for (int32_t k = 0; k < numClickables_; ++k)
+      if (text::equalsIgnoreCase(inside, shop::clickableName(session_, shared_->catalog, clickables_[k]))) return k + 1;
+  return kInvalidAction;
+}
+
+int32_t Shop::oracleAction() {
+  const int move =
+      shop::oracleMove(session_, goal_, shared_->catalog, clickables_, numClickables_, oracleMemo_, pendingQuery_);
+  return move < 0 ? kSearchAction : move + 1;
+}
+
+std::string Shop::actionName(int32_t action) const {
+  if (action == kSearchAction) return "search[" + pendingQuery_ + "]";
+  if (action < 1 || action > numClickables_) return "";
+  std::string name = "click[";
+  name += shop::clickableName(session_, shared_->catalog, clickables_[action - 1]);
+  name += ']';
+  return name;
+}
+
+}  // namespace gigpo
