@@ -1,0 +1,36 @@
+// Mean and unbiased standard deviation of a group of values, accumulated in float64 in
+// the order the values arrive (row order), in two passes (sum, then squared deviations).
+// When every value is equal the mean is that value exactly, so x - mean is exactly 0.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+namespace gigpo::advantage {
+
+struct Moments {
+  double sum = 0;
+  double squares = 0;  // sum of (x - mean)^2, filled by the second pass
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+  double mean = 0;
+  uint32_t count = 0;
+
+  void add(double x) {
+    sum += x;
+    ++count;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  // Call once every value was added, before addDeviation.
+  void finishMean() { mean = count == 0 ? 0 : (min == max ? min : sum / count); }
+  void addDeviation(double x) {
+    const double d = x - mean;
+    squares += d * d;
+  }
+  bool constant() const { return count == 0 || min == max; }
+  // Sample std (÷ (n - 1)); 0 for fewer than two values or equal values.
+  double std() const { return count < 2 || min == max ? 0 : std::sqrt(squares / (count - 1)); }
+};
+
+}  // namespace gigpo::advantage
