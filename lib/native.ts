@@ -102,7 +102,6 @@ export interface NativeAdvantageOutputs {
   stepAdvantage: Float32Array;
   advantage: Float32Array;
   stepGroup: Uint32Array;
-  taskGroup: Uint32Array;
 }
 
 export interface NativeAdvantageReport {

@@ -43,7 +43,7 @@ describe('mean_norm sums', () => {
       const result = computeAdvantages(batch, { gamma: 0.9, anchors });
       for (const [id, { sum, scale }] of sumsBy(result.stepGroup, result.stepAdvantage))
         if (Math.abs(sum) > 1e-6 * scale + 1e-6) expect.fail(`seed ${seed}: step group ${id} sums to ${sum}`);
-      for (const [g, { sum, scale, count }] of sumsBy(result.taskGroup, result.episodeAdvantage)) {
+      for (const [g, { sum, scale, count }] of sumsBy(batch.group, result.episodeAdvantage)) {
         // A one-row group has mean 0 (GIGPO.md): its score passes through (tested below).
         if (count === 1) continue;
         checked++;

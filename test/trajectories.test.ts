@@ -96,7 +96,7 @@ describe('native binding guards', () => {
     };
     const outputs = () => ({
       returns: new Float32Array(2), episodeAdvantage: new Float32Array(2), stepAdvantage: new Float32Array(2),
-      advantage: new Float32Array(2), stepGroup: new Uint32Array(2), taskGroup: new Uint32Array(2),
+      advantage: new Float32Array(2), stepGroup: new Uint32Array(2),
     });
     const call = (c: object, o: object, out: object) => () => native.computeAdvantages(c as never, o as never, out as never);
     expect(call(columns, {}, outputs())).not.toThrow();

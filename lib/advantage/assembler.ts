@@ -128,8 +128,15 @@ export class BatchAssembler {
 
     let rows: Uint32Array;
     if (this.options.dropZeroVarianceGroups) {
+      const zeroVariance = new Map<number, number>();
+      scored.groupIds.forEach((id, i) => zeroVariance.set(id, scored.groupZeroVariance[i]));
       const keep: number[] = [];
-      for (let r = 0; r < n; r++) if (!scored.groupZeroVariance[scored.taskGroup[r]]) keep.push(r);
+      // One lookup per run of equal group ids (groups are usually contiguous).
+      for (let r = 0, end = 0; r < n; r = end) {
+        for (end = r + 1; end < n && batch.group[end] === batch.group[r]; end++);
+        if (zeroVariance.get(batch.group[r]) === 1) continue;
+        for (let k = r; k < end; k++) keep.push(k);
+      }
       rows = Uint32Array.from(keep);
       for (const flag of scored.groupZeroVariance) report.droppedGroups += flag;
       report.droppedGroupRows = n - rows.length;

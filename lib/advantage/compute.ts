@@ -31,11 +31,9 @@ export interface AdvantageResult {
   advantage: Float32Array;
   /** Step group of each row: dense ids numbered by first appearance in row order. */
   stepGroup: Uint32Array;
-  /** Task group of each row: dense ids numbered by first appearance in row order. */
-  taskGroup: Uint32Array;
-  /** The batch's group id of each dense task group. */
+  /** The batch's task-group ids, in order of first appearance. */
   groupIds: Uint32Array;
-  /** 1 for each dense task group whose episode scores are all equal. */
+  /** 1 for each task group (same order as groupIds) whose episode scores are all equal. */
   groupZeroVariance: Uint8Array;
   stats: AdvantageStats;
   options: ResolvedAdvantageOptions;
@@ -84,7 +82,6 @@ export function computeAdvantages(batch: StepBatch, options?: AdvantageOptions):
     stepAdvantage: new Float32Array(n),
     advantage: new Float32Array(n),
     stepGroup: new Uint32Array(n),
-    taskGroup: new Uint32Array(n),
   };
   const report = native.computeAdvantages(
     {

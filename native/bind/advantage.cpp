@@ -41,7 +41,7 @@ Napi::Value computeAdvantages(const Napi::CallbackInfo& info) {
   };
   Napi::Float32Array returns = f32("returns"), episode = f32("episodeAdvantage"), stepAdv = f32("stepAdvantage"),
                      adv = f32("advantage");
-  Napi::Uint32Array stepGroup = u32("stepGroup"), taskGroup = u32("taskGroup");
+  Napi::Uint32Array stepGroup = u32("stepGroup");
 
   advantage::RowColumns c;
   c.numRows = static_cast<size_t>(n);
@@ -57,7 +57,7 @@ Napi::Value computeAdvantages(const Napi::CallbackInfo& info) {
   c.obsBytes = obsBytes.Data();
   c.obsByteLength = obsBytes.ElementLength();
   c.responseOffsets = responseOffsets.IsEmpty() ? nullptr : responseOffsets.Data();
-  advantage::Outputs o{returns.Data(), episode.Data(), stepAdv.Data(), adv.Data(), stepGroup.Data(), taskGroup.Data()};
+  advantage::Outputs o{returns.Data(), episode.Data(), stepAdv.Data(), adv.Data(), stepGroup.Data()};
 
   const advantage::Report report = guarded(env, [&] { return advantage::computeAdvantages(c, options, o); });
   Napi::Object result = Napi::Object::New(env);

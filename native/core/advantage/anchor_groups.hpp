@@ -1,13 +1,25 @@
-// Step groups by exact anchor equality (GIGPO.md step 4): within each task group, rows
-// with equal anchor hashes form one step group. One small hash table per task group,
-// reused across groups, so the whole batch costs O(rows) with no sorting.
+// Step groups by exact anchor equality (GIGPO.md step 4): within one task group, rows with
+// equal anchor hashes form one step group. A small open-addressing table sized to the
+// group and reused across groups (slots are claimed by stamp, never cleared), so the
+// whole batch costs O(rows) with no sorting.
 #pragma once
+#include <vector>
+
 #include "core/advantage/layout.hpp"
 
 namespace gigpo::advantage {
 
-// Writes a step-group id to every row (numbered per task group in dense group order,
-// rows in row order) and returns the number of step groups.
-uint32_t exactStepGroups(const uint64_t* anchor, const Layout& layout, uint32_t* stepGroup);
+class ExactStepGroups {
+ public:
+  // Local step-group ids (0, 1, ... by first appearance) of the rows of task group g,
+  // in row order, into local[]; returns how many step groups the task group has.
+  uint32_t assign(const uint64_t* anchor, const Layout& layout, uint32_t group, uint32_t* local);
+
+ private:
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> ids_;
+  std::vector<uint32_t> stamps_;  // slot in use by the current call iff stamps_[slot] == stamp_
+  uint32_t stamp_ = 0;
+};
 
 }  // namespace gigpo::advantage

@@ -1,5 +1,6 @@
 #include "core/advantage/compute.hpp"
 
+#include <optional>
 #include <vector>
 
 #include "core/advantage/anchor_groups.hpp"
@@ -14,7 +15,7 @@ namespace gigpo::advantage {
 
 namespace {
 
-// Groups were numbered task group by task group; when task groups interleave in the
+// Step groups are numbered task group by task group; when task groups interleave in the
 // batch, renumber so ids follow first appearance in row order, as documented.
 void renumberByFirstAppearance(uint32_t* ids, size_t n, uint32_t count) {
   std::vector<uint32_t> remap(count, UINT32_MAX);
@@ -26,42 +27,79 @@ void renumberByFirstAppearance(uint32_t* ids, size_t n, uint32_t count) {
   }
 }
 
+// Per-task-group working space, sized to the largest group and reused: the batch is
+// processed one group at a time, so everything but the inputs and outputs stays in cache.
+struct Scratch {
+  std::vector<double> returns, episode, step;
+  std::vector<uint32_t> local;
+  GroupScores scores;
+  void reserve(uint32_t rows) {
+    returns.resize(rows);
+    episode.resize(rows);
+    step.resize(rows);
+    local.resize(rows);
+  }
+};
+
 }  // namespace
 
 Report computeAdvantages(const RowColumns& c, const Options& o, const Outputs& out) {
   const size_t n = c.numRows;
-  const Layout layout = buildLayout(c, out.taskGroup);
-
-  std::vector<double> returns(n);
-  discountedReturns(c, layout, o.gamma, o.invalidPenalty, returns.data());
-  for (size_t r = 0; r < n; ++r) out.returns[r] = static_cast<float>(returns[r]);
+  const Layout layout = buildLayout(c);
+  std::optional<SimilarStepGroups> similar;
+  if (o.similarity > 0) similar.emplace(c, o.similarity);
+  ExactStepGroups exact;
+  StepAdvantages stepAdvantages;
+  Scratch s;
+  uint32_t largest = 0;
+  for (uint32_t rows : layout.groupRowCount) largest = std::max(largest, rows);
+  s.reserve(largest);
+  const bool gigpo = o.estimator == Estimator::Gigpo;
+  const bool whiten = o.estimator == Estimator::ReinforcePpBaseline;
+  const bool withStd = needsEpisodeStd(o);
+  std::vector<double> beforeWhitening(whiten ? n : 0);
 
   Report report;
   report.numGroups = layout.numGroups;
   report.numTrajectories = layout.numTrajectories();
   report.groupIds = layout.groupIds;
-  report.numStepGroups = o.similarity > 0 ? similarStepGroups(c, layout, o.similarity, out.stepGroup)
-                                          : exactStepGroups(c.anchor, layout, out.stepGroup);
-  if (!layout.groupsContiguous) renumberByFirstAppearance(out.stepGroup, n, report.numStepGroups);
-
-  const EpisodeScores scores = episodeScores(c, layout, o, needsEpisodeStd(o));
   report.groupZeroVariance.resize(layout.numGroups);
+  uint32_t firstStepGroup = 0;
   for (uint32_t g = 0; g < layout.numGroups; ++g) {
-    report.groupZeroVariance[g] = scores.groups[g].constant();
+    uint32_t k = 0;
+    for (uint32_t i = layout.groupTrajStart[g]; i < layout.groupTrajStart[g + 1]; ++i) {
+      const uint32_t t = layout.groupTrajs[i];
+      discountedReturns(c, layout.trajStart[t], layout.trajStart[t + 1], o.gamma, o.invalidPenalty, &s.returns[k]);
+      k += layout.trajLength(t);
+    }
+    groupEpisodeScores(c, layout, g, o, withStd, s.scores);
+    report.groupZeroVariance[g] = s.scores.stats.constant();
     report.zeroVarianceGroups += report.groupZeroVariance[g];
-  }
+    groupEpisodeAdvantages(layout, g, s.scores, o, s.episode.data());
 
-  std::vector<double> episode(n);
-  episodeAdvantages(c, layout, scores, o, episode.data());
-  // The step level always runs, so the singleton statistics are reported for every
-  // estimator; only GiGPO adds it to the advantage.
-  std::vector<double> step(n);
-  report.singletonStepGroups = stepAdvantages(returns.data(), out.stepGroup, n, report.numStepGroups, o, step.data());
-  const bool gigpo = o.estimator == Estimator::Gigpo;
-  for (size_t r = 0; r < n; ++r) {
-    out.episodeAdvantage[r] = static_cast<float>(episode[r]);
-    out.stepAdvantage[r] = gigpo ? static_cast<float>(step[r]) : 0.0f;
-    out.advantage[r] = static_cast<float>(gigpo ? episode[r] + o.stepWeight * step[r] : episode[r]);
+    const uint32_t numStepGroups = similar ? similar->assign(layout, g, s.local.data())
+                                           : exact.assign(c.anchor, layout, g, s.local.data());
+    // The step level always runs, so its statistics are reported for every estimator;
+    // only GiGPO adds it to the advantage.
+    report.singletonStepGroups += stepAdvantages.compute(s.returns.data(), s.local.data(), layout.groupRowCount[g],
+                                                         numStepGroups, o, s.step.data());
+    k = 0;
+    layout.forEachRow(g, [&](uint32_t row) {
+      out.returns[row] = static_cast<float>(s.returns[k]);
+      out.stepGroup[row] = firstStepGroup + s.local[k];
+      out.episodeAdvantage[row] = static_cast<float>(s.episode[k]);
+      out.stepAdvantage[row] = gigpo ? static_cast<float>(s.step[k]) : 0.0f;
+      out.advantage[row] = static_cast<float>(gigpo ? s.episode[k] + o.stepWeight * s.step[k] : s.episode[k]);
+      if (whiten) beforeWhitening[row] = s.episode[k];
+      ++k;
+    });
+    firstStepGroup += numStepGroups;
+  }
+  report.numStepGroups = firstStepGroup;
+  if (!layout.groupsContiguous) renumberByFirstAppearance(out.stepGroup, n, report.numStepGroups);
+  if (whiten) {
+    whitenBatch(c, beforeWhitening.data());
+    for (size_t r = 0; r < n; ++r) out.episodeAdvantage[r] = out.advantage[r] = static_cast<float>(beforeWhitening[r]);
   }
   return report;
 }

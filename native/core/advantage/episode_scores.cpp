@@ -2,34 +2,27 @@
 
 namespace gigpo::advantage {
 
-EpisodeScores episodeScores(const RowColumns& c, const Layout& layout, const Options& o, bool withStd) {
-  const uint32_t numTraj = layout.numTrajectories();
-  EpisodeScores out;
-  out.trajScore.resize(numTraj);
-  for (uint32_t t = 0; t < numTraj; ++t) {
+void groupEpisodeScores(const RowColumns& c, const Layout& layout, uint32_t g, const Options& o, bool withStd,
+                        GroupScores& out) {
+  const uint32_t first = layout.groupTrajStart[g], last = layout.groupTrajStart[g + 1];
+  out.traj.resize(last - first);
+  out.row.resize(layout.groupRowCount[g]);
+  uint32_t k = 0;
+  for (uint32_t i = first; i < last; ++i) {
+    const uint32_t t = layout.groupTrajs[i];
     double sum = 0;
     for (uint32_t r = layout.trajStart[t]; r < layout.trajStart[t + 1]; ++r) sum += c.reward[r];
-    if (o.normalizeByLength) sum /= static_cast<double>(layout.trajStart[t + 1] - layout.trajStart[t]);
-    out.trajScore[t] = sum;
+    if (o.normalizeByLength) sum /= static_cast<double>(layout.trajLength(t));
+    out.traj[i - first] = sum;
+    for (uint32_t r = layout.trajStart[t]; r < layout.trajStart[t + 1]; ++r)
+      out.row[k++] = sum - o.invalidPenalty * (1 - c.valid[r]);
   }
-  out.groups.assign(layout.numGroups, Moments{});
-  const bool byRows = o.episodeStats == EpisodeStats::Rows;
-  // Passes in row order (trajectories are visited in row order), as the reference sums.
-  auto visit = [&](auto&& f) {
-    for (uint32_t t = 0; t < numTraj; ++t) {
-      Moments& m = out.groups[layout.trajGroup[t]];
-      if (byRows) {
-        for (uint32_t r = layout.trajStart[t]; r < layout.trajStart[t + 1]; ++r)
-          f(m, out.rowScore(c, t, r, o.invalidPenalty));
-      } else {
-        f(m, out.trajScore[t]);
-      }
-    }
-  };
-  visit([](Moments& m, double x) { m.add(x); });
-  for (Moments& m : out.groups) m.finishMean();
-  if (withStd) visit([](Moments& m, double x) { m.addDeviation(x); });
-  return out;
+  const std::vector<double>& elements = o.episodeStats == EpisodeStats::Rows ? out.row : out.traj;
+  out.stats = Moments{};
+  for (double x : elements) out.stats.add(x);
+  out.stats.finishMean();
+  if (withStd)
+    for (double x : elements) out.stats.addDeviation(x);
 }
 
 }  // namespace gigpo::advantage

@@ -1,8 +1,8 @@
-// Episode scores and their task-group statistics (GIGPO.md steps 2 and 3).
+// Episode scores of one task group and their statistics (GIGPO.md steps 2 and 3).
 // A trajectory's score is the sum of its rewards (÷ T with normalizeByLength); a row's
-// score s_i is its trajectory's score minus c·(1 - valid_i). The group statistics run over
+// score s_i is its trajectory's score minus c·(1 - valid_i). The statistics run over
 // every row's s_i (episodeStats rows, the reference) or over one score per trajectory,
-// without the penalty (episodeStats trajectories, the paper).
+// without the penalty (episodeStats trajectories, the paper), in row order.
 #pragma once
 #include <vector>
 
@@ -11,16 +11,14 @@
 
 namespace gigpo::advantage {
 
-struct EpisodeScores {
-  std::vector<double> trajScore;  // per trajectory
-  std::vector<Moments> groups;    // per dense task group, over the chosen elements
-
-  double rowScore(const RowColumns& c, uint32_t traj, uint32_t row, double invalidPenalty) const {
-    return trajScore[traj] - invalidPenalty * (1 - c.valid[row]);
-  }
+struct GroupScores {
+  std::vector<double> traj;  // per trajectory of the group, in group order
+  std::vector<double> row;   // s_i per row of the group, in row order
+  Moments stats;             // over the elements episodeStats chooses
 };
 
 // withStd: also run the second pass (squared deviations) that std() needs.
-EpisodeScores episodeScores(const RowColumns& columns, const Layout& layout, const Options& options, bool withStd);
+void groupEpisodeScores(const RowColumns& columns, const Layout& layout, uint32_t group, const Options& options,
+                        bool withStd, GroupScores& out);
 
 }  // namespace gigpo::advantage

@@ -2,6 +2,7 @@
 // the order the values arrive (row order), in two passes (sum, then squared deviations).
 // When every value is equal the mean is that value exactly, so x - mean is exactly 0.
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -19,8 +20,8 @@ struct Moments {
   void add(double x) {
     sum += x;
     ++count;
-    if (x < min) min = x;
-    if (x > max) max = x;
+    min = std::min(min, x);  // branch-free (minsd/maxsd): values arrive in random order
+    max = std::max(max, x);
   }
   // Call once every value was added, before addDeviation.
   void finishMean() { mean = count == 0 ? 0 : (min == max ? min : sum / count); }

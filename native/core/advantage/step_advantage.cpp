@@ -1,35 +1,32 @@
 #include "core/advantage/step_advantage.hpp"
 
-#include <vector>
-
-#include "core/advantage/moments.hpp"
-
 namespace gigpo::advantage {
 
-uint32_t stepAdvantages(const double* returns, const uint32_t* stepGroup, size_t n, uint32_t numStepGroups,
-                        const Options& o, double* out) {
-  std::vector<Moments> groups(numStepGroups);
-  for (size_t r = 0; r < n; ++r) groups[stepGroup[r]].add(returns[r]);
+uint32_t StepAdvantages::compute(const double* returns, const uint32_t* local, uint32_t rows, uint32_t numGroups,
+                                 const Options& o, double* out) {
+  groups_.assign(numGroups, Moments{});
+  for (uint32_t k = 0; k < rows; ++k) groups_[local[k]].add(returns[k]);
   uint32_t singletons = 0;
-  for (Moments& m : groups) {
+  for (Moments& m : groups_) {
     m.finishMean();
     singletons += m.count == 1;
   }
-  const bool withStd = o.mode == NormMode::MeanStdNorm;
-  if (withStd)
-    for (size_t r = 0; r < n; ++r) groups[stepGroup[r]].addDeviation(returns[r]);
-  if (!withStd) {
-    for (size_t r = 0; r < n; ++r) {
-      const Moments& m = groups[stepGroup[r]];
-      out[r] = m.count == 1 ? 0 : returns[r] - m.mean;
+  if (o.mode == NormMode::MeanNorm) {
+    for (uint32_t k = 0; k < rows; ++k) {
+      const Moments& m = groups_[local[k]];
+      out[k] = m.count == 1 ? 0 : returns[k] - m.mean;
     }
     return singletons;
   }
-  // std mode: fold each group's divisor into `squares` once (0 marks "advantage is 0").
-  for (Moments& m : groups) m.squares = m.count == 1 || m.constant() ? 0 : m.std() + o.epsilon;
-  for (size_t r = 0; r < n; ++r) {
-    const Moments& m = groups[stepGroup[r]];
-    out[r] = m.squares == 0 ? 0 : (returns[r] - m.mean) / m.squares;
+  for (uint32_t k = 0; k < rows; ++k) groups_[local[k]].addDeviation(returns[k]);
+  divisors_.resize(numGroups);  // 0 marks "advantage is exactly 0"
+  for (uint32_t i = 0; i < numGroups; ++i) {
+    const Moments& m = groups_[i];
+    divisors_[i] = m.count == 1 || m.constant() ? 0 : m.std() + o.epsilon;
+  }
+  for (uint32_t k = 0; k < rows; ++k) {
+    const double divisor = divisors_[local[k]];
+    out[k] = divisor == 0 ? 0 : (returns[k] - groups_[local[k]].mean) / divisor;
   }
   return singletons;
 }

@@ -50,7 +50,6 @@ struct Outputs {
   float* stepAdvantage = nullptr;
   float* advantage = nullptr;
   uint32_t* stepGroup = nullptr;  // dense, numbered by first appearance in row order
-  uint32_t* taskGroup = nullptr;  // dense, numbered by first appearance in row order
 };
 
 struct Report {
@@ -59,7 +58,7 @@ struct Report {
   uint32_t numStepGroups = 0;
   uint32_t singletonStepGroups = 0;
   uint32_t zeroVarianceGroups = 0;
-  std::vector<uint32_t> groupIds;          // the caller's id of each dense task group
+  std::vector<uint32_t> groupIds;          // the caller's id of each dense task group (first appearance)
   std::vector<uint8_t> groupZeroVariance;  // 1 when a task group's episode scores are all equal
 };
 
