@@ -200,6 +200,23 @@ describe('estimator values on small cases', () => {
   });
 });
 
+describe('empty batch', () => {
+  it('scores to empty columns and zero statistics', () => {
+    const empty = randomBatch(1);
+    const none = { ...empty, numRows: 0, group: new Uint32Array(0), traj: new Uint32Array(0), step: new Uint32Array(0),
+      action: new Int32Array(0), reward: new Float32Array(0), done: new Uint8Array(0), truncated: new Uint8Array(0),
+      valid: new Uint8Array(0), anchor: new BigUint64Array(0), obs: new Uint32Array(0) };
+    for (const anchors of ['exact', { similarity: 0.5 }] as const) {
+      const result = computeAdvantages(none, { anchors, estimator: 'reinforce_pp_baseline' });
+      expect(result.advantage.length).toBe(0);
+      expect(result.stats).toEqual({
+        numRows: 0, numGroups: 0, numTrajectories: 0, numStepGroups: 0, meanStepGroupSize: 0,
+        singletonStepGroups: 0, singletonStepGroupShare: 0, zeroVarianceGroups: 0, zeroVarianceGroupShare: 0,
+      });
+    }
+  });
+});
+
 describe('bad input', () => {
   const base = () => randomBatch(7, { maxGroups: 3, maxGroupSize: 4, maxLength: 12 });
 

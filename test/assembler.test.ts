@@ -149,6 +149,21 @@ describe('BatchAssembler', () => {
     );
   });
 
+  it('brings interleaved task groups together, rows in input order within each', () => {
+    const mixed = randomBatch(21, { interleave: true, maxGroups: 5, maxGroupSize: 5 });
+    const s = computeAdvantages(mixed);
+    const { batch: out } = new BatchAssembler({ multipleOf: 4, seed: 3 }).assemble(mixed, s);
+    expectContiguous(out);
+    const order = Array.from(s.groupIds);
+    const firstOf = (g: number) => order.indexOf(g);
+    for (let k = 1; k < out.numRows; k++) {
+      const [a, b] = [firstOf(out.group[k - 1]), firstOf(out.group[k])];
+      expect(b).toBeGreaterThanOrEqual(a);
+      if (a === b) expect(out.sourceRow[k]).toBeGreaterThanOrEqual(out.sourceRow[k - 1]);
+    }
+    expect(new Set(out.sourceRow).size).toBe(mixed.numRows);
+  });
+
   it('rejects bad options and mismatched inputs by name', () => {
     expect(() => new BatchAssembler({ multipleOf: 0 })).toThrow('options.multipleOf: expected a positive integer, got 0');
     expect(() => new BatchAssembler({ targetRows: 2.5 })).toThrow('options.targetRows: expected a positive integer, got 2.5');

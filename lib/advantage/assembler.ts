@@ -1,8 +1,9 @@
 // BatchAssembler: turns a scored batch into what a trainer receives (GIGPO.md, "Batch
 // assembly"). In order: the dynamic-sampling filter (drop task groups with no episode
 // signal), advantage-weighted subsampling to a target size (with importance weights), then
-// balancing the row count to a multiple of k. Selected rows keep their order, so groups
-// stay contiguous and rows stay trajectory-major; a duplicated row follows its original.
+// balancing the row count to a multiple of k. Rows come out task group by task group and
+// trajectory-major (the input order when its groups are contiguous); every step keeps
+// that order, and a duplicated row follows its original.
 import { GigpoArgumentError } from '../errors.js';
 import { gatherRagged, selectRows } from '../io/select-rows.js';
 import type { Ragged, StepBatch } from '../io/step-batch.js';
@@ -87,6 +88,29 @@ function inclusionProbabilities(w: Float64Array, target: number): Float64Array {
   }
 }
 
+// Input rows task group by task group (groups by first appearance, rows in order within
+// each): the identity for the usual batch with contiguous groups. Runs of equal group ids
+// are looked up once. Optionally leaves out the groups with zero episode variance.
+function groupMajorRows(batch: StepBatch, scored: AdvantageResult, dropZeroVariance: boolean): Uint32Array {
+  const n = batch.numRows;
+  const dense = new Map<number, number>();
+  scored.groupIds.forEach((id, i) => dense.set(id, i));
+  const runs: number[][] = Array.from(scored.groupIds, () => []);
+  let count = 0;
+  for (let r = 0, end = 0; r < n; r = end) {
+    for (end = r + 1; end < n && batch.group[end] === batch.group[r]; end++);
+    const g = dense.get(batch.group[r]);
+    if (g === undefined) throw new GigpoArgumentError('scored', `task group ${batch.group[r]} missing: not the result for this batch`);
+    if (dropZeroVariance && scored.groupZeroVariance[g] === 1) continue;
+    runs[g].push(r, end);
+    count += end - r;
+  }
+  const rows = new Uint32Array(count);
+  let k = 0;
+  for (const list of runs) for (let i = 0; i < list.length; i += 2) for (let r = list[i]; r < list[i + 1]; r++) rows[k++] = r;
+  return rows;
+}
+
 export class BatchAssembler {
   readonly options: Readonly<Required<Omit<BatchAssemblerOptions, 'targetRows'>> & { targetRows: number | undefined }>;
   private readonly random: SeededRandom;
@@ -126,23 +150,10 @@ export class BatchAssembler {
       outputRows: 0,
     };
 
-    let rows: Uint32Array;
+    let rows = groupMajorRows(batch, scored, this.options.dropZeroVarianceGroups);
     if (this.options.dropZeroVarianceGroups) {
-      const zeroVariance = new Map<number, number>();
-      scored.groupIds.forEach((id, i) => zeroVariance.set(id, scored.groupZeroVariance[i]));
-      const keep: number[] = [];
-      // One lookup per run of equal group ids (groups are usually contiguous).
-      for (let r = 0, end = 0; r < n; r = end) {
-        for (end = r + 1; end < n && batch.group[end] === batch.group[r]; end++);
-        if (zeroVariance.get(batch.group[r]) === 1) continue;
-        for (let k = r; k < end; k++) keep.push(k);
-      }
-      rows = Uint32Array.from(keep);
       for (const flag of scored.groupZeroVariance) report.droppedGroups += flag;
       report.droppedGroupRows = n - rows.length;
-    } else {
-      rows = new Uint32Array(n);
-      for (let r = 0; r < n; r++) rows[r] = r;
     }
 
     let weights: Float32Array = new Float32Array(rows.length).fill(1);

@@ -1,12 +1,11 @@
 #include "bind/advantage.hpp"
 
-#include <vector>
+#include <algorithm>
 
 #include "bind/args.hpp"
 #include "core/advantage/compute.hpp"
 #include "core/advantage/options.hpp"
 #include "core/text/sequence_ratio.hpp"
-#include "core/text/utf8.hpp"
 
 namespace gigpo::bind {
 
@@ -78,10 +77,7 @@ Napi::Value computeAdvantages(const Napi::CallbackInfo& info) {
 Napi::Value similarityRatio(const Napi::CallbackInfo& info) {
   const std::string a = requireString(info, 0, "a");
   const std::string b = requireString(info, 1, "b");
-  std::vector<char32_t> ca, cb;
-  text::decodeUtf8(a, ca);
-  text::decodeUtf8(b, cb);
-  return Napi::Number::New(info.Env(), guarded(info.Env(), [&] { return text::sequenceRatio(ca, cb); }));
+  return Napi::Number::New(info.Env(), guarded(info.Env(), [&] { return text::sequenceRatioUtf8(a, b); }));
 }
 
 }  // namespace gigpo::bind

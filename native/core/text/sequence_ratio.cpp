@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/text/utf8.hpp"
+
 namespace gigpo::text {
 
 void RatioTarget::assign(std::span<const char32_t> b) {
@@ -135,6 +137,13 @@ double sequenceRatio(std::span<const char32_t> a, std::span<const char32_t> b) {
   target.assign(b);
   RatioMatcher matcher;
   return matcher.ratio(a, target);
+}
+
+double sequenceRatioUtf8(std::string_view a, std::string_view b) {
+  std::vector<char32_t> ca, cb;
+  decodeUtf8(a, ca);
+  decodeUtf8(b, cb);
+  return sequenceRatio(ca, cb);
 }
 
 }  // namespace gigpo::text

@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -70,5 +71,7 @@ inline double ratioOf(uint64_t matches, uint64_t total) {
 
 // One-off comparison (tests, the JS helper).
 double sequenceRatio(std::span<const char32_t> a, std::span<const char32_t> b);
+// The same for UTF-8 text, compared as code points.
+double sequenceRatioUtf8(std::string_view a, std::string_view b);
 
 }  // namespace gigpo::text
