@@ -16,9 +16,12 @@ class ExactStepGroups {
   uint32_t assign(const uint64_t* anchor, const Layout& layout, uint32_t group, uint32_t* local);
 
  private:
-  std::vector<uint64_t> keys_;
-  std::vector<uint32_t> ids_;
-  std::vector<uint32_t> stamps_;  // slot in use by the current call iff stamps_[slot] == stamp_
+  struct Slot {
+    uint64_t key;
+    uint32_t id;
+    uint32_t stamp;  // in use by the current call iff stamp == stamp_
+  };
+  std::vector<Slot> slots_;
   uint32_t stamp_ = 0;
 };
 

@@ -30,15 +30,10 @@ void renumberByFirstAppearance(uint32_t* ids, size_t n, uint32_t count) {
 // Per-task-group working space, sized to the largest group and reused: the batch is
 // processed one group at a time, so everything but the inputs and outputs stays in cache.
 struct Scratch {
-  std::vector<double> returns, episode, step;
+  std::vector<double> returns, episode;
   std::vector<uint32_t> local;
+  std::vector<TrajectoryTotals> totals;
   GroupScores scores;
-  void reserve(uint32_t rows) {
-    returns.resize(rows);
-    episode.resize(rows);
-    step.resize(rows);
-    local.resize(rows);
-  }
 };
 
 }  // namespace
@@ -51,9 +46,15 @@ Report computeAdvantages(const RowColumns& c, const Options& o, const Outputs& o
   ExactStepGroups exact;
   StepAdvantages stepAdvantages;
   Scratch s;
-  uint32_t largest = 0;
-  for (uint32_t rows : layout.groupRowCount) largest = std::max(largest, rows);
-  s.reserve(largest);
+  uint32_t largest = 0, largestTrajs = 0;
+  for (uint32_t g = 0; g < layout.numGroups; ++g) {
+    largest = std::max(largest, layout.groupRowCount[g]);
+    largestTrajs = std::max(largestTrajs, layout.groupTrajStart[g + 1] - layout.groupTrajStart[g]);
+  }
+  s.returns.resize(largest);
+  s.episode.resize(largest);
+  s.local.resize(largest);
+  s.totals.resize(largestTrajs);
   const bool gigpo = o.estimator == Estimator::Gigpo;
   const bool whiten = o.estimator == Estimator::ReinforcePpBaseline;
   const bool withStd = needsEpisodeStd(o);
@@ -69,10 +70,11 @@ Report computeAdvantages(const RowColumns& c, const Options& o, const Outputs& o
     uint32_t k = 0;
     for (uint32_t i = layout.groupTrajStart[g]; i < layout.groupTrajStart[g + 1]; ++i) {
       const uint32_t t = layout.groupTrajs[i];
-      discountedReturns(c, layout.trajStart[t], layout.trajStart[t + 1], o.gamma, o.invalidPenalty, &s.returns[k]);
+      s.totals[i - layout.groupTrajStart[g]] =
+          discountedReturns(c, layout.trajStart[t], layout.trajStart[t + 1], o.gamma, o.invalidPenalty, &s.returns[k]);
       k += layout.trajLength(t);
     }
-    groupEpisodeScores(c, layout, g, o, withStd, s.scores);
+    groupEpisodeScores(c, layout, g, s.totals.data(), o, withStd, s.scores);
     report.groupZeroVariance[g] = s.scores.stats.constant();
     report.zeroVarianceGroups += report.groupZeroVariance[g];
     groupEpisodeAdvantages(layout, g, s.scores, o, s.episode.data());
@@ -81,15 +83,16 @@ Report computeAdvantages(const RowColumns& c, const Options& o, const Outputs& o
                                            : exact.assign(c.anchor, layout, g, s.local.data());
     // The step level always runs, so its statistics are reported for every estimator;
     // only GiGPO adds it to the advantage.
-    report.singletonStepGroups += stepAdvantages.compute(s.returns.data(), s.local.data(), layout.groupRowCount[g],
-                                                         numStepGroups, o, s.step.data());
+    report.singletonStepGroups +=
+        stepAdvantages.prepare(s.returns.data(), s.local.data(), layout.groupRowCount[g], numStepGroups, o);
     k = 0;
     layout.forEachRow(g, [&](uint32_t row) {
+      const double step = gigpo ? stepAdvantages.value(s.returns[k], s.local[k]) : 0;
       out.returns[row] = static_cast<float>(s.returns[k]);
       out.stepGroup[row] = firstStepGroup + s.local[k];
       out.episodeAdvantage[row] = static_cast<float>(s.episode[k]);
-      out.stepAdvantage[row] = gigpo ? static_cast<float>(s.step[k]) : 0.0f;
-      out.advantage[row] = static_cast<float>(gigpo ? s.episode[k] + o.stepWeight * s.step[k] : s.episode[k]);
+      out.stepAdvantage[row] = static_cast<float>(step);
+      out.advantage[row] = static_cast<float>(s.episode[k] + o.stepWeight * step);
       if (whiten) beforeWhitening[row] = s.episode[k];
       ++k;
     });

@@ -2,12 +2,13 @@
 // A trajectory's score is the sum of its rewards (÷ T with normalizeByLength); a row's
 // score s_i is its trajectory's score minus c·(1 - valid_i). The statistics run over
 // every row's s_i (episodeStats rows, the reference) or over one score per trajectory,
-// without the penalty (episodeStats trajectories, the paper), in row order.
+// without the penalty (episodeStats trajectories, the paper).
 #pragma once
 #include <vector>
 
 #include "core/advantage/layout.hpp"
 #include "core/advantage/moments.hpp"
+#include "core/advantage/returns.hpp"
 
 namespace gigpo::advantage {
 
@@ -17,8 +18,9 @@ struct GroupScores {
   Moments stats;             // over the elements episodeStats chooses
 };
 
+// totals[i]: what discountedReturns gave for the i-th trajectory of group g.
 // withStd: also run the second pass (squared deviations) that std() needs.
-void groupEpisodeScores(const RowColumns& columns, const Layout& layout, uint32_t group, const Options& options,
-                        bool withStd, GroupScores& out);
+void groupEpisodeScores(const RowColumns& columns, const Layout& layout, uint32_t group,
+                        const TrajectoryTotals* totals, const Options& options, bool withStd, GroupScores& out);
 
 }  // namespace gigpo::advantage

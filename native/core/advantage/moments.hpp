@@ -1,6 +1,6 @@
 // Mean and unbiased standard deviation of a group of values, accumulated in float64 in
-// the order the values arrive (row order), in two passes (sum, then squared deviations).
-// When every value is equal the mean is that value exactly, so x - mean is exactly 0.
+// two passes (sum, then squared deviations). When every value is equal the mean is that
+// value exactly, so x - mean is exactly 0.
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -17,17 +17,18 @@ struct Moments {
   double mean = 0;
   uint32_t count = 0;
 
-  void add(double x) {
-    sum += x;
-    ++count;
+  // x, `times` times over.
+  void add(double x, uint32_t times = 1) {
+    sum += times == 1 ? x : x * times;
+    count += times;
     min = std::min(min, x);  // branch-free (minsd/maxsd): values arrive in random order
     max = std::max(max, x);
   }
   // Call once every value was added, before addDeviation.
   void finishMean() { mean = count == 0 ? 0 : (min == max ? min : sum / count); }
-  void addDeviation(double x) {
+  void addDeviation(double x, uint32_t times = 1) {
     const double d = x - mean;
-    squares += d * d;
+    squares += times == 1 ? d * d : d * d * times;
   }
   bool constant() const { return count == 0 || min == max; }
   // Sample std (÷ (n - 1)); 0 for fewer than two values or equal values.

@@ -2,31 +2,23 @@
 
 namespace gigpo::advantage {
 
-uint32_t StepAdvantages::compute(const double* returns, const uint32_t* local, uint32_t rows, uint32_t numGroups,
-                                 const Options& o, double* out) {
-  groups_.assign(numGroups, Moments{});
-  for (uint32_t k = 0; k < rows; ++k) groups_[local[k]].add(returns[k]);
+uint32_t StepAdvantages::prepare(const double* returns, const uint32_t* local, uint32_t rows, uint32_t numGroups,
+                                 const Options& o) {
+  moments_.assign(numGroups, Moments{});
+  for (uint32_t k = 0; k < rows; ++k) moments_[local[k]].add(returns[k]);
+  for (Moments& m : moments_) m.finishMean();
+  const bool withStd = o.mode == NormMode::MeanStdNorm;
+  if (withStd)
+    for (uint32_t k = 0; k < rows; ++k) moments_[local[k]].addDeviation(returns[k]);
+  groups_.resize(numGroups);
   uint32_t singletons = 0;
-  for (Moments& m : groups_) {
-    m.finishMean();
-    singletons += m.count == 1;
-  }
-  if (o.mode == NormMode::MeanNorm) {
-    for (uint32_t k = 0; k < rows; ++k) {
-      const Moments& m = groups_[local[k]];
-      out[k] = m.count == 1 ? 0 : returns[k] - m.mean;
-    }
-    return singletons;
-  }
-  for (uint32_t k = 0; k < rows; ++k) groups_[local[k]].addDeviation(returns[k]);
-  divisors_.resize(numGroups);  // 0 marks "advantage is exactly 0"
   for (uint32_t i = 0; i < numGroups; ++i) {
-    const Moments& m = groups_[i];
-    divisors_[i] = m.count == 1 || m.constant() ? 0 : m.std() + o.epsilon;
-  }
-  for (uint32_t k = 0; k < rows; ++k) {
-    const double divisor = divisors_[local[k]];
-    out[k] = divisor == 0 ? 0 : (returns[k] - groups_[local[k]].mean) / divisor;
+    const Moments& m = moments_[i];
+    singletons += m.count == 1;
+    double scale = 1;
+    if (m.count == 1 || (withStd && m.constant())) scale = 0;
+    else if (withStd) scale = 1 / (m.std() + o.epsilon);
+    groups_[i] = {m.mean, scale};
   }
   return singletons;
 }

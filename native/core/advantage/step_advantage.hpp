@@ -11,14 +11,24 @@ namespace gigpo::advantage {
 
 class StepAdvantages {
  public:
-  // returns[k], local[k] (step group in 0..numGroups-1) for the task group's rows;
-  // writes out[k] and returns the number of singleton step groups.
-  uint32_t compute(const double* returns, const uint32_t* local, uint32_t rows, uint32_t numGroups,
-                   const Options& options, double* out);
+  // Statistics of the step groups of one task group: returns[k] and local[k] (its step
+  // group, in 0..numGroups-1) for the task group's rows. Returns the singleton count.
+  uint32_t prepare(const double* returns, const uint32_t* local, uint32_t rows, uint32_t numGroups,
+                   const Options& options);
+
+  // A^S of a row with return R in step group `local`.
+  double value(double R, uint32_t local) const {
+    const Group& g = groups_[local];
+    return (R - g.mean) * g.scale + 0.0;  // + 0.0 turns the -0 of a zero scale into 0, branch-free
+  }
 
  private:
-  std::vector<Moments> groups_;
-  std::vector<double> divisors_;
+  struct Group {
+    double mean;
+    double scale;  // 1 / F_norm, or 0 when the advantage is exactly 0
+  };
+  std::vector<Moments> moments_;
+  std::vector<Group> groups_;
 };
 
 }  // namespace gigpo::advantage
