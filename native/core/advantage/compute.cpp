@@ -1,5 +1,6 @@
 #include "core/advantage/compute.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
