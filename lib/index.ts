@@ -15,6 +15,7 @@ export {
   BatchAssembler,
 } from './advantage/index.js';
 export type {
+  AdvantageColumns,
   AdvantageResult,
   AdvantageStats,
   AdvantageOptions,

@@ -200,6 +200,21 @@ describe('estimator values on small cases', () => {
   });
 });
 
+describe('output reuse', () => {
+  it('fills the arrays passed as `into`, with the same values as fresh ones', () => {
+    const batch = randomBatch(8);
+    const fresh = computeAdvantages(batch, { mode: 'mean_std_norm' });
+    const previous = computeAdvantages(batch);
+    const reused = computeAdvantages(batch, { mode: 'mean_std_norm' }, previous);
+    expect(reused.advantage).toBe(previous.advantage);
+    expect(reused.stepGroup).toBe(previous.stepGroup);
+    for (const col of ['returns', 'episodeAdvantage', 'stepAdvantage', 'advantage', 'stepGroup'] as const)
+      expect(reused[col]).toEqual(fresh[col]);
+    const short = { ...previous, advantage: new Float32Array(3) };
+    expect(() => computeAdvantages(batch, {}, short)).toThrow(`into.advantage: expected a Float32Array of ${batch.numRows} elements`);
+  });
+});
+
 describe('empty batch', () => {
   it('scores to empty columns and zero statistics', () => {
     const empty = randomBatch(1);

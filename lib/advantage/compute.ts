@@ -20,7 +20,8 @@ export interface AdvantageStats {
   zeroVarianceGroupShare: number;
 }
 
-export interface AdvantageResult {
+/** The per-row outputs (numRows entries each). */
+export interface AdvantageColumns {
   /** Discounted return R_i of each row, invalid-action penalty included. */
   returns: Float32Array;
   /** A^E for gigpo; the estimator's advantage for the GRPO family. */
@@ -31,6 +32,9 @@ export interface AdvantageResult {
   advantage: Float32Array;
   /** Step group of each row: dense ids numbered by first appearance in row order. */
   stepGroup: Uint32Array;
+}
+
+export interface AdvantageResult extends AdvantageColumns {
   /** The batch's task-group ids, in order of first appearance. */
   groupIds: Uint32Array;
   /** 1 for each task group (same order as groupIds) whose episode scores are all equal. */
@@ -66,23 +70,47 @@ function checkColumns(batch: StepBatch): void {
     throw new GigpoArgumentError('batch.responseIds.offsets', `expected a Uint32Array of ${n + 1} offsets`);
 }
 
+const OUTPUT_COLUMNS = [
+  ['returns', Float32Array],
+  ['episodeAdvantage', Float32Array],
+  ['stepAdvantage', Float32Array],
+  ['advantage', Float32Array],
+  ['stepGroup', Uint32Array],
+] as const;
+
+function outputColumns(n: number, into: AdvantageColumns | undefined): AdvantageColumns {
+  if (into === undefined)
+    return {
+      returns: new Float32Array(n),
+      episodeAdvantage: new Float32Array(n),
+      stepAdvantage: new Float32Array(n),
+      advantage: new Float32Array(n),
+      stepGroup: new Uint32Array(n),
+    };
+  if (into === null || typeof into !== 'object') throw new GigpoArgumentError('into', 'expected the columns of a previous result');
+  for (const [name, type] of OUTPUT_COLUMNS) {
+    const column = into[name] as unknown;
+    if (!(column instanceof type) || column.length !== n)
+      throw new GigpoArgumentError(`into.${name}`, `expected a ${type.name} of ${n} elements`);
+  }
+  const { returns, episodeAdvantage, stepAdvantage, advantage, stepGroup } = into;
+  return { returns, episodeAdvantage, stepAdvantage, advantage, stepGroup };
+}
+
 /**
  * Advantages of every row of `batch` (GIGPO.md). Rows of a trajectory must be contiguous
  * with steps 0..T-1; group and trajectory ids may be any u32. Throws GigpoArgumentError for
  * bad options or columns, and RangeError naming the row for bad data (e.g. "reward[17]:
  * must be finite, got NaN").
+ *
+ * `into`: output arrays to fill instead of allocating new ones (e.g. the previous
+ * iteration's result when the batch size repeats); the result then shares them.
  */
-export function computeAdvantages(batch: StepBatch, options?: AdvantageOptions): AdvantageResult {
+export function computeAdvantages(batch: StepBatch, options?: AdvantageOptions, into?: AdvantageColumns): AdvantageResult {
   const o = resolveAdvantageOptions(options);
   checkColumns(batch);
   const n = batch.numRows;
-  const outputs = {
-    returns: new Float32Array(n),
-    episodeAdvantage: new Float32Array(n),
-    stepAdvantage: new Float32Array(n),
-    advantage: new Float32Array(n),
-    stepGroup: new Uint32Array(n),
-  };
+  const outputs = outputColumns(n, into);
   const report = native.computeAdvantages(
     {
       group: batch.group,

@@ -1,7 +1,7 @@
 // GiGPO and the GRPO family: options, the native scoring call, the trajectory API and
 // the assembly of training batches.
 export { computeAdvantages, similarityRatio } from './compute.js';
-export type { AdvantageResult, AdvantageStats } from './compute.js';
+export type { AdvantageColumns, AdvantageResult, AdvantageStats } from './compute.js';
 export { resolveAdvantageOptions, DEFAULT_ADVANTAGE_OPTIONS, ESTIMATORS } from './options.js';
 export type {
   AdvantageOptions,
