@@ -22,3 +22,30 @@ export { openAIPolicy } from './policy/openai.js';
 export type { OpenAIPolicyOptions } from './policy/openai.js';
 export { PolicyRequestError } from './policy/request-error.js';
 export type { PolicyFailureKind, PolicyRequestId } from './policy/request-error.js';
+export {
+  computeAdvantages,
+  similarityRatio,
+  resolveAdvantageOptions,
+  DEFAULT_ADVANTAGE_OPTIONS,
+  ESTIMATORS,
+  trajectoriesToBatch,
+  BatchAssembler,
+} from './advantage/index.js';
+export type {
+  AdvantageColumns,
+  AdvantageResult,
+  AdvantageStats,
+  AdvantageOptions,
+  ResolvedAdvantageOptions,
+  Estimator,
+  NormMode,
+  EpisodeStatsMode,
+  AnchorMode,
+  Trajectory,
+  TrajectoryStep,
+  BatchAssemblerOptions,
+  TrainingBatch,
+  AssemblyReport,
+  AssembleExtras,
+} from './advantage/index.js';
+export { selectRows } from './io/select-rows.js';

@@ -69,6 +69,52 @@ export interface NativeEnvBatch {
   oracleActions(): Int32Array;
 }
 
+/** Step-row columns read by computeAdvantages (borrowed, never copied). */
+export interface NativeAdvantageColumns {
+  group: Uint32Array;
+  traj: Uint32Array;
+  step: Uint32Array;
+  reward: Float32Array;
+  valid: Uint8Array;
+  anchor: BigUint64Array;
+  obs: Uint32Array;
+  obsOffsets: Uint32Array;
+  obsBytes: Uint8Array;
+  responseOffsets?: Uint32Array;
+}
+
+/** Flat advantage options; `similarity` 0 means exact anchors. */
+export interface NativeAdvantageOptions {
+  estimator: string;
+  gamma: number;
+  stepWeight: number;
+  mode: string;
+  epsilon: number;
+  invalidPenalty: number;
+  episodeStats: string;
+  normalizeByLength: boolean;
+  similarity: number;
+}
+
+/** Per-row outputs, preallocated with numRows entries, filled in place. */
+export interface NativeAdvantageOutputs {
+  returns: Float32Array;
+  episodeAdvantage: Float32Array;
+  stepAdvantage: Float32Array;
+  advantage: Float32Array;
+  stepGroup: Uint32Array;
+}
+
+export interface NativeAdvantageReport {
+  numGroups: number;
+  numTrajectories: number;
+  numStepGroups: number;
+  singletonStepGroups: number;
+  zeroVarianceGroups: number;
+  groupIds: Uint32Array;
+  groupZeroVariance: Uint8Array;
+}
+
 export interface NativeAddon {
   EnvBatch: new (
     env: string,
@@ -78,6 +124,12 @@ export interface NativeAddon {
   hashStrings(strings: readonly string[]): BigUint64Array;
   hashBytes(bytes: Uint8Array, offsets: Uint32Array): BigUint64Array;
   listEnvs(): NativeEnvInfo[];
+  computeAdvantages(
+    columns: NativeAdvantageColumns,
+    options: NativeAdvantageOptions,
+    outputs: NativeAdvantageOutputs,
+  ): NativeAdvantageReport;
+  similarityRatio(a: string, b: string): number;
   [name: string]: unknown;
 }
 

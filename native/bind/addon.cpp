@@ -2,6 +2,7 @@
 // GigpoAddon instance (one per Node environment / worker thread), none in statics.
 #include <napi.h>
 
+#include "bind/advantage.hpp"
 #include "bind/env_batch_wrap.hpp"
 #include "bind/envs_list.hpp"
 #include "bind/hash_strings.hpp"
@@ -16,6 +17,8 @@ class GigpoAddon : public Napi::Addon<GigpoAddon> {
     exports.Set("hashStrings", Napi::Function::New<hashStrings>(env, "hashStrings"));
     exports.Set("hashBytes", Napi::Function::New<hashBytes>(env, "hashBytes"));
     exports.Set("listEnvs", Napi::Function::New<listEnvs>(env, "listEnvs"));
+    exports.Set("computeAdvantages", Napi::Function::New<computeAdvantages>(env, "computeAdvantages"));
+    exports.Set("similarityRatio", Napi::Function::New<similarityRatio>(env, "similarityRatio"));
   }
 
  private:

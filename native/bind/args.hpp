@@ -60,4 +60,21 @@ TA requireTypedArray(const Napi::CallbackInfo& info, size_t index, const char* n
   return array;
 }
 
+// A typed-array property `where.name` of the given type; length checked unless `length` < 0.
+// With `optional`, an undefined property gives an empty (falsy) handle.
+template <class TA>
+TA typedArrayProperty(Napi::Object object, const char* name, const std::string& where, napi_typedarray_type type,
+                      const char* typeName, int64_t length, bool optional = false) {
+  Napi::Value v = object.Get(name);
+  const std::string label = where + "." + name;
+  if (optional && v.IsUndefined()) return TA();
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type)
+    throwType(object.Env(), label + ": expected a " + typeName);
+  TA array = v.As<TA>();
+  if (length >= 0 && array.ElementLength() != static_cast<size_t>(length))
+    throwRange(object.Env(), label + ": expected length " + std::to_string(length) + ", got " +
+                                 std::to_string(array.ElementLength()));
+  return array;
+}
+
 }  // namespace gigpo::bind

@@ -1,0 +1,155 @@
+// The trajectory API: users who bring their own data give plain objects, converted here
+// into the columnar StepBatch the kernels read. Observations are interned (each distinct
+// text stored once) and hashed natively, so anchors agree with the env batches'.
+import { GigpoArgumentError } from '../errors.js';
+import { packText, type StepBatch } from '../io/step-batch.js';
+import { native } from '../native.js';
+
+export interface TrajectoryStep {
+  /** The observation before the action (its text; hashed into the anchor unless `anchor` is given). */
+  obs?: string;
+  /** The anchor state: a canonical string (hashed) or a precomputed 64-bit hash. */
+  anchor?: string | bigint;
+  reward: number;
+  /** Whether the action was valid; default true. */
+  valid?: boolean | 0 | 1;
+}
+
+export interface Trajectory {
+  /** Task group (trajectories from the identical initial state). */
+  group: string | number;
+  /** Trajectory name; default its index in the input. */
+  traj?: string | number;
+  steps: readonly TrajectoryStep[];
+}
+
+function label(value: unknown, path: string): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw new GigpoArgumentError(path, `expected a string or a finite number, got ${String(value)}`);
+}
+
+/**
+ * Converts trajectories into a StepBatch. Trajectories are ordered group by group (groups
+ * by first appearance, trajectories of a group in input order), as the batch requires.
+ * `traj` of each row is the trajectory's INDEX IN THE INPUT, so results map back directly;
+ * `trajLabels[i]` and `groupLabels[g]` keep the names given (labels compare as strings).
+ */
+export function trajectoriesToBatch(trajectories: readonly Trajectory[]): StepBatch {
+  if (!Array.isArray(trajectories)) throw new GigpoArgumentError('trajectories', 'expected an array');
+  if (trajectories.length > 0xffffffff) throw new GigpoArgumentError('trajectories', 'too many trajectories');
+  const groupOf = new Map<string, number>();
+  const groupLabels: string[] = [];
+  const members: number[][] = [];
+  const trajLabels: string[] = new Array(trajectories.length);
+  const namedTraj = new Set<string>();
+  let numRows = 0;
+  trajectories.forEach((t, i) => {
+    const path = `trajectories[${i}]`;
+    if (t === null || typeof t !== 'object') throw new GigpoArgumentError(path, 'expected { group, traj?, steps }');
+    const g = label(t.group, `${path}.group`);
+    if (t.traj !== undefined) {
+      trajLabels[i] = label(t.traj, `${path}.traj`);
+      if (namedTraj.has(trajLabels[i])) throw new GigpoArgumentError(`${path}.traj`, `duplicate trajectory '${trajLabels[i]}'`);
+      namedTraj.add(trajLabels[i]);
+    } else {
+      trajLabels[i] = String(i);
+    }
+    if (!Array.isArray(t.steps) || t.steps.length === 0)
+      throw new GigpoArgumentError(`${path}.steps`, 'expected a non-empty array of steps');
+    let dense = groupOf.get(g);
+    if (dense === undefined) {
+      dense = groupLabels.length;
+      groupOf.set(g, dense);
+      groupLabels.push(g);
+      members.push([]);
+    }
+    members[dense].push(i);
+    numRows += t.steps.length;
+  });
+
+  const batch: StepBatch = {
+    numRows,
+    group: new Uint32Array(numRows),
+    traj: new Uint32Array(numRows),
+    step: new Uint32Array(numRows),
+    action: new Int32Array(numRows).fill(-1),
+    reward: new Float32Array(numRows),
+    done: new Uint8Array(numRows),
+    truncated: new Uint8Array(numRows),
+    valid: new Uint8Array(numRows),
+    anchor: new BigUint64Array(numRows),
+    obs: new Uint32Array(numRows),
+    observations: { offsets: new Uint32Array(1), data: new Uint8Array(0) },
+    groupLabels,
+    trajLabels,
+  };
+  const obsIndex = new Map<string, number>();
+  const texts: string[] = [];
+  // Anchors given as strings other than the observation text are hashed in one native call.
+  const anchorKeyIndex = new Map<string, number>();
+  const anchorKeys: string[] = [];
+  const anchorFrom = new Int32Array(numRows); // -1: hash of the observation; k >= 0: anchorKeys[k]
+
+  let r = 0;
+  members.forEach((list, g) => {
+    for (const i of list) {
+      const steps = trajectories[i].steps;
+      for (let s = 0; s < steps.length; s++, r++) {
+        const step = steps[s];
+        const path = `trajectories[${i}].steps[${s}]`;
+        if (step === null || typeof step !== 'object') throw new GigpoArgumentError(path, 'expected { obs | anchor, reward, valid? }');
+        if (typeof step.reward !== 'number' || !Number.isFinite(step.reward))
+          throw new GigpoArgumentError(`${path}.reward`, `must be a finite number, got ${String(step.reward)}`);
+        const valid = step.valid ?? true;
+        if (valid !== true && valid !== false && valid !== 0 && valid !== 1)
+          throw new GigpoArgumentError(`${path}.valid`, `expected a boolean (or 0 / 1), got ${String(valid)}`);
+        const { obs, anchor } = step;
+        if (obs !== undefined && typeof obs !== 'string') throw new GigpoArgumentError(`${path}.obs`, 'expected a string');
+        if (anchor !== undefined && typeof anchor !== 'string' && typeof anchor !== 'bigint')
+          throw new GigpoArgumentError(`${path}.anchor`, 'expected a string or a bigint hash');
+        if (obs === undefined && anchor === undefined) throw new GigpoArgumentError(path, 'expected obs or anchor');
+        if (typeof anchor === 'bigint' && (anchor < 0n || anchor >= 1n << 64n))
+          throw new GigpoArgumentError(`${path}.anchor`, 'a bigint anchor must be in [0, 2^64)');
+
+        const text = obs ?? (typeof anchor === 'string' ? anchor : '');
+        let o = obsIndex.get(text);
+        if (o === undefined) {
+          o = texts.length;
+          obsIndex.set(text, o);
+          texts.push(text);
+        }
+        batch.group[r] = g;
+        batch.traj[r] = i;
+        batch.step[r] = s;
+        batch.reward[r] = step.reward;
+        batch.valid[r] = valid === true || valid === 1 ? 1 : 0;
+        batch.done[r] = s === steps.length - 1 ? 1 : 0;
+        batch.obs[r] = o;
+        anchorFrom[r] = -1;
+        if (typeof anchor === 'bigint') {
+          batch.anchor[r] = anchor;
+          anchorFrom[r] = -2;
+        } else if (anchor !== undefined && anchor !== text) {
+          let k = anchorKeyIndex.get(anchor);
+          if (k === undefined) {
+            k = anchorKeys.length;
+            anchorKeyIndex.set(anchor, k);
+            anchorKeys.push(anchor);
+          }
+          anchorFrom[r] = k;
+        }
+      }
+    }
+  });
+
+  batch.observations = packText(texts);
+  const obsHash = native.hashBytes(batch.observations.data, batch.observations.offsets);
+  const keyHash = anchorKeys.length > 0 ? native.hashStrings(anchorKeys) : new BigUint64Array(0);
+  for (let row = 0; row < numRows; row++) {
+    const from = anchorFrom[row];
+    if (from === -1) batch.anchor[row] = obsHash[batch.obs[row]];
+    else if (from >= 0) batch.anchor[row] = keyHash[from];
+  }
+  return batch;
+}

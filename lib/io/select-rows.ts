@@ -1,0 +1,57 @@
+// Gathering rows of a StepBatch (in any order, repeats allowed) into a new batch: the
+// fixed columns and every ragged column are copied; the observation table, labels and meta
+// are shared, since `obs` indices keep pointing into the same table.
+import type { Ragged, StepBatch } from './step-batch.js';
+
+type RaggedData = Uint8Array | Int32Array | Float32Array;
+
+/** Elements rows[0], rows[1], ... of a ragged column, packed into a new one. */
+export function gatherRagged<T extends RaggedData>(column: Ragged<T>, rows: Uint32Array): Ragged<T> {
+  const offsets = new Uint32Array(rows.length + 1);
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k];
+    offsets[k + 1] = offsets[k] + (column.offsets[r + 1] - column.offsets[r]);
+  }
+  const data = new (column.data.constructor as new (n: number) => T)(offsets[rows.length]);
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k];
+    data.set(column.data.subarray(column.offsets[r], column.offsets[r + 1]), offsets[k]);
+  }
+  return { offsets, data };
+}
+
+function gather<T extends Uint32Array | Int32Array | Float32Array | Uint8Array | BigUint64Array>(
+  column: T,
+  rows: Uint32Array,
+): T {
+  const out = new (column.constructor as new (n: number) => T)(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = column[rows[k]];
+  return out;
+}
+
+/** A batch made of the given rows of `batch` (indices must be < batch.numRows). */
+export function selectRows(batch: StepBatch, rows: Uint32Array): StepBatch {
+  const out: StepBatch = {
+    numRows: rows.length,
+    group: gather(batch.group, rows),
+    traj: gather(batch.traj, rows),
+    step: gather(batch.step, rows),
+    action: gather(batch.action, rows),
+    reward: gather(batch.reward, rows),
+    done: gather(batch.done, rows),
+    truncated: gather(batch.truncated, rows),
+    valid: gather(batch.valid, rows),
+    anchor: gather(batch.anchor, rows),
+    obs: gather(batch.obs, rows),
+    observations: batch.observations,
+  };
+  if (batch.groupLabels) out.groupLabels = batch.groupLabels;
+  if (batch.trajLabels) out.trajLabels = batch.trajLabels;
+  if (batch.meta) out.meta = batch.meta;
+  if (batch.prompt) out.prompt = gatherRagged(batch.prompt, rows);
+  if (batch.response) out.response = gatherRagged(batch.response, rows);
+  if (batch.promptIds) out.promptIds = gatherRagged(batch.promptIds, rows);
+  if (batch.responseIds) out.responseIds = gatherRagged(batch.responseIds, rows);
+  if (batch.logprobs) out.logprobs = gatherRagged(batch.logprobs, rows);
+  return out;
+}
