@@ -49,3 +49,5 @@ export type {
   AssembleExtras,
 } from './advantage/index.js';
 export { selectRows } from './io/select-rows.js';
+export { rolloutAndScore } from './rollout/rollout-and-score.js';
+export type { RolloutAndScoreOptions, RolloutAndScoreResult } from './rollout/rollout-and-score.js';
