@@ -2,6 +2,7 @@
 // One row = one (trajectory, step). Rows of a trajectory are contiguous and in step order;
 // trajectories of a task group are contiguous; groups appear in ascending order of first use.
 import { GigpoArgumentError } from '../errors.js';
+import { SeenIds } from './seen-ids.js';
 
 /** A ragged column: element i is data[offsets[i] .. offsets[i + 1]). offsets has n + 1 entries. */
 export interface Ragged<T extends Uint8Array | Int32Array | Float32Array> {
@@ -41,8 +42,29 @@ export interface StepBatch {
   responseIds?: Ragged<Int32Array>;
   /** Sampler log-probs, aligned with responseIds. */
   logprobs?: Ragged<Float32Array>;
+  /** Advantages and their inputs, once the batch has been scored. */
+  scores?: StepScores;
   meta?: Record<string, unknown>;
 }
+
+/** Per-row outputs of an estimator; every column has numRows entries. */
+export interface StepScores {
+  /** Discounted return from this step to the end of its trajectory. */
+  returns: Float32Array;
+  /** Episode-level (trajectory) relative advantage. */
+  episodeAdvantage: Float32Array;
+  /** Step-level (anchor state) relative advantage; 0 where the estimator has none. */
+  stepAdvantage: Float32Array;
+  /** The combined advantage a trainer uses. */
+  advantage: Float32Array;
+  /** Id of the row's step group (rows of one group sharing an anchor state). */
+  stepGroup: Uint32Array;
+}
+
+/** A batch known to carry scores. */
+export type ScoredStepBatch = StepBatch & { scores: StepScores };
+
+export const SCORE_COLUMNS = ['returns', 'episodeAdvantage', 'stepAdvantage', 'advantage', 'stepGroup'] as const;
 
 const decoder = new TextDecoder();
 
@@ -87,12 +109,13 @@ export function trajectoryStarts(batch: StepBatch): Uint32Array {
   return starts;
 }
 
-const FIXED_COLUMNS = ['group', 'traj', 'step', 'action', 'reward', 'done', 'truncated', 'valid', 'anchor', 'obs'] as const;
+export const FIXED_COLUMNS = ['group', 'traj', 'step', 'action', 'reward', 'done', 'truncated', 'valid', 'anchor', 'obs'] as const;
 
 /**
  * Checks the structural invariants: column lengths, contiguous trajectories with steps
- * 0..T-1, contiguous groups, each trajectory in one group, obs indices in range, ragged
- * offsets well formed. Throws GigpoArgumentError naming the column and row.
+ * 0..T-1, contiguous groups, each trajectory in one group, obs indices in range, finite
+ * rewards, ragged offsets well formed, label tables covering every id, score columns.
+ * Throws GigpoArgumentError naming the column and row.
  */
 export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
   const n = batch.numRows;
@@ -104,31 +127,29 @@ export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
   }
   checkRagged(batch.observations, `${name}.observations`);
   const numObs = batch.observations.offsets.length - 1;
-  const seenTraj = new Set<number>();
-  const seenGroup = new Set<number>();
+  const { group, traj, step, obs, reward } = batch;
+  const seenTraj = new SeenIds(traj);
+  const seenGroup = new SeenIds(group);
   for (let r = 0; r < n; r++) {
-    const newTraj = r === 0 || batch.traj[r] !== batch.traj[r - 1];
-    if (newTraj) {
-      if (seenTraj.has(batch.traj[r]))
-        throw new GigpoArgumentError(`${name}.traj[${r}]`, `trajectory ${batch.traj[r]} is not contiguous`);
-      seenTraj.add(batch.traj[r]);
-      if (batch.step[r] !== 0)
-        throw new GigpoArgumentError(`${name}.step[${r}]`, `trajectory ${batch.traj[r]} must start at step 0, got ${batch.step[r]}`);
+    if (r === 0 || traj[r] !== traj[r - 1]) {
+      if (!seenTraj.add(traj[r]))
+        throw new GigpoArgumentError(`${name}.traj[${r}]`, `trajectory ${traj[r]} is not contiguous`);
+      if (step[r] !== 0)
+        throw new GigpoArgumentError(`${name}.step[${r}]`, `trajectory ${traj[r]} must start at step 0, got ${step[r]}`);
+      if (r === 0 || group[r] !== group[r - 1]) {
+        if (!seenGroup.add(group[r]))
+          throw new GigpoArgumentError(`${name}.group[${r}]`, `group ${group[r]} is not contiguous`);
+      }
     } else {
-      if (batch.group[r] !== batch.group[r - 1])
-        throw new GigpoArgumentError(`${name}.group[${r}]`, `trajectory ${batch.traj[r]} spans two groups`);
-      if (batch.step[r] !== batch.step[r - 1] + 1)
-        throw new GigpoArgumentError(`${name}.step[${r}]`, `expected step ${batch.step[r - 1] + 1}, got ${batch.step[r]}`);
+      if (group[r] !== group[r - 1])
+        throw new GigpoArgumentError(`${name}.group[${r}]`, `trajectory ${traj[r]} spans two groups`);
+      if (step[r] !== step[r - 1] + 1)
+        throw new GigpoArgumentError(`${name}.step[${r}]`, `expected step ${step[r - 1] + 1}, got ${step[r]}`);
     }
-    if (r === 0 || batch.group[r] !== batch.group[r - 1]) {
-      if (seenGroup.has(batch.group[r]))
-        throw new GigpoArgumentError(`${name}.group[${r}]`, `group ${batch.group[r]} is not contiguous`);
-      seenGroup.add(batch.group[r]);
-    }
-    if (batch.obs[r] >= numObs)
-      throw new GigpoArgumentError(`${name}.obs[${r}]`, `index ${batch.obs[r]} outside the observation table (${numObs})`);
-    if (!Number.isFinite(batch.reward[r]))
-      throw new GigpoArgumentError(`${name}.reward[${r}]`, `must be finite, got ${batch.reward[r]}`);
+    if (obs[r] >= numObs)
+      throw new GigpoArgumentError(`${name}.obs[${r}]`, `index ${obs[r]} outside the observation table (${numObs})`);
+    if (!Number.isFinite(reward[r]))
+      throw new GigpoArgumentError(`${name}.reward[${r}]`, `must be finite, got ${reward[r]}`);
   }
   for (const col of ['prompt', 'response', 'promptIds', 'responseIds', 'logprobs'] as const) {
     const c = batch[col];
@@ -138,6 +159,28 @@ export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
         throw new GigpoArgumentError(`${name}.${col}.offsets`, `expected ${n + 1} offsets, got ${c.offsets.length}`);
     }
   }
+  checkLabels(batch.groupLabels, group, `${name}.groupLabels`);
+  checkLabels(batch.trajLabels, traj, `${name}.trajLabels`);
+  if (batch.scores) {
+    for (const col of SCORE_COLUMNS) {
+      const c = batch.scores[col] as { length: number } | undefined;
+      const type = col === 'stepGroup' ? Uint32Array : Float32Array;
+      if (!(c instanceof type) || c.length !== n)
+        throw new GigpoArgumentError(`${name}.scores.${col}`, `expected a ${type.name} of ${n} elements, got ${c ? c.length : 'none'}`);
+      if (c instanceof Float32Array)
+        for (let r = 0; r < n; r++)
+          if (!Number.isFinite(c[r])) throw new GigpoArgumentError(`${name}.scores.${col}[${r}]`, `must be finite, got ${c[r]}`);
+    }
+  }
+}
+
+function checkLabels(labels: string[] | undefined, ids: Uint32Array, name: string): void {
+  if (labels === undefined) return;
+  if (!Array.isArray(labels)) throw new GigpoArgumentError(name, 'expected an array of strings');
+  for (let i = 0; i < labels.length; i++)
+    if (typeof labels[i] !== 'string') throw new GigpoArgumentError(`${name}[${i}]`, `expected a string, got ${typeof labels[i]}`);
+  for (let r = 0; r < ids.length; r++)
+    if (ids[r] >= labels.length) throw new GigpoArgumentError(name, `has ${labels.length} entries but row ${r} uses id ${ids[r]}`);
 }
 
 function checkRagged(c: Ragged<Uint8Array | Int32Array | Float32Array>, name: string): void {
