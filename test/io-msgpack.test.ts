@@ -68,6 +68,28 @@ describe('columnar msgpack', () => {
     expect(streamed.map(batchColumns)).toEqual(batches.map(batchColumns));
   });
 
+  it('reads a stream byte by byte, and hands out each chunk before the producer sends the next', async () => {
+    const a = makeBatch({ groups: 2, groupSize: 2, seed: 5, text: true });
+    const b = makeBatch({ groups: 1, groupSize: 2, seed: 6, firstGroup: 2 });
+    const bytes = Buffer.concat([encodeChunk(a), encodeChunk(b)]);
+    const single = await readAll(Readable.from(Array.from({ length: bytes.length }, (_, i) => bytes.subarray(i, i + 1))));
+    expect(single.map(batchColumns)).toEqual([a, b].map(batchColumns));
+    // A producer that waits for the consumer after each chunk (as over a pipe with replies).
+    let delivered!: () => void;
+    const firstDelivered = new Promise<void>((resolve) => (delivered = resolve));
+    async function* producer() {
+      yield encodeChunk(a);
+      await firstDelivered;
+      yield encodeChunk(b);
+    }
+    const seen: number[] = [];
+    for await (const chunk of readMsgpackChunks(producer())) {
+      seen.push(chunk.numRows);
+      delivered();
+    }
+    expect(seen).toEqual([a.numRows, b.numRows]);
+  });
+
   it('writes plain maps with raw little-endian bytes that any msgpack decoder reads', () => {
     const b = full(7, 0);
     const m = chunkMap(b);

@@ -8,8 +8,11 @@ import { GigpoInputError } from '../errors.js';
 export interface ByteSource {
   /** Name for error messages (the path, or "<stdin>"). */
   readonly name: string;
-  /** Fills `into` with the bytes at absolute position `at`; fewer only at the end of the data. */
-  read(into: Uint8Array, at: number): Promise<number>;
+  /**
+   * Copies bytes from absolute position `at` into `into`: at least `min` (default: all of
+   * `into`) unless the data ends first, and more if they are at hand. Returns the count.
+   */
+  read(into: Uint8Array, at: number, min?: number): Promise<number>;
   /** Bytes before `at` will not be read again. */
   release(at: number): void;
   close(): Promise<void>;
@@ -25,10 +28,10 @@ export async function openFileSource(path: string): Promise<ByteSource> {
   }
   return {
     name: path,
-    async read(into, at) {
+    async read(into, at, min = into.length) {
       let got = 0;
       try {
-        while (got < into.length) {
+        while (got < min) {
           const { bytesRead } = await fh.read(into, got, into.length - got, at + got);
           if (bytesRead === 0) break;
           got += bytesRead;
@@ -64,9 +67,9 @@ export function streamSource(stream: AsyncIterable<Uint8Array | string>, name: s
 
   return {
     name,
-    async read(into, at) {
+    async read(into, at, min = into.length) {
       if (at < first) throw new Error(`internal: read at ${at} before released position ${first}`);
-      await fill(at + into.length);
+      await fill(at + min); // wait only for what is needed: the producer may be waiting on us
       let pieceStart = first;
       let got = 0;
       for (const piece of pieces) {

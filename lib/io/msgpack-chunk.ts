@@ -59,36 +59,60 @@ function checkHost(): void {
   if (!hostIsLittleEndian) throw new Error('the gigpo.steps format needs a little-endian host');
 }
 
-function column(array: NumericArray, dtype: Dtype): FileColumn {
+/** A column of `length` elements of `dtype`; checks the type and length (cheap, always on). */
+function column(array: NumericArray | undefined, dtype: Dtype, name: string, length?: number): FileColumn {
+  const type = DTYPES[dtype];
+  if (!(array instanceof type)) throw new GigpoArgumentError(`batch.${name}`, `expected a ${type.name}, got ${describe(array)}`);
+  if (length !== undefined && array.length !== length)
+    throw new GigpoArgumentError(`batch.${name}`, `expected ${length} elements, got ${array.length}`);
   return { dtype, shape: [array.length], data: bytesOf(array) };
 }
 
-function raggedColumn(c: Ragged<Uint8Array | Int32Array | Float32Array>, dtype: Dtype, text: boolean): FileColumn {
-  const out: FileColumn = { ...column(c.data, dtype), offsets: column(c.offsets, 'u32') };
-  if (text) out.encoding = 'utf-8';
+function raggedColumn(c: Ragged<Uint8Array | Int32Array | Float32Array>, dtype: Dtype, name: string, rows?: number): FileColumn {
+  const offsets = column(c.offsets, 'u32', `${name}.offsets`, rows === undefined ? undefined : rows + 1);
+  const last = c.offsets[c.offsets.length - 1];
+  if (c.offsets[0] !== 0 || last !== c.data?.length)
+    throw new GigpoArgumentError(`batch.${name}.offsets`, `expected offsets from 0 to the data length ${c.data?.length}, got ${c.offsets[0]} to ${last}`);
+  const out: FileColumn = { ...column(c.data, dtype, `${name}.data`), offsets };
+  if (TEXT_COLUMNS.has(name)) out.encoding = 'utf-8';
   return out;
+}
+
+export interface EncodeOptions {
+  /**
+   * Check every row rule (validateStepBatch) before writing. Default true; false keeps only
+   * the cheap type and length checks, for batches that come validated from decodeChunk and
+   * gained only columns the library computed.
+   */
+  validate?: boolean;
 }
 
 /**
  * Encodes a batch of complete groups as one chunk. `meta` (default: the batch's own) must
  * be a plain map of JSON-compatible values. Throws GigpoArgumentError on a malformed batch.
  */
-export function encodeChunk(batch: StepBatch, meta?: Record<string, unknown>): Uint8Array {
+export function encodeChunk(batch: StepBatch, meta?: Record<string, unknown>, options: EncodeOptions = {}): Uint8Array {
   checkHost();
-  validateStepBatch(batch);
+  if (options.validate !== false) validateStepBatch(batch);
+  const n = batch.numRows;
+  if (!Number.isSafeInteger(n) || n < 0) throw new GigpoArgumentError('batch.numRows', `expected a non-negative integer, got ${describe(n)}`);
   const chunkMeta = meta ?? batch.meta ?? {};
   if (chunkMeta === null || typeof chunkMeta !== 'object' || Array.isArray(chunkMeta))
     throw new GigpoArgumentError('meta', 'expected a plain object');
   const columns: Record<string, FileColumn | string[]> = {};
-  for (const name of FIXED_COLUMNS) columns[name] = column(batch[name], FIXED_DTYPES[name]);
-  columns.observations = raggedColumn(batch.observations, 'u8', true);
+  for (const name of FIXED_COLUMNS) columns[name] = column(batch[name], FIXED_DTYPES[name], name, n);
+  columns.observations = raggedColumn(batch.observations, 'u8', 'observations');
   for (const [name, dtype] of Object.entries(RAGGED_DTYPES) as [keyof typeof RAGGED_DTYPES, Dtype][]) {
     const c = batch[name];
-    if (c) columns[name] = raggedColumn(c, dtype, TEXT_COLUMNS.has(name));
+    if (c) columns[name] = raggedColumn(c, dtype, name, n);
   }
-  if (batch.scores) for (const name of SCORE_COLUMNS) columns[name] = column(batch.scores[name], SCORE_DTYPES[name]);
-  if (batch.groupLabels) columns.groupLabels = batch.groupLabels;
-  if (batch.trajLabels) columns.trajLabels = batch.trajLabels;
+  if (batch.scores) for (const name of SCORE_COLUMNS) columns[name] = column(batch.scores[name], SCORE_DTYPES[name], `scores.${name}`, n);
+  for (const name of ['groupLabels', 'trajLabels'] as const) {
+    const labels = batch[name];
+    if (labels === undefined) continue;
+    if (!Array.isArray(labels)) throw new GigpoArgumentError(`batch.${name}`, `expected an array of strings, got ${describe(labels)}`);
+    columns[name] = labels;
+  }
   return packr.pack({ format: CHUNK_FORMAT, version: CHUNK_VERSION, meta: chunkMeta, columns });
 }
 

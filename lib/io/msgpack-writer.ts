@@ -1,7 +1,7 @@
 // Writes a columnar msgpack file chunk by chunk (one chunk per StepBatch of complete
 // groups) through a temporary file that is renamed into place on close().
 import { AtomicFile } from './atomic-file.js';
-import { encodeChunk } from './msgpack-chunk.js';
+import { encodeChunk, type EncodeOptions } from './msgpack-chunk.js';
 import type { StepBatch } from './step-batch.js';
 
 /** A batch with no rows: what a file with nothing to hold contains, so it stays readable. */
@@ -42,8 +42,8 @@ export class MsgpackWriter {
   }
 
   /** Appends one chunk; `meta` defaults to the batch's own. */
-  async write(batch: StepBatch, meta?: Record<string, unknown>): Promise<void> {
-    const bytes = encodeChunk(batch, meta);
+  async write(batch: StepBatch, meta?: Record<string, unknown>, options?: EncodeOptions): Promise<void> {
+    const bytes = encodeChunk(batch, meta, options);
     await this.file.write(bytes);
     this.chunks++;
     this.rows += batch.numRows;

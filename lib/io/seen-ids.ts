@@ -7,13 +7,7 @@ export class SeenIds {
   private readonly set: Set<number> | undefined;
 
   constructor(ids: Uint32Array) {
-    let min = 0xffffffff;
-    let max = 0;
-    for (let i = 0; i < ids.length; i++) {
-      const v = ids[i];
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
+    const [min, max] = range(ids);
     this.min = min;
     if (ids.length > 0 && max - min < 4 * ids.length + 1024) this.map = new Uint8Array(max - min + 1);
     else this.set = new Set();
@@ -31,4 +25,15 @@ export class SeenIds {
     this.set!.add(id);
     return true;
   }
+}
+
+function range(ids: Uint32Array): [number, number] {
+  let min = 0xffffffff;
+  let max = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const v = ids[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return [min, max];
 }

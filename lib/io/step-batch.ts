@@ -127,19 +127,44 @@ export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
   }
   checkRagged(batch.observations, `${name}.observations`);
   const numObs = batch.observations.offsets.length - 1;
-  const { group, traj, step, obs, reward } = batch;
-  const seenTraj = new SeenIds(traj);
-  const seenGroup = new SeenIds(group);
+  const starts = checkRows(batch, numObs, name);
+  checkStartsUnique(batch, starts, name);
+  for (const col of ['prompt', 'response', 'promptIds', 'responseIds', 'logprobs'] as const) {
+    const c = batch[col];
+    if (c) {
+      checkRagged(c, `${name}.${col}`);
+      if (c.offsets.length !== n + 1)
+        throw new GigpoArgumentError(`${name}.${col}.offsets`, `expected ${n + 1} offsets, got ${c.offsets.length}`);
+    }
+  }
+  checkLabels(batch.groupLabels, batch.group, `${name}.groupLabels`);
+  checkLabels(batch.trajLabels, batch.traj, `${name}.trajLabels`);
+  if (batch.scores) {
+    for (const col of SCORE_COLUMNS) {
+      const c = batch.scores[col] as { length: number } | undefined;
+      const type = col === 'stepGroup' ? Uint32Array : Float32Array;
+      if (!(c instanceof type) || c.length !== n)
+        throw new GigpoArgumentError(`${name}.scores.${col}`, `expected a ${type.name} of ${n} elements, got ${c ? c.length : 'none'}`);
+      if (c instanceof Float32Array)
+        for (let r = 0; r < n; r++)
+          if (!Number.isFinite(c[r])) throw new GigpoArgumentError(`${name}.scores.${col}[${r}]`, `must be finite, got ${c[r]}`);
+    }
+  }
+}
+
+// The row loops live in their own small functions so V8 optimizes them whole (a loop
+// inside a long function is compiled on its own and deoptimizes when the rest runs).
+
+/** Per-row rules; returns the rows where trajectories start. */
+function checkRows(batch: StepBatch, numObs: number, name: string): Uint32Array {
+  const { numRows: n, group, traj, step, obs, reward } = batch;
+  const starts = new Uint32Array(n);
+  let numTraj = 0;
   for (let r = 0; r < n; r++) {
     if (r === 0 || traj[r] !== traj[r - 1]) {
-      if (!seenTraj.add(traj[r]))
-        throw new GigpoArgumentError(`${name}.traj[${r}]`, `trajectory ${traj[r]} is not contiguous`);
+      starts[numTraj++] = r;
       if (step[r] !== 0)
         throw new GigpoArgumentError(`${name}.step[${r}]`, `trajectory ${traj[r]} must start at step 0, got ${step[r]}`);
-      if (r === 0 || group[r] !== group[r - 1]) {
-        if (!seenGroup.add(group[r]))
-          throw new GigpoArgumentError(`${name}.group[${r}]`, `group ${group[r]} is not contiguous`);
-      }
     } else {
       if (group[r] !== group[r - 1])
         throw new GigpoArgumentError(`${name}.group[${r}]`, `trajectory ${traj[r]} spans two groups`);
@@ -151,26 +176,25 @@ export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
     if (!Number.isFinite(reward[r]))
       throw new GigpoArgumentError(`${name}.reward[${r}]`, `must be finite, got ${reward[r]}`);
   }
-  for (const col of ['prompt', 'response', 'promptIds', 'responseIds', 'logprobs'] as const) {
-    const c = batch[col];
-    if (c) {
-      checkRagged(c, `${name}.${col}`);
-      if (c.offsets.length !== n + 1)
-        throw new GigpoArgumentError(`${name}.${col}.offsets`, `expected ${n + 1} offsets, got ${c.offsets.length}`);
-    }
+  return starts.subarray(0, numTraj);
+}
+
+/** No trajectory id and no group id starts twice (each is one contiguous run). */
+function checkStartsUnique(batch: StepBatch, starts: Uint32Array, name: string): void {
+  const { group, traj } = batch;
+  const trajIds = new Uint32Array(starts.length);
+  const groupIds = new Uint32Array(starts.length);
+  for (let t = 0; t < starts.length; t++) {
+    trajIds[t] = traj[starts[t]];
+    groupIds[t] = group[starts[t]];
   }
-  checkLabels(batch.groupLabels, group, `${name}.groupLabels`);
-  checkLabels(batch.trajLabels, traj, `${name}.trajLabels`);
-  if (batch.scores) {
-    for (const col of SCORE_COLUMNS) {
-      const c = batch.scores[col] as { length: number } | undefined;
-      const type = col === 'stepGroup' ? Uint32Array : Float32Array;
-      if (!(c instanceof type) || c.length !== n)
-        throw new GigpoArgumentError(`${name}.scores.${col}`, `expected a ${type.name} of ${n} elements, got ${c ? c.length : 'none'}`);
-      if (c instanceof Float32Array)
-        for (let r = 0; r < n; r++)
-          if (!Number.isFinite(c[r])) throw new GigpoArgumentError(`${name}.scores.${col}[${r}]`, `must be finite, got ${c[r]}`);
-    }
+  const seenTraj = new SeenIds(trajIds);
+  const seenGroup = new SeenIds(groupIds);
+  for (let t = 0; t < starts.length; t++) {
+    const r = starts[t];
+    if (!seenTraj.add(traj[r])) throw new GigpoArgumentError(`${name}.traj[${r}]`, `trajectory ${traj[r]} is not contiguous`);
+    if ((t === 0 || group[r] !== group[starts[t - 1]]) && !seenGroup.add(group[r]))
+      throw new GigpoArgumentError(`${name}.group[${r}]`, `group ${group[r]} is not contiguous`);
   }
 }
 
