@@ -110,6 +110,41 @@ describe('python/gigpo_batch.py', () => {
     expect(lines[2]).toBe(`total: ${shards[0].numRows + shards[1].numRows} rows`);
   });
 
+  it('gives the text helpers and to_torch (or a clear ImportError without torch)', async (ctx) => {
+    const py = requirePython(ctx);
+    const b = makeBatch({ groups: 2, groupSize: 2, seed: 21, text: true, tokens: true });
+    const path = join(dir, 'torch.msgpack');
+    await writeMsgpackFile(path, [b]);
+    const program = `
+import sys, json
+sys.path.insert(0, ${JSON.stringify(join(dirname(script)))})
+from gigpo_batch import iter_chunks, to_torch
+chunk = next(iter(iter_chunks(${JSON.stringify(path)})))
+out = {"response_1": chunk["response"].text(1), "ids_2": chunk["responseIds"].row(2).tolist(),
+       "texts": chunk["observations"].texts()}
+try:
+    import torch
+except ImportError:
+    try:
+        to_torch(chunk)
+    except ImportError as err:
+        out["torch"] = str(err)
+else:
+    t = to_torch(chunk)
+    out["torch"] = [str(t["anchor"].dtype), str(t["group"].dtype), str(int(t["anchor"][0].item()) & (2**64 - 1))]
+print(json.dumps(out))
+`;
+    const r = spawnSync(py, ['-c', program], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout);
+    const text = (c: { offsets: Uint32Array; data: Uint8Array }, i: number) => new TextDecoder().decode(c.data.subarray(c.offsets[i], c.offsets[i + 1]));
+    expect(out.response_1).toBe(text(b.response!, 1));
+    expect(out.ids_2).toEqual(Array.from(b.responseIds!.data.subarray(b.responseIds!.offsets[2], b.responseIds!.offsets[3])));
+    expect(out.texts).toEqual(Array.from({ length: b.observations.offsets.length - 1 }, (_, i) => text(b.observations, i)));
+    if (typeof out.torch === 'string') expect(out.torch).toBe('to_torch needs PyTorch (pip install torch)');
+    else expect(out.torch).toEqual(['torch.int64', 'torch.int64', String(b.anchor[0])]);
+  });
+
   it('reports truncated, garbage and empty files with the chunk', async (ctx) => {
     const py = requirePython(ctx);
     const path = join(dir, 'two.msgpack');
