@@ -107,8 +107,10 @@ describe('trajectory-form JSONL', () => {
   it('names the line and the field of every kind of bad input', async () => {
     const cases: [string, string][] = [
       ['{"group": "g", "traj": 0, "steps": [', 'invalid JSON: '],
-      ['{"group": "g", "traj": 0, "steps": [{"obs": "a", "reward": NaN}]}', 'invalid JSON: NaN is not a JSON number'],
-      ['{"group": "g", "traj": 0, "steps": [{"obs": "NaN", "reward": -Infinity}]}', 'invalid JSON: -Infinity is not a JSON number'],
+      ['{"group": "g", "traj": 0, "steps": [{"obs": "a", "reward": 0}, {"obs": "a", "reward": NaN}]}', 'steps[1].reward: expected a finite number, got NaN (NaN and Infinity are not JSON numbers)'],
+      ['{"group": "g", "traj": 0, "steps": [{"obs": "NaN", "reward": -Infinity}]}', 'steps[0].reward: expected a finite number, got -Infinity (NaN'],
+      ['{"group": Infinity, "traj": 0, "steps": []}', 'group: expected a finite number, got Infinity'],
+      ['{"group": "g", "traj": 0, "steps": [{"obs": "a", "reward": NaN}]', 'invalid JSON: '],
       ['[1, 2]', 'line: expected a JSON object, got an array'],
       [JSON.stringify({ traj: 0, steps: [step()] }), 'group: missing (expected a string or an integer)'],
       [line({ group: 1.5 }), 'group: expected a string or an integer, got 1.5'],

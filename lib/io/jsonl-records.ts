@@ -42,16 +42,54 @@ function describe(v: unknown): string {
   return String(v);
 }
 
-/** JSON.parse with an error that says what is wrong, including the NaN/Infinity case. */
+/** JSON.parse with an error that says what is wrong, naming the field of a NaN or Infinity. */
 export function parseJsonLine(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    // Outside string literals, a bare NaN or Infinity is the usual culprit (Python's json.dumps writes them).
-    const bare = text.replace(/"(?:[^"\\]|\\.)*"/g, '""').match(/(?<![\w.])-?(NaN|Infinity)(?![\w.])/);
-    if (bare) throw new GigpoInputError(source, `invalid JSON: ${bare[0]} is not a JSON number (NaN and Infinity are not allowed)`);
+    const bad = nonFiniteField(text);
+    if (bad) throw new GigpoInputError(source, `${bad.field}: expected a finite number, got ${bad.token} (NaN and Infinity are not JSON numbers)`);
     throw new GigpoInputError(source, `invalid JSON: ${(err as Error).message}`);
   }
+}
+
+const MARK = '\u0000gigpo-non-finite:';
+
+/**
+ * Where a bare NaN / Infinity / -Infinity sits (as Python's json.dumps writes them): each
+ * such token outside string literals is swapped for a marker string, and if the line then
+ * parses, the first marker's path is the field. Undefined if that does not explain the error.
+ */
+function nonFiniteField(text: string): { field: string; token: string } | undefined {
+  let found = false;
+  const marked = text.replace(/"(?:[^"\\]|\\.)*"|-?(?:NaN|Infinity)/g, (m) => {
+    if (m.startsWith('"')) return m;
+    found = true;
+    return JSON.stringify(MARK + m);
+  });
+  if (!found) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(marked);
+  } catch {
+    return undefined;
+  }
+  const search = (v: unknown, path: string): { field: string; token: string } | undefined => {
+    if (typeof v === 'string') return v.startsWith(MARK) ? { field: path || 'line', token: v.slice(MARK.length) } : undefined;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const hit = search(v[i], `${path}[${i}]`);
+        if (hit) return hit;
+      }
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const hit = search(x, path ? `${path}.${k}` : k);
+        if (hit) return hit;
+      }
+    }
+    return undefined;
+  };
+  return search(value, '');
 }
 
 function fail(source: string, field: string, message: string): never {
