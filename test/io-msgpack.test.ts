@@ -257,6 +257,12 @@ describe('columnar msgpack: bad input', () => {
         o[2] = NaN;
         m.columns.reward.data = new Uint8Array(o.buffer);
       }, 'columns.reward[2]: must be finite, got NaN'],
+      ['infinite advantage', (m) => {
+        const o = new Float32Array(new Uint8Array(m.columns.advantage.data).buffer);
+        o[1] = -Infinity;
+        m.columns.advantage.data = new Uint8Array(o.buffer);
+      }, 'columns.advantage[1]: must be finite, got -Infinity'],
+      ['stepGroup of the wrong dtype', (m) => (m.columns.stepGroup.dtype = 'i32'), 'columns.stepGroup.dtype: expected u32, got "i32"'],
       ['partial scores', (m) => delete m.columns.stepAdvantage, 'columns.stepAdvantage: missing (a scored chunk carries all of'],
       ['label table too short', (m) => (m.columns.groupLabels = ['a']), 'columns.groupLabels: has 1 entries but row 0 uses id 5'],
       ['label not a string', (m) => (m.columns.trajLabels = [1, 2]), 'columns.trajLabels[0]: expected a string, got 1'],

@@ -4,7 +4,7 @@
 // without any record is an error.
 import { GigpoInputError } from '../errors.js';
 import { parseJsonLine, toRowRecord, toTrajectoryRecord, type RowRecord, type TrajectoryRecord } from './jsonl-records.js';
-import { readLines, type LineReaderOptions } from './line-reader.js';
+import { readLineBatches, type LineReaderOptions } from './line-reader.js';
 
 export interface JsonlReadStats {
   /** Lines read (including blank ones). */
@@ -40,20 +40,25 @@ async function* readRecords<T>(
 ): AsyncGenerator<T> {
   const name = typeof input === 'string' ? input : (options.name ?? '<stdin>');
   const stats = options.stats ?? newReadStats();
-  for await (const { text, line } of readLines(input, options)) {
-    stats.lines = line;
-    if (text.trim() === '') continue;
-    const source = `${name}:${line}`;
-    let record: T;
-    try {
-      record = convert(parseJsonLine(text, source), source);
-    } catch (err) {
-      if (!(options.skipInvalid && err instanceof GigpoInputError)) throw err;
-      skip(stats, err);
-      continue;
+  for await (const lines of readLineBatches(input, options)) {
+    const records: T[] = [];
+    for (const { text, line } of lines) {
+      stats.lines = line;
+      if (text.trim() === '') continue;
+      const source = `${name}:${line}`;
+      try {
+        records.push(convert(parseJsonLine(text, source), source));
+      } catch (err) {
+        if (!(options.skipInvalid && err instanceof GigpoInputError)) {
+          yield* records; // the good lines before the bad one still count
+          throw err;
+        }
+        skip(stats, err);
+        continue;
+      }
+      stats.records++;
     }
-    stats.records++;
-    yield record;
+    yield* records;
   }
   if (stats.records === 0)
     throw new GigpoInputError(name, stats.skipped > 0 ? `no valid records (${stats.skipped} invalid lines skipped)` : 'empty file: no records');

@@ -24,10 +24,11 @@ function numbers(c: Ragged<Int32Array | Float32Array>, r: number, float: boolean
   return out;
 }
 
-/** The JSON fields of row r (without group/traj/step). */
-function stepObject(b: StepBatch, r: number): Record<string, unknown> {
+/** The JSON fields of row r (without group/traj/step); `texts` caches decoded observations. */
+function stepObject(b: StepBatch, r: number, texts: (string | undefined)[]): Record<string, unknown> {
+  const o = b.obs[r];
   const s: Record<string, unknown> = {
-    obs: raggedText(b.observations, b.obs[r]),
+    obs: (texts[o] ??= raggedText(b.observations, o)),
     anchor: b.anchor[r].toString(16).padStart(16, '0'),
     action: b.action[r],
     reward: shortestFloat32(b.reward[r]),
@@ -56,15 +57,16 @@ const trajId = (b: StepBatch, r: number) => (b.trajLabels ? b.trajLabels[b.traj[
 
 /** The lines (without line breaks) of a batch in the given form. */
 export function* jsonlLines(batch: StepBatch, form: JsonlForm): Generator<string> {
+  const texts = new Array<string | undefined>(batch.observations.offsets.length - 1);
   if (form === 'row') {
     for (let r = 0; r < batch.numRows; r++)
-      yield JSON.stringify({ group: groupId(batch, r), traj: trajId(batch, r), step: batch.step[r], ...stepObject(batch, r) });
+      yield JSON.stringify({ group: groupId(batch, r), traj: trajId(batch, r), step: batch.step[r], ...stepObject(batch, r, texts) });
     return;
   }
   const starts = trajectoryStarts(batch);
   for (let t = 0; t + 1 < starts.length; t++) {
     const steps = [];
-    for (let r = starts[t]; r < starts[t + 1]; r++) steps.push(stepObject(batch, r));
+    for (let r = starts[t]; r < starts[t + 1]; r++) steps.push(stepObject(batch, r, texts));
     yield JSON.stringify({ group: groupId(batch, starts[t]), traj: trajId(batch, starts[t]), steps });
   }
 }

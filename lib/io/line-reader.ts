@@ -33,7 +33,16 @@ async function openInput(input: string | AsyncIterable<Uint8Array | string>): Pr
   }
 }
 
+/** The lines one at a time. */
 export async function* readLines(input: string | AsyncIterable<Uint8Array | string>, options: LineReaderOptions = {}): AsyncGenerator<Line> {
+  for await (const lines of readLineBatches(input, options)) yield* lines;
+}
+
+/**
+ * The lines in batches (those completed by each read), so that a consumer pays the cost of
+ * an asynchronous step per read rather than per line.
+ */
+export async function* readLineBatches(input: string | AsyncIterable<Uint8Array | string>, options: LineReaderOptions = {}): AsyncGenerator<Line[]> {
   const name = typeof input === 'string' ? input : (options.name ?? '<stdin>');
   const maxLineBytes = options.maxLineBytes ?? 256 * 1024 * 1024;
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -70,14 +79,16 @@ export async function* readLines(input: string | AsyncIterable<Uint8Array | stri
   try {
     for await (const chunk of stream) {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      const lines: Line[] = [];
       let pos = 0;
       for (;;) {
         const nl = buf.indexOf(0x0a, pos);
         if (nl < 0) break;
         if (partialBytes + nl - pos > maxLineBytes) throw new GigpoInputError(`${name}:${line + 1}`, `line longer than ${maxLineBytes} bytes`);
-        yield { text: decode(take(buf.subarray(pos, nl))), line };
+        lines.push({ text: decode(take(buf.subarray(pos, nl))), line });
         pos = nl + 1;
       }
+      if (lines.length > 0) yield lines;
       if (pos < buf.length) {
         partialBytes += buf.length - pos;
         if (partialBytes > maxLineBytes) throw new GigpoInputError(`${name}:${line + 1}`, `line longer than ${maxLineBytes} bytes`);
@@ -88,5 +99,5 @@ export async function* readLines(input: string | AsyncIterable<Uint8Array | stri
     if (err instanceof GigpoInputError) throw err;
     throw new GigpoInputError(name, `cannot read: ${(err as Error).message}`);
   }
-  if (partialBytes > 0) yield { text: decode(take(new Uint8Array(0))), line };
+  if (partialBytes > 0) yield [{ text: decode(take(new Uint8Array(0))), line }];
 }
