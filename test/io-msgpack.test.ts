@@ -140,6 +140,22 @@ describe('columnar msgpack', () => {
     }
   });
 
+  it('refuses to encode columns of the wrong type or length, even without row validation', () => {
+    const b = full(3, 0);
+    const wide = { ...b, reward: Float64Array.from(b.reward) as unknown as Float32Array };
+    expect(() => encodeChunk(wide)).toThrow('batch.reward: expected a Float32Array, got a Float64Array');
+    const short = { ...b, anchor: b.anchor.subarray(1) };
+    expect(() => encodeChunk(short, undefined, { validate: false })).toThrow(`batch.anchor: expected ${b.numRows} elements, got ${b.numRows - 1}`);
+    const noTable = { ...b, observations: undefined as never };
+    expect(() => encodeChunk(noTable, undefined, { validate: false })).toThrow('batch.observations: expected {offsets, data}, got undefined');
+    const badScores = { ...b, scores: { ...b.scores!, stepGroup: new Int32Array(b.numRows) as unknown as Uint32Array } };
+    expect(() => encodeChunk(badScores, undefined, { validate: false })).toThrow('batch.scores.stepGroup: expected a Uint32Array, got an Int32Array');
+    // Without row validation a broken row rule is written, and the reader rejects it.
+    const swapped = { ...b, step: b.step.map((s, r) => (r === 0 ? 1 : s)) };
+    expect(() => decodeChunk(encodeChunk(swapped, undefined, { validate: false }), 'c')).toThrow('c: columns.step[0]: trajectory 0 must start at step 0, got 1');
+    expect(() => encodeChunk(swapped)).toThrow('batch.step[0]: trajectory 0 must start at step 0, got 1');
+  });
+
   it('writes one empty chunk for a run with no batches, which reads back as zero rows', async () => {
     const path = join(dir, 'empty-run.msgpack');
     const w = await MsgpackWriter.open(path);

@@ -68,7 +68,8 @@ function column(array: NumericArray | undefined, dtype: Dtype, name: string, len
   return { dtype, shape: [array.length], data: bytesOf(array) };
 }
 
-function raggedColumn(c: Ragged<Uint8Array | Int32Array | Float32Array>, dtype: Dtype, name: string, rows?: number): FileColumn {
+function raggedColumn(c: Ragged<Uint8Array | Int32Array | Float32Array> | undefined, dtype: Dtype, name: string, rows?: number): FileColumn {
+  if (!isMap(c)) throw new GigpoArgumentError(`batch.${name}`, `expected {offsets, data}, got ${describe(c)}`);
   const offsets = column(c.offsets, 'u32', `${name}.offsets`, rows === undefined ? undefined : rows + 1);
   const last = c.offsets[c.offsets.length - 1];
   if (c.offsets[0] !== 0 || last !== c.data?.length)
@@ -123,7 +124,8 @@ function isMap(v: unknown): v is Record<string, unknown> {
 function describe(v: unknown): string {
   if (v === null) return 'nil';
   if (Array.isArray(v)) return 'an array';
-  if (v instanceof Uint8Array) return `${v.length} bytes`;
+  if (v instanceof Uint8Array) return `${v.length} bytes of binary data`;
+  if (ArrayBuffer.isView(v)) return `${/^[AEIOU]/.test(v.constructor.name) ? 'an' : 'a'} ${v.constructor.name}`;
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
   if (typeof v === 'object') return 'a map';
   return String(v);
