@@ -76,8 +76,8 @@ async function readChunkBytes(src: ByteSource, window: Uint8Array, start: number
       const n = await src.read(block.subarray(got, length), start + got);
       if (got + n < length) throw truncated(where, start, start + got + n);
     }
-    // Keep the block if this chunk fills most of it; else copy, not to pin the unused rest.
-    return length >= guess - (guess >> 3) ? block.subarray(0, length) : new Uint8Array(block.subarray(0, length));
+    // Keep the block if this chunk fills at least half of it; else copy, not to pin the rest.
+    return length >= guess >> 1 ? block.subarray(0, length) : new Uint8Array(block.subarray(0, length));
   }
   if (length > constants.MAX_LENGTH) throw new GigpoInputError(where, `chunk of ${length} bytes is larger than a buffer can hold`);
   const bytes = Buffer.allocUnsafeSlow(length);

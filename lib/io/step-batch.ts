@@ -2,7 +2,7 @@
 // One row = one (trajectory, step). Rows of a trajectory are contiguous and in step order;
 // trajectories of a task group are contiguous; groups appear in ascending order of first use.
 import { GigpoArgumentError } from '../errors.js';
-import { SeenIds } from './seen-ids.js';
+import { firstRepeat } from './first-repeat.js';
 
 /** A ragged column: element i is data[offsets[i] .. offsets[i + 1]). offsets has n + 1 entries. */
 export interface Ragged<T extends Uint8Array | Int32Array | Float32Array> {
@@ -183,19 +183,19 @@ function checkRows(batch: StepBatch, numObs: number, name: string): Uint32Array 
 function checkStartsUnique(batch: StepBatch, starts: Uint32Array, name: string): void {
   const { group, traj } = batch;
   const trajIds = new Uint32Array(starts.length);
-  const groupIds = new Uint32Array(starts.length);
-  for (let t = 0; t < starts.length; t++) {
-    trajIds[t] = traj[starts[t]];
-    groupIds[t] = group[starts[t]];
-  }
-  const seenTraj = new SeenIds(trajIds);
-  const seenGroup = new SeenIds(groupIds);
+  const groupStarts = new Uint32Array(starts.length);
+  let numGroups = 0;
   for (let t = 0; t < starts.length; t++) {
     const r = starts[t];
-    if (!seenTraj.add(traj[r])) throw new GigpoArgumentError(`${name}.traj[${r}]`, `trajectory ${traj[r]} is not contiguous`);
-    if ((t === 0 || group[r] !== group[starts[t - 1]]) && !seenGroup.add(group[r]))
-      throw new GigpoArgumentError(`${name}.group[${r}]`, `group ${group[r]} is not contiguous`);
+    trajIds[t] = traj[r];
+    if (t === 0 || group[r] !== group[starts[t - 1]]) groupStarts[numGroups++] = r;
   }
+  const t = firstRepeat(trajIds);
+  if (t >= 0) throw new GigpoArgumentError(`${name}.traj[${starts[t]}]`, `trajectory ${trajIds[t]} is not contiguous`);
+  const groupIds = new Uint32Array(numGroups);
+  for (let g = 0; g < numGroups; g++) groupIds[g] = group[groupStarts[g]];
+  const g = firstRepeat(groupIds);
+  if (g >= 0) throw new GigpoArgumentError(`${name}.group[${groupStarts[g]}]`, `group ${groupIds[g]} is not contiguous`);
 }
 
 function checkLabels(labels: string[] | undefined, ids: Uint32Array, name: string): void {
