@@ -291,6 +291,27 @@ describe('columnar msgpack: bad input', () => {
     }
   });
 
+  it('rejects a trajectory or group that is not contiguous, with dense or sparse ids', async () => {
+    for (const scale of [1, 1_000_003]) {
+      const b = makeBatch({ groups: 3, groupSize: 2, seed: 9, maxLen: 3 });
+      b.traj = b.traj.map((t) => t * scale);
+      b.group = b.group.map((g) => g * scale);
+      expect(batchColumns(decodeChunk(encodeChunk(b), 'ok'))).toEqual(batchColumns(b));
+      // Move the last trajectory's id to that of the first: the id now starts twice.
+      const last = b.traj[b.numRows - 1];
+      const first = b.traj[0];
+      const moved = { ...b, traj: b.traj.map((t) => (t === last ? first : t)), group: b.group.map((g, r) => (b.traj[r] === last ? b.group[0] : g)) };
+      const row = b.traj.indexOf(last);
+      let err = await readError(file('traj-twice.msgpack', encodeChunk(moved, undefined, { validate: false })));
+      expect(err.message).toContain(`chunk 0: columns.traj[${row}]: trajectory ${first} is not contiguous`);
+      // A group that comes back after another group.
+      const g0 = b.group[0];
+      const regroup = { ...b, group: b.group.map((g, r) => (b.traj[r] === last ? g0 : g)) };
+      err = await readError(file('group-twice.msgpack', encodeChunk(regroup, undefined, { validate: false })));
+      expect(err.message).toContain(`chunk 0: columns.group[${row}]: group ${g0} is not contiguous`);
+    }
+  });
+
   it('rejects a group split over two chunks', async () => {
     const a = makeBatch({ groups: 2, groupSize: 2, seed: 1, firstGroup: 0 });
     const b = makeBatch({ groups: 2, groupSize: 2, seed: 2, firstGroup: 1, firstTraj: 100 });
