@@ -323,3 +323,17 @@ describe('columnar msgpack: bad input', () => {
     expect(concatStepBatches(all).numRows).toBe(a.numRows + b.numRows);
   });
 });
+
+describe('scores through concatenation', () => {
+  it('concatenates scored batches column by column and refuses a mix of scored and unscored', () => {
+    const a = makeBatch({ groups: 2, groupSize: 2, seed: 1, scores: true });
+    const b = makeBatch({ groups: 2, groupSize: 2, seed: 2, firstGroup: 2, scores: true });
+    const merged = concatStepBatches([a, b]);
+    const cols = batchColumns(merged).scores as Record<string, number[]>;
+    const ca = batchColumns(a).scores as Record<string, number[]>;
+    const cb = batchColumns(b).scores as Record<string, number[]>;
+    for (const k of Object.keys(ca)) expect(cols[k]).toEqual([...ca[k], ...cb[k]]);
+    const { scores: _, ...unscored } = b;
+    expect(() => concatStepBatches([a, unscored])).toThrow('batches: 1 of 2 batches carry scores');
+  });
+});
