@@ -17,7 +17,6 @@ export type { ChatMessage, Policy, PolicyRequest, PolicyResponse, TextPolicy, Na
 export { buildMessages, promptSpec } from './envs/prompts.js';
 export { concatStepBatches } from './io/concat.js';
 export { validateStepBatch, packText, raggedText, rowObservation, trajectoryStarts } from './io/step-batch.js';
-export type { StepBatch, Ragged, RaggedText } from './io/step-batch.js';
 export { openAIPolicy } from './policy/openai.js';
 export type { OpenAIPolicyOptions } from './policy/openai.js';
 export { PolicyRequestError } from './policy/request-error.js';
@@ -51,3 +50,14 @@ export type {
 export { selectRows } from './io/select-rows.js';
 export { rolloutAndScore } from './rollout/rollout-and-score.js';
 export type { RolloutAndScoreOptions, RolloutAndScoreResult } from './rollout/rollout-and-score.js';
+export type { StepBatch, StepScores, ScoredStepBatch, Ragged, RaggedText } from './io/step-batch.js';
+export { encodeChunk, decodeChunk, CHUNK_FORMAT, CHUNK_VERSION } from './io/msgpack-chunk.js';
+export type { EncodeOptions } from './io/msgpack-chunk.js';
+export { readMsgpackChunks } from './io/msgpack-reader.js';
+export type { ReadMsgpackOptions } from './io/msgpack-reader.js';
+export { MsgpackWriter, writeMsgpackFile } from './io/msgpack-writer.js';
+export { readTrajectoryRecords, readRowRecords, rowsToTrajectories, newReadStats } from './io/jsonl-reader.js';
+export type { JsonlReadOptions, JsonlReadStats } from './io/jsonl-reader.js';
+export type { TrajectoryRecord, RowRecord, StepRecord, RecordId } from './io/jsonl-records.js';
+export { JsonlWriter, writeJsonlFile, jsonlLines } from './io/jsonl-writer.js';
+export type { JsonlForm } from './io/jsonl-writer.js';

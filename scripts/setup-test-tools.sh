@@ -3,12 +3,16 @@
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 need=()
-# Debian's python3-* packages serve the system interpreter, which may not be the first
-# python3 on PATH (pyenv); the interop tests look for an interpreter that has both.
-py=/usr/bin/python3
-[[ -x $py ]] || py=python3
-$py -c 'import msgpack' 2>/dev/null || need+=(python3-msgpack)
-$py -c 'import numpy' 2>/dev/null || need+=(python3-numpy)
+# The Python reader's tests use the first of these with both modules (test/io-python.test.ts);
+# Debian's packages serve /usr/bin/python3, which may not be the python3 first on PATH.
+python_ready() {
+  local py
+  for py in "${GIGPO_PYTHON:-}" python3 /usr/bin/python3; do
+    [[ -n $py ]] && "$py" -c 'import msgpack, numpy' 2>/dev/null && return 0
+  done
+  return 1
+}
+python_ready || need+=(python3 python3-msgpack python3-numpy)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if ((${#need[@]})); then
   echo "setup-test-tools: installing ${need[*]}"

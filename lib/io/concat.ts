@@ -1,8 +1,9 @@
 // Concatenating step batches (shards of one rollout, chunks of a file) into one, in the
 // given order. The observation table is rebuilt by first appearance in the merged rows,
 // de-duplicated by anchor, which is exactly how a single rollout numbers it.
+import { GigpoArgumentError } from '../errors.js';
 import { InternTable } from './intern-table.js';
-import type { Ragged, RaggedText, StepBatch } from './step-batch.js';
+import type { Ragged, RaggedText, StepBatch, StepScores } from './step-batch.js';
 
 type RaggedKey = 'prompt' | 'response' | 'promptIds' | 'responseIds' | 'logprobs';
 
@@ -46,6 +47,22 @@ function concatRagged<T extends Uint8Array | Int32Array | Float32Array>(
     at += c.data.length;
   }
   return { offsets, data };
+}
+
+/** Scores of the merged rows: all batches scored, or none. */
+function concatScores(batches: StepBatch[]): StepScores | undefined {
+  const scored = batches.filter((b) => b.scores).length;
+  if (scored === 0) return undefined;
+  if (scored !== batches.length)
+    throw new GigpoArgumentError('batches', `${scored} of ${batches.length} batches carry scores; concatenate all scored or none`);
+  const f32 = (k: number) => new Float32Array(k);
+  return {
+    returns: concatColumn(batches.map((b) => b.scores!.returns), f32),
+    episodeAdvantage: concatColumn(batches.map((b) => b.scores!.episodeAdvantage), f32),
+    stepAdvantage: concatColumn(batches.map((b) => b.scores!.stepAdvantage), f32),
+    advantage: concatColumn(batches.map((b) => b.scores!.advantage), f32),
+    stepGroup: concatColumn(batches.map((b) => b.scores!.stepGroup), (k) => new Uint32Array(k)),
+  };
 }
 
 export function concatStepBatches(batches: StepBatch[], meta?: Record<string, unknown>): StepBatch {
@@ -102,6 +119,8 @@ export function concatStepBatches(batches: StepBatch[], meta?: Record<string, un
   if (promptIds) out.promptIds = promptIds;
   if (responseIds) out.responseIds = responseIds;
   if (logprobs) out.logprobs = logprobs;
+  const scores = concatScores(batches);
+  if (scores) out.scores = scores;
   if (meta) out.meta = meta;
   return out;
 }
@@ -114,6 +133,7 @@ export function stepBatchBuffers(batch: StepBatch): ArrayBuffer[] {
   };
   for (const c of [batch.group, batch.traj, batch.step, batch.action, batch.reward, batch.done, batch.truncated, batch.valid, batch.anchor, batch.obs])
     add(c);
+  if (batch.scores) for (const c of Object.values(batch.scores)) add(c);
   for (const r of [batch.observations, batch.prompt, batch.response, batch.promptIds, batch.responseIds, batch.logprobs]) {
     if (r) {
       add(r.offsets);

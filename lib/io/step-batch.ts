@@ -2,6 +2,7 @@
 // One row = one (trajectory, step). Rows of a trajectory are contiguous and in step order;
 // trajectories of a task group are contiguous; groups appear in ascending order of first use.
 import { GigpoArgumentError } from '../errors.js';
+import { firstRepeat } from './first-repeat.js';
 
 /** A ragged column: element i is data[offsets[i] .. offsets[i + 1]). offsets has n + 1 entries. */
 export interface Ragged<T extends Uint8Array | Int32Array | Float32Array> {
@@ -41,8 +42,29 @@ export interface StepBatch {
   responseIds?: Ragged<Int32Array>;
   /** Sampler log-probs, aligned with responseIds. */
   logprobs?: Ragged<Float32Array>;
+  /** Advantages and their inputs, once the batch has been scored. */
+  scores?: StepScores;
   meta?: Record<string, unknown>;
 }
+
+/** Per-row outputs of an estimator; every column has numRows entries. */
+export interface StepScores {
+  /** Discounted return from this step to the end of its trajectory. */
+  returns: Float32Array;
+  /** Episode-level (trajectory) relative advantage. */
+  episodeAdvantage: Float32Array;
+  /** Step-level (anchor state) relative advantage; 0 where the estimator has none. */
+  stepAdvantage: Float32Array;
+  /** The combined advantage a trainer uses. */
+  advantage: Float32Array;
+  /** Id of the row's step group (rows of one group sharing an anchor state). */
+  stepGroup: Uint32Array;
+}
+
+/** A batch known to carry scores. */
+export type ScoredStepBatch = StepBatch & { scores: StepScores };
+
+export const SCORE_COLUMNS = ['returns', 'episodeAdvantage', 'stepAdvantage', 'advantage', 'stepGroup'] as const;
 
 const decoder = new TextDecoder();
 
@@ -87,12 +109,13 @@ export function trajectoryStarts(batch: StepBatch): Uint32Array {
   return starts;
 }
 
-const FIXED_COLUMNS = ['group', 'traj', 'step', 'action', 'reward', 'done', 'truncated', 'valid', 'anchor', 'obs'] as const;
+export const FIXED_COLUMNS = ['group', 'traj', 'step', 'action', 'reward', 'done', 'truncated', 'valid', 'anchor', 'obs'] as const;
 
 /**
  * Checks the structural invariants: column lengths, contiguous trajectories with steps
- * 0..T-1, contiguous groups, each trajectory in one group, obs indices in range, ragged
- * offsets well formed. Throws GigpoArgumentError naming the column and row.
+ * 0..T-1, contiguous groups, each trajectory in one group, obs indices in range, finite
+ * rewards, ragged offsets well formed, label tables covering every id, score columns.
+ * Throws GigpoArgumentError naming the column and row.
  */
 export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
   const n = batch.numRows;
@@ -104,32 +127,8 @@ export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
   }
   checkRagged(batch.observations, `${name}.observations`);
   const numObs = batch.observations.offsets.length - 1;
-  const seenTraj = new Set<number>();
-  const seenGroup = new Set<number>();
-  for (let r = 0; r < n; r++) {
-    const newTraj = r === 0 || batch.traj[r] !== batch.traj[r - 1];
-    if (newTraj) {
-      if (seenTraj.has(batch.traj[r]))
-        throw new GigpoArgumentError(`${name}.traj[${r}]`, `trajectory ${batch.traj[r]} is not contiguous`);
-      seenTraj.add(batch.traj[r]);
-      if (batch.step[r] !== 0)
-        throw new GigpoArgumentError(`${name}.step[${r}]`, `trajectory ${batch.traj[r]} must start at step 0, got ${batch.step[r]}`);
-    } else {
-      if (batch.group[r] !== batch.group[r - 1])
-        throw new GigpoArgumentError(`${name}.group[${r}]`, `trajectory ${batch.traj[r]} spans two groups`);
-      if (batch.step[r] !== batch.step[r - 1] + 1)
-        throw new GigpoArgumentError(`${name}.step[${r}]`, `expected step ${batch.step[r - 1] + 1}, got ${batch.step[r]}`);
-    }
-    if (r === 0 || batch.group[r] !== batch.group[r - 1]) {
-      if (seenGroup.has(batch.group[r]))
-        throw new GigpoArgumentError(`${name}.group[${r}]`, `group ${batch.group[r]} is not contiguous`);
-      seenGroup.add(batch.group[r]);
-    }
-    if (batch.obs[r] >= numObs)
-      throw new GigpoArgumentError(`${name}.obs[${r}]`, `index ${batch.obs[r]} outside the observation table (${numObs})`);
-    if (!Number.isFinite(batch.reward[r]))
-      throw new GigpoArgumentError(`${name}.reward[${r}]`, `must be finite, got ${batch.reward[r]}`);
-  }
+  const starts = checkRows(batch, numObs, name);
+  checkStartsUnique(batch, starts, name);
   for (const col of ['prompt', 'response', 'promptIds', 'responseIds', 'logprobs'] as const) {
     const c = batch[col];
     if (c) {
@@ -138,6 +137,74 @@ export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
         throw new GigpoArgumentError(`${name}.${col}.offsets`, `expected ${n + 1} offsets, got ${c.offsets.length}`);
     }
   }
+  checkLabels(batch.groupLabels, batch.group, `${name}.groupLabels`);
+  checkLabels(batch.trajLabels, batch.traj, `${name}.trajLabels`);
+  if (batch.scores) {
+    for (const col of SCORE_COLUMNS) {
+      const c = batch.scores[col] as { length: number } | undefined;
+      const type = col === 'stepGroup' ? Uint32Array : Float32Array;
+      if (!(c instanceof type) || c.length !== n)
+        throw new GigpoArgumentError(`${name}.scores.${col}`, `expected a ${type.name} of ${n} elements, got ${c ? c.length : 'none'}`);
+      if (c instanceof Float32Array)
+        for (let r = 0; r < n; r++)
+          if (!Number.isFinite(c[r])) throw new GigpoArgumentError(`${name}.scores.${col}[${r}]`, `must be finite, got ${c[r]}`);
+    }
+  }
+}
+
+// The row loops live in their own small functions so V8 optimizes them whole (a loop
+// inside a long function is compiled on its own and deoptimizes when the rest runs).
+
+/** Per-row rules; returns the rows where trajectories start. */
+function checkRows(batch: StepBatch, numObs: number, name: string): Uint32Array {
+  const { numRows: n, group, traj, step, obs, reward } = batch;
+  const starts = new Uint32Array(n);
+  let numTraj = 0;
+  for (let r = 0; r < n; r++) {
+    if (r === 0 || traj[r] !== traj[r - 1]) {
+      starts[numTraj++] = r;
+      if (step[r] !== 0)
+        throw new GigpoArgumentError(`${name}.step[${r}]`, `trajectory ${traj[r]} must start at step 0, got ${step[r]}`);
+    } else {
+      if (group[r] !== group[r - 1])
+        throw new GigpoArgumentError(`${name}.group[${r}]`, `trajectory ${traj[r]} spans two groups`);
+      if (step[r] !== step[r - 1] + 1)
+        throw new GigpoArgumentError(`${name}.step[${r}]`, `expected step ${step[r - 1] + 1}, got ${step[r]}`);
+    }
+    if (obs[r] >= numObs)
+      throw new GigpoArgumentError(`${name}.obs[${r}]`, `index ${obs[r]} outside the observation table (${numObs})`);
+    if (!Number.isFinite(reward[r]))
+      throw new GigpoArgumentError(`${name}.reward[${r}]`, `must be finite, got ${reward[r]}`);
+  }
+  return starts.subarray(0, numTraj);
+}
+
+/** No trajectory id and no group id starts twice (each is one contiguous run). */
+function checkStartsUnique(batch: StepBatch, starts: Uint32Array, name: string): void {
+  const { group, traj } = batch;
+  const trajIds = new Uint32Array(starts.length);
+  const groupStarts = new Uint32Array(starts.length);
+  let numGroups = 0;
+  for (let t = 0; t < starts.length; t++) {
+    const r = starts[t];
+    trajIds[t] = traj[r];
+    if (t === 0 || group[r] !== group[starts[t - 1]]) groupStarts[numGroups++] = r;
+  }
+  const t = firstRepeat(trajIds);
+  if (t >= 0) throw new GigpoArgumentError(`${name}.traj[${starts[t]}]`, `trajectory ${trajIds[t]} is not contiguous`);
+  const groupIds = new Uint32Array(numGroups);
+  for (let g = 0; g < numGroups; g++) groupIds[g] = group[groupStarts[g]];
+  const g = firstRepeat(groupIds);
+  if (g >= 0) throw new GigpoArgumentError(`${name}.group[${groupStarts[g]}]`, `group ${groupIds[g]} is not contiguous`);
+}
+
+function checkLabels(labels: string[] | undefined, ids: Uint32Array, name: string): void {
+  if (labels === undefined) return;
+  if (!Array.isArray(labels)) throw new GigpoArgumentError(name, 'expected an array of strings');
+  for (let i = 0; i < labels.length; i++)
+    if (typeof labels[i] !== 'string') throw new GigpoArgumentError(`${name}[${i}]`, `expected a string, got ${typeof labels[i]}`);
+  for (let r = 0; r < ids.length; r++)
+    if (ids[r] >= labels.length) throw new GigpoArgumentError(name, `has ${labels.length} entries but row ${r} uses id ${ids[r]}`);
 }
 
 function checkRagged(c: Ragged<Uint8Array | Int32Array | Float32Array>, name: string): void {

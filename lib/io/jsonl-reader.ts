@@ -1,0 +1,116 @@
+// Reads JSONL input (trajectory form or row form) from a file or stdin into validated
+// records, line by line in bounded memory. Bad lines throw GigpoInputError("file:LINE",
+// ...) or, with skipInvalid, are counted and skipped. Blank lines are ignored; a file
+// without any record is an error.
+import { GigpoInputError } from '../errors.js';
+import { parseJsonLine, toRowRecord, toTrajectoryRecord, type RowRecord, type TrajectoryRecord } from './jsonl-records.js';
+import { readLineBatches, type LineReaderOptions } from './line-reader.js';
+
+export interface JsonlReadStats {
+  /** Lines read (including blank ones). */
+  lines: number;
+  /** Records returned. */
+  records: number;
+  /** Records skipped as invalid (skipInvalid). */
+  skipped: number;
+  /** The first few skip reasons, for a warning. */
+  firstErrors: string[];
+}
+
+export interface JsonlReadOptions extends LineReaderOptions {
+  /** Count and skip invalid lines instead of throwing. Default false. */
+  skipInvalid?: boolean;
+  /** Filled in while reading. */
+  stats?: JsonlReadStats;
+}
+
+export function newReadStats(): JsonlReadStats {
+  return { lines: 0, records: 0, skipped: 0, firstErrors: [] };
+}
+
+function skip(stats: JsonlReadStats, err: GigpoInputError): void {
+  stats.skipped++;
+  if (stats.firstErrors.length < 10) stats.firstErrors.push(err.message);
+}
+
+async function* readRecords<T>(
+  input: string | AsyncIterable<Uint8Array | string>,
+  options: JsonlReadOptions,
+  convert: (value: unknown, source: string) => T,
+): AsyncGenerator<T> {
+  const name = typeof input === 'string' ? input : (options.name ?? '<stdin>');
+  const stats = options.stats ?? newReadStats();
+  for await (const lines of readLineBatches(input, options)) {
+    const records: T[] = [];
+    for (const { text, line } of lines) {
+      stats.lines = line;
+      if (text.trim() === '') continue;
+      const source = `${name}:${line}`;
+      try {
+        records.push(convert(parseJsonLine(text, source), source));
+      } catch (err) {
+        if (!(options.skipInvalid && err instanceof GigpoInputError)) {
+          yield* records; // the good lines before the bad one still count
+          throw err;
+        }
+        skip(stats, err);
+        continue;
+      }
+      stats.records++;
+    }
+    yield* records;
+  }
+  if (stats.records === 0)
+    throw new GigpoInputError(name, stats.skipped > 0 ? `no valid records (${stats.skipped} invalid lines skipped)` : 'empty file: no records');
+}
+
+/** Trajectory-form JSONL: one `{group, traj, steps: [...]}` per line. */
+export function readTrajectoryRecords(input: string | AsyncIterable<Uint8Array | string>, options: JsonlReadOptions = {}): AsyncGenerator<TrajectoryRecord> {
+  return readRecords(input, options, toTrajectoryRecord);
+}
+
+/** Row-form JSONL: one step per line, `{group, traj, step, obs | anchor, action?, reward, valid?}`. */
+export function readRowRecords(input: string | AsyncIterable<Uint8Array | string>, options: JsonlReadOptions = {}): AsyncGenerator<RowRecord> {
+  return readRecords(input, options, toRowRecord);
+}
+
+/**
+ * Gathers row records into trajectories: the rows of a trajectory must be consecutive and
+ * numbered 0, 1, 2, ... A break in that order is an error naming the row's line, or with
+ * skipInvalid drops the whole trajectory (its rows count as skipped).
+ */
+export async function* rowsToTrajectories(rows: AsyncIterable<RowRecord>, options: Pick<JsonlReadOptions, 'skipInvalid' | 'stats'> = {}): AsyncGenerator<TrajectoryRecord> {
+  const stats = options.stats ?? newReadStats();
+  let current: TrajectoryRecord | undefined;
+  let dropping: { group: RowRecord['group']; traj: RowRecord['traj'] } | undefined;
+  for await (const row of rows) {
+    const same = (t: { group: unknown; traj: unknown } | undefined) => t !== undefined && t.group === row.group && t.traj === row.traj;
+    if (same(dropping)) {
+      stats.skipped++;
+      continue;
+    }
+    dropping = undefined;
+    const { group, traj, step, source, ...fields } = row;
+    if (same(current) && step === current!.steps.length) {
+      current!.steps.push(fields);
+      continue;
+    }
+    if (same(current) || step !== 0) {
+      const expected = same(current) ? current!.steps.length : 0;
+      const err = new GigpoInputError(
+        source,
+        `step: expected ${expected} (rows of group ${JSON.stringify(group)} trajectory ${JSON.stringify(traj)} must be consecutive and in step order), got ${step}`,
+      );
+      if (!options.skipInvalid) throw err;
+      skip(stats, err);
+      if (same(current)) stats.skipped += current!.steps.length;
+      else if (current) yield current;
+      current = undefined;
+      dropping = { group, traj };
+      continue;
+    }
+    if (current) yield current;
+    current = { group, traj, steps: [fields], source };
+  }
+  if (current) yield current;
+}

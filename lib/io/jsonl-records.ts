@@ -1,0 +1,176 @@
+// The JSONL input records (docs/FORMAT.md) and their validation. A line is parsed with
+// JSON.parse and every field is checked; errors are GigpoInputError("file:LINE", "field:
+// what was expected, what was found"). The result is plain data; turning records into a
+// StepBatch (hashing observations) is the advantage layer's job.
+import { GigpoInputError } from '../errors.js';
+
+export type RecordId = string | number;
+
+export interface StepRecord {
+  /** Observation text before the action. */
+  obs?: string;
+  /** 64-bit anchor state id, if the producer computed one (replaces hashing `obs`). */
+  anchor?: bigint;
+  action?: string | number;
+  reward: number;
+  /** The action parsed as valid. Default true. */
+  valid: boolean;
+}
+
+export interface TrajectoryRecord {
+  group: RecordId;
+  traj: RecordId;
+  steps: StepRecord[];
+  /** Where the record came from ("file:line"), for later error messages. */
+  source: string;
+}
+
+export interface RowRecord extends StepRecord {
+  group: RecordId;
+  traj: RecordId;
+  step: number;
+  source: string;
+}
+
+const U64_MAX = 0xffffffffffffffffn;
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+  return String(v);
+}
+
+/** JSON.parse with an error that says what is wrong, naming the field of a NaN or Infinity. */
+export function parseJsonLine(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const bad = nonFiniteField(text);
+    if (bad) throw new GigpoInputError(source, `${bad.field}: expected a finite number, got ${bad.token} (NaN and Infinity are not JSON numbers)`);
+    throw new GigpoInputError(source, `invalid JSON: ${(err as Error).message}`);
+  }
+}
+
+const MARK = '\u0000gigpo-non-finite:';
+
+/**
+ * Where a bare NaN / Infinity / -Infinity sits (as Python's json.dumps writes them): each
+ * such token outside string literals is swapped for a marker string, and if the line then
+ * parses, the first marker's path is the field. Undefined if that does not explain the error.
+ */
+function nonFiniteField(text: string): { field: string; token: string } | undefined {
+  let found = false;
+  const marked = text.replace(/"(?:[^"\\]|\\.)*"|-?(?:NaN|Infinity)/g, (m) => {
+    if (m.startsWith('"')) return m;
+    found = true;
+    return JSON.stringify(MARK + m);
+  });
+  if (!found) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(marked);
+  } catch {
+    return undefined;
+  }
+  const search = (v: unknown, path: string): { field: string; token: string } | undefined => {
+    if (typeof v === 'string') return v.startsWith(MARK) ? { field: path || 'line', token: v.slice(MARK.length) } : undefined;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const hit = search(v[i], `${path}[${i}]`);
+        if (hit) return hit;
+      }
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const hit = search(x, path ? `${path}.${k}` : k);
+        if (hit) return hit;
+      }
+    }
+    return undefined;
+  };
+  return search(value, '');
+}
+
+function fail(source: string, field: string, message: string): never {
+  throw new GigpoInputError(source, `${field}: ${message}`);
+}
+
+function objectOf(v: unknown, source: string, field: string): Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    fail(source, field, `expected a JSON object, got ${describe(v)}`);
+  return v as Record<string, unknown>;
+}
+
+function id(v: unknown, source: string, field: string): RecordId {
+  if (v === undefined) fail(source, field, 'missing (expected a string or an integer)');
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
+  return fail(source, field, `expected a string or an integer, got ${describe(v)}`);
+}
+
+/** An anchor: 16 hex digits, "0x" + hex, a decimal u64 string, or an integer below 2^53. */
+export function parseAnchor(v: unknown, source: string, field: string): bigint {
+  if (typeof v === 'number') {
+    if (Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+    return fail(source, field, `expected a non-negative integer below 2^53 (write larger anchors as strings), got ${describe(v)}`);
+  }
+  if (typeof v === 'string') {
+    if (/^[0-9a-fA-F]{16}$/.test(v)) return BigInt(`0x${v}`);
+    if (/^0[xX][0-9a-fA-F]{1,16}$/.test(v)) return BigInt(v);
+    if (/^[0-9]{1,20}$/.test(v) && BigInt(v) <= U64_MAX) return BigInt(v);
+  }
+  return fail(source, field, `expected 16 hex digits, 0x-prefixed hex or a decimal u64, got ${describe(v)}`);
+}
+
+/** The step fields of `v`; `at` prefixes field names ("steps[3]." or "" for a row). */
+function step(v: unknown, source: string, at: string): StepRecord {
+  const s = objectOf(v, source, at ? at.slice(0, -1) : 'line');
+  const reward = s.reward;
+  if (reward === undefined) fail(source, `${at}reward`, 'missing (expected a finite number)');
+  if (typeof reward !== 'number' || !Number.isFinite(reward)) fail(source, `${at}reward`, `expected a finite number, got ${describe(reward)}`);
+  if (!Number.isFinite(Math.fround(reward))) fail(source, `${at}reward`, `${reward} is outside the float32 range`);
+  const out: StepRecord = { reward, valid: true };
+  if (s.valid !== undefined) {
+    if (typeof s.valid !== 'boolean') fail(source, `${at}valid`, `expected true or false, got ${describe(s.valid)}`);
+    out.valid = s.valid;
+  }
+  if (s.obs !== undefined && s.obs !== null) {
+    if (typeof s.obs !== 'string') fail(source, `${at}obs`, `expected a string, got ${describe(s.obs)}`);
+    out.obs = s.obs;
+  }
+  if (s.anchor !== undefined && s.anchor !== null) out.anchor = parseAnchor(s.anchor, source, `${at}anchor`);
+  if (out.obs === undefined && out.anchor === undefined) fail(source, `${at}obs`, 'missing (each step needs obs, a string, or anchor)');
+  if (s.action !== undefined && s.action !== null) {
+    const a = s.action;
+    if (typeof a === 'string') out.action = a;
+    else if (typeof a === 'number' && Number.isInteger(a) && a >= -0x80000000 && a <= 0x7fffffff) out.action = a;
+    else fail(source, `${at}action`, `expected a string or a 32-bit integer, got ${describe(a)}`);
+  }
+  return out;
+}
+
+/** A trajectory-form line: {group, traj, steps: [{obs | anchor, action?, reward, valid?}, ...]}. */
+export function toTrajectoryRecord(value: unknown, source: string): TrajectoryRecord {
+  const o = objectOf(value, source, 'line');
+  const group = id(o.group, source, 'group');
+  const traj = id(o.traj, source, 'traj');
+  if (o.steps === undefined) fail(source, 'steps', 'missing (expected a non-empty array of steps)');
+  if (!Array.isArray(o.steps)) fail(source, 'steps', `expected a non-empty array, got ${describe(o.steps)}`);
+  if (o.steps.length === 0) fail(source, 'steps', 'expected a non-empty array, got []');
+  const steps = new Array<StepRecord>(o.steps.length);
+  for (let i = 0; i < steps.length; i++) steps[i] = step(o.steps[i], source, `steps[${i}].`);
+  return { group, traj, steps, source };
+}
+
+/** A row-form line: one step with its {group, traj, step}. */
+export function toRowRecord(value: unknown, source: string): RowRecord {
+  const o = objectOf(value, source, 'line');
+  const group = id(o.group, source, 'group');
+  const traj = id(o.traj, source, 'traj');
+  const index = o.step;
+  if (index === undefined) fail(source, 'step', 'missing (expected the 0-based step index)');
+  if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0)
+    fail(source, 'step', `expected a non-negative integer, got ${describe(index)}`);
+  return { group, traj, step: index, ...step(o, source, ''), source };
+}

@@ -1,0 +1,241 @@
+// One chunk of the columnar msgpack format (docs/FORMAT.md): a plain map
+//   { format: 'gigpo.steps', version: 1, meta, columns }
+// where each column is { dtype, shape, data } with `data` the column's raw little-endian
+// bytes, ragged columns add `offsets` (itself a u32 column of n + 1 entries), and label
+// tables are arrays of strings. Plain maps and bin payloads only, so Python's msgpack
+// reads it; typed arrays go in as Uint8Array views because msgpackr without `moreTypes`
+// would write a Float32Array element by element. Decoding views the bins in place
+// (copying only a misaligned column) and validates everything before returning.
+import { Packr, Unpackr } from 'msgpackr';
+
+import { GigpoArgumentError, GigpoInputError } from '../errors.js';
+import { arrayOf, bytesOf, DTYPES, hostIsLittleEndian, type Dtype, type NumericArray } from './dtype.js';
+import { FIXED_COLUMNS, SCORE_COLUMNS, validateStepBatch, type Ragged, type StepBatch, type StepScores } from './step-batch.js';
+
+export const CHUNK_FORMAT = 'gigpo.steps';
+export const CHUNK_VERSION = 1;
+
+/** dtype of every column the format knows; ragged columns list their element dtype. */
+const FIXED_DTYPES: Record<(typeof FIXED_COLUMNS)[number], Dtype> = {
+  group: 'u32',
+  traj: 'u32',
+  step: 'u32',
+  action: 'i32',
+  reward: 'f32',
+  done: 'u8',
+  truncated: 'u8',
+  valid: 'u8',
+  anchor: 'u64',
+  obs: 'u32',
+};
+const RAGGED_DTYPES = {
+  prompt: 'u8',
+  response: 'u8',
+  promptIds: 'i32',
+  responseIds: 'i32',
+  logprobs: 'f32',
+} as const;
+const SCORE_DTYPES: Record<keyof StepScores, Dtype> = {
+  returns: 'f32',
+  episodeAdvantage: 'f32',
+  stepAdvantage: 'f32',
+  advantage: 'f32',
+  stepGroup: 'u32',
+};
+const TEXT_COLUMNS = new Set(['observations', 'prompt', 'response']);
+
+interface FileColumn {
+  dtype: Dtype;
+  shape: number[];
+  data: Uint8Array;
+  offsets?: FileColumn;
+  encoding?: 'utf-8';
+}
+
+const packr = new Packr({ useRecords: false, moreTypes: false });
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, moreTypes: false });
+
+function checkHost(): void {
+  if (!hostIsLittleEndian) throw new Error('the gigpo.steps format needs a little-endian host');
+}
+
+/** A column of `length` elements of `dtype`; checks the type and length (cheap, always on). */
+function column(array: NumericArray | undefined, dtype: Dtype, name: string, length?: number): FileColumn {
+  const type = DTYPES[dtype];
+  if (!(array instanceof type)) throw new GigpoArgumentError(`batch.${name}`, `expected a ${type.name}, got ${describe(array)}`);
+  if (length !== undefined && array.length !== length)
+    throw new GigpoArgumentError(`batch.${name}`, `expected ${length} elements, got ${array.length}`);
+  return { dtype, shape: [array.length], data: bytesOf(array) };
+}
+
+function raggedColumn(c: Ragged<Uint8Array | Int32Array | Float32Array> | undefined, dtype: Dtype, name: string, rows?: number): FileColumn {
+  if (!isMap(c)) throw new GigpoArgumentError(`batch.${name}`, `expected {offsets, data}, got ${describe(c)}`);
+  const offsets = column(c.offsets, 'u32', `${name}.offsets`, rows === undefined ? undefined : rows + 1);
+  const last = c.offsets[c.offsets.length - 1];
+  if (c.offsets[0] !== 0 || last !== c.data?.length)
+    throw new GigpoArgumentError(`batch.${name}.offsets`, `expected offsets from 0 to the data length ${c.data?.length}, got ${c.offsets[0]} to ${last}`);
+  const out: FileColumn = { ...column(c.data, dtype, `${name}.data`), offsets };
+  if (TEXT_COLUMNS.has(name)) out.encoding = 'utf-8';
+  return out;
+}
+
+export interface EncodeOptions {
+  /**
+   * Check every row rule (validateStepBatch) before writing. Default true; false keeps only
+   * the cheap type and length checks, for batches that come validated from decodeChunk and
+   * gained only columns the library computed.
+   */
+  validate?: boolean;
+}
+
+/**
+ * Encodes a batch of complete groups as one chunk. `meta` (default: the batch's own) must
+ * be a plain map of JSON-compatible values. Throws GigpoArgumentError on a malformed batch.
+ */
+export function encodeChunk(batch: StepBatch, meta?: Record<string, unknown>, options: EncodeOptions = {}): Uint8Array {
+  checkHost();
+  if (options.validate !== false) validateStepBatch(batch);
+  const n = batch.numRows;
+  if (!Number.isSafeInteger(n) || n < 0) throw new GigpoArgumentError('batch.numRows', `expected a non-negative integer, got ${describe(n)}`);
+  const chunkMeta = meta ?? batch.meta ?? {};
+  if (chunkMeta === null || typeof chunkMeta !== 'object' || Array.isArray(chunkMeta))
+    throw new GigpoArgumentError('meta', 'expected a plain object');
+  const columns: Record<string, FileColumn | string[]> = {};
+  for (const name of FIXED_COLUMNS) columns[name] = column(batch[name], FIXED_DTYPES[name], name, n);
+  columns.observations = raggedColumn(batch.observations, 'u8', 'observations');
+  for (const [name, dtype] of Object.entries(RAGGED_DTYPES) as [keyof typeof RAGGED_DTYPES, Dtype][]) {
+    const c = batch[name];
+    if (c) columns[name] = raggedColumn(c, dtype, name, n);
+  }
+  if (batch.scores) for (const name of SCORE_COLUMNS) columns[name] = column(batch.scores[name], SCORE_DTYPES[name], `scores.${name}`, n);
+  for (const name of ['groupLabels', 'trajLabels'] as const) {
+    const labels = batch[name];
+    if (labels === undefined) continue;
+    if (!Array.isArray(labels)) throw new GigpoArgumentError(`batch.${name}`, `expected an array of strings, got ${describe(labels)}`);
+    columns[name] = labels;
+  }
+  return packr.pack({ format: CHUNK_FORMAT, version: CHUNK_VERSION, meta: chunkMeta, columns });
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'nil';
+  if (Array.isArray(v)) return 'an array';
+  if (v instanceof Uint8Array) return `${v.length} bytes of binary data`;
+  if (ArrayBuffer.isView(v)) return `${/^[AEIOU]/.test(v.constructor.name) ? 'an' : 'a'} ${v.constructor.name}`;
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+  if (typeof v === 'object') return 'a map';
+  return String(v);
+}
+
+/** Reads and checks one { dtype, shape, data } column; `length` is the expected shape[0] if known. */
+function readColumn(source: string, name: string, raw: unknown, dtype: Dtype, length?: number): NumericArray {
+  if (raw === undefined) throw new GigpoInputError(source, `${name}: missing`);
+  if (!isMap(raw)) throw new GigpoInputError(source, `${name}: expected a {dtype, shape, data} map, got ${describe(raw)}`);
+  if (raw.dtype !== dtype) throw new GigpoInputError(source, `${name}.dtype: expected ${dtype}, got ${describe(raw.dtype)}`);
+  const shape = raw.shape;
+  if (!Array.isArray(shape) || shape.length !== 1 || !Number.isSafeInteger(shape[0]) || shape[0] < 0)
+    throw new GigpoInputError(source, `${name}.shape: expected [length], got ${Array.isArray(shape) ? JSON.stringify(shape) : describe(shape)}`);
+  if (length !== undefined && shape[0] !== length)
+    throw new GigpoInputError(source, `${name}.shape: expected [${length}], got [${shape[0]}]`);
+  const data = raw.data;
+  if (!(data instanceof Uint8Array)) throw new GigpoInputError(source, `${name}.data: expected binary data, got ${describe(data)}`);
+  const type = DTYPES[dtype];
+  if (data.byteLength !== shape[0] * type.BYTES_PER_ELEMENT)
+    throw new GigpoInputError(
+      source,
+      `${name}.data: expected ${shape[0] * type.BYTES_PER_ELEMENT} bytes (${shape[0]} x ${dtype}), got ${data.byteLength}`,
+    );
+  return arrayOf(type, data);
+}
+
+function readRagged<T extends Uint8Array | Int32Array | Float32Array>(
+  source: string,
+  name: string,
+  raw: unknown,
+  dtype: Dtype,
+  rows?: number,
+): Ragged<T> {
+  const data = readColumn(source, name, raw, dtype) as T;
+  const offsets = readColumn(source, `${name}.offsets`, (raw as Record<string, unknown>).offsets, 'u32', rows === undefined ? undefined : rows + 1) as Uint32Array;
+  if (offsets.length === 0) throw new GigpoInputError(source, `${name}.offsets: expected at least one offset`);
+  if (offsets[0] !== 0) throw new GigpoInputError(source, `${name}.offsets[0]: expected 0, got ${offsets[0]}`);
+  for (let i = 1; i < offsets.length; i++)
+    if (offsets[i] < offsets[i - 1])
+      throw new GigpoInputError(source, `${name}.offsets[${i}]: ${offsets[i]} is less than the previous offset ${offsets[i - 1]}`);
+  if (offsets[offsets.length - 1] !== data.length)
+    throw new GigpoInputError(source, `${name}.offsets: last offset ${offsets[offsets.length - 1]} != data length ${data.length}`);
+  return { offsets, data };
+}
+
+function readLabels(source: string, name: string, raw: unknown): string[] {
+  if (!Array.isArray(raw)) throw new GigpoInputError(source, `${name}: expected an array of strings, got ${describe(raw)}`);
+  for (let i = 0; i < raw.length; i++)
+    if (typeof raw[i] !== 'string') throw new GigpoInputError(source, `${name}[${i}]: expected a string, got ${describe(raw[i])}`);
+  return raw as string[];
+}
+
+/**
+ * Decodes and validates one chunk. `source` names it in errors (e.g. "steps.msgpack: chunk 3").
+ * Columns are views into `bytes` where aligned, so keep `bytes` unmodified while the batch lives.
+ */
+export function decodeChunk(bytes: Uint8Array, source: string): StepBatch {
+  checkHost();
+  let top: unknown;
+  try {
+    top = unpackr.unpack(bytes);
+  } catch (err) {
+    throw new GigpoInputError(source, `invalid msgpack: ${(err as Error).message}`);
+  }
+  if (!isMap(top)) throw new GigpoInputError(source, `expected a ${CHUNK_FORMAT} chunk map, got ${describe(top)}`);
+  if (top.format !== CHUNK_FORMAT) throw new GigpoInputError(source, `format: expected "${CHUNK_FORMAT}", got ${describe(top.format)}`);
+  if (top.version !== CHUNK_VERSION)
+    throw new GigpoInputError(source, `version: this reader knows version ${CHUNK_VERSION}, got ${describe(top.version)}`);
+  if (top.meta !== undefined && top.meta !== null && !isMap(top.meta))
+    throw new GigpoInputError(source, `meta: expected a map, got ${describe(top.meta)}`);
+  const cols = top.columns;
+  if (!isMap(cols)) throw new GigpoInputError(source, `columns: expected a map, got ${describe(cols)}`);
+
+  const group = readColumn(source, 'columns.group', cols.group, 'u32') as Uint32Array;
+  const n = group.length;
+  const fixed = {} as Record<(typeof FIXED_COLUMNS)[number], NumericArray>;
+  for (const name of FIXED_COLUMNS) fixed[name] = name === 'group' ? group : readColumn(source, `columns.${name}`, cols[name], FIXED_DTYPES[name], n);
+  const batch: StepBatch = {
+    numRows: n,
+    group,
+    traj: fixed.traj as Uint32Array,
+    step: fixed.step as Uint32Array,
+    action: fixed.action as Int32Array,
+    reward: fixed.reward as Float32Array,
+    done: fixed.done as Uint8Array,
+    truncated: fixed.truncated as Uint8Array,
+    valid: fixed.valid as Uint8Array,
+    anchor: fixed.anchor as BigUint64Array,
+    obs: fixed.obs as Uint32Array,
+    observations: readRagged(source, 'columns.observations', cols.observations, 'u8'),
+    meta: (top.meta ?? {}) as Record<string, unknown>,
+  };
+  for (const [name, dtype] of Object.entries(RAGGED_DTYPES) as [keyof typeof RAGGED_DTYPES, Dtype][])
+    if (cols[name] !== undefined) (batch as unknown as Record<string, unknown>)[name] = readRagged(source, `columns.${name}`, cols[name], dtype, n);
+  if (SCORE_COLUMNS.some((name) => cols[name] !== undefined)) {
+    const scores = {} as Record<keyof StepScores, NumericArray>;
+    for (const name of SCORE_COLUMNS) {
+      if (cols[name] === undefined)
+        throw new GigpoInputError(source, `columns.${name}: missing (a scored chunk carries all of ${SCORE_COLUMNS.join(', ')})`);
+      scores[name] = readColumn(source, `columns.${name}`, cols[name], SCORE_DTYPES[name], n);
+    }
+    batch.scores = scores as unknown as StepScores;
+  }
+  if (cols.groupLabels !== undefined) batch.groupLabels = readLabels(source, 'columns.groupLabels', cols.groupLabels);
+  if (cols.trajLabels !== undefined) batch.trajLabels = readLabels(source, 'columns.trajLabels', cols.trajLabels);
+  try {
+    validateStepBatch(batch, 'columns');
+  } catch (err) {
+    if (err instanceof GigpoArgumentError) throw new GigpoInputError(source, err.message.replace('columns.scores.', 'columns.'));
+    throw err;
+  }
+  return batch;
+}
