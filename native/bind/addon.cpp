@@ -5,6 +5,7 @@
 #include "bind/env_batch_wrap.hpp"
 #include "bind/envs_list.hpp"
 #include "bind/hash_strings.hpp"
+#include "bind/sokoban.hpp"
 
 namespace gigpo::bind {
 
@@ -16,6 +17,8 @@ class GigpoAddon : public Napi::Addon<GigpoAddon> {
     exports.Set("hashStrings", Napi::Function::New<hashStrings>(env, "hashStrings"));
     exports.Set("hashBytes", Napi::Function::New<hashBytes>(env, "hashBytes"));
     exports.Set("listEnvs", Napi::Function::New<listEnvs>(env, "listEnvs"));
+    exports.Set("solveSokoban", Napi::Function::New<solveSokoban>(env, "solveSokoban"));
+    exports.Set("readBoxobanLevels", Napi::Function::New<readBoxobanLevels>(env, "readBoxobanLevels"));
   }
 
  private:

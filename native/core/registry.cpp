@@ -3,6 +3,7 @@
 #include "core/batch_impl.hpp"
 #include "core/errors.hpp"
 #include "core/envs/numberline/numberline.hpp"
+#include "core/envs/sokoban/sokoban.hpp"
 
 namespace gigpo {
 namespace {
@@ -22,6 +23,7 @@ EnvEntry entry() {
 const std::vector<EnvEntry>& envRegistry() {
   static const std::vector<EnvEntry> kEnvs = {
       entry<NumberLine>(),
+      entry<Sokoban>(),
   };
   return kEnvs;
 }
