@@ -68,6 +68,16 @@ export interface NativeEnvBatch {
   oracleActions(): Int32Array;
 }
 
+export interface NativeSokobanSolution {
+  solved: boolean;
+  plan: Int32Array | null;
+  moves: number;
+  pushes: number;
+  nodesExpanded: number;
+  nodesGenerated: number;
+  budgetExhausted: boolean;
+}
+
 export interface NativeAddon {
   EnvBatch: new (
     env: string,
@@ -77,6 +87,8 @@ export interface NativeAddon {
   hashStrings(strings: readonly string[]): BigUint64Array;
   hashBytes(bytes: Uint8Array, offsets: Uint32Array): BigUint64Array;
   listEnvs(): NativeEnvInfo[];
+  solveSokoban(level: string, options?: { nodeBudget?: number }): NativeSokobanSolution;
+  readBoxobanLevels(path: string): string[];
   [name: string]: unknown;
 }
 

@@ -48,6 +48,7 @@ Napi::Value solveSokoban(const Napi::CallbackInfo& info) {
   out.Set("moves", static_cast<double>(result.plan.size()));
   out.Set("pushes", static_cast<double>(result.pushes));
   out.Set("nodesExpanded", static_cast<double>(result.nodesExpanded));
+  out.Set("nodesGenerated", static_cast<double>(result.nodesGenerated));
   out.Set("budgetExhausted", result.budgetExhausted);
   return out;
 }

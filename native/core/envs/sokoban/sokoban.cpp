@@ -37,7 +37,7 @@ const EnvInfo& Sokoban::info() {
           {"levelIndex", OptionKind::Integer, "levelSeed mod count", "with levels: always play this level (0-based)"},
           {"symbols", OptionKind::String, "ragen", "observation symbols: 'ragen' (# _ O X √ P S) or 'boxoban' (# space . $ * @ +)"},
           {"requireThink", OptionKind::Boolean, "false", "a response must hold <think>...</think> before its action"},
-          {"solverBudget", OptionKind::Integer, "1000000", "oracle: states the solver may expand per solve"},
+          {"solverBudget", OptionKind::Integer, "1000000", "oracle: most states the solver may store per solve (1..10000000; ~50 bytes each)"},
       }};
   return kInfo;
 }
@@ -137,8 +137,7 @@ int32_t Sokoban::oracleAction() {
   if (planActive_ && planPos_ < plan_.size()) return plan_[planPos_];
   planActive_ = false;
   if (!oracleGaveUp_ && !grid_.solved()) {
-    if (!solver_) solver_ = std::make_unique<Solver>();
-    SolveResult result = solver_->solve(grid_, config_.solverBudget);
+    SolveResult result = Solver().solve(grid_, config_.solverBudget);
     if (result.solved && !result.plan.empty()) {
       plan_ = std::move(result.plan);
       planPos_ = 0;

@@ -73,8 +73,8 @@ class Sokoban {
   size_t maxObsBytes_ = 0;
   sokoban::Grid grid_;
   sokoban::Generator generator_;
-  // Oracle state, untouched unless oracleAction() is called.
-  std::unique_ptr<sokoban::Solver> solver_;
+  // Oracle state, untouched unless oracleAction() is called. The solver is built per
+  // solve (about once per episode) so no env keeps a large search's memory.
   std::vector<int32_t> plan_;
   size_t planPos_ = 0;
   bool planActive_ = false;

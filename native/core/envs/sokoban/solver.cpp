@@ -93,10 +93,9 @@ void Solver::appendWalk(const uint16_t* parentKey, int to, std::vector<int32_t>&
   std::reverse(plan.begin() + static_cast<std::ptrdiff_t>(start), plan.end());
 }
 
-SolveResult Solver::reconstruct(uint32_t goal, uint64_t nodesExpanded) {
-  SolveResult result;
+SolveResult Solver::reconstruct(uint32_t goal, SolveResult counts) {
+  SolveResult result = counts;
   result.solved = true;
-  result.nodesExpanded = nodesExpanded;
   std::vector<uint32_t> chain;
   for (uint32_t id = goal; id != StateTable::kNone; id = nodes_[id].parent) chain.push_back(id);
   std::reverse(chain.begin(), chain.end());
@@ -161,8 +160,9 @@ SolveResult Solver::solve(const Grid& level, uint64_t nodeBudget) {
     const QueueEntry top = open.back();
     open.pop_back();
     if (nodes_[top.id].closed || top.f != nodes_[top.id].g + nodes_[top.id].h) continue;  // stale entry
-    if (nodes_[top.id].h == 0) return reconstruct(top.id, result.nodesExpanded);
-    if (result.nodesExpanded >= nodeBudget) {
+    result.nodesGenerated = table_.size();
+    if (nodes_[top.id].h == 0) return reconstruct(top.id, result);
+    if (table_.size() >= nodeBudget) {
       result.budgetExhausted = true;
       return result;
     }
@@ -223,6 +223,7 @@ SolveResult Solver::solve(const Grid& level, uint64_t nodeBudget) {
     }
     setBoxes(boxes, 0);
   }
+  result.nodesGenerated = table_.size();
   return result;  // every reachable position explored: no solution
 }
 

@@ -9,8 +9,10 @@
 // first goal state taken off the queue is optimal: when `solved` is true the plan IS a
 // shortest solution in moves. Pruning removes only provably dead positions (dead squares,
 // frozen 2x2 squares, boxes with no distinct target in reach), which keeps that guarantee.
-// When the node budget (states expanded) runs out first, the result says so and holds no
-// plan; `solved == false && !budgetExhausted` proves the level unsolvable.
+// The node budget bounds the states the search stores (memory: about 50 bytes per state
+// for 4 boxes, so the default 1M is ~50 MB); the search may overshoot it by one
+// expansion's successors. When it runs out first, the result says so and holds no plan;
+// `solved == false && !budgetExhausted` proves the level unsolvable.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -26,13 +28,14 @@ struct SolveResult {
   bool budgetExhausted = false;
   std::vector<int32_t> plan;  // directions 0..3, one per move; empty when already solved
   uint32_t pushes = 0;
-  uint64_t nodesExpanded = 0;
+  uint64_t nodesExpanded = 0;   // states taken off the queue and expanded
+  uint64_t nodesGenerated = 0;  // distinct states stored (what the budget bounds)
 };
 
 class Solver {
  public:
   static constexpr uint64_t kDefaultBudget = 1000000;
-  static constexpr uint64_t kMaxBudget = 10000000;  // bounds memory (tens of bytes per state)
+  static constexpr uint64_t kMaxBudget = 10000000;  // ~0.5-0.7 GB for 4-9 boxes
   static constexpr int kMaxBoxes = 64;
 
   // Throws RangeError when the level has more than kMaxBoxes boxes.
@@ -52,7 +55,7 @@ class Solver {
 
   // kInfinite when the boxes cannot all reach distinct targets.
   uint32_t heuristic(const uint16_t* boxes);
-  SolveResult reconstruct(uint32_t goal, uint64_t nodesExpanded);
+  SolveResult reconstruct(uint32_t goal, SolveResult counts);
   // Shortest walks from `from` over cells free of walls and of the boxes set in cells_.
   void walkDistances(int from);
   void appendWalk(const uint16_t* parentKey, int to, std::vector<int32_t>& plan);
