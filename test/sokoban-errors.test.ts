@@ -77,6 +77,8 @@ describe('sokoban bad input', () => {
       ['counts.txt', '; 0\n######\n#@$$.#\n######\n', 'level 0 (line 2): 2 boxes but 1 targets'],
       ['noboxes.txt', '; 0\n#####\n#@  #\n#####\n', 'level 0 (line 2): no boxes'],
       ['open.txt', '; 0\n#####\n#@$. \n#####\n', "level 0 (line 2): the player can walk to the grid's edge at row 1, column 4 (a level must be enclosed by walls)"],
+      ['outside-box.txt', '; 0\n*####\n#@$.#\n#####\n', "level 0 (line 2): the box at row 0, column 0 is outside the player's reach"],
+      ['outside-target.txt', '; 0\n#######\n#@$ #.#\n#######\n', "level 0 (line 2): the target at row 1, column 5 is outside the player's reach"],
       ['empty-level.txt', `; 0\n\n; 1\n${GOOD}\n`, 'level 0: empty level'],
       ['wide.txt', `; 0\n${'#'.repeat(33)}\n#@$.${'#'.repeat(29)}\n${'#'.repeat(33)}\n`, 'level 0 (line 2): level is 33x3, larger than the 32x32 limit'],
     ];

@@ -1,5 +1,6 @@
 #include "core/envs/sokoban/generator.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <stdexcept>
@@ -15,14 +16,16 @@ constexpr int kDc[kNumDirections] = {0, 0, -1, 1};
 }  // namespace
 
 void Generator::generate(const GeneratorConfig& config, uint64_t seed, Grid& out) {
-  for (int attempt = 0; attempt < kRandomRooms + kOpenRooms; ++attempt) {
+  constexpr int kLast = kRandomRooms + kOpenRooms;
+  for (int attempt = 0; attempt <= kLast; ++attempt) {
+    const Layout layout = attempt < kRandomRooms ? Layout::RandomRoom : attempt < kLast ? Layout::OpenRoom : Layout::Fixed;
     // Attempt 0 uses the level seed itself; redraws use derived sub-seeds.
     Pcg32 rng(attempt == 0 ? seed : deriveSeed(seed, 0x536F6B6Full, static_cast<uint64_t>(attempt)));
-    carveRoom(config, rng, attempt >= kRandomRooms, out);
-    if (placeAndReverse(config, rng, out)) return;
+    carveRoom(config, rng, layout != Layout::RandomRoom, out);
+    if (placeTargets(config, rng, layout, out) && reversePlay(config, layout != Layout::RandomRoom, out)) return;
   }
-  // configure() keeps numBoxes small enough for open rooms, so this is not reached.
-  throw std::logic_error("sokoban: no level after " + std::to_string(kRandomRooms + kOpenRooms) + " rooms");
+  // The fixed layout always allows a first pull (see placeTargets), so this is not reached.
+  throw std::logic_error("sokoban: no level after " + std::to_string(kLast + 1) + " rooms");
 }
 
 void Generator::carveRoom(const GeneratorConfig& config, Pcg32& rng, bool open, Grid& g) {
@@ -60,15 +63,29 @@ void Generator::carveRoom(const GeneratorConfig& config, Pcg32& rng, bool open, 
   }
 }
 
-bool Generator::placeAndReverse(const GeneratorConfig& config, Pcg32& rng, Grid& g) {
-  const int n = config.numBoxes, w = g.width;
+bool Generator::placeTargets(const GeneratorConfig& config, Pcg32& rng, Layout layout, Grid& g) {
+  const int n = config.numBoxes;
   floor_.clear();
   for (int i = 0; i < g.size(); ++i)
     if (g.cells[i] == kFloor) floor_.push_back(static_cast<uint16_t>(i));
   if (floor_.size() < static_cast<size_t>(n) + 2) return false;
-  // Partial Fisher-Yates: the first n cells are targets (with boxes), the next the player.
-  for (int i = 0; i <= n; ++i) std::swap(floor_[i], floor_[i + rng.below(static_cast<uint32_t>(floor_.size()) - i)]);
+  if (layout == Layout::Fixed) {
+    // Box 0 in the top-left interior corner, the others in the last interior cells
+    // counting back. With numBoxes <= (dim-2)^2/4 the two cells below box 0 stay free, so
+    // a player there can pull it down.
+    std::rotate(floor_.begin() + 1, floor_.end() - (n - 1), floor_.end());
+    std::reverse(floor_.begin() + 1, floor_.begin() + n);
+  } else {
+    // Partial Fisher-Yates: the first n cells are targets (with boxes), the next the player.
+    for (int i = 0; i <= n; ++i)
+      std::swap(floor_[i], floor_[i + rng.below(static_cast<uint32_t>(floor_.size()) - i)]);
+  }
   for (int i = 0; i < n; ++i) g.cells[floor_[i]] |= kTarget;
+  return true;
+}
+
+bool Generator::reversePlay(const GeneratorConfig& config, bool anyStart, Grid& g) {
+  const int n = config.numBoxes, w = g.width;
   // Row and column of each cell, so scoring needs no division.
   std::array<uint8_t, kMaxCells> row, col;
   for (int r = 0, i = 0; r < g.height; ++r)
@@ -100,11 +117,16 @@ bool Generator::placeAndReverse(const GeneratorConfig& config, Pcg32& rng, Grid&
     word |= bit;
     return true;
   };
+  // The solved position's player: the drawn cell, or (anyStart) every free cell at once,
+  // since where the player ends a solution does not matter.
   queue_.clear();
   depth_.clear();
-  firstVisit(start);
-  queue_.push_back(start);
-  depth_.push_back(0);
+  for (size_t f = n; f < (anyStart ? floor_.size() : static_cast<size_t>(n) + 1); ++f) {
+    start[0] = floor_[f];
+    firstVisit(start);
+    queue_.push_back(start);
+    depth_.push_back(0);
+  }
 
   uint32_t best = 0;
   int bestScore = 0;

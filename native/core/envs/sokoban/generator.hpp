@@ -1,7 +1,7 @@
 // Level generation by reverse play (the method of gym-sokoban / RAGEN, written anew):
 //  1. a room: a border of walls around an interior carved by a random walk;
 //  2. the solved position: targets on random floor cells, a box on each, the player on
-//     another floor cell;
+//     another random floor cell;
 //  3. reverse play: a breadth-first search over the player's moves from the solved
 //     position up to `searchDepth` moves, where a move may pull the box behind the player
 //     (a pull is a push played backwards);
@@ -12,9 +12,10 @@
 //     most small levels one or two moves long).
 // Playing the reverse moves forwards solves the level, so every level is solvable in at
 // most `searchDepth` moves. A room where reverse play moves no box is degenerate and is
-// redrawn from a derived seed; after kRandomRooms failed rooms the interior is left fully
-// open, which always works within the limits configure() enforces. Time is bounded by
-// the attempt count and kMaxStates positions per search.
+// redrawn from a derived seed. After kRandomRooms such rooms the interior is left fully
+// open and reverse play starts from every free cell at once; after kOpenRooms more, a
+// fixed layout that always allows a pull ends the search, so generation never fails.
+// Time is bounded by the attempt count and kMaxStates positions per search.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -44,8 +45,12 @@ class Generator {
   void generate(const GeneratorConfig& config, uint64_t seed, Grid& out);
 
  private:
+  enum class Layout { RandomRoom, OpenRoom, Fixed };
+
   void carveRoom(const GeneratorConfig& config, Pcg32& rng, bool open, Grid& g);
-  bool placeAndReverse(const GeneratorConfig& config, Pcg32& rng, Grid& g);
+  // Puts the targets on floor_[0..numBoxes) and the drawn player cell at floor_[numBoxes].
+  bool placeTargets(const GeneratorConfig& config, Pcg32& rng, Layout layout, Grid& g);
+  bool reversePlay(const GeneratorConfig& config, bool anyStart, Grid& g);
 
   using Key = std::array<uint16_t, kMaxBoxes + 1>;
 

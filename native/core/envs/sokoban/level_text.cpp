@@ -1,5 +1,6 @@
 #include "core/envs/sokoban/level_text.hpp"
 
+#include <array>
 #include <cstdio>
 
 #include "core/errors.hpp"
@@ -19,11 +20,12 @@ std::string describeByte(char c) {
   return buf;
 }
 
-// Flood fill over non-wall cells from the player; returns the first edge cell reached, or -1.
-int reachableEdgeCell(const Grid& g) {
-  std::array<uint8_t, kMaxCells> seen{};
+// The cells the player's walk can ever cover: a flood fill over non-wall cells (boxes
+// move, so they do not block it). Returns the first edge cell reached, or -1.
+int playerRegion(const Grid& g, std::array<uint8_t, kMaxCells>& seen) {
   std::array<uint16_t, kMaxCells> stack;
   int top = 0;
+  seen.fill(0);
   stack[top++] = g.player;
   seen[g.player] = 1;
   while (top > 0) {
@@ -87,11 +89,19 @@ Grid parseLevel(const std::vector<LevelRow>& rows, const std::string& where) {
   if (g.numBoxes != targets)
     throw FormatError(at(where, firstLine) + ": " + std::to_string(g.numBoxes) + " boxes but " +
                       std::to_string(targets) + " targets");
-  const int edge = reachableEdgeCell(g);
+  std::array<uint8_t, kMaxCells> region;
+  const int edge = playerRegion(g, region);
+  auto place = [&](int cell) {
+    return "row " + std::to_string(cell / g.width) + ", column " + std::to_string(cell % g.width);
+  };
   if (edge >= 0)
-    throw FormatError(at(where, firstLine) + ": the player can walk to the grid's edge at row " +
-                      std::to_string(edge / g.width) + ", column " + std::to_string(edge % g.width) +
+    throw FormatError(at(where, firstLine) + ": the player can walk to the grid's edge at " + place(edge) +
                       " (a level must be enclosed by walls)");
+  // Everything that matters lies inside the walls, so no move or check leaves the grid.
+  for (int i = 0; i < g.size(); ++i)
+    if ((g.cells[i] & (kBox | kTarget)) && !region[i])
+      throw FormatError(at(where, firstLine) + ": the " + ((g.cells[i] & kBox) ? "box" : "target") + " at " +
+                        place(i) + " is outside the player's reach");
   return g;
 }
 

@@ -1,7 +1,8 @@
 // Parsing one level written in Boxoban symbols (# wall, space floor, @ player, $ box,
 // . target, * box on target, + player on target) into a Grid, with the checks that make
 // it playable: rectangular, at most kMaxSide x kMaxSide, one player, as many boxes as
-// targets (at least one), and enclosed (the player cannot walk to the grid's edge).
+// targets (at least one), enclosed (the player cannot walk to the grid's edge), and every
+// box and target within the player's reach.
 #pragma once
 #include <string>
 #include <string_view>
