@@ -147,6 +147,16 @@ describe('sokoban solver', () => {
     expect(Array.from(done.plan!)).toEqual([]);
   });
 
+  it('falls back to the first direction that moves when the level has no solution', () => {
+    // The box sits against the right and bottom walls below its target: it can never move up.
+    const path = writeLevelFile('stuck.txt', ['######\n#  .##\n# @$##\n######']);
+    const b = createEnvBatch({ env: 'sokoban', numEnvs: 1, seed: 0, options: { levels: path, levelIndex: 0, symbols: 'boxoban' } });
+    expect(solveSokoban(b.observation(0)).solved).toBe(false);
+    expect(Array.from(b.oracleActions())).toEqual([0]); // up moves the player
+    b.step(new Int32Array([0]));
+    expect(Array.from(b.oracleActions())).toEqual([1]); // up is a wall now; down moves
+  });
+
   it('drives the env as an oracle: shortest solutions, also after leaving the plan', () => {
     const b = createEnvBatch({ env: 'sokoban', numEnvs: 48, groupSize: 1, seed: 555, options: { numBoxes: 2, dim: 7, maxSteps: 40 } });
     const levels = Array.from({ length: 48 }, (_, i) => b.key(i).toString('utf8'));

@@ -136,7 +136,7 @@ std::string Sokoban::actionName(int32_t action) const {
 int32_t Sokoban::oracleAction() {
   if (planActive_ && planPos_ < plan_.size()) return plan_[planPos_];
   planActive_ = false;
-  if (!oracleGaveUp_ && !grid_.solved()) {
+  if (!oracleGaveUp_ && !grid_.solved() && grid_.numBoxes <= Solver::kMaxBoxes) {
     SolveResult result = Solver().solve(grid_, config_.solverBudget);
     if (result.solved && !result.plan.empty()) {
       plan_ = std::move(result.plan);

@@ -57,9 +57,9 @@ class Sokoban {
   int32_t parse(std::string_view response) const;
   // The next move of a shortest solution from the current position (solved once, then
   // followed while the env stays on the plan; re-solved when it leaves it). When there is
-  // no plan (unsolvable, or the solver's budget ran out) it gives up for the rest of the
-  // episode and returns the first direction that moves the player (up, down, left, right),
-  // or up when none does.
+  // no plan (unsolvable, the solver's budget ran out, or more boxes than the solver takes)
+  // it gives up for the rest of the episode and returns the first direction that moves
+  // the player (up, down, left, right), or up when none does.
   int32_t oracleAction();
   std::string actionName(int32_t action) const;
 
