@@ -61,3 +61,5 @@ export type { JsonlReadOptions, JsonlReadStats } from './io/jsonl-reader.js';
 export type { TrajectoryRecord, RowRecord, StepRecord, RecordId } from './io/jsonl-records.js';
 export { JsonlWriter, writeJsonlFile, jsonlLines } from './io/jsonl-writer.js';
 export type { JsonlForm } from './io/jsonl-writer.js';
+export { solveSokoban, readBoxobanLevels, SOKOBAN_ACTIONS } from './envs/sokoban.js';
+export type { SokobanSolution, SokobanSolveOptions } from './envs/sokoban.js';

@@ -115,6 +115,16 @@ export interface NativeAdvantageReport {
   groupZeroVariance: Uint8Array;
 }
 
+export interface NativeSokobanSolution {
+  solved: boolean;
+  plan: Int32Array | null;
+  moves: number;
+  pushes: number;
+  nodesExpanded: number;
+  nodesGenerated: number;
+  budgetExhausted: boolean;
+}
+
 export interface NativeAddon {
   EnvBatch: new (
     env: string,
@@ -130,6 +140,8 @@ export interface NativeAddon {
     outputs: NativeAdvantageOutputs,
   ): NativeAdvantageReport;
   similarityRatio(a: string, b: string): number;
+  solveSokoban(level: string, options?: { nodeBudget?: number }): NativeSokobanSolution;
+  readBoxobanLevels(path: string): string[];
   [name: string]: unknown;
 }
 

@@ -6,6 +6,7 @@
 #include "bind/env_batch_wrap.hpp"
 #include "bind/envs_list.hpp"
 #include "bind/hash_strings.hpp"
+#include "bind/sokoban.hpp"
 
 namespace gigpo::bind {
 
@@ -19,6 +20,8 @@ class GigpoAddon : public Napi::Addon<GigpoAddon> {
     exports.Set("listEnvs", Napi::Function::New<listEnvs>(env, "listEnvs"));
     exports.Set("computeAdvantages", Napi::Function::New<computeAdvantages>(env, "computeAdvantages"));
     exports.Set("similarityRatio", Napi::Function::New<similarityRatio>(env, "similarityRatio"));
+    exports.Set("solveSokoban", Napi::Function::New<solveSokoban>(env, "solveSokoban"));
+    exports.Set("readBoxobanLevels", Napi::Function::New<readBoxobanLevels>(env, "readBoxobanLevels"));
   }
 
  private:

@@ -8,6 +8,7 @@
 #include "core/envs/numberline/numberline.hpp"
 #include "core/envs/points24/points24.hpp"
 #include "core/envs/shop/shop.hpp"
+#include "core/envs/sokoban/sokoban.hpp"
 
 namespace gigpo {
 namespace {
@@ -26,6 +27,7 @@ EnvEntry entry() {
 
 const std::vector<EnvEntry>& envRegistry() {
   static const std::vector<EnvEntry> kEnvs = {
+      entry<Sokoban>(),
       entry<NumberLine>(),
       entry<FrozenLake>(),
       entry<EzPoints>(),
