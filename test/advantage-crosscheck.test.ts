@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeAdvantages, resolveAdvantageOptions, type AdvantageOptions, ESTIMATORS } from '../lib/index.js';
 import { referenceAdvantages } from './reference/advantage.js';
-import { prng, randomBatch } from './support/random-batch.js';
+import { prng, randomBatch } from './helpers/random-batch.js';
 
 function randomOptions(seed: number, similarity: boolean, groupSizesOk: boolean): AdvantageOptions {
   const rand = prng(seed ^ 0x5bd1e995);

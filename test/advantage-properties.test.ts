@@ -9,7 +9,7 @@ import {
   type Trajectory,
   ESTIMATORS,
 } from '../lib/index.js';
-import { prng, randomBatch } from './support/random-batch.js';
+import { prng, randomBatch } from './helpers/random-batch.js';
 
 function sumsBy(keys: ArrayLike<number>, values: Float32Array): Map<number, { sum: number; scale: number; count: number }> {
   const out = new Map<number, { sum: number; scale: number; count: number }>();

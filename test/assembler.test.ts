@@ -2,7 +2,7 @@
 // weights, balancing to a multiple of k, token-level broadcast; groups stay contiguous.
 import { describe, expect, it } from 'vitest';
 import { BatchAssembler, computeAdvantages, trajectoriesToBatch, type StepBatch, type TrainingBatch } from '../lib/index.js';
-import { randomBatch } from './support/random-batch.js';
+import { randomBatch } from './helpers/random-batch.js';
 
 function expectContiguous(out: TrainingBatch): void {
   const seenGroups = new Set<number>();

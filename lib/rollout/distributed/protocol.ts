@@ -1,0 +1,62 @@
+// The Redis Streams protocol between a rollout driver and its workers.
+//
+//   <prefix>:jobs            one entry per job: { run, job, spec }, read by the consumer
+//                            group `workers` (at-least-once; a crashed worker's pending
+//                            jobs are reclaimed with XAUTOCLAIM after `claimIdleMs`)
+//   <prefix>:results:<run>   one entry per finished job: { job, chunk } (a columnar msgpack
+//                            chunk), or { job, error } when the job failed for good
+//   <prefix>:live:<run>      set (with an expiry the driver keeps refreshing) while the
+//                            driver waits; jobs of a run without it are dropped
+//
+// One job = one task group, so anchor grouping never crosses machines. The driver keeps
+// the first result per job id and ignores duplicates from re-delivered jobs.
+import { GigpoArgumentError } from '../../errors.js';
+import type { EnvOptions } from '../../envs/env-batch.js';
+import type { NativePolicy } from '../../policy/types.js';
+
+export const WORKER_GROUP = 'workers';
+
+/** What a worker needs to run one job: plain JSON. */
+export interface JobSpec {
+  env: string;
+  envOptions?: EnvOptions;
+  groupSize: number;
+  group: number;
+  maxSteps?: number;
+  seed: number;
+  policy: NativePolicy;
+}
+
+export function jobsKey(prefix: string): string {
+  return `${prefix}:jobs`;
+}
+
+export function resultsKey(prefix: string, run: string): string {
+  return `${prefix}:results:${run}`;
+}
+
+/** Exists while the driver of `run` waits for results; workers skip jobs of dead runs. */
+export function liveKey(prefix: string, run: string): string {
+  return `${prefix}:live:${run}`;
+}
+
+export function parseJobSpec(text: string, where: string): JobSpec {
+  let spec: JobSpec;
+  try {
+    spec = JSON.parse(text) as JobSpec;
+  } catch {
+    throw new GigpoArgumentError(where, 'job spec is not valid JSON');
+  }
+  if (!spec || typeof spec.env !== 'string' || !Number.isInteger(spec.group) || !Number.isInteger(spec.groupSize))
+    throw new GigpoArgumentError(where, 'job spec lacks env, group or groupSize');
+  if (!spec.policy || spec.policy.kind !== 'native')
+    throw new GigpoArgumentError(where, 'distributed rollouts take native policies (random, oracle)');
+  return spec;
+}
+
+/** Fields of a stream entry as a map (ioredis returns a flat [k, v, k, v] list). */
+export function entryFields<T extends string | Buffer>(flat: T[]): Map<string, T> {
+  const out = new Map<string, T>();
+  for (let i = 0; i + 1 < flat.length; i += 2) out.set(flat[i].toString(), flat[i + 1]);
+  return out;
+}

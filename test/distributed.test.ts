@@ -1,0 +1,91 @@
+// Distributed rollouts over Redis Streams: workers pull one job per group, the driver
+// merges results in group order, so the batch equals a local RolloutEngine run, even when
+// a worker dies holding a job or a job is delivered twice.
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { oraclePolicy, RolloutEngine, type StepBatch } from '../lib/index.js';
+import { distributedCollect } from '../lib/rollout/distributed/driver.js';
+import { jobsKey, WORKER_GROUP } from '../lib/rollout/distributed/protocol.js';
+import { runWorker } from '../lib/rollout/distributed/worker.js';
+import { redisAvailable, startRedis, type RedisHandle } from './helpers/redis-server.js';
+
+const haveRedis = redisAvailable();
+
+function columns(b: StepBatch) {
+  return [b.group, b.traj, b.step, b.action, b.reward, b.done, b.truncated, b.valid, b.anchor, b.obs, b.observations.offsets, b.observations.data].map((c) =>
+    Array.from(c as ArrayLike<number | bigint>, String),
+  );
+}
+
+describe.runIf(haveRedis)('distributed rollouts (Redis Streams)', () => {
+  let redis: RedisHandle;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  const job = { env: 'sokoban', groups: 6, groupSize: 4, seed: 31, policy: oraclePolicy({ epsilon: 0.3 }) };
+
+  it('equals a local rollout with two workers', async () => {
+    const prefix = 'two-workers';
+    const controller = new AbortController();
+    const workers = [1, 2].map((k) => runWorker({ redis: redis.url, prefix, name: `w${k}`, blockMs: 100, signal: controller.signal }));
+    try {
+      const batch = await distributedCollect({ ...job, redis: redis.url, prefix, idleTimeoutMs: 20_000 });
+      expect(columns(batch)).toEqual(columns(await new RolloutEngine().collect(job)));
+    } finally {
+      controller.abort();
+      const done = await Promise.all(workers);
+      expect(done[0].jobs + done[1].jobs).toBe(job.groups);
+    }
+  });
+
+  it("reclaims a dead worker's job and ignores duplicate results", async () => {
+    const prefix = 'reclaim';
+    const client = new Redis(redis.url);
+    try {
+      // A worker that takes one job and dies before acknowledging it.
+      await client.xgroup('CREATE', jobsKey(prefix), WORKER_GROUP, '0', 'MKSTREAM');
+      const running = distributedCollect({ ...job, redis: redis.url, prefix, idleTimeoutMs: 20_000 });
+      let stolen = null;
+      for (let i = 0; i < 50 && !stolen; i++) {
+        const r = (await client.xreadgroup('GROUP', WORKER_GROUP, 'dead', 'COUNT', 1, 'BLOCK', 100, 'STREAMS', jobsKey(prefix), '>')) as unknown[] | null;
+        stolen = r;
+      }
+      expect(stolen).not.toBeNull();
+      // A live worker reclaims it after 200 ms idle; a second pass over the results adds duplicates.
+      const controller = new AbortController();
+      const worker = runWorker({ redis: redis.url, prefix, name: 'live', claimIdleMs: 200, blockMs: 100, signal: controller.signal });
+      const batch = await running;
+      controller.abort();
+      expect((await worker).jobs).toBe(job.groups);
+      expect(columns(batch)).toEqual(columns(await new RolloutEngine().collect(job)));
+      expect(await client.xpending(jobsKey(prefix), WORKER_GROUP)).toEqual([0, null, null, null]);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('reports a job that fails on the worker, naming the group', async () => {
+    const prefix = 'failing';
+    const controller = new AbortController();
+    const worker = runWorker({ redis: redis.url, prefix, name: 'w', blockMs: 100, signal: controller.signal });
+    try {
+      await expect(
+        distributedCollect({ ...job, env: 'no-such-env', groups: 2, redis: redis.url, prefix, idleTimeoutMs: 20_000 }),
+      ).rejects.toThrow(/group 0 failed on a worker: env: unknown environment 'no-such-env'/);
+    } finally {
+      controller.abort();
+      await worker;
+    }
+  });
+
+  it('rejects text policies and bad group counts up front', async () => {
+    const { functionPolicy } = await import('../lib/index.js');
+    await expect(distributedCollect({ ...job, policy: functionPolicy(() => 'x'), redis: redis.url })).rejects.toThrow(/native policies/);
+    await expect(distributedCollect({ ...job, groups: 0, redis: redis.url })).rejects.toThrow(/groups: expected an integer >= 1/);
+  });
+});
