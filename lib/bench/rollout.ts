@@ -35,6 +35,8 @@ export async function benchRollouts(opts: {
   seed?: number;
   envOptions?: EnvOptions;
   maxSteps?: number;
+  /** Timed runs per thread count after one warm-up run; the median is reported. Default 3. */
+  runs?: number;
 }): Promise<RolloutBenchResult> {
   const job = { env: opts.env, groups: opts.groups, groupSize: opts.groupSize, seed: opts.seed ?? 1, policy: opts.policy, envOptions: opts.envOptions, maxSteps: opts.maxSteps };
   const rows: RolloutBenchRow[] = [];
@@ -42,11 +44,15 @@ export async function benchRollouts(opts: {
   for (const threads of opts.threads) {
     const pool = new RolloutPool({ maxThreads: threads });
     try {
-      await pool.collect({ ...job, groups: Math.min(opts.groups, threads * 2) });
-      const t0 = performance.now();
-      last = await pool.collect(job);
-      const seconds = (performance.now() - t0) / 1000;
-      rows.push({ threads, steps: last.numRows, seconds, stepsPerSecond: last.numRows / seconds });
+      await pool.collect(job); // warm-up: worker start, JIT, first-touch memory
+      const times: number[] = [];
+      for (let r = 0; r < (opts.runs ?? 3); r++) {
+        const t0 = performance.now();
+        last = await pool.collect(job);
+        times.push((performance.now() - t0) / 1000);
+      }
+      const seconds = times.sort((a, b) => a - b)[times.length >> 1];
+      rows.push({ threads, steps: last!.numRows, seconds, stepsPerSecond: last!.numRows / seconds });
     } finally {
       await pool.destroy();
     }

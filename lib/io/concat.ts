@@ -65,64 +65,82 @@ function concatScores(batches: StepBatch[]): StepScores | undefined {
   };
 }
 
-export function concatStepBatches(batches: StepBatch[], meta?: Record<string, unknown>): StepBatch {
-  const n = batches.reduce((s, b) => s + b.numRows, 0);
-  const obs = new Uint32Array(n);
-  const table = new InternTable();
-  const pieces: Uint8Array[] = [];
-  const tableOffsets: number[] = [0];
-  let row = 0;
-  for (const b of batches) {
+/**
+ * Concatenates batches appended in order. append() does the per-batch work (interning
+ * observations) at once, so a caller receiving batches over time (worker shards) overlaps
+ * it with their production; finish() then only copies columns.
+ */
+export class StepBatchConcatenator {
+  private readonly batches: StepBatch[] = [];
+  private readonly obsParts: Uint32Array[] = [];
+  private readonly table = new InternTable();
+  private readonly pieces: Uint8Array[] = [];
+  private readonly tableOffsets: number[] = [0];
+
+  append(b: StepBatch): void {
     const words = new Uint32Array(b.anchor.buffer, b.anchor.byteOffset, b.numRows * 2);
     const local = new Int32Array(b.observations.offsets.length - 1).fill(-1);
-    for (let r = 0; r < b.numRows; r++, row++) {
+    const obs = new Uint32Array(b.numRows);
+    for (let r = 0; r < b.numRows; r++) {
       const o = b.obs[r];
       if (local[o] < 0) {
-        let index = table.get(words[2 * r], words[2 * r + 1]);
+        let index = this.table.get(words[2 * r], words[2 * r + 1]);
         if (index < 0) {
-          index = table.size;
-          table.add(words[2 * r], words[2 * r + 1], index);
+          index = this.table.size;
+          this.table.add(words[2 * r], words[2 * r + 1], index);
           const bytes = b.observations.data.subarray(b.observations.offsets[o], b.observations.offsets[o + 1]);
-          pieces.push(bytes);
-          tableOffsets.push(tableOffsets[tableOffsets.length - 1] + bytes.length);
+          this.pieces.push(bytes);
+          this.tableOffsets.push(this.tableOffsets[this.tableOffsets.length - 1] + bytes.length);
         }
         local[o] = index;
       }
-      obs[row] = local[o];
+      obs[r] = local[o];
     }
+    this.batches.push(b);
+    this.obsParts.push(obs);
   }
-  const observations: RaggedText = {
-    offsets: Uint32Array.from(tableOffsets),
-    data: concatColumn(pieces, (k) => new Uint8Array(k)),
-  };
-  const out: StepBatch = {
-    numRows: n,
-    group: concatColumn(batches.map((b) => b.group), (k) => new Uint32Array(k)),
-    traj: concatColumn(batches.map((b) => b.traj), (k) => new Uint32Array(k)),
-    step: concatColumn(batches.map((b) => b.step), (k) => new Uint32Array(k)),
-    action: concatColumn(batches.map((b) => b.action), (k) => new Int32Array(k)),
-    reward: concatColumn(batches.map((b) => b.reward), (k) => new Float32Array(k)),
-    done: concatColumn(batches.map((b) => b.done), (k) => new Uint8Array(k)),
-    truncated: concatColumn(batches.map((b) => b.truncated), (k) => new Uint8Array(k)),
-    valid: concatColumn(batches.map((b) => b.valid), (k) => new Uint8Array(k)),
-    anchor: concatColumn(batches.map((b) => b.anchor), (k) => new BigUint64Array(k)),
-    obs,
-    observations,
-  };
-  const prompt = concatRagged(batches, 'prompt', (k) => new Uint8Array(k));
-  const response = concatRagged(batches, 'response', (k) => new Uint8Array(k));
-  const promptIds = concatRagged(batches, 'promptIds', (k) => new Int32Array(k));
-  const responseIds = concatRagged(batches, 'responseIds', (k) => new Int32Array(k));
-  const logprobs = concatRagged(batches, 'logprobs', (k) => new Float32Array(k));
-  if (prompt) out.prompt = prompt;
-  if (response) out.response = response;
-  if (promptIds) out.promptIds = promptIds;
-  if (responseIds) out.responseIds = responseIds;
-  if (logprobs) out.logprobs = logprobs;
-  const scores = concatScores(batches);
-  if (scores) out.scores = scores;
-  if (meta) out.meta = meta;
-  return out;
+
+  finish(meta?: Record<string, unknown>): StepBatch {
+    const batches = this.batches;
+    const observations: RaggedText = {
+      offsets: Uint32Array.from(this.tableOffsets),
+      data: concatColumn(this.pieces, (k) => new Uint8Array(k)),
+    };
+    const out: StepBatch = {
+      numRows: batches.reduce((s, b) => s + b.numRows, 0),
+      group: concatColumn(batches.map((b) => b.group), (k) => new Uint32Array(k)),
+      traj: concatColumn(batches.map((b) => b.traj), (k) => new Uint32Array(k)),
+      step: concatColumn(batches.map((b) => b.step), (k) => new Uint32Array(k)),
+      action: concatColumn(batches.map((b) => b.action), (k) => new Int32Array(k)),
+      reward: concatColumn(batches.map((b) => b.reward), (k) => new Float32Array(k)),
+      done: concatColumn(batches.map((b) => b.done), (k) => new Uint8Array(k)),
+      truncated: concatColumn(batches.map((b) => b.truncated), (k) => new Uint8Array(k)),
+      valid: concatColumn(batches.map((b) => b.valid), (k) => new Uint8Array(k)),
+      anchor: concatColumn(batches.map((b) => b.anchor), (k) => new BigUint64Array(k)),
+      obs: concatColumn(this.obsParts, (k) => new Uint32Array(k)),
+      observations,
+    };
+    const prompt = concatRagged(batches, 'prompt', (k) => new Uint8Array(k));
+    const response = concatRagged(batches, 'response', (k) => new Uint8Array(k));
+    const promptIds = concatRagged(batches, 'promptIds', (k) => new Int32Array(k));
+    const responseIds = concatRagged(batches, 'responseIds', (k) => new Int32Array(k));
+    const logprobs = concatRagged(batches, 'logprobs', (k) => new Float32Array(k));
+    if (prompt) out.prompt = prompt;
+    if (response) out.response = response;
+    if (promptIds) out.promptIds = promptIds;
+    if (responseIds) out.responseIds = responseIds;
+    if (logprobs) out.logprobs = logprobs;
+    const scores = concatScores(batches);
+    if (scores) out.scores = scores;
+    if (meta) out.meta = meta;
+    return out;
+  }
+}
+
+export function concatStepBatches(batches: StepBatch[], meta?: Record<string, unknown>): StepBatch {
+  const c = new StepBatchConcatenator();
+  for (const b of batches) c.append(b);
+  return c.finish(meta);
 }
 
 /** The distinct ArrayBuffers behind a batch's columns (to transfer it between threads). */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Piscina } from 'piscina';
 
 import { GigpoArgumentError } from '../errors.js';
-import { concatStepBatches } from '../io/concat.js';
+import { StepBatchConcatenator } from '../io/concat.js';
 import type { StepBatch } from '../io/step-batch.js';
 import { packageRoot } from '../native.js';
 import { abortError, RolloutEngine, type CollectOptions, type RolloutMeta } from './engine.js';
@@ -22,7 +22,10 @@ export interface RolloutPoolOptions {
 }
 
 export interface PoolCollectOptions extends CollectOptions {
-  /** Groups per task; default: enough for about 4 tasks per thread. */
+  /**
+   * Groups per task. Default: about 512 envs per task (at least 4 tasks per thread), which
+   * keeps each worker's envs in its own cache and balances the load.
+   */
   groupsPerTask?: number;
 }
 
@@ -45,7 +48,9 @@ export class RolloutPool {
     if (options?.policy?.kind === 'text') return this.engine.collect(options);
     if (!Number.isInteger(options?.groups) || options.groups < 1)
       throw new GigpoArgumentError('groups', `expected an integer >= 1, got ${String(options?.groups)}`);
-    const per = options.groupsPerTask ?? Math.max(1, Math.ceil(options.groups / (this.maxThreads * 4)));
+    const per =
+      options.groupsPerTask ??
+      Math.max(1, Math.min(Math.ceil(options.groups / (this.maxThreads * 4)), Math.ceil(512 / options.groupSize)));
     if (!Number.isInteger(per) || per < 1) throw new GigpoArgumentError('groupsPerTask', `expected an integer >= 1, got ${String(per)}`);
     const { signal, onProgress, groupsPerTask: _, ...plain } = options;
     if (signal?.aborted) throw abortError(signal.reason);
@@ -57,17 +62,35 @@ export class RolloutPool {
     const firstGroup = options.firstGroup ?? 0;
     let rows = 0;
     let doneGroups = 0;
+    // Shards are appended in group order as soon as their predecessors are in, so the merge
+    // overlaps the workers' compute instead of following it.
+    const merger = new StepBatchConcatenator();
+    const arrived: (StepBatch | undefined)[] = [];
+    let next = 0;
+    const latencies: number[] = [];
+    let first: RolloutMeta | undefined;
+    const appendReady = () => {
+      while (arrived[next]) {
+        const shard = arrived[next]!;
+        arrived[next++] = undefined;
+        const meta = shard.meta as unknown as RolloutMeta;
+        first ??= meta;
+        for (const l of meta.policyLatenciesMs) latencies.push(l);
+        merger.append(shard);
+      }
+    };
     try {
-      const tasks: Promise<StepBatch>[] = [];
-      for (let g = 0; g < options.groups; g += per) {
+      const tasks: Promise<void>[] = [];
+      for (let g = 0, k = 0; g < options.groups; g += per, k++) {
         const groups = Math.min(per, options.groups - g);
         const task: ShardTask = { options: { ...plain, groups, firstGroup: firstGroup + g }, cancel };
         tasks.push(
           (this.piscina.run(task) as Promise<StepBatch>).then((b) => {
             rows += b.numRows;
             doneGroups += groups;
+            arrived[k] = b;
+            appendReady();
             onProgress?.({ step: -1, activeEnvs: (options.groups - doneGroups) * options.groupSize, rows, elapsedMs: performance.now() - started });
-            return b;
           }),
         );
       }
@@ -78,14 +101,11 @@ export class RolloutPool {
         if (signal?.aborted) throw abortError(signal.reason);
         throw failed.reason;
       }
-      const shards = settled.map((s) => (s as PromiseFulfilledResult<StepBatch>).value);
+      const merged = merger.finish();
       const seconds = (performance.now() - started) / 1000;
-      const first = shards[0].meta as unknown as RolloutMeta;
-      const merged = concatStepBatches(shards);
-      const latencies = shards.flatMap((s) => (s.meta as unknown as RolloutMeta).policyLatenciesMs);
       const meta: RolloutMeta = {
-        ...first,
-        metrics: rolloutMetrics(merged, promptSpec(first.env).successReward, seconds, latencies),
+        ...first!,
+        metrics: rolloutMetrics(merged, promptSpec(first!.env).successReward, seconds, latencies),
         policyLatenciesMs: latencies,
       };
       merged.meta = { ...meta };
