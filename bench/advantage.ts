@@ -8,7 +8,7 @@
 // "native, reused outputs" passes the previous result as `into`, as a training loop can.
 // Prints a table and one JSON line.
 import { computeAdvantages, resolveAdvantageOptions, type AdvantageOptions, type StepBatch } from '../lib/index.js';
-import { packText } from '../lib/io/step-batch.js';
+import { allocateStepBatch, packText } from '../lib/io/step-batch.js';
 import { hashStrings } from '../lib/envs/hash.js';
 import { referenceAdvantages } from '../test/reference/advantage.js';
 
@@ -49,20 +49,7 @@ function makeBatch(numTraj: number, groupSize: number, maxLength: number, seed: 
   const rand = prng(seed);
   const lengths = Array.from({ length: numTraj }, () => 1 + Math.floor(rand() * maxLength));
   const n = lengths.reduce((a, b) => a + b, 0);
-  const batch: StepBatch = {
-    numRows: n,
-    group: new Uint32Array(n),
-    traj: new Uint32Array(n),
-    step: new Uint32Array(n),
-    action: new Int32Array(n),
-    reward: new Float32Array(n),
-    done: new Uint8Array(n),
-    truncated: new Uint8Array(n),
-    valid: new Uint8Array(n),
-    anchor: new BigUint64Array(n),
-    obs: new Uint32Array(n),
-    observations: { offsets: new Uint32Array(1), data: new Uint8Array(0) },
-  };
+  const batch: StepBatch = allocateStepBatch(n);
   const numGroups = Math.ceil(numTraj / groupSize);
   const stateCount = SIDE * SIDE;
   // Anchor of (group, state): what an env's hash of its canonical state would give.

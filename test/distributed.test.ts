@@ -5,18 +5,13 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { oraclePolicy, RolloutEngine, type StepBatch } from '../lib/index.js';
+import { batchColumns } from './helpers/step-batches.js';
 import { distributedCollect } from '../lib/rollout/distributed/driver.js';
 import { jobsKey, WORKER_GROUP } from '../lib/rollout/distributed/protocol.js';
 import { runWorker } from '../lib/rollout/distributed/worker.js';
 import { redisAvailable, startRedis, type RedisHandle } from './helpers/redis-server.js';
 
 const haveRedis = redisAvailable();
-
-function columns(b: StepBatch) {
-  return [b.group, b.traj, b.step, b.action, b.reward, b.done, b.truncated, b.valid, b.anchor, b.obs, b.observations.offsets, b.observations.data].map((c) =>
-    Array.from(c as ArrayLike<number | bigint>, String),
-  );
-}
 
 describe.runIf(haveRedis)('distributed rollouts (Redis Streams)', () => {
   let redis: RedisHandle;
@@ -35,7 +30,7 @@ describe.runIf(haveRedis)('distributed rollouts (Redis Streams)', () => {
     const workers = [1, 2].map((k) => runWorker({ redis: redis.url, prefix, name: `w${k}`, blockMs: 100, signal: controller.signal }));
     try {
       const batch = await distributedCollect({ ...job, redis: redis.url, prefix, idleTimeoutMs: 20_000 });
-      expect(columns(batch)).toEqual(columns(await new RolloutEngine().collect(job)));
+      expect(batchColumns(batch)).toEqual(batchColumns(await new RolloutEngine().collect(job)));
     } finally {
       controller.abort();
       const done = await Promise.all(workers);
@@ -62,7 +57,7 @@ describe.runIf(haveRedis)('distributed rollouts (Redis Streams)', () => {
       const batch = await running;
       controller.abort();
       expect((await worker).jobs).toBe(job.groups);
-      expect(columns(batch)).toEqual(columns(await new RolloutEngine().collect(job)));
+      expect(batchColumns(batch)).toEqual(batchColumns(await new RolloutEngine().collect(job)));
       expect(await client.xpending(jobsKey(prefix), WORKER_GROUP)).toEqual([0, null, null, null]);
     } finally {
       client.disconnect();

@@ -10,28 +10,11 @@ import {
   validateStepBatch,
   type StepBatch,
 } from '../lib/index.js';
+import { batchColumns } from './helpers/step-batches.js';
 
 const engine = new RolloutEngine();
 const pool = new RolloutPool({ maxThreads: 2 });
 afterAll(() => pool.destroy());
-
-function columns(b: StepBatch) {
-  return {
-    numRows: b.numRows,
-    group: Array.from(b.group),
-    traj: Array.from(b.traj),
-    step: Array.from(b.step),
-    action: Array.from(b.action),
-    reward: Array.from(b.reward),
-    done: Array.from(b.done),
-    truncated: Array.from(b.truncated),
-    valid: Array.from(b.valid),
-    anchor: Array.from(b.anchor, String),
-    obs: Array.from(b.obs),
-    obsOffsets: Array.from(b.observations.offsets),
-    obsData: Buffer.from(b.observations.data).toString('base64'),
-  };
-}
 
 /** Plays numberline by reading the observation text from the prompt. */
 const textReader = functionPolicy((messages) => {
@@ -123,15 +106,15 @@ describe('RolloutPool', () => {
   const job = { env: 'numberline', groups: 10, groupSize: 4, seed: 77, policy: oraclePolicy({ epsilon: 0.3 }), envOptions: { maxPosition: 12 } };
 
   it('gives bit-identical batches for 1, 2 and 3 threads and equals the engine', async () => {
-    const reference = columns(await engine.collect(job));
+    const reference = batchColumns(await engine.collect(job));
     for (const groupsPerTask of [1, 3, 10]) {
-      expect(columns(await pool.collect({ ...job, groupsPerTask }))).toEqual(reference);
+      expect(batchColumns(await pool.collect({ ...job, groupsPerTask }))).toEqual(reference);
     }
     const one = new RolloutPool({ maxThreads: 1 });
     const three = new RolloutPool({ maxThreads: 3 });
     try {
-      expect(columns(await one.collect(job))).toEqual(reference);
-      expect(columns(await three.collect(job))).toEqual(reference);
+      expect(batchColumns(await one.collect(job))).toEqual(reference);
+      expect(batchColumns(await three.collect(job))).toEqual(reference);
     } finally {
       await Promise.all([one.destroy(), three.destroy()]);
     }
@@ -161,7 +144,7 @@ describe('rolloutAndScore', () => {
     const job = { env: 'numberline', groups: 8, groupSize: 4, seed: 12, policy: oraclePolicy({ epsilon: 0.5 }), envOptions: { maxPosition: 8 } };
     const out = await rolloutAndScore({ ...job, pool, assembly: { multipleOf: 16, seed: 1 } });
     // The rollout equals a plain engine run; the advantages equal computeAdvantages on it.
-    expect(columns(out.rollout)).toEqual(columns(await engine.collect(job)));
+    expect(batchColumns(out.rollout)).toEqual(batchColumns(await engine.collect(job)));
     const direct = computeAdvantages(out.rollout);
     expect(Array.from(out.advantages.advantage)).toEqual(Array.from(direct.advantage));
     expect(out.batch.numRows % 16).toBe(0);

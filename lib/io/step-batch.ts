@@ -66,6 +66,25 @@ export type ScoredStepBatch = StepBatch & { scores: StepScores };
 
 export const SCORE_COLUMNS = ['returns', 'episodeAdvantage', 'stepAdvantage', 'advantage', 'stepGroup'] as const;
 
+/** A batch of `numRows` zeroed rows and an empty observation table, to be filled in place. */
+export function allocateStepBatch(numRows: number): StepBatch {
+  const n = numRows;
+  return {
+    numRows: n,
+    group: new Uint32Array(n),
+    traj: new Uint32Array(n),
+    step: new Uint32Array(n),
+    action: new Int32Array(n),
+    reward: new Float32Array(n),
+    done: new Uint8Array(n),
+    truncated: new Uint8Array(n),
+    valid: new Uint8Array(n),
+    anchor: new BigUint64Array(n),
+    obs: new Uint32Array(n),
+    observations: { offsets: new Uint32Array(1), data: new Uint8Array(0) },
+  };
+}
+
 const decoder = new TextDecoder();
 
 /** Text of element i of a ragged text column. */

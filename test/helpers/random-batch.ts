@@ -1,7 +1,7 @@
 // Randomised step batches for cross-checks: varied group sizes and lengths, revisited
 // states (small state spaces), invalid actions, non-dense ids, interleaved task groups,
 // observation texts whose similarity straddles typical thresholds, optional response tokens.
-import { packText, type StepBatch } from '../../lib/io/step-batch.js';
+import { allocateStepBatch, packText, type StepBatch } from '../../lib/io/step-batch.js';
 import { hashStrings } from '../../lib/index.js';
 
 /** Small deterministic PRNG (mulberry32) so a failing case can be replayed from its seed. */
@@ -92,20 +92,7 @@ export function randomBatch(seed: number, config: RandomBatchConfig = {}): StepB
   }
 
   const n = trajs.reduce((s, t) => s + t.states.length, 0);
-  const batch: StepBatch = {
-    numRows: n,
-    group: new Uint32Array(n),
-    traj: new Uint32Array(n),
-    step: new Uint32Array(n),
-    action: new Int32Array(n),
-    reward: new Float32Array(n),
-    done: new Uint8Array(n),
-    truncated: new Uint8Array(n),
-    valid: new Uint8Array(n),
-    anchor: new BigUint64Array(n),
-    obs: new Uint32Array(n),
-    observations: { offsets: new Uint32Array(1), data: new Uint8Array(0) },
-  };
+  const batch: StepBatch = allocateStepBatch(n);
   const texts: string[] = [];
   const textIndex = new Map<string, number>();
   const trajIds = new Set<number>();
