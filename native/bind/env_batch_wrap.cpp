@@ -35,17 +35,35 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
   Options options = readOptions(info[2], "options");
   batch_ = guarded(env, [&] { return makeBatch(name, config, options); });
 
+  // All outputs live in ONE ArrayBuffer (8-byte aligned sections), so checking that none
+  // was transferred away costs a single detach check per call.
   const BatchShape& s = batch_->shape();
   const size_t n = s.numEnvs;
-  auto reward = Napi::Float32Array::New(env, n);
-  auto done = Napi::Uint8Array::New(env, n);
-  auto truncated = Napi::Uint8Array::New(env, n);
-  auto valid = Napi::Uint8Array::New(env, n);
-  auto reset = Napi::Uint8Array::New(env, n);
-  auto episodeStep = Napi::Uint32Array::New(env, n);
-  auto anchor = Napi::BigUint64Array::New(env, n);
-  auto obsOffsets = Napi::Uint32Array::New(env, n + 1);
-  auto obsBytes = Napi::Uint8Array::New(env, s.obsCapacity);
+  size_t size = 0;
+  auto section = [&size](size_t bytes) {
+    size_t at = size;
+    size += (bytes + 7) & ~size_t{7};
+    return at;
+  };
+  const size_t anchorAt = section(8 * n);
+  const size_t rewardAt = section(4 * n);
+  const size_t episodeStepAt = section(4 * n);
+  const size_t obsOffsetsAt = section(4 * (n + 1));
+  const size_t doneAt = section(n);
+  const size_t truncatedAt = section(n);
+  const size_t validAt = section(n);
+  const size_t resetAt = section(n);
+  const size_t obsBytesAt = section(s.obsCapacity);
+  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, size);
+  auto anchor = Napi::BigUint64Array::New(env, n, buffer, anchorAt);
+  auto reward = Napi::Float32Array::New(env, n, buffer, rewardAt);
+  auto episodeStep = Napi::Uint32Array::New(env, n, buffer, episodeStepAt);
+  auto obsOffsets = Napi::Uint32Array::New(env, n + 1, buffer, obsOffsetsAt);
+  auto done = Napi::Uint8Array::New(env, n, buffer, doneAt);
+  auto truncated = Napi::Uint8Array::New(env, n, buffer, truncatedAt);
+  auto valid = Napi::Uint8Array::New(env, n, buffer, validAt);
+  auto reset = Napi::Uint8Array::New(env, n, buffer, resetAt);
+  auto obsBytes = Napi::Uint8Array::New(env, s.obsCapacity, buffer, obsBytesAt);
 
   Napi::Object out = Napi::Object::New(env);
   out.Set("reward", reward);
@@ -58,9 +76,7 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
   out.Set("obsOffsets", obsOffsets);
   out.Set("obsBytes", obsBytes);
   outputs_ = Napi::Persistent(out);
-  for (Napi::TypedArray a : std::initializer_list<Napi::TypedArray>{reward, done, truncated, valid, reset, episodeStep,
-                                                                    anchor, obsOffsets, obsBytes})
-    buffers_.push_back(Napi::Persistent(a.ArrayBuffer()));
+  buffer_ = Napi::Persistent(buffer);
 
   BatchOutputs o;
   o.reward = reward.Data();
@@ -77,9 +93,8 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
 }
 
 void EnvBatchWrap::requireAttached(Napi::Env env) const {
-  for (const auto& b : buffers_)
-    if (b.Value().IsDetached())
-      throwType(env, "EnvBatch: its output arrays were transferred or detached; create a new batch");
+  if (buffer_.Value().IsDetached())
+    throwType(env, "EnvBatch: its output arrays were transferred or detached; create a new batch");
 }
 
 uint32_t EnvBatchWrap::envIndex(const Napi::CallbackInfo& info, size_t index) const {

@@ -36,7 +36,7 @@ class EnvBatchWrap : public Napi::ObjectWrap<EnvBatchWrap> {
 
   std::unique_ptr<BatchBase> batch_;
   Napi::ObjectReference outputs_;
-  std::vector<Napi::Reference<Napi::ArrayBuffer>> buffers_;
+  Napi::Reference<Napi::ArrayBuffer> buffer_;  // backs every output array
   std::vector<std::string> textScratch_;
   std::vector<std::string_view> viewScratch_;
   std::vector<uint8_t> hold_;
