@@ -5,6 +5,8 @@ import { createRequire } from 'node:module';
 
 import { registerBench } from './bench.js';
 import { registerEnvs } from './envs.js';
+import { registerRollout } from './rollout.js';
+import { registerScore } from './score.js';
 import { UsageError } from './options.js';
 
 const require = createRequire(import.meta.url);
@@ -19,7 +21,9 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerEnvs(program);
+  registerRollout(program);
   registerBench(program);
+  registerScore(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -3,6 +3,7 @@
 // step_advantage, advantage and step_group to every step. float32 values are written as
 // the shortest decimal that reads back as the same float32 (0.1, not 0.10000000149011612).
 import { AtomicFile } from './atomic-file.js';
+import type { ByteSink } from './byte-sink.js';
 import { raggedText, trajectoryStarts, validateStepBatch, type Ragged, type StepBatch } from './step-batch.js';
 
 export type JsonlForm = 'trajectory' | 'row';
@@ -52,33 +53,73 @@ function stepObject(b: StepBatch, r: number, texts: (string | undefined)[]): Rec
   return s;
 }
 
-const groupId = (b: StepBatch, r: number) => (b.groupLabels ? b.groupLabels[b.group[r]] : b.group[r]);
-const trajId = (b: StepBatch, r: number) => (b.trajLabels ? b.trajLabels[b.traj[r]] : b.traj[r]);
+/** How group and trajectory ids are written: by batch id (index = the id in the batch's columns). */
+export interface JsonlIds {
+  group: readonly (string | number)[];
+  traj: readonly (string | number)[];
+}
+
+/**
+ * Formats rows of one batch as JSONL lines (without line breaks). Ids are the batch's
+ * labels when it has label tables, else its numeric ids, unless `ids` gives them (e.g.
+ * the ids as read, so that numbers stay numbers).
+ */
+export class JsonlFormatter {
+  private readonly texts: (string | undefined)[];
+
+  constructor(private readonly batch: StepBatch, private readonly ids?: JsonlIds) {
+    this.texts = new Array<string | undefined>(batch.observations.offsets.length - 1);
+  }
+
+  private groupId(r: number): string | number {
+    const b = this.batch;
+    if (this.ids) return this.ids.group[b.group[r]];
+    return b.groupLabels ? b.groupLabels[b.group[r]] : b.group[r];
+  }
+
+  private trajId(r: number): string | number {
+    const b = this.batch;
+    if (this.ids) return this.ids.traj[b.traj[r]];
+    return b.trajLabels ? b.trajLabels[b.traj[r]] : b.traj[r];
+  }
+
+  /** Row r in row form. */
+  row(r: number): string {
+    return JSON.stringify({ group: this.groupId(r), traj: this.trajId(r), step: this.batch.step[r], ...stepObject(this.batch, r, this.texts) });
+  }
+
+  /** Rows [start, end) (one whole trajectory) in trajectory form. */
+  trajectory(start: number, end: number): string {
+    const steps = [];
+    for (let r = start; r < end; r++) steps.push(stepObject(this.batch, r, this.texts));
+    return JSON.stringify({ group: this.groupId(start), traj: this.trajId(start), steps });
+  }
+}
 
 /** The lines (without line breaks) of a batch in the given form. */
-export function* jsonlLines(batch: StepBatch, form: JsonlForm): Generator<string> {
-  const texts = new Array<string | undefined>(batch.observations.offsets.length - 1);
+export function* jsonlLines(batch: StepBatch, form: JsonlForm, ids?: JsonlIds): Generator<string> {
+  const f = new JsonlFormatter(batch, ids);
   if (form === 'row') {
-    for (let r = 0; r < batch.numRows; r++)
-      yield JSON.stringify({ group: groupId(batch, r), traj: trajId(batch, r), step: batch.step[r], ...stepObject(batch, r, texts) });
+    for (let r = 0; r < batch.numRows; r++) yield f.row(r);
     return;
   }
   const starts = trajectoryStarts(batch);
-  for (let t = 0; t + 1 < starts.length; t++) {
-    const steps = [];
-    for (let r = starts[t]; r < starts[t + 1]; r++) steps.push(stepObject(batch, r, texts));
-    yield JSON.stringify({ group: groupId(batch, starts[t]), traj: trajId(batch, starts[t]), steps });
-  }
+  for (let t = 0; t + 1 < starts.length; t++) yield f.trajectory(starts[t], starts[t + 1]);
 }
 
 const FLUSH_CHARS = 1 << 20;
 
 /** JSONL output through a temporary file renamed into place on close(). */
 export class JsonlWriter {
-  private constructor(private readonly file: AtomicFile, readonly form: JsonlForm) {}
+  private constructor(private readonly file: ByteSink, readonly form: JsonlForm) {}
 
   static async open(path: string, form: JsonlForm): Promise<JsonlWriter> {
     return new JsonlWriter(await AtomicFile.open(path), form);
+  }
+
+  /** A writer into any sink (e.g. stdout through writableSink). */
+  static to(sink: ByteSink, form: JsonlForm): JsonlWriter {
+    return new JsonlWriter(sink, form);
   }
 
   async write(batch: StepBatch): Promise<void> {

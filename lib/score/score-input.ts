@@ -1,0 +1,114 @@
+// Opening the input of `score` (and `inspect`): a path or a stream (stdin), its format
+// from the file extension or, failing that, from its first byte (a msgpack chunk starts
+// with a map header, 0x80-0x8f / 0xde / 0xdf; JSONL with text), and a running count of
+// the bytes read for progress reports.
+import { open } from 'node:fs/promises';
+import { extname } from 'node:path';
+
+import { GigpoArgumentError, GigpoInputError } from '../errors.js';
+
+export type DataFormat = 'jsonl' | 'msgpack';
+
+const EXTENSIONS: Record<string, DataFormat> = {
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
+  '.json': 'jsonl',
+  '.msgpack': 'msgpack',
+  '.mpk': 'msgpack',
+  '.msgpk': 'msgpack',
+};
+
+/** The format a file name implies, if its extension is a known one. */
+export function formatOfPath(path: string): DataFormat | undefined {
+  return EXTENSIONS[extname(path).toLowerCase()];
+}
+
+export function checkFormat(format: unknown, path: string): DataFormat {
+  if (format !== 'jsonl' && format !== 'msgpack') throw new GigpoArgumentError(path, `must be 'jsonl' or 'msgpack', got ${String(format)}`);
+  return format;
+}
+
+function sniff(firstByte: number): DataFormat {
+  return (firstByte >= 0x80 && firstByte <= 0x8f) || firstByte === 0xde || firstByte === 0xdf ? 'msgpack' : 'jsonl';
+}
+
+export interface OpenedInput {
+  /** The path, or the stream's name. */
+  name: string;
+  format: DataFormat;
+  /** Bytes of the input, in order (a file is read with 1 MiB reads). */
+  stream: AsyncIterable<Uint8Array>;
+  /** File size; undefined for a stream. */
+  size?: number;
+  /** Bytes handed out by `stream` so far. */
+  bytesRead(): number;
+}
+
+const READ_BYTES = 1 << 20;
+
+/**
+ * Opens a path (GigpoInputError "no such file" if missing) or wraps a stream. `format`
+ * overrides detection. An empty input whose format is unknown is an error.
+ */
+export async function openInput(input: string | AsyncIterable<Uint8Array | string>, options: { name?: string; format?: DataFormat } = {}): Promise<OpenedInput> {
+  let name: string;
+  let source: AsyncIterable<Uint8Array | string>;
+  let size: number | undefined;
+  if (typeof input === 'string') {
+    name = input;
+    let fh;
+    try {
+      fh = await open(input, 'r');
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new GigpoInputError(input, e.code === 'ENOENT' ? 'no such file' : `cannot open: ${e.message}`);
+    }
+    const stat = await fh.stat();
+    if (stat.isDirectory()) {
+      await fh.close();
+      throw new GigpoInputError(input, 'is a directory, expected a file');
+    }
+    size = stat.isFile() ? stat.size : undefined;
+    source = fh.createReadStream({ highWaterMark: READ_BYTES }); // closes the file when done or destroyed
+  } else {
+    name = options.name ?? '<stdin>';
+    source = input;
+  }
+  let count = 0;
+  const iterator = source[Symbol.asyncIterator]();
+  let first: Uint8Array | undefined;
+  let format = options.format ?? (typeof input === 'string' ? formatOfPath(input) : undefined);
+  if (format === undefined) {
+    // Peek at the first non-empty piece; it is handed out again first.
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) throw new GigpoInputError(name, 'empty file: no data');
+      first = toBytes(next.value);
+      if (first.length > 0) break;
+    }
+    format = sniff(first[0]);
+  }
+  async function* bytes(): AsyncGenerator<Uint8Array> {
+    try {
+      if (first) {
+        count += first.length;
+        yield first;
+      }
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        const piece = toBytes(next.value);
+        count += piece.length;
+        yield piece;
+      }
+    } finally {
+      await iterator.return?.();
+    }
+  }
+  return { name, format, stream: bytes(), size, bytesRead: () => count };
+}
+
+function toBytes(v: Uint8Array | string): Uint8Array {
+  return typeof v === 'string' ? Buffer.from(v) : v;
+}
+
