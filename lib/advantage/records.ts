@@ -21,7 +21,8 @@ export interface RecordsBatch {
  * gets id g and label String(its id); trajectory t (counted over the batch) gets id t and
  * label String(its id). Anchors are the record's `anchor`, else the hash of `obs` (a
  * missing `obs` is the empty text). Numeric actions are kept; text actions become -1.
- * The last step of every trajectory is marked done.
+ * The last step of every trajectory is marked done. Scores read from a scored file become
+ * the batch's scores when every step has them.
  */
 export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[]): RecordsBatch {
   let numRows = 0;
@@ -52,6 +53,15 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
   const textIndex = new Map<string, number>();
   const texts: string[] = [];
   const hashed = new Uint8Array(numRows); // 1 where the anchor is the hash of the observation
+  // Scores read from a scored file, kept only when every step has them.
+  let scored = numRows > 0;
+  const scores = {
+    returns: new Float32Array(numRows),
+    episodeAdvantage: new Float32Array(numRows),
+    stepAdvantage: new Float32Array(numRows),
+    advantage: new Float32Array(numRows),
+    stepGroup: new Uint32Array(numRows),
+  };
   let r = 0;
   let t = 0;
   for (let g = 0; g < groups.length; g++) {
@@ -81,12 +91,22 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
         batch.obs[r] = o;
         if (step.anchor !== undefined) batch.anchor[r] = step.anchor;
         else hashed[r] = 1;
+        const sc = step.scores;
+        if (!sc) scored = false;
+        else if (scored) {
+          scores.returns[r] = sc.returns;
+          scores.episodeAdvantage[r] = sc.episodeAdvantage;
+          scores.stepAdvantage[r] = sc.stepAdvantage;
+          scores.advantage[r] = sc.advantage;
+          scores.stepGroup[r] = sc.stepGroup;
+        }
       }
       batch.done[r - 1] = 1;
       t++;
     }
   }
   trajStarts[numTraj] = numRows;
+  if (scored) batch.scores = scores;
   batch.observations = packUtf8(texts);
   const hashes = native.hashBytes(batch.observations.data, batch.observations.offsets);
   for (let row = 0; row < numRows; row++) if (hashed[row]) batch.anchor[row] = hashes[batch.obs[row]];

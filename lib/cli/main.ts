@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 
 import { registerBench } from './bench.js';
 import { registerEnvs } from './envs.js';
+import { registerInspect } from './inspect.js';
 import { registerRollout } from './rollout.js';
 import { registerScore } from './score.js';
 import { UsageError } from './options.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerRollout(program);
   registerBench(program);
   registerScore(program);
+  registerInspect(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

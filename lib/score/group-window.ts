@@ -115,3 +115,21 @@ export class GroupWindow<S> {
     return this.closed.get(w[0], w[1]) >= 0;
   }
 }
+
+/** Splits completed groups (in order) into runs of whole groups of at least `batchRows` rows (the last may be smaller). */
+export function batchGroups<S>(groups: readonly OpenGroup<S>[], batchRows: number): OpenGroup<S>[][] {
+  const out: OpenGroup<S>[][] = [];
+  let run: OpenGroup<S>[] = [];
+  let rows = 0;
+  for (const g of groups) {
+    run.push(g);
+    rows += g.rows;
+    if (rows >= batchRows) {
+      out.push(run);
+      run = [];
+      rows = 0;
+    }
+  }
+  if (run.length > 0) out.push(run);
+  return out;
+}

@@ -7,3 +7,7 @@ export { GroupWindow } from './group-window.js';
 export type { OpenGroup } from './group-window.js';
 export { openInput, formatOfPath } from './score-input.js';
 export type { DataFormat, OpenedInput } from './score-input.js';
+export { inspectFile } from './inspect.js';
+export type { InspectOptions, InspectReport, Distribution } from './inspect.js';
+export { readGroupBatches } from './group-batches.js';
+export type { GroupBatchOptions } from './group-batches.js';

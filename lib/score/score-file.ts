@@ -20,7 +20,7 @@ import { JsonlFormatter, type JsonlForm } from '../io/jsonl-writer.js';
 import { encodeChunk } from '../io/msgpack-chunk.js';
 import { ChunkGroupCheck, readMsgpackChunkBytes } from '../io/msgpack-reader.js';
 import { trajectoryStarts, type StepBatch, type StepScores } from '../io/step-batch.js';
-import { GroupWindow, type OpenGroup } from './group-window.js';
+import { batchGroups, GroupWindow, type OpenGroup } from './group-window.js';
 import { InOrder } from './in-order.js';
 import { checkFormat, formatOfPath, openInput, type DataFormat, type OpenedInput } from './score-input.js';
 import { inlineScorer, type Scorer } from './score-pool.js';
@@ -341,17 +341,10 @@ async function scoreJsonl(run: Run, scorer: Scorer, maxOpenRows: number, batchRo
   });
 
   async function submit(groups: OpenGroup<Slot>[]): Promise<void> {
-    for (let i = 0; i < groups.length; ) {
-      const take: OpenGroup<Slot>[] = [];
-      let rows = 0;
-      while (i < groups.length && (rows < batchRows || take.length === 0)) {
-        rows += groups[i].rows;
-        take.push(groups[i++]);
-      }
+    for (const take of batchGroups(groups, batchRows)) {
       const { batch, ids, trajStarts } = recordsToBatch(take.map((g) => g.records));
       const slots = take.flatMap((g) => g.slots);
-      const source = take[0].records[0].source;
-      const scoring = scorer.scoreBatch(batch, run.options, source);
+      const scoring = scorer.scoreBatch(batch, run.options, take[0].records[0].source);
       await inOrder.push(scoring.then((part) => ({ batch, ids, trajStarts, slots, part })));
     }
   }

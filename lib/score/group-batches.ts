@@ -1,0 +1,37 @@
+// Batches of complete task groups from any input: msgpack chunks as they are (each holds
+// complete groups), JSONL trajectories gathered by GroupWindow. For reading a file group
+// by group when input order does not matter (gigpo inspect); scoreFile keeps the order.
+import { recordsToBatch } from '../advantage/records.js';
+import { newReadStats, readJsonlTrajectories, type JsonlReadStats } from '../io/jsonl-reader.js';
+import { readMsgpackChunks } from '../io/msgpack-reader.js';
+import type { StepBatch } from '../io/step-batch.js';
+import { batchGroups, GroupWindow } from './group-window.js';
+import type { OpenedInput } from './score-input.js';
+
+export interface GroupBatchOptions {
+  /** JSONL: GroupWindow's bound. Default 262144. */
+  maxOpenRows?: number;
+  /** JSONL: rows per batch of whole groups (at least). Default 65536. */
+  batchRows?: number;
+  skipInvalid?: boolean;
+  stats?: JsonlReadStats;
+}
+
+export async function* readGroupBatches(input: OpenedInput, options: GroupBatchOptions = {}): AsyncGenerator<StepBatch> {
+  if (input.format === 'msgpack') {
+    yield* readMsgpackChunks(input.stream, { name: input.name });
+    return;
+  }
+  const window = new GroupWindow<undefined>(options.maxOpenRows ?? 1 << 18);
+  const batchRows = options.batchRows ?? 1 << 16;
+  const stats = options.stats ?? newReadStats();
+  const records = readJsonlTrajectories(input.stream, { name: input.name, skipInvalid: options.skipInvalid, stats });
+  for await (const record of records) {
+    if (options.skipInvalid && window.isDuplicate(record)) {
+      stats.skipped++;
+      continue;
+    }
+    for (const run of batchGroups(window.add(record, undefined), batchRows)) yield recordsToBatch(run.map((g) => g.records)).batch;
+  }
+  for (const run of batchGroups(window.finish(), batchRows)) yield recordsToBatch(run.map((g) => g.records)).batch;
+}
