@@ -49,4 +49,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that goes away (`gigpo ... | head`) must not crash the process with an
+// unhandled 'error' event; writes of data to stdout fail through their own listener.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+});
+
 process.exitCode = await main(process.argv.slice(2));

@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 export interface ByteSink {
   /** Name for messages: the path, or "<stdout>". */
   readonly name: string;
+  /** The caller may reuse `data` once the promise resolves. */
   write(data: Uint8Array | string): Promise<void>;
   /** Finishes the output (a file is renamed into place). */
   close(): Promise<void>;
@@ -30,7 +31,8 @@ export function writableSink(stream: Writable, name = '<stdout>'): ByteSink {
     name,
     async write(data) {
       check();
-      if (stream.write(data)) return;
+      // A stream may hold on to the bytes after write() returns: give it its own copy.
+      if (stream.write(typeof data === 'string' ? data : Buffer.from(data))) return;
       await new Promise<void>((resolve) => {
         const done = () => {
           stream.off('drain', done);

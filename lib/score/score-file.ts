@@ -16,15 +16,15 @@ import { GigpoArgumentError, GigpoInputError } from '../errors.js';
 import { AtomicFile } from '../io/atomic-file.js';
 import type { ByteSink } from '../io/byte-sink.js';
 import { newReadStats, readJsonlTrajectories, type JsonlReadStats } from '../io/jsonl-reader.js';
-import { JsonlFormatter, type JsonlForm } from '../io/jsonl-writer.js';
+import type { EncodedLines, JsonlForm } from '../io/jsonl-writer.js';
 import { encodeChunk } from '../io/msgpack-chunk.js';
 import { ChunkGroupCheck, readMsgpackChunkBytes } from '../io/msgpack-reader.js';
-import { trajectoryStarts, type StepBatch, type StepScores } from '../io/step-batch.js';
+import type { StepBatch } from '../io/step-batch.js';
 import { batchGroups, GroupWindow, type OpenGroup } from './group-window.js';
 import { InOrder } from './in-order.js';
 import { checkFormat, formatOfPath, openInput, type DataFormat, type OpenedInput } from './score-input.js';
 import { inlineScorer, type Scorer } from './score-pool.js';
-import type { ScoredChunk, ScoredPart } from './score-part.js';
+import { scoreBatch, type ScoredChunk, type ScoredPart } from './score-part.js';
 
 export interface ScoreFileOptions {
   /** A path, or a stream such as process.stdin. */
@@ -86,7 +86,7 @@ export interface ScoreSummary {
 
 const DEFAULT_MAX_OPEN_ROWS = 1 << 18;
 const DEFAULT_BATCH_ROWS = 1 << 16;
-const FLUSH_CHARS = 1 << 20;
+const TEXT_BUFFER_BYTES = 1 << 22;
 
 function positiveInteger(value: number | undefined, fallback: number, path: string, min: number): number {
   if (value === undefined) return fallback;
@@ -106,8 +106,11 @@ class Run {
   zeroVarianceGroups = 0;
   pieces = 0;
   chunksWritten = 0;
-  text = '';
+  private readonly textBuffers = [Buffer.allocUnsafeSlow(TEXT_BUFFER_BYTES), Buffer.allocUnsafeSlow(TEXT_BUFFER_BYTES)];
+  private current = 0;
+  private used = 0;
   readonly readStats: JsonlReadStats = newReadStats();
+  private writing: Promise<void> = Promise.resolve();
   private lastProgress = 0;
 
   constructor(
@@ -136,21 +139,43 @@ class Run {
   async writeChunk(batch: StepBatch): Promise<void> {
     const meta = { ...(batch.meta ?? {}), scoring: { ...this.options } };
     // The batch was validated when read or built from validated records; scores are checked finite.
-    await this.sink.write(encodeChunk(batch, meta, { validate: false }));
+    await this.write(encodeChunk(batch, meta, { validate: false }));
     this.chunksWritten++;
   }
 
-  async writeText(line: string): Promise<void> {
-    this.text += line;
-    this.text += '\n';
-    if (this.text.length >= FLUSH_CHARS) await this.flushText();
+  /**
+   * Starts writing `data` once the previous write has finished, without waiting for it:
+   * the next piece is read and scored while this one goes to disk (at most two in memory).
+   */
+  private async write(data: Uint8Array | string): Promise<void> {
+    await this.writing;
+    this.writing = this.sink.write(data);
+    this.writing.catch(() => {}); // surfaces at the next write or at flush()
   }
 
+  /** Waits for the last write. */
+  async flush(): Promise<void> {
+    await this.flushText();
+    await this.writing;
+  }
+
+  /** Appends encoded text; small pieces are gathered in a text buffer. */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    if (this.used + bytes.length > TEXT_BUFFER_BYTES) {
+      await this.flushText();
+      if (bytes.length > TEXT_BUFFER_BYTES) return this.write(bytes); // bytes of their own: no copy needed
+    }
+    this.textBuffers[this.current].set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
+  /** Writes the current text buffer; the next lines go to the other one (two alternate). */
   async flushText(): Promise<void> {
-    if (this.text.length === 0) return;
-    const text = this.text;
-    this.text = '';
-    await this.sink.write(text);
+    if (this.used === 0) return;
+    const bytes = this.textBuffers[this.current].subarray(0, this.used);
+    await this.write(bytes); // returns once the write before it is done, so the other buffer is free
+    this.current ^= 1;
+    this.used = 0;
   }
 
   progress(force = false): void {
@@ -199,7 +224,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreSummary
   try {
     if (input.format === 'msgpack') await scoreChunks(run, scorer, skipInvalid);
     else await scoreJsonl(run, scorer, maxOpenRows, batchRows, skipInvalid);
-    await run.flushText();
+    await run.flush();
     if (run.pieces === 0) throw new GigpoInputError(input.name, `nothing to score (${run.readStats.skipped} invalid chunks skipped)`);
     await sink.close();
   } catch (err) {
@@ -238,8 +263,9 @@ function skip(run: Run, err: GigpoInputError): void {
 
 async function scoreChunks(run: Run, scorer: Scorer, skipInvalid: boolean): Promise<void> {
   const groupCheck = new ChunkGroupCheck();
+  const formatting = new InOrder<EncodedLines>(scorer.parallelism * 2, (lines) => run.writeBytes(lines.bytes));
   type Done = { chunk?: ScoredChunk; error?: GigpoInputError; index: number; source: string };
-  const inOrder = new InOrder<Done>(scorer.parallelism * 2, async ({ chunk, error, index, source }) => {
+  const scoring = new InOrder<Done>(scorer.parallelism * 2, async ({ chunk, error, index, source }) => {
     if (error) return skip(run, error);
     const { batch, scores } = chunk!;
     groupCheck.check(chunk!.groupKeys, index, source);
@@ -248,7 +274,7 @@ async function scoreChunks(run: Run, scorer: Scorer, skipInvalid: boolean): Prom
     batch.scores = scores;
     run.trajectories += countTrajectories(batch);
     if (run.outputFormat === 'msgpack') await run.writeChunk(batch);
-    else await writeBatchLines(run, batch);
+    else await formatting.push(scorer.formatLines(batch, run.form));
     run.progress();
   });
   try {
@@ -260,12 +286,13 @@ async function scoreChunks(run: Run, scorer: Scorer, skipInvalid: boolean): Prom
           if (err instanceof GigpoInputError) return { error: err, index, source };
           throw err;
         });
-      await inOrder.push(result);
+      await scoring.push(result);
       run.progress();
     }
-    await inOrder.drain();
+    await scoring.drain();
+    await formatting.drain();
   } catch (err) {
-    await inOrder.discard();
+    await Promise.all([scoring.discard(), formatting.discard()]);
     throw err;
   }
 }
@@ -276,45 +303,28 @@ function countTrajectories(b: StepBatch): number {
   return n;
 }
 
-async function writeBatchLines(run: Run, batch: StepBatch): Promise<void> {
-  const f = new JsonlFormatter(batch);
-  if (run.form === 'row') {
-    for (let r = 0; r < batch.numRows; r++) await run.writeText(f.row(r));
-    return;
-  }
-  const starts = trajectoryStarts(batch);
-  for (let t = 0; t + 1 < starts.length; t++) await run.writeText(f.trajectory(starts[t], starts[t + 1]));
-}
-
 // ---- JSONL input: GroupWindow -> batches of whole groups ----
+// Parsing and the (fast) scoring kernel run on this thread; formatting JSONL output, the
+// costly part, runs on the scorer (the pool, if any).
 
-/** A trajectory waiting to be written: where its rows ended up once scored. */
+/** A trajectory waiting to be written: its bytes once its group is scored and formatted. */
 interface Slot {
-  formatter?: JsonlFormatter;
+  bytes?: Uint8Array;
   start: number;
   end: number;
-}
-
-interface Piece {
-  batch: StepBatch;
-  ids: { group: readonly (string | number)[]; traj: readonly (string | number)[] };
-  trajStarts: Uint32Array;
-  slots: Slot[];
-  part: ScoredPart;
 }
 
 async function scoreJsonl(run: Run, scorer: Scorer, maxOpenRows: number, batchRows: number, skipInvalid: boolean): Promise<void> {
   const window = new GroupWindow<Slot>(maxOpenRows);
   const jsonlOut = run.outputFormat === 'jsonl';
-  // Trajectories in input order, for JSONL output; written once their group is scored.
+  // Trajectories in input order, for JSONL output; written once their group is formatted.
   let queue: Slot[] = [];
   let head = 0;
 
   async function writeReady(): Promise<void> {
-    while (head < queue.length && queue[head].formatter) {
+    while (head < queue.length && queue[head].bytes) {
       const s = queue[head++];
-      if (run.form === 'row') for (let r = s.start; r < s.end; r++) await run.writeText(s.formatter!.row(r));
-      else await run.writeText(s.formatter!.trajectory(s.start, s.end));
+      await run.writeBytes(s.bytes!.subarray(s.start, s.end));
     }
     if (head > 4096 && head * 2 > queue.length) {
       queue = queue.slice(head);
@@ -322,30 +332,28 @@ async function scoreJsonl(run: Run, scorer: Scorer, maxOpenRows: number, batchRo
     }
   }
 
-  const inOrder = new InOrder<Piece>(scorer.parallelism * 2, async (piece) => {
-    const { batch, part, slots, trajStarts, ids } = piece;
-    run.account(part);
-    batch.scores = part.scores as StepScores;
-    if (!jsonlOut) {
-      await run.writeChunk(batch);
-    } else {
-      const formatter = new JsonlFormatter(batch, ids);
-      for (let t = 0; t < slots.length; t++) {
-        slots[t].formatter = formatter;
-        slots[t].start = trajStarts[t];
-        slots[t].end = trajStarts[t + 1];
-      }
-      await writeReady();
+  type Formatted = { lines: EncodedLines; slots: Slot[] };
+  const formatting = new InOrder<Formatted>(scorer.parallelism * 2, async ({ lines, slots }) => {
+    for (let t = 0; t < slots.length; t++) {
+      slots[t].bytes = lines.bytes;
+      slots[t].start = lines.trajOffsets[t];
+      slots[t].end = lines.trajOffsets[t + 1];
     }
-    run.progress();
+    await writeReady();
   });
 
   async function submit(groups: OpenGroup<Slot>[]): Promise<void> {
     for (const take of batchGroups(groups, batchRows)) {
-      const { batch, ids, trajStarts } = recordsToBatch(take.map((g) => g.records));
-      const slots = take.flatMap((g) => g.slots);
-      const scoring = scorer.scoreBatch(batch, run.options, take[0].records[0].source);
-      await inOrder.push(scoring.then((part) => ({ batch, ids, trajStarts, slots, part })));
+      const { batch, ids } = recordsToBatch(take.map((g) => g.records));
+      const part = scoreBatch(batch, run.options, take[0].records[0].source);
+      run.account(part);
+      batch.scores = part.scores;
+      if (!jsonlOut) await run.writeChunk(batch);
+      else {
+        const slots = take.flatMap((g) => g.slots);
+        await formatting.push(scorer.formatLines(batch, run.form, ids).then((lines) => ({ lines, slots })));
+      }
+      run.progress();
     }
   }
 
@@ -364,9 +372,9 @@ async function scoreJsonl(run: Run, scorer: Scorer, maxOpenRows: number, batchRo
       if ((run.trajectories & 1023) === 0) run.progress();
     }
     await submit(window.finish());
-    await inOrder.drain();
+    await formatting.drain();
   } catch (err) {
-    await inOrder.discard();
+    await formatting.discard();
     throw err;
   }
 }

@@ -31,16 +31,19 @@ export function scoreBatch(batch: StepBatch, options: ResolvedAdvantageOptions, 
     throw err;
   }
   const { returns, episodeAdvantage, stepAdvantage, advantage, stepGroup, stats } = result;
-  for (const [name, column] of [['returns', returns], ['advantage', advantage], ['episodeAdvantage', episodeAdvantage], ['stepAdvantage', stepAdvantage]] as const) {
-    const r = firstNonFinite(column);
-    if (r >= 0) throw new GigpoInputError(source, `${name} of row ${r} is ${column[r]}: the rewards overflow float32`);
+  if (!allFinite(returns, episodeAdvantage, stepAdvantage, advantage)) {
+    for (const [name, column] of [['returns', returns], ['episodeAdvantage', episodeAdvantage], ['stepAdvantage', stepAdvantage], ['advantage', advantage]] as const)
+      for (let r = 0; r < column.length; r++)
+        if (!Number.isFinite(column[r])) throw new GigpoInputError(source, `${name} of row ${r} is ${column[r]}: the rewards overflow float32`);
   }
   return { scores: { returns, episodeAdvantage, stepAdvantage, advantage, stepGroup }, stats };
 }
 
-function firstNonFinite(a: Float32Array): number {
-  for (let i = 0; i < a.length; i++) if (a[i] - a[i] !== 0) return i;
-  return -1;
+/** One pass: a float64 sum of float32 values is finite exactly when every value is. */
+function allFinite(a: Float32Array, b: Float32Array, c: Float32Array, d: Float32Array): boolean {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i] + b[i] + c[i] + d[i];
+  return Number.isFinite(sum);
 }
 
 /** Decodes (and validates) a raw chunk, then scores it. */

@@ -1,5 +1,5 @@
-// Where scoring runs: on the calling thread (Scorer.inline) or on a Piscina pool of worker
-// threads (ScorePool) that scores whole-group pieces in parallel. Both give identical
+// Where scoring runs: on the calling thread (inlineScorer) or on a Piscina pool of worker
+// threads (ScorePool) that scores whole-group pieces and formats JSONL output in parallel. Both give identical
 // results; the caller keeps results in submission order.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { Piscina } from 'piscina';
 
 import type { ResolvedAdvantageOptions } from '../advantage/options.js';
 import { GigpoArgumentError, GigpoInputError } from '../errors.js';
+import { encodeJsonlLines, type EncodedLines, type JsonlForm, type JsonlIds } from '../io/jsonl-writer.js';
 import type { RawChunk } from '../io/msgpack-reader.js';
 import type { StepBatch } from '../io/step-batch.js';
 import { packageRoot } from '../native.js';
@@ -18,6 +19,8 @@ export interface Scorer {
   readonly parallelism: number;
   scoreBatch(batch: StepBatch, options: ResolvedAdvantageOptions, source: string): Promise<ScoredPart>;
   scoreChunk(chunk: RawChunk, options: ResolvedAdvantageOptions): Promise<ScoredChunk>;
+  /** A scored batch's JSONL lines as UTF-8 (encodeJsonlLines). */
+  formatLines(batch: StepBatch, form: JsonlForm, ids?: JsonlIds): Promise<EncodedLines>;
 }
 
 /** Scoring on the calling thread. */
@@ -28,6 +31,9 @@ export const inlineScorer: Scorer = {
   },
   async scoreChunk(chunk, options) {
     return scoreChunk(chunk.bytes, chunk.source, options);
+  },
+  async formatLines(batch, form, ids) {
+    return encodeJsonlLines(batch, form, ids);
   },
 };
 
@@ -67,6 +73,13 @@ export class ScorePool implements Scorer {
     const task: ScoreTask = { kind: 'chunk', bytes: chunk.bytes, source: chunk.source, options };
     const buffer = chunk.bytes.buffer as ArrayBuffer;
     return unwrap((await this.piscina.run(task, { transferList: [buffer] })) as ScoredChunk | TaskInputError);
+  }
+
+  /** The batch is copied to the worker (it stays usable here). */
+  async formatLines(batch: StepBatch, form: JsonlForm, ids?: JsonlIds): Promise<EncodedLines> {
+    const { meta: _, ...columns } = batch;
+    const task: ScoreTask = { kind: 'format', batch: columns, form, ids };
+    return (await this.piscina.run(task)) as EncodedLines;
   }
 
   async destroy(): Promise<void> {
