@@ -344,8 +344,9 @@ async function scoreJsonl(run: Run, scorer: Scorer, maxOpenRows: number, batchRo
 
   async function submit(groups: OpenGroup<Slot>[]): Promise<void> {
     for (const take of batchGroups(groups, batchRows)) {
+      const records = take.flatMap((g) => g.records);
       const { batch, ids } = recordsToBatch(take.map((g) => g.records));
-      const part = scoreBatch(batch, run.options, take[0].records[0].source);
+      const part = scoreBatch(batch, run.options, records[0].source, (r) => `${records[batch.traj[r]].source} (steps[${batch.step[r]}])`);
       run.account(part);
       batch.scores = part.scores;
       if (!jsonlOut) await run.writeChunk(batch);

@@ -20,8 +20,11 @@ export interface ScoredChunk extends ScoredPart {
   groupKeys: (string | number)[];
 }
 
-/** Advantages of a batch of complete groups; `source` names it in errors. */
-export function scoreBatch(batch: StepBatch, options: ResolvedAdvantageOptions, source: string): ScoredPart {
+/**
+ * Advantages of a batch of complete groups. `source` names it in errors; `rowSource`, if
+ * given, names where row r came from (e.g. "file.jsonl:12 (step 3)").
+ */
+export function scoreBatch(batch: StepBatch, options: ResolvedAdvantageOptions, source: string, rowSource?: (row: number) => string): ScoredPart {
   let result;
   try {
     result = computeAdvantages(batch, options);
@@ -34,7 +37,10 @@ export function scoreBatch(batch: StepBatch, options: ResolvedAdvantageOptions, 
   if (!allFinite(returns, episodeAdvantage, stepAdvantage, advantage)) {
     for (const [name, column] of [['returns', returns], ['episodeAdvantage', episodeAdvantage], ['stepAdvantage', stepAdvantage], ['advantage', advantage]] as const)
       for (let r = 0; r < column.length; r++)
-        if (!Number.isFinite(column[r])) throw new GigpoInputError(source, `${name} of row ${r} is ${column[r]}: the rewards overflow float32`);
+        if (!Number.isFinite(column[r]))
+          throw rowSource
+            ? new GigpoInputError(rowSource(r), `${name} is ${column[r]}: the rewards overflow float32`)
+            : new GigpoInputError(source, `${name} of row ${r} is ${column[r]}: the rewards overflow float32`);
   }
   return { scores: { returns, episodeAdvantage, stepAdvantage, advantage, stepGroup }, stats };
 }
