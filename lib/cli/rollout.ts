@@ -131,8 +131,8 @@ function envOptionsOf(flags: RolloutFlags): EnvOptions {
     // Checks every option (and reads a levels file) once, before any output is opened.
     createEnvBatch({ env: flags.env, numEnvs: 1, options });
   } catch (err) {
-    // Option values are usage errors; a level file that cannot be read is an input error.
-    if (err instanceof TypeError || err instanceof RangeError) throw new UsageError(`--option: ${err.message}`);
+    // Option values are usage errors; a level file that cannot be read or parsed is an input error.
+    if ((err instanceof TypeError || err instanceof RangeError) && !err.message.startsWith('options.levels:')) throw new UsageError(`--option: ${err.message}`);
     throw err;
   }
   return options;

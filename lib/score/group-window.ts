@@ -46,6 +46,11 @@ export class GroupWindow<S> {
     return this.open.size;
   }
 
+  /** Rows from the first row of the oldest open group to the last row read: what the bound limits. */
+  get heldRows(): number {
+    return this.span();
+  }
+
   /** Whether the record's trajectory name was already used in its (open) group. */
   isDuplicate(record: TrajectoryRecord): boolean {
     return this.open.get(keyOf(record.group))?.trajNames.has(keyOf(record.traj)) ?? false;
