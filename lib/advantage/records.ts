@@ -54,13 +54,13 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
   const texts: string[] = [];
   const hashed = new Uint8Array(numRows); // 1 where the anchor is the hash of the observation
   // Scores read from a scored file, kept only when every step has them.
-  let scored = numRows > 0;
+  let scored = numRows > 0 && groups[0][0].steps[0].scores !== undefined;
   const scores = {
-    returns: new Float32Array(numRows),
-    episodeAdvantage: new Float32Array(numRows),
-    stepAdvantage: new Float32Array(numRows),
-    advantage: new Float32Array(numRows),
-    stepGroup: new Uint32Array(numRows),
+    returns: new Float32Array(scored ? numRows : 0),
+    episodeAdvantage: new Float32Array(scored ? numRows : 0),
+    stepAdvantage: new Float32Array(scored ? numRows : 0),
+    advantage: new Float32Array(scored ? numRows : 0),
+    stepGroup: new Uint32Array(scored ? numRows : 0),
   };
   let r = 0;
   let t = 0;

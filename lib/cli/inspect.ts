@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 
 import { inspectFile, type InspectReport } from '../score/inspect.js';
 import type { DataFormat } from '../score/score-input.js';
+import { DEFAULT_MAX_OPEN_ROWS } from '../score/group-window.js';
 import { formatTable } from './format.js';
 import { STDIO } from './output.js';
 import { parseInteger, parseNumber } from './options.js';
@@ -23,7 +24,7 @@ export function registerInspect(program: Command): void {
     .option('--json', 'print one JSON object')
     .option('--success-reward <r>', 'success = the episode ended with a last reward >= r (default: the env\'s, else return > 0)', parseNumber('--success-reward', -Number.MAX_VALUE, Number.MAX_VALUE))
     .addOption(new Option('--format <format>', 'input format (default: from the extension, else detected)').choices(['jsonl', 'msgpack']))
-    .option('--max-open-rows <n>', 'JSONL: rows held while groups may still grow', parseInteger('--max-open-rows', 2), 1 << 18)
+    .option('--max-open-rows <n>', 'JSONL: rows held while groups may still grow', parseInteger('--max-open-rows', 2), DEFAULT_MAX_OPEN_ROWS)
     .option('--skip-invalid', 'skip invalid lines or trajectories instead of failing')
     .action(async (file: string, flags: InspectFlags) => {
       const report = await inspectFile({

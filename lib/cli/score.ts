@@ -6,6 +6,7 @@ import { ESTIMATORS, type AdvantageOptions, type Estimator } from '../advantage/
 import { ScorePool, inlineScorer } from '../score/score-pool.js';
 import { scoreFile, type ScoreSummary } from '../score/score-file.js';
 import type { DataFormat } from '../score/score-input.js';
+import { DEFAULT_BATCH_ROWS, DEFAULT_MAX_OPEN_ROWS } from '../score/group-window.js';
 import { openOutput, outputFormat, STDIO, summaryStream } from './output.js';
 import { parseInteger, parseNumber, UsageError } from './options.js';
 import { compact, progressWanted, startProgress } from './progress.js';
@@ -54,8 +55,8 @@ export function registerScore(program: Command): void {
     .option('--normalize-by-length', 'divide the episode score by the trajectory length')
     .option('--threads <n>', 'worker threads for scoring (1 = this thread)', parseInteger('--threads', 1, 256), 1)
     .option('--skip-invalid', 'skip invalid lines, trajectories or chunks (and report how many) instead of failing')
-    .option('--max-open-rows <n>', 'JSONL: rows held while groups may still grow; a group must lie within half of it', parseInteger('--max-open-rows', 2), 1 << 18)
-    .option('--batch-rows <n>', 'JSONL: rows per scoring batch of whole groups', parseInteger('--batch-rows', 1), 1 << 16)
+    .option('--max-open-rows <n>', 'JSONL: rows held while groups may still grow; a group must lie within half of it', parseInteger('--max-open-rows', 2), DEFAULT_MAX_OPEN_ROWS)
+    .option('--batch-rows <n>', 'JSONL: rows per scoring batch of whole groups', parseInteger('--batch-rows', 1), DEFAULT_BATCH_ROWS)
     .option('--rows', 'JSONL output in row form (one step per line) instead of one trajectory per line')
     .addOption(new Option('--format <format>', 'input format (default: from the extension, else detected)').choices(['jsonl', 'msgpack']))
     .addOption(new Option('--out-format <format>', 'output format (default: from the extension; JSONL for -)').choices(['jsonl', 'msgpack']))

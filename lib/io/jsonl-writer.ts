@@ -148,7 +148,7 @@ export function encodeJsonlLines(batch: StepBatch, form: JsonlForm, ids?: JsonlI
   const f = new JsonlFormatter(batch, ids);
   const starts = trajectoryStarts(batch);
   const trajOffsets = new Uint32Array(starts.length);
-  let buffer = Buffer.allocUnsafeSlow(Math.max(1024, batch.numRows * 256));
+  let buffer = scratch;
   let used = 0;
   const put = (line: string) => {
     const worst = 3 * line.length + 1; // UTF-8 bytes per UTF-16 unit are at most 3
@@ -166,8 +166,15 @@ export function encodeJsonlLines(batch: StepBatch, form: JsonlForm, ids?: JsonlI
     else put(f.trajectory(starts[t], starts[t + 1]));
   }
   trajOffsets[starts.length - 1] = used;
-  return { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, used), trajOffsets };
+  scratch = buffer; // kept for the next batch (one per thread)
+  // Memory of exactly the right size, so that held lines pin no spare capacity.
+  const bytes = new Uint8Array(used);
+  bytes.set(buffer.subarray(0, used));
+  return { bytes, trajOffsets };
 }
+
+/** Where encodeJsonlLines builds its lines; it grows to the largest batch seen. */
+let scratch = Buffer.allocUnsafeSlow(1 << 20);
 
 /** The lines (without line breaks) of a batch in the given form. */
 export function* jsonlLines(batch: StepBatch, form: JsonlForm, ids?: JsonlIds): Generator<string> {

@@ -5,13 +5,13 @@ import { recordsToBatch } from '../advantage/records.js';
 import { newReadStats, readJsonlTrajectories, type JsonlReadStats } from '../io/jsonl-reader.js';
 import { readMsgpackChunks } from '../io/msgpack-reader.js';
 import type { StepBatch } from '../io/step-batch.js';
-import { batchGroups, GroupWindow } from './group-window.js';
+import { batchGroups, DEFAULT_BATCH_ROWS, DEFAULT_MAX_OPEN_ROWS, GroupWindow } from './group-window.js';
 import type { OpenedInput } from './score-input.js';
 
 export interface GroupBatchOptions {
-  /** JSONL: GroupWindow's bound. Default 262144. */
+  /** JSONL: GroupWindow's bound. Default 32768 (DEFAULT_MAX_OPEN_ROWS). */
   maxOpenRows?: number;
-  /** JSONL: rows per batch of whole groups (at least). Default 65536. */
+  /** JSONL: rows per batch of whole groups (at least). Default 16384 (DEFAULT_BATCH_ROWS). */
   batchRows?: number;
   skipInvalid?: boolean;
   stats?: JsonlReadStats;
@@ -22,8 +22,8 @@ export async function* readGroupBatches(input: OpenedInput, options: GroupBatchO
     yield* readMsgpackChunks(input.stream, { name: input.name });
     return;
   }
-  const window = new GroupWindow<undefined>(options.maxOpenRows ?? 1 << 18);
-  const batchRows = options.batchRows ?? 1 << 16;
+  const window = new GroupWindow<undefined>(options.maxOpenRows ?? DEFAULT_MAX_OPEN_ROWS);
+  const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
   const stats = options.stats ?? newReadStats();
   const records = readJsonlTrajectories(input.stream, { name: input.name, skipInvalid: options.skipInvalid, stats });
   for await (const record of records) {

@@ -28,6 +28,15 @@ export interface OpenGroup<S> {
 }
 
 /** Groups compare as strings (as trajectoriesToBatch's labels do): 7 and "7" are one group. */
+/**
+ * Default bound of held rows: a group may be spread over 16384 rows. Held JSONL records
+ * cost about 0.5 KB of memory per row (parsed objects and their garbage), so this keeps
+ * `gigpo score` of any JSONL file at about 250 MB (bench/score-memory.ts).
+ */
+export const DEFAULT_MAX_OPEN_ROWS = 1 << 15;
+/** Default rows per scoring batch of whole groups. */
+export const DEFAULT_BATCH_ROWS = 1 << 14;
+
 const keyOf = (id: RecordId): string => (typeof id === 'number' ? String(id) : id);
 
 export class GroupWindow<S> {

@@ -20,7 +20,7 @@ import type { EncodedLines, JsonlForm } from '../io/jsonl-writer.js';
 import { encodeChunk } from '../io/msgpack-chunk.js';
 import { ChunkGroupCheck, readMsgpackChunkBytes } from '../io/msgpack-reader.js';
 import type { StepBatch } from '../io/step-batch.js';
-import { batchGroups, GroupWindow, type OpenGroup } from './group-window.js';
+import { batchGroups, DEFAULT_BATCH_ROWS, DEFAULT_MAX_OPEN_ROWS, GroupWindow, type OpenGroup } from './group-window.js';
 import { InOrder } from './in-order.js';
 import { checkFormat, formatOfPath, openInput, type DataFormat, type OpenedInput } from './score-input.js';
 import { inlineScorer, type Scorer } from './score-pool.js';
@@ -40,9 +40,9 @@ export interface ScoreFileOptions {
   /** JSONL output form: one trajectory per line (default) or one step per line. */
   jsonlForm?: JsonlForm;
   advantage?: AdvantageOptions;
-  /** JSONL input: the GroupWindow bound (rows held while groups may still grow). Default 262144. */
+  /** JSONL input: the GroupWindow bound (rows held while groups may still grow). Default 32768 (DEFAULT_MAX_OPEN_ROWS). */
   maxOpenRows?: number;
-  /** JSONL input: rows per scoring batch of whole groups (at least). Default 65536. */
+  /** JSONL input: rows per scoring batch of whole groups (at least). Default 16384 (DEFAULT_BATCH_ROWS). */
   batchRows?: number;
   /** Skip invalid lines, trajectories and chunks, and count them, instead of failing. */
   skipInvalid?: boolean;
@@ -84,9 +84,7 @@ export interface ScoreSummary {
   options: ResolvedAdvantageOptions;
 }
 
-const DEFAULT_MAX_OPEN_ROWS = 1 << 18;
-const DEFAULT_BATCH_ROWS = 1 << 16;
-const TEXT_BUFFER_BYTES = 1 << 22;
+const TEXT_BUFFER_BYTES = 1 << 20;
 
 function positiveInteger(value: number | undefined, fallback: number, path: string, min: number): number {
   if (value === undefined) return fallback;
@@ -272,7 +270,7 @@ async function scoreChunks(run: Run, scorer: Scorer, skipInvalid: boolean): Prom
     run.account(chunk!);
     run.rowsRead += batch.numRows;
     batch.scores = scores;
-    run.trajectories += countTrajectories(batch);
+    run.trajectories += chunk!.stats.numTrajectories;
     if (run.outputFormat === 'msgpack') await run.writeChunk(batch);
     else await formatting.push(scorer.formatLines(batch, run.form));
     run.progress();
@@ -297,12 +295,6 @@ async function scoreChunks(run: Run, scorer: Scorer, skipInvalid: boolean): Prom
   }
 }
 
-function countTrajectories(b: StepBatch): number {
-  let n = 0;
-  for (let r = 0; r < b.numRows; r++) if (r === 0 || b.traj[r] !== b.traj[r - 1]) n++;
-  return n;
-}
-
 // ---- JSONL input: GroupWindow -> batches of whole groups ----
 // Parsing and the (fast) scoring kernel run on this thread; formatting JSONL output, the
 // costly part, runs on the scorer (the pool, if any).
@@ -314,6 +306,8 @@ interface Slot {
   end: number;
 }
 
+const DONE: Slot = { start: 0, end: 0 };
+
 async function scoreJsonl(run: Run, scorer: Scorer, maxOpenRows: number, batchRows: number, skipInvalid: boolean): Promise<void> {
   const window = new GroupWindow<Slot>(maxOpenRows);
   const jsonlOut = run.outputFormat === 'jsonl';
@@ -323,7 +317,8 @@ async function scoreJsonl(run: Run, scorer: Scorer, maxOpenRows: number, batchRo
 
   async function writeReady(): Promise<void> {
     while (head < queue.length && queue[head].bytes) {
-      const s = queue[head++];
+      const s = queue[head];
+      queue[head++] = DONE; // drop the slot: it pins its batch's formatted lines
       await run.writeBytes(s.bytes!.subarray(s.start, s.end));
     }
     if (head > 4096 && head * 2 > queue.length) {

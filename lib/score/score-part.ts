@@ -5,18 +5,19 @@ import { computeAdvantages, type AdvantageStats } from '../advantage/compute.js'
 import type { ResolvedAdvantageOptions } from '../advantage/options.js';
 import { GigpoArgumentError, GigpoInputError } from '../errors.js';
 import { decodeChunk } from '../io/msgpack-chunk.js';
-import { chunkGroupKeys } from '../io/msgpack-reader.js';
 import type { StepBatch, StepScores } from '../io/step-batch.js';
 
 export interface ScoredPart {
   /** Scores with batch-local step group ids (0 .. stats.numStepGroups - 1). */
   scores: StepScores;
   stats: AdvantageStats;
+  /** The batch's task-group ids in order of first appearance. */
+  groupIds: Uint32Array;
 }
 
 export interface ScoredChunk extends ScoredPart {
   batch: StepBatch;
-  /** The chunk's groups (chunkGroupKeys), to check that no group spans two chunks. */
+  /** The chunk's groups (as chunkGroupKeys gives them), to check that no group spans two chunks. */
   groupKeys: (string | number)[];
 }
 
@@ -33,8 +34,9 @@ export function scoreBatch(batch: StepBatch, options: ResolvedAdvantageOptions, 
     if (err instanceof RangeError && !(err instanceof GigpoArgumentError)) throw new GigpoInputError(source, err.message);
     throw err;
   }
-  const { returns, episodeAdvantage, stepAdvantage, advantage, stepGroup, stats } = result;
-  if (!allFinite(returns, episodeAdvantage, stepAdvantage, advantage)) {
+  const { returns, episodeAdvantage, stepAdvantage, advantage, stepGroup, stats, groupIds } = result;
+  // A non-finite A^E or A^S makes the advantage non-finite too, so two columns tell.
+  if (!allFinite(returns, advantage)) {
     for (const [name, column] of [['returns', returns], ['episodeAdvantage', episodeAdvantage], ['stepAdvantage', stepAdvantage], ['advantage', advantage]] as const)
       for (let r = 0; r < column.length; r++)
         if (!Number.isFinite(column[r]))
@@ -42,18 +44,22 @@ export function scoreBatch(batch: StepBatch, options: ResolvedAdvantageOptions, 
             ? new GigpoInputError(rowSource(r), `${name} is ${column[r]}: the rewards overflow float32`)
             : new GigpoInputError(source, `${name} of row ${r} is ${column[r]}: the rewards overflow float32`);
   }
-  return { scores: { returns, episodeAdvantage, stepAdvantage, advantage, stepGroup }, stats };
+  return { scores: { returns, episodeAdvantage, stepAdvantage, advantage, stepGroup }, stats, groupIds };
 }
 
 /** One pass: a float64 sum of float32 values is finite exactly when every value is. */
-function allFinite(a: Float32Array, b: Float32Array, c: Float32Array, d: Float32Array): boolean {
+function allFinite(a: Float32Array, b: Float32Array): boolean {
   let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i] + b[i] + c[i] + d[i];
+  for (let i = 0; i < a.length; i++) sum += a[i] + b[i];
   return Number.isFinite(sum);
 }
 
 /** Decodes (and validates) a raw chunk, then scores it. */
 export function scoreChunk(bytes: Uint8Array, source: string, options: ResolvedAdvantageOptions): ScoredChunk {
   const batch = decodeChunk(bytes, source);
-  return { batch, groupKeys: chunkGroupKeys(batch), ...scoreBatch(batch, options, source) };
+  const part = scoreBatch(batch, options, source);
+  // The kernel lists the groups already; with label tables, groups are known by label.
+  const labels = batch.groupLabels;
+  const groupKeys = labels ? Array.from(part.groupIds, (g) => `label:${labels[g]}`) : Array.from(part.groupIds);
+  return { batch, groupKeys, ...part };
 }
