@@ -7,6 +7,7 @@ import { DEFAULT_MAX_OPEN_ROWS } from '../score/group-window.js';
 import { formatTable } from './format.js';
 import { STDIO } from './output.js';
 import { parseInteger, parseNumber } from './options.js';
+import { compact, progressWanted, startProgress } from './progress.js';
 
 interface InspectFlags {
   json?: boolean;
@@ -27,13 +28,23 @@ export function registerInspect(program: Command): void {
     .option('--max-open-rows <n>', 'JSONL: rows held while groups may still grow', parseInteger('--max-open-rows', 2), DEFAULT_MAX_OPEN_ROWS)
     .option('--skip-invalid', 'skip invalid lines or trajectories instead of failing')
     .action(async (file: string, flags: InspectFlags) => {
-      const report = await inspectFile({
-        input: file === STDIO ? process.stdin : file,
-        inputFormat: flags.format,
-        successReward: flags.successReward,
-        maxOpenRows: flags.maxOpenRows,
-        skipInvalid: flags.skipInvalid,
-      });
+      const progress = startProgress(progressWanted(flags.json), 'reading', file === STDIO ? undefined : 1);
+      let report: InspectReport;
+      try {
+        report = await inspectFile({
+          input: file === STDIO ? process.stdin : file,
+          inputFormat: flags.format,
+          successReward: flags.successReward,
+          maxOpenRows: flags.maxOpenRows,
+          skipInvalid: flags.skipInvalid,
+          onProgress: (p) => {
+            const rate = p.elapsedMs > 0 ? (p.rows / p.elapsedMs) * 1000 : 0;
+            progress.update(p.totalBytes ? p.bytesRead / p.totalBytes : 0, `${compact(p.rows)} rows, ${compact(p.groups)} groups, ${compact(rate)} rows/s`);
+          },
+        });
+      } finally {
+        progress.stop();
+      }
       if (flags.json) console.log(JSON.stringify(report));
       else console.log(describe(report));
     });

@@ -21,6 +21,8 @@ export interface InspectOptions {
   successReward?: number;
   maxOpenRows?: number;
   skipInvalid?: boolean;
+  /** Called after each batch of complete groups. */
+  onProgress?: (progress: { bytesRead: number; totalBytes?: number; rows: number; groups: number; elapsedMs: number }) => void;
 }
 
 export interface Distribution {
@@ -184,7 +186,11 @@ export async function inspectFile(options: InspectOptions): Promise<InspectRepor
   const input = await openInput(options.input, { name: options.inputName, format: options.inputFormat });
   const stats = newReadStats();
   const acc = new Accumulator(successReward);
-  for await (const batch of readGroupBatches(input, { maxOpenRows: options.maxOpenRows, skipInvalid: options.skipInvalid, stats })) acc.add(batch);
+  const started = performance.now();
+  for await (const batch of readGroupBatches(input, { maxOpenRows: options.maxOpenRows, skipInvalid: options.skipInvalid, stats })) {
+    acc.add(batch);
+    options.onProgress?.({ bytesRead: input.bytesRead(), totalBytes: input.size, rows: acc.rows, groups: acc.groups, elapsedMs: performance.now() - started });
+  }
   const scored = acc.rows > 0 && acc.scoredRows === acc.rows;
   const threshold = successReward ?? (acc.env && Number.isFinite(promptSpec(acc.env).successReward) ? promptSpec(acc.env).successReward : undefined);
   const n = acc.scoredRows;
