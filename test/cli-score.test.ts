@@ -232,6 +232,21 @@ describe('gigpo score: msgpack', () => {
     expect(jsonlChunks[0].groupLabels!.slice(0, 3)).toEqual(['0', '1', '2']); // ids read from JSONL become labels
   });
 
+  it('tells the input format by the first byte when the name does not', async () => {
+    rolled();
+    const bare = tmp.path('rollout-data');
+    writeFileSync(bare, readFileSync(rollout));
+    const a = tmp.path('bare.jsonl');
+    const b = tmp.path('named.jsonl');
+    gigpo(['score', bare, '--out', a]);
+    gigpo(['score', rollout, '--out', b]);
+    expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
+    const text = tmp.path('text-data');
+    writeFileSync(text, readFileSync(b));
+    const summary = JSON.parse(gigpo(['score', text, '--out', tmp.path('again.msgpack'), '--json']).stdout);
+    expect(summary).toMatchObject({ inputFormat: 'jsonl', outputFormat: 'msgpack', trajectories: 160 });
+  });
+
   it('reads msgpack from stdin (detected by its first byte)', async () => {
     rolled();
     const r = runCli(['score', '-', '--out', '-', '--out-format', 'msgpack'], { input: readFileSync(rollout) });

@@ -8,7 +8,7 @@
 // whole: contiguous groups (the usual layout) stream through, and scattered ones are
 // fine within that distance. A trajectory of a group that was already taken as complete
 // is an error naming its line. Memory: about maxOpenRows rows plus, per completed group,
-// 16 bytes of its key's 64-bit hash (to recognise it if it reappears).
+// about 32 bytes (its key's 64-bit hash in a hash table, to recognise it if it reappears).
 import { hashStrings } from '../envs/hash.js';
 import { GigpoArgumentError, GigpoInputError } from '../errors.js';
 import type { RecordId, TrajectoryRecord } from '../io/jsonl-records.js';
