@@ -187,9 +187,13 @@ export async function inspectFile(options: InspectOptions): Promise<InspectRepor
   const stats = newReadStats();
   const acc = new Accumulator(successReward);
   const started = performance.now();
-  for await (const batch of readGroupBatches(input, { maxOpenRows: options.maxOpenRows, skipInvalid: options.skipInvalid, stats })) {
-    acc.add(batch);
-    options.onProgress?.({ bytesRead: input.bytesRead(), totalBytes: input.size, rows: acc.rows, groups: acc.groups, elapsedMs: performance.now() - started });
+  try {
+    for await (const batch of readGroupBatches(input, { maxOpenRows: options.maxOpenRows, skipInvalid: options.skipInvalid, stats })) {
+      acc.add(batch);
+      options.onProgress?.({ bytesRead: input.bytesRead(), totalBytes: input.size, rows: acc.rows, groups: acc.groups, elapsedMs: performance.now() - started });
+    }
+  } finally {
+    await input.close();
   }
   const scored = acc.rows > 0 && acc.scoredRows === acc.rows;
   const threshold = successReward ?? (acc.env && Number.isFinite(promptSpec(acc.env).successReward) ? promptSpec(acc.env).successReward : undefined);

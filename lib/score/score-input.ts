@@ -42,6 +42,8 @@ export interface OpenedInput {
   size?: number;
   /** Bytes handed out by `stream` so far. */
   bytesRead(): number;
+  /** Releases the input (closes the file) whether or not `stream` was read to the end. */
+  close(): Promise<void>;
 }
 
 const READ_BYTES = 1 << 20;
@@ -105,7 +107,18 @@ export async function openInput(input: string | AsyncIterable<Uint8Array | strin
       await iterator.return?.();
     }
   }
-  return { name, format, stream: bytes(), size, bytesRead: () => count };
+  const stream = bytes();
+  return {
+    name,
+    format,
+    stream,
+    size,
+    bytesRead: () => count,
+    async close() {
+      await stream.return(undefined);
+      await iterator.return?.(); // a generator never started skips its finally
+    },
+  };
 }
 
 function toBytes(v: Uint8Array | string): Uint8Array {
