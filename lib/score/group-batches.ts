@@ -19,7 +19,7 @@ export interface GroupBatchOptions {
 
 export async function* readGroupBatches(input: OpenedInput, options: GroupBatchOptions = {}): AsyncGenerator<StepBatch> {
   if (input.format === 'msgpack') {
-    yield* readMsgpackChunks(input.stream, { name: input.name });
+    yield* readMsgpackChunks(input.stream, { name: input.name }); // as a stream: its bytes are counted for progress
     return;
   }
   const window = new GroupWindow<undefined>(options.maxOpenRows ?? DEFAULT_MAX_OPEN_ROWS);

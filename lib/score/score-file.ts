@@ -20,7 +20,7 @@ import { ChunkGroupCheck, readMsgpackChunkBytes } from '../io/msgpack-reader.js'
 import { batchGroups, DEFAULT_BATCH_ROWS, DEFAULT_MAX_OPEN_ROWS, GroupWindow, type OpenGroup } from './group-window.js';
 import { InOrder } from './in-order.js';
 import { checkFormat, formatOfPath, openInput, type DataFormat, type OpenedInput } from './score-input.js';
-import { inlineScorer, type Scorer } from './score-pool.js';
+import { reusingInlineScorer, type Scorer } from './score-pool.js';
 import { scoreBatch, type ScoredChunk } from './score-part.js';
 import { Run } from './score-run.js';
 
@@ -103,7 +103,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreSummary
     throw new GigpoArgumentError('options.outputFormat', `cannot tell the format of ${typeof output === 'string' ? output : output.name}: give 'jsonl' or 'msgpack'`);
   checkFormat(outputFormat, 'options.outputFormat');
   if (options.inputFormat !== undefined) checkFormat(options.inputFormat, 'options.inputFormat');
-  const scorer = options.scorer ?? inlineScorer;
+  const scorer = options.scorer ?? reusingInlineScorer();
 
   let input: OpenedInput;
   try {
@@ -127,6 +127,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreSummary
     await run.flush();
     if (run.pieces === 0) throw new GigpoInputError(input.name, `nothing to score (${run.readStats.skipped} invalid chunks skipped)`);
     await sink.close();
+    await input.close();
   } catch (err) {
     await sink.abort();
     await input.close();
@@ -154,6 +155,11 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreSummary
   };
 }
 
+/** Pieces in flight: on this thread one at a time (a piece is consumed before the next is scored). */
+function inFlight(scorer: Scorer): number {
+  return scorer.parallelism === 1 ? 1 : scorer.parallelism * 2;
+}
+
 function skip(run: Run, err: GigpoInputError): void {
   run.readStats.skipped++;
   if (run.readStats.firstErrors.length < 10) run.readStats.firstErrors.push(err.message);
@@ -163,9 +169,9 @@ function skip(run: Run, err: GigpoInputError): void {
 
 async function scoreChunks(run: Run, scorer: Scorer, skipInvalid: boolean): Promise<void> {
   const groupCheck = new ChunkGroupCheck();
-  const formatting = new InOrder<EncodedLines>(scorer.parallelism * 2, (lines) => run.writeBytes(lines.bytes));
+  const formatting = new InOrder<EncodedLines>(inFlight(scorer), (lines) => run.writeBytes(lines.bytes));
   type Done = { chunk?: ScoredChunk; error?: GigpoInputError; index: number; source: string };
-  const scoring = new InOrder<Done>(scorer.parallelism * 2, async ({ chunk, error, index, source }) => {
+  const scoring = new InOrder<Done>(inFlight(scorer), async ({ chunk, error, index, source }) => {
     if (error) return skip(run, error);
     const { batch, scores } = chunk!;
     groupCheck.check(chunk!.groupKeys, index, source);
@@ -178,8 +184,10 @@ async function scoreChunks(run: Run, scorer: Scorer, skipInvalid: boolean): Prom
     run.progress();
   });
   try {
-    for await (const raw of readMsgpackChunkBytes(run.input.stream, { name: run.input.name })) {
+    // A file is read by position: each chunk's bytes go straight into memory of their own.
+    for await (const raw of readMsgpackChunkBytes(run.input.path ?? run.input.stream, { name: run.input.name })) {
       const { index, source } = raw;
+      run.chunkBytes += raw.bytes.length;
       let result = scorer.scoreChunk(raw, run.options).then((chunk): Done => ({ chunk, index, source }));
       if (skipInvalid)
         result = result.catch((err): Done => {
@@ -230,7 +238,7 @@ async function scoreJsonl(run: Run, scorer: Scorer, maxOpenRows: number, batchRo
   }
 
   type Formatted = { lines: EncodedLines; slots: Slot[] };
-  const formatting = new InOrder<Formatted>(scorer.parallelism * 2, async ({ lines, slots }) => {
+  const formatting = new InOrder<Formatted>(inFlight(scorer), async ({ lines, slots }) => {
     for (let t = 0; t < slots.length; t++) {
       slots[t].bytes = lines.bytes;
       slots[t].start = lines.trajOffsets[t];

@@ -2,7 +2,7 @@
 // from the file extension or, failing that, from its first byte (a msgpack chunk starts
 // with a map header, 0x80-0x8f / 0xde / 0xdf; JSONL with text), and a running count of
 // the bytes read for progress reports.
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { extname } from 'node:path';
 
 import { GigpoArgumentError, GigpoInputError } from '../errors.js';
@@ -35,9 +35,11 @@ function sniff(firstByte: number): DataFormat {
 export interface OpenedInput {
   /** The path, or the stream's name. */
   name: string;
+  /** The path of a file input (readers may read it by position instead of as `stream`). */
+  path?: string;
   format: DataFormat;
-  /** Bytes of the input, in order (a file is read with 1 MiB reads). */
-  stream: AsyncIterable<Uint8Array>;
+  /** Bytes of the input, in order (a file is read with 1 MiB reads); made on first use. */
+  readonly stream: AsyncIterable<Uint8Array>;
   /** File size; undefined for a stream. */
   size?: number;
   /** Bytes handed out by `stream` so far. */
@@ -53,33 +55,48 @@ const READ_BYTES = 1 << 20;
  * overrides detection. An empty input whose format is unknown is an error.
  */
 export async function openInput(input: string | AsyncIterable<Uint8Array | string>, options: { name?: string; format?: DataFormat } = {}): Promise<OpenedInput> {
-  let name: string;
-  let source: AsyncIterable<Uint8Array | string>;
-  let size: number | undefined;
-  if (typeof input === 'string') {
-    name = input;
-    let fh;
-    try {
-      fh = await open(input, 'r');
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      throw new GigpoInputError(input, e.code === 'ENOENT' ? 'no such file' : `cannot open: ${e.message}`);
-    }
-    const stat = await fh.stat();
-    if (stat.isDirectory()) {
-      await fh.close();
-      throw new GigpoInputError(input, 'is a directory, expected a file');
-    }
-    size = stat.isFile() ? stat.size : undefined;
-    source = fh.createReadStream({ highWaterMark: READ_BYTES }); // closes the file when done or destroyed
-  } else {
-    name = options.name ?? '<stdin>';
-    source = input;
+  return typeof input === 'string' ? openFile(input, options.format) : openStream(input, options.name ?? '<stdin>', options.format);
+}
+
+async function openFile(path: string, format: DataFormat | undefined): Promise<OpenedInput> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new GigpoInputError(path, e.code === 'ENOENT' ? 'no such file' : `cannot open: ${e.message}`);
   }
-  let count = 0;
-  const iterator = source[Symbol.asyncIterator]();
+  try {
+    const stat = await fh.stat();
+    if (stat.isDirectory()) throw new GigpoInputError(path, 'is a directory, expected a file');
+    if (format === undefined) format = formatOfPath(path);
+    if (format === undefined) {
+      const first = Buffer.alloc(1);
+      if ((await fh.read(first, 0, 1, 0)).bytesRead === 0) throw new GigpoInputError(path, 'empty file: no data');
+      format = sniff(first[0]);
+    }
+    let opened: OpenedInput | undefined;
+    const lazy = () => (opened ??= wrap(path, format!, fh.createReadStream({ highWaterMark: READ_BYTES, start: 0 }), undefined));
+    return {
+      name: path,
+      path,
+      format,
+      get stream() {
+        return lazy().stream;
+      },
+      size: stat.isFile() ? stat.size : undefined,
+      bytesRead: () => opened?.bytesRead() ?? 0,
+      close: () => (opened ? opened.close() : fh.close()),
+    };
+  } catch (err) {
+    await fh.close();
+    throw err;
+  }
+}
+
+async function openStream(source: AsyncIterable<Uint8Array | string>, name: string, format: DataFormat | undefined): Promise<OpenedInput> {
   let first: Uint8Array | undefined;
-  let format = options.format ?? (typeof input === 'string' ? formatOfPath(input) : undefined);
+  const iterator = source[Symbol.asyncIterator]();
   if (format === undefined) {
     // Peek at the first non-empty piece; it is handed out again first.
     for (;;) {
@@ -90,6 +107,13 @@ export async function openInput(input: string | AsyncIterable<Uint8Array | strin
     }
     format = sniff(first[0]);
   }
+  return wrap(name, format, { [Symbol.asyncIterator]: () => iterator }, first);
+}
+
+/** The input as a counted stream of bytes, `first` (already taken from it) handed out first. */
+function wrap(name: string, format: DataFormat, source: AsyncIterable<Uint8Array | string>, first: Uint8Array | undefined): OpenedInput {
+  const iterator = source[Symbol.asyncIterator]();
+  let count = 0;
   async function* bytes(): AsyncGenerator<Uint8Array> {
     try {
       if (first) {
@@ -112,7 +136,6 @@ export async function openInput(input: string | AsyncIterable<Uint8Array | strin
     name,
     format,
     stream,
-    size,
     bytesRead: () => count,
     async close() {
       await stream.return(undefined);
@@ -124,4 +147,3 @@ export async function openInput(input: string | AsyncIterable<Uint8Array | strin
 function toBytes(v: Uint8Array | string): Uint8Array {
   return typeof v === 'string' ? Buffer.from(v) : v;
 }
-

@@ -1,7 +1,7 @@
 // Scoring one piece of input: a batch of complete groups (built from JSONL records) or a
 // raw msgpack chunk (decoded here). Runs on the calling thread or on a pool worker; errors
 // about the data are GigpoInputErrors naming where it came from.
-import { computeAdvantages, type AdvantageStats } from '../advantage/compute.js';
+import { computeAdvantages, type AdvantageColumns, type AdvantageStats } from '../advantage/compute.js';
 import type { ResolvedAdvantageOptions } from '../advantage/options.js';
 import { GigpoArgumentError, GigpoInputError } from '../errors.js';
 import { decodeChunk } from '../io/msgpack-chunk.js';
@@ -25,10 +25,16 @@ export interface ScoredChunk extends ScoredPart {
  * Advantages of a batch of complete groups. `source` names it in errors; `rowSource`, if
  * given, names where row r came from (e.g. "file.jsonl:12 (step 3)").
  */
-export function scoreBatch(batch: StepBatch, options: ResolvedAdvantageOptions, source: string, rowSource?: (row: number) => string): ScoredPart {
+export function scoreBatch(
+  batch: StepBatch,
+  options: ResolvedAdvantageOptions,
+  source: string,
+  rowSource?: (row: number) => string,
+  into?: AdvantageColumns,
+): ScoredPart {
   let result;
   try {
-    result = computeAdvantages(batch, options);
+    result = computeAdvantages(batch, options, into);
   } catch (err) {
     // Bad data the readers let through (e.g. grpo_passk on a group of one) is an input error.
     if (err instanceof RangeError && !(err instanceof GigpoArgumentError)) throw new GigpoInputError(source, err.message);
@@ -54,12 +60,38 @@ function allFinite(a: Float32Array, b: Float32Array): boolean {
   return Number.isFinite(sum);
 }
 
-/** Decodes (and validates) a raw chunk, then scores it. */
-export function scoreChunk(bytes: Uint8Array, source: string, options: ResolvedAdvantageOptions): ScoredChunk {
+/** Decodes (and validates) a raw chunk, then scores it (into `into`'s views of its size, if given). */
+export function scoreChunk(bytes: Uint8Array, source: string, options: ResolvedAdvantageOptions, into?: ReusedOutputs): ScoredChunk {
   const batch = decodeChunk(bytes, source);
-  const part = scoreBatch(batch, options, source);
+  const part = scoreBatch(batch, options, source, undefined, into?.views(batch.numRows));
   // The kernel lists the groups already; with label tables, groups are known by label.
   const labels = batch.groupLabels;
   const groupKeys = labels ? Array.from(part.groupIds, (g) => `label:${labels[g]}`) : Array.from(part.groupIds);
   return { batch, groupKeys, ...part };
+}
+
+/**
+ * Output columns reused from one batch to the next (views of the right length over buffers
+ * that grow to the largest batch): fresh zeroed arrays for every chunk cost about as much
+ * as the kernel itself. Each result is valid only until the next batch is scored.
+ */
+export class ReusedOutputs {
+  private capacity = 0;
+  private buffers?: AdvantageColumns;
+
+  views(n: number): AdvantageColumns {
+    if (!this.buffers || n > this.capacity) {
+      this.capacity = Math.max(n, Math.ceil(this.capacity * 1.5));
+      const c = this.capacity;
+      this.buffers = { returns: new Float32Array(c), episodeAdvantage: new Float32Array(c), stepAdvantage: new Float32Array(c), advantage: new Float32Array(c), stepGroup: new Uint32Array(c) };
+    }
+    const b = this.buffers;
+    return {
+      returns: b.returns.subarray(0, n),
+      episodeAdvantage: b.episodeAdvantage.subarray(0, n),
+      stepAdvantage: b.stepAdvantage.subarray(0, n),
+      advantage: b.advantage.subarray(0, n),
+      stepGroup: b.stepGroup.subarray(0, n),
+    };
+  }
 }

@@ -11,7 +11,7 @@ import { encodeJsonlLines, type EncodedLines, type JsonlForm, type JsonlIds } fr
 import type { RawChunk } from '../io/msgpack-reader.js';
 import type { StepBatch } from '../io/step-batch.js';
 import { packageRoot } from '../native.js';
-import { scoreBatch, scoreChunk, type ScoredChunk, type ScoredPart } from './score-part.js';
+import { ReusedOutputs, scoreBatch, scoreChunk, type ScoredChunk, type ScoredPart } from './score-part.js';
 import type { ScoreTask, TaskInputError } from './score-worker.js';
 
 export interface Scorer {
@@ -36,6 +36,21 @@ export const inlineScorer: Scorer = {
     return encodeJsonlLines(batch, form, ids);
   },
 };
+
+/**
+ * Scoring on the calling thread into output columns reused from chunk to chunk: a chunk's
+ * scores are valid only until the next scoreChunk call, so the caller must consume them
+ * (encode or format) first. scoreFile does, handling one piece at a time on this thread.
+ */
+export function reusingInlineScorer(): Scorer {
+  const outputs = new ReusedOutputs();
+  return {
+    ...inlineScorer,
+    async scoreChunk(chunk, options) {
+      return scoreChunk(chunk.bytes, chunk.source, options, outputs);
+    },
+  };
+}
 
 export const scoreWorkerPath = join(packageRoot, 'dist', 'lib', 'score', 'score-worker.js');
 

@@ -25,6 +25,8 @@ export class Run {
   singletonStepGroups = 0;
   zeroVarianceGroups = 0;
   pieces = 0;
+  /** msgpack input read by position: the bytes of the chunks read so far. */
+  chunkBytes = 0;
   private readonly textBuffers = [Buffer.allocUnsafeSlow(TEXT_BUFFER_BYTES), Buffer.allocUnsafeSlow(TEXT_BUFFER_BYTES)];
   private current = 0;
   private used = 0;
@@ -102,7 +104,7 @@ export class Run {
     if (!force && now - this.lastProgress < 100) return;
     this.lastProgress = now;
     this.onProgress({
-      bytesRead: this.input.bytesRead(),
+      bytesRead: Math.max(this.chunkBytes, this.input.bytesRead()),
       totalBytes: this.input.size,
       rowsRead: this.rowsRead,
       rowsScored: this.rowsScored,
