@@ -4,7 +4,17 @@ import { writeFileSync } from 'node:fs';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { GroupWindow, recordsToBatch, scoreFile, ScorePool, type ByteSink, type TrajectoryRecord } from '../lib/index.js';
+import {
+  computeAdvantages,
+  GigpoInputError,
+  GroupWindow,
+  recordsToBatch,
+  resolveAdvantageOptions,
+  scoreFile,
+  ScorePool,
+  type ByteSink,
+  type TrajectoryRecord,
+} from '../lib/index.js';
 import { tempDir } from './helpers/cli.js';
 import { randomTrajectories, toJsonl } from './helpers/random-trajectories.js';
 import { prng } from './support/random-batch.js';
@@ -114,6 +124,28 @@ describe('recordsToBatch', () => {
     const again = recordsToBatch([[record('g', 1, 2, 1)]]);
     expect(again.batch.anchor[0]).toBe(batch.anchor[0]); // the hash of the observation text
     expect(batch.scores).toBeUndefined();
+  });
+});
+
+describe('ScorePool', () => {
+  it('scores a batch on a worker exactly as computeAdvantages does here, and reports input errors as GigpoInputError', async () => {
+    const { batch } = recordsToBatch([[record('g', 0, 4, 1), record('g', 1, 3, 2)], [record('h', 0, 2, 3), record('h', 1, 5, 4)]]);
+    batch.reward[2] = 1.5;
+    const options = resolveAdvantageOptions({ gamma: 0.9 });
+    const pool = new ScorePool({ threads: 1 });
+    try {
+      const part = await pool.scoreBatch(batch, options, 'here');
+      const expected = computeAdvantages(batch, options);
+      expect(part.scores.advantage).toEqual(expected.advantage);
+      expect(part.scores.stepGroup).toEqual(expected.stepGroup);
+      expect(part.stats).toEqual(expected.stats);
+      const solo = recordsToBatch([[record('solo', 0, 1, 5)]]).batch; // grpo_passk needs two rows per group
+      const err = await pool.scoreBatch(solo, resolveAdvantageOptions({ estimator: 'grpo_passk' }), 'there').catch((e) => e);
+      expect(err).toBeInstanceOf(GigpoInputError);
+      expect((err as GigpoInputError).message).toBe('there: grpo_passk: task group 0 has 1 row; pass@k needs at least 2 per group');
+    } finally {
+      await pool.destroy();
+    }
   });
 });
 
