@@ -12,6 +12,8 @@ export type {
   AnchorMode,
 } from './options.js';
 export { trajectoriesToBatch } from './trajectories.js';
+export { recordsToBatch } from './records.js';
+export type { RecordsBatch } from './records.js';
 export type { Trajectory, TrajectoryStep } from './trajectories.js';
 export { BatchAssembler } from './assembler.js';
 export type { BatchAssemblerOptions, TrainingBatch, AssemblyReport, AssembleExtras } from './assembler.js';

@@ -5,6 +5,9 @@ import { createRequire } from 'node:module';
 
 import { registerBench } from './bench.js';
 import { registerEnvs } from './envs.js';
+import { registerInspect } from './inspect.js';
+import { registerRollout } from './rollout.js';
+import { registerScore } from './score.js';
 import { UsageError } from './options.js';
 
 const require = createRequire(import.meta.url);
@@ -19,7 +22,10 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerEnvs(program);
+  registerRollout(program);
   registerBench(program);
+  registerScore(program);
+  registerInspect(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
@@ -42,5 +48,11 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
+
+// A reader that goes away (`gigpo ... | head`) must not crash the process with an
+// unhandled 'error' event; writes of data to stdout fail through their own listener.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+});
 
 process.exitCode = await main(process.argv.slice(2));

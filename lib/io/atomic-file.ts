@@ -6,8 +6,9 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 import { GigpoArgumentError } from '../errors.js';
+import type { ByteSink } from './byte-sink.js';
 
-export class AtomicFile {
+export class AtomicFile implements ByteSink {
   private fh: FileHandle | undefined;
   private closed = false;
 
@@ -25,6 +26,11 @@ export class AtomicFile {
       throw new Error(`${path}: cannot create the output file: ${(err as Error).message}`, { cause: err });
     }
     return new AtomicFile(path, tempPath, fh);
+  }
+
+  /** The final path (what error messages name). */
+  get name(): string {
+    return this.path;
   }
 
   async write(data: Uint8Array | string): Promise<void> {

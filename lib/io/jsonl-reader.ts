@@ -114,3 +114,39 @@ export async function* rowsToTrajectories(rows: AsyncIterable<RowRecord>, option
   }
   if (current) yield current;
 }
+
+function isRowLine(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !('steps' in value) && 'step' in value;
+}
+
+/**
+ * JSONL in either form as trajectories: the first record decides the form (a line with
+ * `step` and no `steps` is a row, anything else a trajectory) and every later line must
+ * have the same form. Rows are gathered by rowsToTrajectories. `stats` (created if not
+ * given) counts skipped lines and trajectories of both stages.
+ */
+export async function* readJsonlTrajectories(input: string | AsyncIterable<Uint8Array | string>, options: JsonlReadOptions = {}): AsyncGenerator<TrajectoryRecord> {
+  const stats = options.stats ?? newReadStats();
+  let rows: boolean | undefined;
+  const convert = (value: unknown, source: string): TrajectoryRecord | RowRecord => {
+    const row = isRowLine(value);
+    rows ??= row;
+    if (row !== rows)
+      throw new GigpoInputError(
+        source,
+        rows
+          ? 'line: expected a row-form record ({group, traj, step, ...}) like the first record, got a trajectory'
+          : 'line: expected a trajectory-form record ({group, traj, steps: [...]}) like the first record, got a row',
+      );
+    return row ? toRowRecord(value, source) : toTrajectoryRecord(value, source);
+  };
+  const records = readRecords(input, { ...options, stats }, convert);
+  const first = await records.next();
+  if (first.done) return;
+  async function* all(): AsyncGenerator<TrajectoryRecord | RowRecord> {
+    yield first.value as TrajectoryRecord | RowRecord;
+    yield* records;
+  }
+  if (rows) yield* rowsToTrajectories(all() as AsyncGenerator<RowRecord>, { skipInvalid: options.skipInvalid, stats });
+  else yield* all() as AsyncGenerator<TrajectoryRecord>;
+}

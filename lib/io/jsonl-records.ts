@@ -15,6 +15,17 @@ export interface StepRecord {
   reward: number;
   /** The action parsed as valid. Default true. */
   valid: boolean;
+  /** What a scored file carries (all five fields present and well-formed), else absent. */
+  scores?: StepRecordScores;
+}
+
+/** The score fields of a scored JSONL step (return, episode_advantage, ...). */
+export interface StepRecordScores {
+  returns: number;
+  episodeAdvantage: number;
+  stepAdvantage: number;
+  advantage: number;
+  stepGroup: number;
 }
 
 export interface TrajectoryRecord {
@@ -141,6 +152,8 @@ function step(v: unknown, source: string, at: string): StepRecord {
   }
   if (s.anchor !== undefined && s.anchor !== null) out.anchor = parseAnchor(s.anchor, source, `${at}anchor`);
   if (out.obs === undefined && out.anchor === undefined) fail(source, `${at}obs`, 'missing (each step needs obs, a string, or anchor)');
+  const scores = scoreFields(s);
+  if (scores) out.scores = scores;
   if (s.action !== undefined && s.action !== null) {
     const a = s.action;
     if (typeof a === 'string') out.action = a;
@@ -148,6 +161,16 @@ function step(v: unknown, source: string, at: string): StepRecord {
     else fail(source, `${at}action`, `expected a string or a 32-bit integer, got ${describe(a)}`);
   }
   return out;
+}
+
+/** The scores of a step written by a scorer, when all five fields are there and well-formed. */
+function scoreFields(s: Record<string, unknown>): StepRecordScores | undefined {
+  const { return: returns, episode_advantage: episodeAdvantage, step_advantage: stepAdvantage, advantage, step_group: stepGroup } = s;
+  if (advantage === undefined) return undefined;
+  for (const x of [returns, episodeAdvantage, stepAdvantage, advantage])
+    if (typeof x !== 'number' || !Number.isFinite(Math.fround(x))) return undefined;
+  if (typeof stepGroup !== 'number' || !Number.isInteger(stepGroup) || stepGroup < 0 || stepGroup > 0xffffffff) return undefined;
+  return { returns, episodeAdvantage, stepAdvantage, advantage, stepGroup } as StepRecordScores;
 }
 
 /** A trajectory-form line: {group, traj, steps: [{obs | anchor, action?, reward, valid?}, ...]}. */

@@ -87,7 +87,17 @@ async function readChunkBytes(src: ByteSource, window: Uint8Array, start: number
   return bytes;
 }
 
-function groupKeys(batch: StepBatch): (string | number)[] {
+/** A chunk's bytes before decoding, with where it came from (for errors). */
+export interface RawChunk {
+  bytes: Uint8Array;
+  /** 0-based chunk index in the file. */
+  index: number;
+  /** "file: chunk N", for error messages. */
+  source: string;
+}
+
+/** The distinct groups of a batch, in order: their labels when the batch has label tables, else their ids. */
+export function chunkGroupKeys(batch: StepBatch): (string | number)[] {
   const keys: (string | number)[] = [];
   for (let r = 0; r < batch.numRows; r++)
     if (r === 0 || batch.group[r] !== batch.group[r - 1])
@@ -95,30 +105,36 @@ function groupKeys(batch: StepBatch): (string | number)[] {
   return keys;
 }
 
-async function* readChunks(src: ByteSource, options: ReadMsgpackOptions): AsyncGenerator<StepBatch> {
+/** Checks that no group appears in two chunks (a chunk must hold complete groups). */
+export class ChunkGroupCheck {
+  private readonly seen = new Map<string | number, number>();
+
+  /** `keys` from chunkGroupKeys of chunk `index`; throws GigpoInputError naming `source`. */
+  check(keys: readonly (string | number)[], index: number, source: string): void {
+    for (const key of keys) {
+      const earlier = this.seen.get(key);
+      if (earlier !== undefined)
+        throw new GigpoInputError(source, `columns.group: group ${typeof key === 'string' ? key.slice(6) : key} also appears in chunk ${earlier} (a chunk must hold complete groups)`);
+      this.seen.set(key, index);
+    }
+  }
+}
+
+async function* readRawChunks(src: ByteSource): AsyncGenerator<RawChunk> {
   const window = new Uint8Array(WINDOW_BYTES);
-  const seenGroups = new Map<string | number, number>();
   let start = 0;
   let index = 0;
   let guess = WINDOW_BYTES;
   try {
     for (;; index++) {
-      const where = `${src.name}: chunk ${index}`;
-      const bytes = await readChunkBytes(src, window, start, guess, where);
+      const source = `${src.name}: chunk ${index}`;
+      const bytes = await readChunkBytes(src, window, start, guess, source);
       if (!bytes) break;
-      src.release(start + bytes.length);
-      const batch = decodeChunk(bytes, where);
-      if (options.checkGroups !== false) {
-        for (const key of groupKeys(batch)) {
-          const earlier = seenGroups.get(key);
-          if (earlier !== undefined)
-            throw new GigpoInputError(where, `columns.group: group ${typeof key === 'string' ? key.slice(6) : key} also appears in chunk ${earlier} (a chunk must hold complete groups)`);
-          seenGroups.set(key, index);
-        }
-      }
-      yield batch;
-      start += bytes.length;
-      guess = Math.min(constants.MAX_LENGTH, bytes.length + WINDOW_BYTES);
+      const length = bytes.length; // the consumer may transfer (detach) the bytes
+      src.release(start + length);
+      yield { bytes, index, source };
+      start += length;
+      guess = Math.min(constants.MAX_LENGTH, length + WINDOW_BYTES);
     }
     if (index === 0) throw new GigpoInputError(src.name, 'empty file: no chunks');
   } finally {
@@ -126,11 +142,28 @@ async function* readChunks(src: ByteSource, options: ReadMsgpackOptions): AsyncG
   }
 }
 
+async function openSource(input: string | AsyncIterable<Uint8Array | string>, name: string | undefined): Promise<ByteSource> {
+  return typeof input === 'string' ? openFileSource(input) : streamSource(input, name ?? '<stdin>');
+}
+
+/**
+ * The undecoded chunks of a columnar msgpack file or stream, each in memory of its own
+ * (framing is checked: truncated data and bytes that are not msgpack throw
+ * GigpoInputError). For decoding elsewhere, e.g. on a worker thread, with decodeChunk.
+ */
+export async function* readMsgpackChunkBytes(input: string | AsyncIterable<Uint8Array | string>, options: Pick<ReadMsgpackOptions, 'name'> = {}): AsyncGenerator<RawChunk> {
+  yield* readRawChunks(await openSource(input, options.name));
+}
+
 /**
  * The chunks of a columnar msgpack file (a path) or stream (e.g. process.stdin), one
  * StepBatch per chunk, validated. Throws GigpoInputError naming the file and chunk.
  */
 export async function* readMsgpackChunks(input: string | AsyncIterable<Uint8Array | string>, options: ReadMsgpackOptions = {}): AsyncGenerator<StepBatch> {
-  const src = typeof input === 'string' ? await openFileSource(input) : streamSource(input, options.name ?? '<stdin>');
-  yield* readChunks(src, options);
+  const groups = new ChunkGroupCheck();
+  for await (const { bytes, index, source } of readMsgpackChunkBytes(input, options)) {
+    const batch = decodeChunk(bytes, source);
+    if (options.checkGroups !== false) groups.check(chunkGroupKeys(batch), index, source);
+    yield batch;
+  }
 }

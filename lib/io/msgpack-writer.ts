@@ -1,6 +1,7 @@
 // Writes a columnar msgpack file chunk by chunk (one chunk per StepBatch of complete
 // groups) through a temporary file that is renamed into place on close().
 import { AtomicFile } from './atomic-file.js';
+import type { ByteSink } from './byte-sink.js';
 import { encodeChunk, type EncodeOptions } from './msgpack-chunk.js';
 import type { StepBatch } from './step-batch.js';
 
@@ -26,14 +27,19 @@ export class MsgpackWriter {
   private chunks = 0;
   private rows = 0;
 
-  private constructor(private readonly file: AtomicFile) {}
+  private constructor(private readonly file: ByteSink) {}
 
   static async open(path: string): Promise<MsgpackWriter> {
     return new MsgpackWriter(await AtomicFile.open(path));
   }
 
+  /** A writer into any sink (e.g. stdout through writableSink). */
+  static to(sink: ByteSink): MsgpackWriter {
+    return new MsgpackWriter(sink);
+  }
+
   get path(): string {
-    return this.file.path;
+    return this.file.name;
   }
 
   /** Chunks and rows written so far. */
@@ -43,10 +49,14 @@ export class MsgpackWriter {
 
   /** Appends one chunk; `meta` defaults to the batch's own. */
   async write(batch: StepBatch, meta?: Record<string, unknown>, options?: EncodeOptions): Promise<void> {
-    const bytes = encodeChunk(batch, meta, options);
+    await this.writeEncoded(encodeChunk(batch, meta, options), batch.numRows);
+  }
+
+  /** Appends a chunk already encoded with encodeChunk (of `rows` rows). */
+  async writeEncoded(bytes: Uint8Array, rows: number): Promise<void> {
     await this.file.write(bytes);
     this.chunks++;
-    this.rows += batch.numRows;
+    this.rows += rows;
   }
 
   /** Finishes the file (an empty run writes one chunk with no rows) and renames it into place. */

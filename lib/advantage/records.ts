@@ -1,0 +1,127 @@
+// JSONL records (validated by lib/io) into the columnar StepBatch the kernels read, one
+// batch per set of complete task groups. Rows are laid out group by group (groups in the
+// order given, trajectories of a group in input order), as trajectoriesToBatch does, so
+// scoring a file in pieces numbers step groups exactly as scoring it whole would.
+import type { TrajectoryRecord, RecordId } from '../io/jsonl-records.js';
+import type { JsonlIds } from '../io/jsonl-writer.js';
+import { INVALID_ACTION } from '../envs/env-batch.js';
+import type { StepBatch } from '../io/step-batch.js';
+import { native } from '../native.js';
+
+export interface RecordsBatch {
+  batch: StepBatch;
+  /** The group and trajectory ids as read (numbers stay numbers), by batch id. */
+  ids: JsonlIds;
+  /** First row of each trajectory (batch trajectory id = index), plus numRows at the end. */
+  trajStarts: Uint32Array;
+}
+
+/**
+ * `groups[g]` holds the trajectories of one complete task group in input order. Group g
+ * gets id g and label String(its id); trajectory t (counted over the batch) gets id t and
+ * label String(its id). Anchors are the record's `anchor`, else the hash of `obs` (a
+ * missing `obs` is the empty text). Numeric actions are kept; text actions become -1.
+ * The last step of every trajectory is marked done. Scores read from a scored file become
+ * the batch's scores when every step has them.
+ */
+export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[]): RecordsBatch {
+  let numRows = 0;
+  let numTraj = 0;
+  for (const g of groups) {
+    numTraj += g.length;
+    for (const t of g) numRows += t.steps.length;
+  }
+  const batch: StepBatch = {
+    numRows,
+    group: new Uint32Array(numRows),
+    traj: new Uint32Array(numRows),
+    step: new Uint32Array(numRows),
+    action: new Int32Array(numRows),
+    reward: new Float32Array(numRows),
+    done: new Uint8Array(numRows),
+    truncated: new Uint8Array(numRows),
+    valid: new Uint8Array(numRows),
+    anchor: new BigUint64Array(numRows),
+    obs: new Uint32Array(numRows),
+    observations: { offsets: new Uint32Array(1), data: new Uint8Array(0) },
+    groupLabels: new Array<string>(groups.length),
+    trajLabels: new Array<string>(numTraj),
+  };
+  const groupIds = new Array<RecordId>(groups.length);
+  const trajIds = new Array<RecordId>(numTraj);
+  const trajStarts = new Uint32Array(numTraj + 1);
+  const textIndex = new Map<string, number>();
+  const texts: string[] = [];
+  const hashed = new Uint8Array(numRows); // 1 where the anchor is the hash of the observation
+  // Scores read from a scored file, kept only when every step has them.
+  let scored = numRows > 0 && groups[0][0].steps[0].scores !== undefined;
+  const scores = {
+    returns: new Float32Array(scored ? numRows : 0),
+    episodeAdvantage: new Float32Array(scored ? numRows : 0),
+    stepAdvantage: new Float32Array(scored ? numRows : 0),
+    advantage: new Float32Array(scored ? numRows : 0),
+    stepGroup: new Uint32Array(scored ? numRows : 0),
+  };
+  let r = 0;
+  let t = 0;
+  for (let g = 0; g < groups.length; g++) {
+    const members = groups[g];
+    groupIds[g] = members[0].group;
+    batch.groupLabels![g] = String(members[0].group);
+    for (const record of members) {
+      trajIds[t] = record.traj;
+      batch.trajLabels![t] = String(record.traj);
+      trajStarts[t] = r;
+      const steps = record.steps;
+      for (let s = 0; s < steps.length; s++, r++) {
+        const step = steps[s];
+        const text = step.obs ?? '';
+        let o = textIndex.get(text);
+        if (o === undefined) {
+          o = texts.length;
+          textIndex.set(text, o);
+          texts.push(text);
+        }
+        batch.group[r] = g;
+        batch.traj[r] = t;
+        batch.step[r] = s;
+        batch.action[r] = typeof step.action === 'number' ? step.action : INVALID_ACTION;
+        batch.reward[r] = step.reward;
+        batch.valid[r] = step.valid ? 1 : 0;
+        batch.obs[r] = o;
+        if (step.anchor !== undefined) batch.anchor[r] = step.anchor;
+        else hashed[r] = 1;
+        const sc = step.scores;
+        if (!sc) scored = false;
+        else if (scored) {
+          scores.returns[r] = sc.returns;
+          scores.episodeAdvantage[r] = sc.episodeAdvantage;
+          scores.stepAdvantage[r] = sc.stepAdvantage;
+          scores.advantage[r] = sc.advantage;
+          scores.stepGroup[r] = sc.stepGroup;
+        }
+      }
+      batch.done[r - 1] = 1;
+      t++;
+    }
+  }
+  trajStarts[numTraj] = numRows;
+  if (scored) batch.scores = scores;
+  batch.observations = packUtf8(texts);
+  const hashes = native.hashBytes(batch.observations.data, batch.observations.offsets);
+  for (let row = 0; row < numRows; row++) if (hashed[row]) batch.anchor[row] = hashes[batch.obs[row]];
+  return { batch, ids: { group: groupIds, traj: trajIds }, trajStarts };
+}
+
+/** UTF-8 ragged text, written straight into one buffer. */
+function packUtf8(texts: readonly string[]): { offsets: Uint32Array; data: Uint8Array } {
+  const offsets = new Uint32Array(texts.length + 1);
+  let total = 0;
+  for (let i = 0; i < texts.length; i++) {
+    total += Buffer.byteLength(texts[i], 'utf8');
+    offsets[i + 1] = total;
+  }
+  const data = Buffer.allocUnsafeSlow(total);
+  for (let i = 0; i < texts.length; i++) data.write(texts[i], offsets[i], 'utf8');
+  return { offsets, data: new Uint8Array(data.buffer, data.byteOffset, total) };
+}

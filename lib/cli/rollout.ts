@@ -1,0 +1,227 @@
+// gigpo rollout: run G task groups of n trajectories with a policy and write every step
+// (msgpack chunks of complete groups, or JSONL). Native policies (random, oracle) shard
+// over worker threads; the OpenAI-compatible policy runs on this thread (its work is I/O).
+// The API key comes from --api-key or the OPENAI_API_KEY environment variable; only the
+// CLI reads that variable (the library never reads the environment).
+import { Option, type Command } from 'commander';
+
+import { createEnvBatch, type EnvOptions } from '../envs/env-batch.js';
+import { listEnvs } from '../envs/registry.js';
+import type { ByteSink } from '../io/byte-sink.js';
+import { JsonlWriter } from '../io/jsonl-writer.js';
+import { MsgpackWriter } from '../io/msgpack-writer.js';
+import type { StepBatch } from '../io/step-batch.js';
+import { oraclePolicy, randomPolicy } from '../policy/native.js';
+import { openAIPolicy } from '../policy/openai.js';
+import type { Policy } from '../policy/types.js';
+import { RolloutEngine, type CollectOptions, type RolloutMeta } from '../rollout/engine.js';
+import { RolloutPool } from '../rollout/pool.js';
+import type { DataFormat } from '../score/score-input.js';
+import { openOutput, outputFormat, summaryStream } from './output.js';
+import { collectOption, parseInteger, parseNumber, UsageError } from './options.js';
+import { compact, progressWanted, startProgress } from './progress.js';
+
+interface RolloutFlags {
+  env: string;
+  groups: number;
+  groupSize: number;
+  maxSteps?: number;
+  policy: 'random' | 'oracle' | 'openai';
+  epsilon: number;
+  baseUrl?: string;
+  model?: string;
+  apiKey?: string;
+  temperature?: number;
+  maxTokens?: number;
+  concurrency?: number;
+  history: number;
+  levels?: string;
+  option: EnvOptions;
+  seed: number;
+  threads: number;
+  chunkGroups: number;
+  out: string;
+  outFormat?: DataFormat;
+  rows?: boolean;
+  json?: boolean;
+}
+
+export function registerRollout(program: Command): void {
+  program
+    .command('rollout')
+    .description('run task groups with a policy and write every step (.msgpack chunks of complete groups, or .jsonl)')
+    .option('--env <name>', 'environment (see gigpo envs)', 'sokoban')
+    .option('--groups <n>', 'task groups', parseInteger('--groups', 1, 1 << 24), 64)
+    .option('--group-size <n>', 'trajectories per group (all start from the group state)', parseInteger('--group-size', 1, 1 << 16), 8)
+    .option('--max-steps <n>', 'step limit per trajectory (default: the env option maxSteps)', parseInteger('--max-steps', 1, 1 << 20))
+    .addOption(new Option('--policy <name>', 'policy').choices(['random', 'oracle', 'openai']).default('random'))
+    .option('--epsilon <e>', 'oracle: probability of a random action instead', parseNumber('--epsilon', 0, 1), 0)
+    .option('--base-url <url>', 'openai: server base URL, e.g. http://localhost:8000/v1')
+    .option('--model <name>', 'openai: model name')
+    .option('--api-key <key>', 'openai: API key (default: the OPENAI_API_KEY environment variable)')
+    .option('--temperature <t>', 'openai: sampling temperature', parseNumber('--temperature', 0, 100))
+    .option('--max-tokens <n>', 'openai: max_tokens per completion', parseInteger('--max-tokens', 1, 2 ** 31 - 1))
+    .option('--concurrency <n>', 'openai: requests in flight', parseInteger('--concurrency', 1, 65536))
+    .option('--history <n>', 'text policies: past (observation, action) pairs in each prompt', parseInteger('--history', 0, 1000), 2)
+    .option('--levels <file>', 'sokoban: a Boxoban level file to play (the levels option)')
+    .option('--option <key=value>', 'environment option (repeatable; see gigpo envs)', collectOption, {})
+    .option('--seed <n>', 'base seed', parseInteger('--seed', 0), 1)
+    .option('--threads <n>', 'worker threads for native policies', parseInteger('--threads', 1, 256), 1)
+    .option('--chunk-groups <n>', 'groups collected and written together (one msgpack chunk)', parseInteger('--chunk-groups', 1, 1 << 24), 1024)
+    .requiredOption('--out <file>', 'output file (.msgpack or .jsonl), or - for stdout')
+    .addOption(new Option('--out-format <format>', 'output format (default: from the extension; JSONL for -)').choices(['jsonl', 'msgpack']))
+    .option('--rows', 'JSONL output in row form (one step per line) instead of one trajectory per line')
+    .option('--json', 'print the summary as one JSON line')
+    .action(async (flags: RolloutFlags) => {
+      const format = outputFormat(flags.out, flags.outFormat);
+      const envOptions = envOptionsOf(flags);
+      const policy = policyOf(flags);
+      const pool = policy.kind === 'native' && flags.threads > 1 ? new RolloutPool({ maxThreads: flags.threads }) : undefined;
+      const engine = new RolloutEngine();
+      const progress = startProgress(progressWanted(flags.json), 'rollout', flags.groups);
+      const totals = new Totals();
+      let sink: ByteSink | undefined;
+      try {
+        sink = await openOutput(flags.out);
+        const write = writerOf(sink, format, flags.rows ? 'row' : 'trajectory');
+        for (let first = 0; first < flags.groups; first += flags.chunkGroups) {
+          const groups = Math.min(flags.chunkGroups, flags.groups - first);
+          const options: CollectOptions = {
+            env: flags.env,
+            envOptions,
+            groups,
+            groupSize: flags.groupSize,
+            maxSteps: flags.maxSteps,
+            seed: flags.seed,
+            firstGroup: first,
+            policy,
+            historyLength: flags.history,
+            onProgress: (p) => {
+              const done = first + groups - p.activeEnvs / flags.groupSize;
+              progress.update(done, `${compact(done)}/${compact(flags.groups)} groups, ${compact(totals.rows + p.rows)} rows`);
+            },
+          };
+          const batch = pool ? await pool.collect(options) : await engine.collect(options);
+          totals.add(batch);
+          await write.batch(batch);
+        }
+        await write.close();
+      } catch (err) {
+        await sink?.abort();
+        throw err;
+      } finally {
+        progress.stop();
+        await pool?.destroy();
+      }
+      report(totals, flags, format);
+    });
+}
+
+function envOptionsOf(flags: RolloutFlags): EnvOptions {
+  if (!listEnvs().some((e) => e.name === flags.env))
+    throw new UsageError(`--env: unknown environment '${flags.env}' (known: ${listEnvs().map((e) => e.name).join(', ')})`);
+  const options: EnvOptions = { ...flags.option };
+  if (flags.levels !== undefined) {
+    if (!listEnvs().find((e) => e.name === flags.env)!.options.some((o) => o.name === 'levels'))
+      throw new UsageError(`--levels: environment '${flags.env}' has no levels option`);
+    options.levels = flags.levels;
+  }
+  if (flags.maxSteps !== undefined) options.maxSteps = flags.maxSteps;
+  try {
+    // Checks every option (and reads a levels file) once, before any output is opened.
+    createEnvBatch({ env: flags.env, numEnvs: 1, options });
+  } catch (err) {
+    // Option values are usage errors; a level file that cannot be read or parsed is an input error.
+    if ((err instanceof TypeError || err instanceof RangeError) && !err.message.startsWith('options.levels:')) throw new UsageError(`--option: ${err.message}`);
+    throw err;
+  }
+  return options;
+}
+
+function policyOf(flags: RolloutFlags): Policy {
+  if (flags.policy === 'random') return randomPolicy();
+  if (flags.policy === 'oracle') {
+    if (!createEnvBatch({ env: flags.env, numEnvs: 1 }).hasOracle) throw new UsageError(`--policy oracle: environment '${flags.env}' has no oracle`);
+    return oraclePolicy({ epsilon: flags.epsilon });
+  }
+  if (!flags.baseUrl || !flags.model) throw new UsageError('--policy openai needs --base-url and --model');
+  const apiKey = flags.apiKey ?? process.env.OPENAI_API_KEY;
+  try {
+    return openAIPolicy({
+      baseURL: flags.baseUrl,
+      model: flags.model,
+      apiKey: apiKey === '' ? undefined : apiKey,
+      temperature: flags.temperature,
+      maxTokens: flags.maxTokens,
+      concurrency: flags.concurrency,
+    });
+  } catch (err) {
+    throw new UsageError(`--policy openai: ${(err as Error).message}`);
+  }
+}
+
+function writerOf(sink: ByteSink, format: DataFormat, form: 'row' | 'trajectory'): { batch(b: StepBatch): Promise<void>; close(): Promise<void> } {
+  if (format === 'msgpack') {
+    const w = MsgpackWriter.to(sink);
+    return { batch: (b) => w.write(b, b.meta, { validate: false }), close: () => w.close() };
+  }
+  const w = JsonlWriter.to(sink, form);
+  return { batch: (b) => w.write(b), close: () => w.close() };
+}
+
+/** Run-wide metrics, from each chunk's own. */
+class Totals {
+  rows = 0;
+  groups = 0;
+  trajectories = 0;
+  successes = 0;
+  returns = 0;
+  invalid = 0;
+  seconds = 0;
+  policy = '';
+
+  add(batch: StepBatch): void {
+    const meta = batch.meta as unknown as RolloutMeta;
+    const m = meta.metrics;
+    this.policy = meta.policy;
+    this.rows += batch.numRows;
+    this.trajectories += m.trajectories;
+    this.groups += m.trajectories / meta.groupSize;
+    this.successes += m.successRate * m.trajectories;
+    this.returns += m.meanEpisodeReturn * m.trajectories;
+    this.invalid += m.invalidActionRate * m.steps;
+    this.seconds += m.seconds;
+  }
+}
+
+function report(t: Totals, flags: RolloutFlags, format: DataFormat): void {
+  const summary = {
+    command: 'rollout',
+    env: flags.env,
+    policy: t.policy,
+    output: flags.out,
+    format,
+    groups: t.groups,
+    groupSize: flags.groupSize,
+    trajectories: t.trajectories,
+    rows: t.rows,
+    successRate: t.trajectories ? t.successes / t.trajectories : 0,
+    meanEpisodeReturn: t.trajectories ? t.returns / t.trajectories : 0,
+    invalidActionRate: t.rows ? t.invalid / t.rows : 0,
+    seconds: t.seconds,
+    stepsPerSecond: t.seconds > 0 ? t.rows / t.seconds : 0,
+    threads: flags.threads,
+    seed: flags.seed,
+  };
+  const out = summaryStream(flags.out);
+  if (flags.json) {
+    out.write(`${JSON.stringify(summary)}\n`);
+    return;
+  }
+  out.write(
+    `${summary.env}, ${summary.policy}: ${summary.groups} groups x ${summary.groupSize}, ${summary.rows} steps in ${summary.seconds.toFixed(2)} s ` +
+      `(${compact(summary.stepsPerSecond)} steps/s) -> ${flags.out}\n` +
+      `success rate ${(100 * summary.successRate).toFixed(1)}%, mean episode return ${summary.meanEpisodeReturn.toFixed(3)}, ` +
+      `invalid actions ${(100 * summary.invalidActionRate).toFixed(1)}%\n`,
+  );
+}
