@@ -17,7 +17,7 @@ import {
 } from '../lib/index.js';
 import { tempDir } from './helpers/cli.js';
 import { randomTrajectories, toJsonl } from './helpers/random-trajectories.js';
-import { prng } from './support/random-batch.js';
+import { prng } from './helpers/random-batch.js';
 
 const tmp = tempDir('score-file');
 afterAll(() => tmp.cleanup());

@@ -8,6 +8,7 @@ import { registerEnvs } from './envs.js';
 import { registerInspect } from './inspect.js';
 import { registerRollout } from './rollout.js';
 import { registerScore } from './score.js';
+import { registerWorker } from './worker.js';
 import { UsageError } from './options.js';
 
 const require = createRequire(import.meta.url);
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerBench(program);
   registerScore(program);
   registerInspect(program);
+  registerWorker(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

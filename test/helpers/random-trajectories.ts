@@ -1,7 +1,7 @@
 // Random JSONL trajectories for the score tests: string and numeric ids, trajectory names
 // reused across groups, revisited states, invalid actions, explicit anchors on some steps,
 // groups contiguous or shuffled together.
-import { prng } from '../support/random-batch.js';
+import { prng } from './random-batch.js';
 
 export interface JsonStep {
   obs: string;
