@@ -92,3 +92,31 @@ describe.runIf(haveRedis)('distributed rollouts (Redis Streams)', () => {
     await expect(distributedCollect({ ...job, groups: 0, redis: redis.url })).rejects.toThrow(/groups: expected an integer >= 1/);
   });
 });
+
+describe.runIf(haveRedis)('gigpo rollout --redis with gigpo worker', () => {
+  it('writes the same file as a local rollout', async () => {
+    const { spawn, spawnSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const cli = new URL('../dist/lib/cli/main.js', import.meta.url).pathname;
+    const dir = mkdtempSync(join(tmpdir(), 'gigpo-dist-'));
+    const server = await startRedis();
+    const worker = spawn(process.execPath, [cli, 'worker', '--redis', server.url, '--prefix', 'cli', '--max-jobs', '5'], { stdio: 'pipe' });
+    try {
+      const common = ['rollout', '--env', 'numberline', '--groups', '5', '--group-size', '3', '--policy', 'oracle', '--epsilon', '0.5', '--seed', '4'];
+      const local = spawnSync(process.execPath, [cli, ...common, '--out', join(dir, 'local.jsonl')], { encoding: 'utf8' });
+      expect(local.status).toBe(0);
+      const remote = spawnSync(process.execPath, [cli, ...common, '--redis', server.url, '--prefix', 'cli', '--out', join(dir, 'remote.jsonl')], { encoding: 'utf8' });
+      expect(remote.stderr).toBe('');
+      expect(remote.status).toBe(0);
+      expect(readFileSync(join(dir, 'remote.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'local.jsonl'), 'utf8'));
+      const exit = await new Promise<number | null>((resolve) => worker.once('exit', resolve));
+      expect(exit).toBe(0);
+    } finally {
+      worker.kill();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

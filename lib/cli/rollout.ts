@@ -15,6 +15,7 @@ import { oraclePolicy, randomPolicy } from '../policy/native.js';
 import { openAIPolicy } from '../policy/openai.js';
 import type { Policy } from '../policy/types.js';
 import { RolloutEngine, type CollectOptions, type RolloutMeta } from '../rollout/engine.js';
+import { distributedCollect } from '../rollout/distributed/driver.js';
 import { RolloutPool } from '../rollout/pool.js';
 import type { DataFormat } from '../score/score-input.js';
 import { openOutput, outputFormat, summaryStream } from './output.js';
@@ -39,6 +40,8 @@ interface RolloutFlags {
   option: EnvOptions;
   seed: number;
   threads: number;
+  redis?: string;
+  prefix: string;
   chunkGroups: number;
   out: string;
   outFormat?: DataFormat;
@@ -67,6 +70,8 @@ export function registerRollout(program: Command): void {
     .option('--option <key=value>', 'environment option (repeatable; see gigpo envs)', collectOption, {})
     .option('--seed <n>', 'base seed', parseInteger('--seed', 0), 1)
     .option('--threads <n>', 'worker threads for native policies', parseInteger('--threads', 1, 256), 1)
+    .option('--redis <url>', 'native policies: hand one job per group to `gigpo worker` processes through this Redis')
+    .option('--prefix <prefix>', 'with --redis: key prefix shared with the workers', 'gigpo')
     .option('--chunk-groups <n>', 'groups collected and written together (one msgpack chunk)', parseInteger('--chunk-groups', 1, 1 << 24), 1024)
     .requiredOption('--out <file>', 'output file (.msgpack or .jsonl), or - for stdout')
     .addOption(new Option('--out-format <format>', 'output format (default: from the extension; JSONL for -)').choices(['jsonl', 'msgpack']))
@@ -76,6 +81,7 @@ export function registerRollout(program: Command): void {
       const format = outputFormat(flags.out, flags.outFormat);
       const envOptions = envOptionsOf(flags);
       const policy = policyOf(flags);
+      if (flags.redis && policy.kind !== 'native') throw new UsageError('--redis: distributed rollouts take the random or oracle policy');
       const pool = policy.kind === 'native' && flags.threads > 1 ? new RolloutPool({ maxThreads: flags.threads }) : undefined;
       const engine = new RolloutEngine();
       const progress = startProgress(progressWanted(flags.json), 'rollout', flags.groups);
@@ -101,7 +107,11 @@ export function registerRollout(program: Command): void {
               progress.update(done, `${compact(done)}/${compact(flags.groups)} groups, ${compact(totals.rows + p.rows)} rows`);
             },
           };
-          const batch = pool ? await pool.collect(options) : await engine.collect(options);
+          const batch = flags.redis
+            ? await distributedCollect({ ...options, redis: flags.redis, prefix: flags.prefix })
+            : pool
+              ? await pool.collect(options)
+              : await engine.collect(options);
           totals.add(batch);
           await write.batch(batch);
         }
