@@ -1,6 +1,5 @@
-// The addon's entry point. Context-aware: all per-environment state lives in the
-// GigpoAddon instance (one per Node environment / worker thread), none in statics.
-#include <napi.h>
+// The addon's entry point: registers every binding on the instance's exports.
+#include "bind/addon.hpp"
 
 #include "bind/advantage.hpp"
 #include "bind/env_batch_wrap.hpp"
@@ -10,23 +9,17 @@
 
 namespace gigpo::bind {
 
-class GigpoAddon : public Napi::Addon<GigpoAddon> {
- public:
-  GigpoAddon(Napi::Env env, Napi::Object exports) {
-    envBatch_ = Napi::Persistent(EnvBatchWrap::define(env));
-    exports.Set("EnvBatch", envBatch_.Value());
-    exports.Set("hashStrings", Napi::Function::New<hashStrings>(env, "hashStrings"));
-    exports.Set("hashBytes", Napi::Function::New<hashBytes>(env, "hashBytes"));
-    exports.Set("listEnvs", Napi::Function::New<listEnvs>(env, "listEnvs"));
-    exports.Set("computeAdvantages", Napi::Function::New<computeAdvantages>(env, "computeAdvantages"));
-    exports.Set("similarityRatio", Napi::Function::New<similarityRatio>(env, "similarityRatio"));
-    exports.Set("solveSokoban", Napi::Function::New<solveSokoban>(env, "solveSokoban"));
-    exports.Set("readBoxobanLevels", Napi::Function::New<readBoxobanLevels>(env, "readBoxobanLevels"));
-  }
-
- private:
-  Napi::FunctionReference envBatch_;
-};
+GigpoAddon::GigpoAddon(Napi::Env env, Napi::Object exports) {
+  envBatch_ = Napi::Persistent(EnvBatchWrap::define(env));
+  exports.Set("EnvBatch", envBatch_.Value());
+  exports.Set("hashStrings", Napi::Function::New<hashStrings>(env, "hashStrings"));
+  exports.Set("hashBytes", Napi::Function::New<hashBytes>(env, "hashBytes"));
+  exports.Set("listEnvs", Napi::Function::New<listEnvs>(env, "listEnvs"));
+  exports.Set("computeAdvantages", Napi::Function::New<computeAdvantages>(env, "computeAdvantages"));
+  exports.Set("similarityRatio", Napi::Function::New<similarityRatio>(env, "similarityRatio"));
+  exports.Set("solveSokoban", Napi::Function::New<solveSokoban>(env, "solveSokoban"));
+  exports.Set("readBoxobanLevels", Napi::Function::New<readBoxobanLevels>(env, "readBoxobanLevels"));
+}
 
 }  // namespace gigpo::bind
 

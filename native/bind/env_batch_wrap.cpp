@@ -1,5 +1,6 @@
 #include "bind/env_batch_wrap.hpp"
 
+#include "bind/addon.hpp"
 #include "bind/args.hpp"
 
 #include <cstdint>
@@ -33,7 +34,8 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
   Napi::Value seed = cfg.Get("seed");
   config.seed = seed.IsUndefined() ? 0 : seedValue(seed, "config.seed");
   Options options = readOptions(info[2], "options");
-  batch_ = guarded(env, [&] { return makeBatch(name, config, options); });
+  SharedCache* cache = &env.GetInstanceData<GigpoAddon>()->sharedCache;
+  batch_ = guarded(env, [&] { return makeBatch(name, config, options, cache); });
 
   // All outputs live in ONE ArrayBuffer (8-byte aligned sections), so checking that none
   // was transferred away costs a single detach check per call.

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/env.hpp"
+#include "core/shared_cache.hpp"
 
 namespace gigpo {
 
@@ -81,6 +82,8 @@ class BatchBase {
   BatchOutputs out_;
 };
 
-std::unique_ptr<BatchBase> makeBatch(const std::string& env, const BatchConfig& config, const Options& options);
+// `cache` (optional) keeps the env's shared data across batches with the same options.
+std::unique_ptr<BatchBase> makeBatch(const std::string& env, const BatchConfig& config, const Options& options,
+                                     SharedCache* cache = nullptr);
 
 }  // namespace gigpo

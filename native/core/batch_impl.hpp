@@ -15,8 +15,8 @@ namespace gigpo {
 template <Environment E>
 class Batch final : public BatchBase {
  public:
-  Batch(const BatchConfig& config, const Options& options)
-      : config_(config), envConfig_(E::configure(options)), shared_(E::makeShared(envConfig_)) {
+  Batch(const BatchConfig& config, const Options& options, SharedCache* cache = nullptr)
+      : config_(config), envConfig_(E::configure(options)), shared_(sharedData(options, cache)) {
     if (config.numEnvs == 0) throw RangeError("numEnvs: must be at least 1");
     if (config.groupSize == 0) throw RangeError("groupSize: must be at least 1");
     if (config.numEnvs % config.groupSize != 0)
@@ -112,6 +112,13 @@ class Batch final : public BatchBase {
   E& env(uint32_t i) { return envs_[i]; }
 
  private:
+  std::shared_ptr<const typename E::Shared> sharedData(const Options& options, SharedCache* cache) const {
+    using Shared = typename E::Shared;
+    if (!cache || !cacheableShared<E>()) return E::makeShared(envConfig_);
+    return cache->get<Shared>(SharedCache::keyOf(E::info().name, options),
+                              [this] { return E::makeShared(envConfig_); });
+  }
+
   void requireBound() const {
     if (!bound()) throw TypeError("batch outputs are not bound");
   }

@@ -22,6 +22,8 @@
 //     static constexpr bool kKeyIsObservation = true; // anchors hash render() output directly
 //     int32_t oracleAction();                         // a good action now (tests, oracle policy)
 //     std::string actionName(int32_t action) const;   // text an LLM would answer for `action`
+//     static constexpr bool kCacheShared = true;      // Shared is a pure function of the options
+//                                                     // (not of files), so batches may share it
 #pragma once
 #include <concepts>
 #include <cstddef>
@@ -76,6 +78,12 @@ template <class E>
 concept HasActionNames = requires(const E env, int32_t action) {
   { env.actionName(action) } -> std::same_as<std::string>;
 };
+
+template <class E>
+constexpr bool cacheableShared() {
+  if constexpr (requires { E::kCacheShared; }) return E::kCacheShared;
+  return false;
+}
 
 template <class E>
 constexpr bool keyIsObservation() {

@@ -14,8 +14,8 @@ namespace gigpo {
 namespace {
 
 template <Environment E>
-std::unique_ptr<BatchBase> makeOf(const BatchConfig& config, const Options& options) {
-  return std::make_unique<Batch<E>>(config, options);
+std::unique_ptr<BatchBase> makeOf(const BatchConfig& config, const Options& options, SharedCache* cache) {
+  return std::make_unique<Batch<E>>(config, options, cache);
 }
 
 template <Environment E>
@@ -38,10 +38,11 @@ const std::vector<EnvEntry>& envRegistry() {
   return kEnvs;
 }
 
-std::unique_ptr<BatchBase> makeBatch(const std::string& env, const BatchConfig& config, const Options& options) {
+std::unique_ptr<BatchBase> makeBatch(const std::string& env, const BatchConfig& config, const Options& options,
+                                     SharedCache* cache) {
   std::string names;
   for (const auto& e : envRegistry()) {
-    if (e.info().name == env) return e.make(config, options);
+    if (e.info().name == env) return e.make(config, options, cache);
     names += (names.empty() ? "" : ", ") + e.info().name;
   }
   throw RangeError("env: unknown environment '" + env + "' (known: " + names + ")");

@@ -11,7 +11,7 @@ namespace gigpo {
 
 struct EnvEntry {
   const EnvInfo& (*info)();
-  std::unique_ptr<BatchBase> (*make)(const BatchConfig&, const Options&);
+  std::unique_ptr<BatchBase> (*make)(const BatchConfig&, const Options&, SharedCache*);
 };
 
 const std::vector<EnvEntry>& envRegistry();

@@ -39,6 +39,8 @@ namespace gigpo {
 class Shop {
  public:
   static constexpr bool kKeyIsObservation = true;
+  // The catalog and its index are built from catalogSeed and catalogSize alone.
+  static constexpr bool kCacheShared = true;
   static constexpr int32_t kSearchAction = 0;
   // The largest page: a results page of 10 titles (~100 bytes each) or an item page,
   // plus the instruction and the action list: under 2.5 KB. render() truncates regardless.
