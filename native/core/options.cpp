@@ -88,4 +88,18 @@ std::string OptionReader::choice(const std::string& name, const std::string& fal
   throw RangeError(where(name) + ": must be one of " + list + ", got '" + s + "'");
 }
 
+OptionSpec maxStepsOption(const std::string& defaultValue) {
+  return {"maxSteps", OptionKind::Integer, defaultValue, "truncate an episode after this many steps"};
+}
+
+OptionSpec requireThinkOption() {
+  return {"requireThink", OptionKind::Boolean, "false", "a response must hold <think>...</think> before its action"};
+}
+
+uint32_t readMaxSteps(const OptionReader& reader, int64_t fallback) {
+  return static_cast<uint32_t>(reader.integer("maxSteps", fallback, 1, kMaxEpisodeSteps));
+}
+
+bool readRequireThink(const OptionReader& reader) { return reader.boolean("requireThink", false); }
+
 }  // namespace gigpo

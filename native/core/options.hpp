@@ -47,4 +47,11 @@ class OptionReader {
 
 const char* optionKindName(OptionKind kind);
 
+// The options every environment has, declared and read the same way everywhere.
+constexpr int64_t kMaxEpisodeSteps = int64_t{1} << 30;
+OptionSpec maxStepsOption(const std::string& defaultValue);
+OptionSpec requireThinkOption();
+uint32_t readMaxSteps(const OptionReader& reader, int64_t fallback);
+bool readRequireThink(const OptionReader& reader);
+
 }  // namespace gigpo

@@ -50,8 +50,8 @@ CardGameConfig configureCardGame(const EnvInfo& info, const Options& options, co
   c.rules.parentheses = spec.parentheses;
   c.rules.target = static_cast<int32_t>(r.integer("target", defaultTarget, 0, 10000));
   c.solvableOnly = r.boolean("solvableOnly", defaultSolvableOnly);
-  c.maxSteps = static_cast<uint32_t>(r.integer("maxSteps", defaultMaxSteps, 1, 1 << 20));
-  c.requireThink = r.boolean("requireThink", false);
+  c.maxSteps = readMaxSteps(r, defaultMaxSteps);
+  c.requireThink = readRequireThink(r);
   // Actions: the numbers 1..10, the game's operators, its parentheses, then `=`.
   for (uint8_t v = 1; v <= kMaxCardValue; ++v) c.actionTokens[c.numActions++] = v;
   for (uint8_t op = kPlus; op <= kDivide; ++op)

@@ -17,8 +17,8 @@ const EnvInfo& EzPoints::info() {
       {
           {"target", OptionKind::Integer, "12", "value the formula must reach (0..10000)"},
           {"solvableOnly", OptionKind::Boolean, "true", "deal only hands some formula solves"},
-          {"maxSteps", OptionKind::Integer, "10", "truncate an episode after this many steps"},
-          {"requireThink", OptionKind::Boolean, "false", "a response must hold <think>...</think> before its action"},
+          maxStepsOption("10"),
+          requireThinkOption(),
       }};
   return kInfo;
 }

@@ -25,8 +25,8 @@ const EnvInfo& FrozenLake::info() {
           {"size", OptionKind::Integer, "4", "side of the square map (2..16)"},
           {"frozenProbability", OptionKind::Number, "0.8", "chance that a tile is frozen rather than a hole (0.5..1)"},
           {"slippery", OptionKind::Boolean, "false", "moves slip to a perpendicular direction 2 times in 3"},
-          {"maxSteps", OptionKind::Integer, "100", "truncate an episode after this many steps"},
-          {"requireThink", OptionKind::Boolean, "false", "a response must hold <think>...</think> before its action"},
+          maxStepsOption("100"),
+          requireThinkOption(),
       }};
   return kInfo;
 }
@@ -38,8 +38,8 @@ FrozenLake::Config FrozenLake::configure(const Options& options) {
   const double p = r.number("frozenProbability", 0.8, 0.5, 1.0);
   c.frozen = static_cast<uint64_t>(std::llround(std::ldexp(p, 32)));
   c.slippery = r.boolean("slippery", false);
-  c.maxSteps = static_cast<uint32_t>(r.integer("maxSteps", 100, 1, 1 << 20));
-  c.requireThink = r.boolean("requireThink", false);
+  c.maxSteps = readMaxSteps(r, 100);
+  c.requireThink = readRequireThink(r);
   return c;
 }
 

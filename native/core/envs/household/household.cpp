@@ -38,8 +38,8 @@ const EnvInfo& Household::info() {
       "open, close, take, put, clean/heat/cool, use desklamp, examine, look, inventory; the observation lists the "
       "admissible ones and action id k is the k-th of them. Reward 10 on completing the task, else 0.",
       {
-          {"maxSteps", OptionKind::Integer, "50", "truncate an episode after this many steps"},
-          {"requireThink", OptionKind::Boolean, "false", "a response must hold <think>...</think> before its action"},
+          maxStepsOption("50"),
+          requireThinkOption(),
       }};
   return kInfo;
 }
@@ -47,8 +47,8 @@ const EnvInfo& Household::info() {
 Household::Config Household::configure(const Options& options) {
   OptionReader r(info().name, options, info().options);
   Config c;
-  c.maxSteps = static_cast<uint32_t>(r.integer("maxSteps", 50, 1, 1u << 30));
-  c.requireThink = r.boolean("requireThink", false);
+  c.maxSteps = readMaxSteps(r, 50);
+  c.requireThink = readRequireThink(r);
   return c;
 }
 

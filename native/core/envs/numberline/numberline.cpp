@@ -13,8 +13,8 @@ const EnvInfo& NumberLine::info() {
       "Move along 0..maxPosition to the target with '+' and '-'; +1 on arrival, -1 for a move that does not get closer.",
       {
           {"maxPosition", OptionKind::Integer, "5", "largest position on the line (2..1000000)"},
-          {"maxSteps", OptionKind::Integer, "2*maxPosition", "truncate an episode after this many steps"},
-          {"requireThink", OptionKind::Boolean, "false", "a response must hold <think>...</think> before its action"},
+          maxStepsOption("2*maxPosition"),
+          requireThinkOption(),
       }};
   return kInfo;
 }
@@ -23,8 +23,8 @@ NumberLine::Config NumberLine::configure(const Options& options) {
   OptionReader r(info().name, options, info().options);
   Config c;
   c.maxPosition = static_cast<uint32_t>(r.integer("maxPosition", 5, 2, 1000000));
-  c.maxSteps = static_cast<uint32_t>(r.integer("maxSteps", 2 * c.maxPosition, 1, 1u << 30));
-  c.requireThink = r.boolean("requireThink", false);
+  c.maxSteps = readMaxSteps(r, 2 * c.maxPosition);
+  c.requireThink = readRequireThink(r);
   return c;
 }
 

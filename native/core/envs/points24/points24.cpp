@@ -16,8 +16,8 @@ const EnvInfo& Points24::info() {
       {
           {"target", OptionKind::Integer, "24", "value the formula must reach (0..10000)"},
           {"solvableOnly", OptionKind::Boolean, "false", "deal only hands some formula solves"},
-          {"maxSteps", OptionKind::Integer, "20", "truncate an episode after this many steps"},
-          {"requireThink", OptionKind::Boolean, "false", "a response must hold <think>...</think> before its action"},
+          maxStepsOption("20"),
+          requireThinkOption(),
       }};
   return kInfo;
 }

@@ -40,8 +40,8 @@ const EnvInfo& Shop::info() {
       "pages, then buy. Reward at purchase: type match x (matched attributes + options + price within budget) / "
       "(attributes + options + 1). Action 0 = the parsed search, k = click the k-th listed element.",
       {
-          {"maxSteps", OptionKind::Integer, "15", "truncate an episode after this many steps"},
-          {"requireThink", OptionKind::Boolean, "false", "a response must hold <think>...</think> before its action"},
+          maxStepsOption("15"),
+          requireThinkOption(),
           {"catalogSeed", OptionKind::Integer, "0", "seed of the generated catalog (0..2^32-1)"},
           {"catalogSize", OptionKind::Integer, "10000", "number of products in the catalog (100..1000000)"},
       }};
@@ -51,8 +51,8 @@ const EnvInfo& Shop::info() {
 Shop::Config Shop::configure(const Options& options) {
   OptionReader r(info().name, options, info().options);
   Config c;
-  c.maxSteps = static_cast<uint32_t>(r.integer("maxSteps", 15, 1, 1u << 30));
-  c.requireThink = r.boolean("requireThink", false);
+  c.maxSteps = readMaxSteps(r, 15);
+  c.requireThink = readRequireThink(r);
   c.catalogSeed = static_cast<uint64_t>(r.integer("catalogSeed", 0, 0, 0xFFFFFFFFll));
   c.catalogSize = static_cast<uint32_t>(r.integer("catalogSize", 10000, 100, 1000000));
   return c;
