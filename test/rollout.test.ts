@@ -126,6 +126,21 @@ describe('RolloutPool', () => {
     expect(b.numRows).toBeGreaterThan(0);
   });
 
+  it('rejects with the cause when a worker dies, and replaces the worker', async () => {
+    const one = new RolloutPool({ maxThreads: 1 });
+    try {
+      await one.collect(job); // the worker is up
+      const long = { env: 'numberline', groups: 64, groupSize: 8, seed: 1, policy: randomPolicy(), envOptions: { maxPosition: 100000 }, maxSteps: 20000 };
+      const run = one.collect(long);
+      const threads = (one as unknown as { piscina: { threads: { terminate(): Promise<number> }[] } }).piscina.threads;
+      setTimeout(() => void threads[0].terminate(), 50);
+      await expect(run).rejects.toThrow(/terminat|exit/i);
+      expect(batchColumns(await one.collect(job))).toEqual(batchColumns(await engine.collect(job)));
+    } finally {
+      await one.destroy();
+    }
+  });
+
   it('stops running workers through the shared cancel flag', async () => {
     const controller = new AbortController();
     const big = { env: 'numberline', groups: 64, groupSize: 8, seed: 1, policy: randomPolicy(), envOptions: { maxPosition: 100000 } };

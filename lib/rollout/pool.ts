@@ -19,6 +19,8 @@ import type { ShardTask } from './pool-worker.js';
 export interface RolloutPoolOptions {
   /** Worker threads; default: the number of cores. */
   maxThreads?: number;
+  /** V8 heap limits of each worker (Node's worker resourceLimits); a worker over them dies and its task fails. */
+  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number };
 }
 
 export interface PoolCollectOptions extends CollectOptions {
@@ -41,7 +43,13 @@ export class RolloutPool {
     if (!Number.isInteger(threads) || threads < 1)
       throw new GigpoArgumentError('maxThreads', `expected an integer >= 1, got ${String(options.maxThreads)}`);
     this.maxThreads = threads;
-    this.piscina = new Piscina({ filename: poolWorkerPath, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+    this.piscina = new Piscina({
+      filename: poolWorkerPath,
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: 60_000,
+      resourceLimits: options.resourceLimits,
+    });
   }
 
   async collect(options: PoolCollectOptions): Promise<StepBatch> {
