@@ -178,8 +178,11 @@ describe('gigpo score: JSONL', () => {
     const twice = tmp.path('again.2.jsonl');
     gigpo(['score', input, '--out', once]);
     gigpo(['score', once, '--out', twice]);
-    // Only the actions change form: text actions were written as -1.
-    expect(readLines<ScoredLine>(twice).map((l) => l.steps.map((s) => s.advantage))).toEqual(readLines<ScoredLine>(once).map((l) => l.steps.map((s) => s.advantage)));
+    // Every field survives, text actions included: scoring the output again changes nothing.
+    expect(readFileSync(twice, 'utf8')).toBe(readFileSync(once, 'utf8'));
+    const inputActions = trajs.map((t) => t.steps.map((st) => st.action));
+    const outputActions = readLines<{ steps: { action?: unknown }[] }>(once).map((l) => l.steps.map((st) => st.action));
+    expect(outputActions).toEqual(inputActions.map((steps) => steps.map((a) => a ?? -1)));
   });
 });
 

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { randomPolicy, RolloutEngine, rowObservation, type StepBatch } from '../lib/index.js';
 import { writeMsgpackFile } from '../lib/io/msgpack-writer.js';
+import { ROW_RAGGED_KEYS } from '../lib/io/step-batch.js';
 import { makeBatch } from './helpers/step-batches.js';
 
 const script = join(dirname(fileURLToPath(import.meta.url)), '..', 'python', 'gigpo_batch.py');
@@ -58,7 +59,7 @@ function expected(b: StepBatch): Record<string, unknown> {
       new TextDecoder().decode(b.observations.data.subarray(b.observations.offsets[i], b.observations.offsets[i + 1])),
     ),
   };
-  for (const k of ['prompt', 'response', 'promptIds', 'responseIds', 'logprobs'] as const) if (b[k]) out[k] = ragged(b[k]!);
+  for (const k of ROW_RAGGED_KEYS) if (b[k]) out[k] = ragged(b[k]!);
   if (b.scores) for (const [k, v] of Object.entries(b.scores)) out[k] = Array.from(v as ArrayLike<number>);
   if (b.groupLabels) out.groupLabels = b.groupLabels;
   if (b.trajLabels) out.trajLabels = b.trajLabels;

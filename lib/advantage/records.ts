@@ -20,7 +20,8 @@ export interface RecordsBatch {
  * `groups[g]` holds the trajectories of one complete task group in input order. Group g
  * gets id g and label String(its id); trajectory t (counted over the batch) gets id t and
  * label String(its id). Anchors are the record's `anchor`, else the hash of `obs` (a
- * missing `obs` is the empty text). Numeric actions are kept; text actions become -1.
+ * missing `obs` is the empty text). Numeric actions are kept; text actions become -1 with
+ * their text in the batch's actionText column.
  * The last step of every trajectory is marked done. Scores read from a scored file become
  * the batch's scores when every step has them.
  */
@@ -53,6 +54,7 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
   const textIndex = new Map<string, number>();
   const texts: string[] = [];
   const hashed = new Uint8Array(numRows); // 1 where the anchor is the hash of the observation
+  let actionTexts: string[] | undefined; // per row, once some action is text
   // Scores read from a scored file, kept only when every step has them.
   let scored = numRows > 0 && groups[0][0].steps[0].scores !== undefined;
   const scores = {
@@ -85,7 +87,12 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
         batch.group[r] = g;
         batch.traj[r] = t;
         batch.step[r] = s;
-        batch.action[r] = typeof step.action === 'number' ? step.action : INVALID_ACTION;
+        if (typeof step.action === 'number') {
+          batch.action[r] = step.action;
+        } else {
+          batch.action[r] = INVALID_ACTION;
+          if (typeof step.action === 'string') (actionTexts ??= new Array<string>(numRows).fill(''))[r] = step.action;
+        }
         batch.reward[r] = step.reward;
         batch.valid[r] = step.valid ? 1 : 0;
         batch.obs[r] = o;
@@ -107,6 +114,7 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
   }
   trajStarts[numTraj] = numRows;
   if (scored) batch.scores = scores;
+  if (actionTexts) batch.actionText = packUtf8(actionTexts);
   batch.observations = packUtf8(texts);
   const hashes = native.hashBytes(batch.observations.data, batch.observations.offsets);
   for (let row = 0; row < numRows; row++) if (hashed[row]) batch.anchor[row] = hashes[batch.obs[row]];

@@ -3,9 +3,8 @@
 // de-duplicated by anchor, which is exactly how a single rollout numbers it.
 import { GigpoArgumentError } from '../errors.js';
 import { InternTable } from './intern-table.js';
-import type { Ragged, RaggedText, StepBatch, StepScores } from './step-batch.js';
+import { ROW_RAGGED_COLUMNS, ROW_RAGGED_KEYS, type Ragged, type RaggedText, type RowRaggedKey, type StepBatch, type StepScores } from './step-batch.js';
 
-type RaggedKey = 'prompt' | 'response' | 'promptIds' | 'responseIds' | 'logprobs';
 
 function concatColumn<T extends Uint8Array | Uint32Array | Int32Array | Float32Array | BigUint64Array>(
   parts: T[],
@@ -23,7 +22,7 @@ function concatColumn<T extends Uint8Array | Uint32Array | Int32Array | Float32A
 
 function concatRagged<T extends Uint8Array | Int32Array | Float32Array>(
   batches: StepBatch[],
-  key: RaggedKey,
+  key: RowRaggedKey,
   make: (n: number) => T,
 ): Ragged<T> | undefined {
   if (!batches.some((b) => b[key])) return undefined;
@@ -120,16 +119,12 @@ export class StepBatchConcatenator {
       obs: concatColumn(this.obsParts, (k) => new Uint32Array(k)),
       observations,
     };
-    const prompt = concatRagged(batches, 'prompt', (k) => new Uint8Array(k));
-    const response = concatRagged(batches, 'response', (k) => new Uint8Array(k));
-    const promptIds = concatRagged(batches, 'promptIds', (k) => new Int32Array(k));
-    const responseIds = concatRagged(batches, 'responseIds', (k) => new Int32Array(k));
-    const logprobs = concatRagged(batches, 'logprobs', (k) => new Float32Array(k));
-    if (prompt) out.prompt = prompt;
-    if (response) out.response = response;
-    if (promptIds) out.promptIds = promptIds;
-    if (responseIds) out.responseIds = responseIds;
-    if (logprobs) out.logprobs = logprobs;
+    for (const key of ROW_RAGGED_KEYS) {
+      const kind = ROW_RAGGED_COLUMNS[key];
+      const make = kind === 'text' ? (k: number) => new Uint8Array(k) : kind === 'i32' ? (k: number) => new Int32Array(k) : (k: number) => new Float32Array(k);
+      const column = concatRagged(batches, key, make as (k: number) => Uint8Array);
+      if (column) (out as unknown as Record<RowRaggedKey, unknown>)[key] = column;
+    }
     const scores = concatScores(batches);
     if (scores) out.scores = scores;
     if (meta) out.meta = meta;
@@ -152,7 +147,7 @@ export function stepBatchBuffers(batch: StepBatch): ArrayBuffer[] {
   for (const c of [batch.group, batch.traj, batch.step, batch.action, batch.reward, batch.done, batch.truncated, batch.valid, batch.anchor, batch.obs])
     add(c);
   if (batch.scores) for (const c of Object.values(batch.scores)) add(c);
-  for (const r of [batch.observations, batch.prompt, batch.response, batch.promptIds, batch.responseIds, batch.logprobs]) {
+  for (const r of [batch.observations, ...ROW_RAGGED_KEYS.map((k) => batch[k])]) {
     if (r) {
       add(r.offsets);
       add(r.data);

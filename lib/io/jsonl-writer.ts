@@ -92,6 +92,13 @@ export class JsonlFormatter {
     return b.trajLabels ? b.trajLabels[b.traj[r]] : b.traj[r];
   }
 
+  /** Row r's action: its text when the batch has text actions for it, else the id. */
+  private action(r: number): string {
+    const t = this.batch.actionText;
+    if (t && t.offsets[r + 1] > t.offsets[r]) return JSON.stringify(raggedText(t, r));
+    return String(this.batch.action[r]);
+  }
+
   /** The step fields of row r, without the braces. */
   private fields(r: number): string {
     const b = this.batch;
@@ -105,7 +112,7 @@ export class JsonlFormatter {
     }
     let s =
       `"obs":${(this.quoted[o] ??= JSON.stringify(raggedText(b.observations, o)))},"anchor":"${this.anchorText[o]}",` +
-      `"action":${b.action[r]},"reward":${num(b.reward[r])},"valid":${b.valid[r] === 1},"done":${b.done[r] === 1},"truncated":${b.truncated[r] === 1}`;
+      `"action":${this.action(r)},"reward":${num(b.reward[r])},"valid":${b.valid[r] === 1},"done":${b.done[r] === 1},"truncated":${b.truncated[r] === 1}`;
     if (b.prompt) s += `,"prompt":${JSON.stringify(raggedText(b.prompt, r))}`;
     if (b.response) s += `,"response":${JSON.stringify(raggedText(b.response, r))}`;
     if (b.promptIds) s += `,"prompt_ids":${numbers(b.promptIds, r, false)}`;

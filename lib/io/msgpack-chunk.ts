@@ -31,6 +31,7 @@ const FIXED_DTYPES: Record<(typeof FIXED_COLUMNS)[number], Dtype> = {
 const RAGGED_DTYPES = {
   prompt: 'u8',
   response: 'u8',
+  actionText: 'u8',
   promptIds: 'i32',
   responseIds: 'i32',
   logprobs: 'f32',
@@ -42,7 +43,7 @@ const SCORE_DTYPES: Record<keyof StepScores, Dtype> = {
   advantage: 'f32',
   stepGroup: 'u32',
 };
-const TEXT_COLUMNS = new Set(['observations', 'prompt', 'response']);
+const TEXT_COLUMNS = new Set(['observations', 'prompt', 'response', 'actionText']);
 
 interface FileColumn {
   dtype: Dtype;

@@ -1,7 +1,7 @@
 // Gathering rows of a StepBatch (in any order, repeats allowed) into a new batch: the
 // fixed columns and every ragged column are copied; the observation table, labels and meta
 // are shared, since `obs` indices keep pointing into the same table.
-import type { Ragged, StepBatch } from './step-batch.js';
+import { ROW_RAGGED_KEYS, type Ragged, type StepBatch } from './step-batch.js';
 
 type RaggedData = Uint8Array | Int32Array | Float32Array;
 
@@ -48,10 +48,9 @@ export function selectRows(batch: StepBatch, rows: Uint32Array): StepBatch {
   if (batch.groupLabels) out.groupLabels = batch.groupLabels;
   if (batch.trajLabels) out.trajLabels = batch.trajLabels;
   if (batch.meta) out.meta = batch.meta;
-  if (batch.prompt) out.prompt = gatherRagged(batch.prompt, rows);
-  if (batch.response) out.response = gatherRagged(batch.response, rows);
-  if (batch.promptIds) out.promptIds = gatherRagged(batch.promptIds, rows);
-  if (batch.responseIds) out.responseIds = gatherRagged(batch.responseIds, rows);
-  if (batch.logprobs) out.logprobs = gatherRagged(batch.logprobs, rows);
+  for (const key of ROW_RAGGED_KEYS) {
+    const column = batch[key];
+    if (column) (out as unknown as Record<string, unknown>)[key] = gatherRagged(column as Ragged<Uint8Array>, rows);
+  }
   return out;
 }

@@ -38,6 +38,8 @@ export interface StepBatch {
   trajLabels?: string[];
   prompt?: RaggedText;
   response?: RaggedText;
+  /** Actions as text, for data whose actions are strings (offline trajectories); `action` is -1 there. */
+  actionText?: RaggedText;
   promptIds?: Ragged<Int32Array>;
   responseIds?: Ragged<Int32Array>;
   /** Sampler log-probs, aligned with responseIds. */
@@ -84,6 +86,18 @@ export function allocateStepBatch(numRows: number): StepBatch {
     observations: { offsets: new Uint32Array(1), data: new Uint8Array(0) },
   };
 }
+
+/** The optional per-row ragged columns and what their elements are. */
+export const ROW_RAGGED_COLUMNS = {
+  prompt: 'text',
+  response: 'text',
+  actionText: 'text',
+  promptIds: 'i32',
+  responseIds: 'i32',
+  logprobs: 'f32',
+} as const;
+export type RowRaggedKey = keyof typeof ROW_RAGGED_COLUMNS;
+export const ROW_RAGGED_KEYS = Object.keys(ROW_RAGGED_COLUMNS) as RowRaggedKey[];
 
 const decoder = new TextDecoder();
 
@@ -148,7 +162,7 @@ export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
   const numObs = batch.observations.offsets.length - 1;
   const starts = checkRows(batch, numObs, name);
   checkStartsUnique(batch, starts, name);
-  for (const col of ['prompt', 'response', 'promptIds', 'responseIds', 'logprobs'] as const) {
+  for (const col of ROW_RAGGED_KEYS) {
     const c = batch[col];
     if (c) {
       checkRagged(c, `${name}.${col}`);

@@ -102,6 +102,8 @@ export function makeBatch(o: MakeBatchOptions): StepBatch {
   if (o.text) {
     batch.prompt = packStrings(prompts);
     batch.response = packStrings(responses);
+    // Text actions on some rows (action -1 there), none on the others.
+    batch.actionText = packStrings(Array.from({ length: n }, (_, r) => (r % 3 === 0 ? `act ${r} é` : '')));
   }
   if (o.tokens) {
     batch.promptIds = packNumbers(ids.map((x) => x.p), Int32Array);
@@ -165,6 +167,7 @@ export function batchColumns(b: StepBatch): Record<string, unknown> {
     observations: ragged(b.observations),
     prompt: ragged(b.prompt),
     response: ragged(b.response),
+    actionText: ragged(b.actionText),
     promptIds: ragged(b.promptIds),
     responseIds: ragged(b.responseIds),
     logprobs: ragged(b.logprobs),
