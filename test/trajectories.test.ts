@@ -115,3 +115,18 @@ describe('native binding guards', () => {
     ).toThrow('observations.offsets[1]: offsets must be non-decreasing and within the data');
   });
 });
+
+describe('trajectoriesToBatch actions', () => {
+  it('keeps action ids in `action` and action texts in `actionText`', async () => {
+    const { trajectoriesToBatch, raggedText } = await import('../lib/index.js');
+    const b = trajectoriesToBatch([
+      { group: 'g', steps: [{ obs: 'A', reward: 0, action: 2 }, { obs: 'B', reward: 1, action: 'go to cabinet 1' }] },
+      { group: 'g', steps: [{ obs: 'A', reward: 0 }] },
+    ]);
+    expect(Array.from(b.action)).toEqual([2, -1, -1]);
+    expect([0, 1, 2].map((r) => raggedText(b.actionText!, r))).toEqual(['', 'go to cabinet 1', '']);
+    expect(() => trajectoriesToBatch([{ group: 'g', steps: [{ obs: 'A', reward: 0, action: 1.5 }] }])).toThrow(
+      /trajectories\[0\]\.steps\[0\]\.action: expected a 32-bit integer or a string, got 1.5/,
+    );
+  });
+});

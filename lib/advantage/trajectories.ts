@@ -13,6 +13,8 @@ export interface TrajectoryStep {
   reward: number;
   /** Whether the action was valid; default true. */
   valid?: boolean | 0 | 1;
+  /** The action: an id (a 32-bit integer) or its text (kept in the batch's actionText column). */
+  action?: number | string;
 }
 
 export interface Trajectory {
@@ -90,6 +92,7 @@ export function trajectoriesToBatch(trajectories: readonly Trajectory[]): StepBa
   const anchorKeyIndex = new Map<string, number>();
   const anchorKeys: string[] = [];
   const anchorFrom = new Int32Array(numRows); // -1: hash of the observation; k >= 0: anchorKeys[k]
+  let actionTexts: string[] | undefined; // per row, once some action is text
 
   let r = 0;
   members.forEach((list, g) => {
@@ -111,6 +114,15 @@ export function trajectoriesToBatch(trajectories: readonly Trajectory[]): StepBa
         if (obs === undefined && anchor === undefined) throw new GigpoArgumentError(path, 'expected obs or anchor');
         if (typeof anchor === 'bigint' && (anchor < 0n || anchor >= 1n << 64n))
           throw new GigpoArgumentError(`${path}.anchor`, 'a bigint anchor must be in [0, 2^64)');
+
+        const action = step.action;
+        if (typeof action === 'string') {
+          (actionTexts ??= new Array<string>(numRows).fill(''))[r] = action;
+        } else if (action !== undefined) {
+          if (!Number.isInteger(action) || action < -0x80000000 || action > 0x7fffffff)
+            throw new GigpoArgumentError(`${path}.action`, `expected a 32-bit integer or a string, got ${String(action)}`);
+          batch.action[r] = action;
+        }
 
         const text = obs ?? (typeof anchor === 'string' ? anchor : '');
         let o = obsIndex.get(text);
@@ -144,6 +156,7 @@ export function trajectoriesToBatch(trajectories: readonly Trajectory[]): StepBa
   });
 
   batch.observations = packText(texts);
+  if (actionTexts) batch.actionText = packText(actionTexts);
   const obsHash = native.hashBytes(batch.observations.data, batch.observations.offsets);
   const keyHash = anchorKeys.length > 0 ? native.hashStrings(anchorKeys) : new BigUint64Array(0);
   for (let row = 0; row < numRows; row++) {
