@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createEnvBatch, envInfo, HOLD_ACTION, INVALID_ACTION, type EnvBatch } from '../lib/index.js';
+import { createEnvBatch, envInfo, INVALID_ACTION, type EnvBatch } from '../lib/index.js';
+import { playOracleEpisodes } from './helpers/oracle-episodes.js';
 
 interface Obs {
   feedback: string;
@@ -268,27 +269,11 @@ describe('household', () => {
   });
 
   it('the planner solves 100% of tasks over 1000 seeds', () => {
-    const n = 1000;
-    const b = createEnvBatch({ env: 'household', numEnvs: n, seed: 2024 });
-    const reward = new Float32Array(n);
-    const finished = new Uint8Array(n);
-    const steps = new Uint32Array(n);
-    for (let t = 0; t < 50; t++) {
-      const actions = b.oracleActions();
-      for (let i = 0; i < n; i++) if (finished[i]) actions[i] = HOLD_ACTION;
-      b.step(actions);
-      for (let i = 0; i < n; i++) {
-        if (finished[i]) continue;
-        expect(b.valid[i]).toBe(1);
-        if (b.done[i] || b.truncated[i]) {
-          finished[i] = 1;
-          reward[i] = b.rewards[i];
-          steps[i] = b.episodeSteps[i];
-        }
-      }
-    }
-    expect(reward.every((r) => r === 10)).toBe(true);
-    expect(Math.max(...steps)).toBeLessThanOrEqual(20);
+    const b = createEnvBatch({ env: 'household', numEnvs: 1000, seed: 2024 });
+    const played = playOracleEpisodes(b, 50);
+    expect(played.invalidActions).toBe(0);
+    expect(played.lastReward.every((r) => r === 10)).toBe(true);
+    expect(Math.max(...played.steps)).toBeLessThanOrEqual(20);
   });
 
   it('is deterministic per seed, starts a group identically, and its anchors repeat with the state', () => {

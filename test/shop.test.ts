@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEnvBatch, envInfo, HOLD_ACTION, INVALID_ACTION, type EnvBatch } from '../lib/index.js';
+import { playOracleEpisodes } from './helpers/oracle-episodes.js';
 
 // ---- reading the pages ----------------------------------------------------------------
 
@@ -363,24 +364,10 @@ describe('shop', () => {
 
   it('the oracle reaches a mean reward of at least 0.9 over 1000 seeds', () => {
     const n = 1000;
-    const b = shop(n, 2025, {}, 1);
-    const reward = new Float64Array(n);
-    const finished = new Uint8Array(n);
-    for (let t = 0; t < 15; t++) {
-      const actions = b.oracleActions();
-      for (let i = 0; i < n; i++) if (finished[i]) actions[i] = HOLD_ACTION;
-      b.step(actions);
-      for (let i = 0; i < n; i++) {
-        if (finished[i]) continue;
-        expect(b.valid[i]).toBe(1);
-        if (b.done[i] || b.truncated[i]) {
-          finished[i] = 1;
-          reward[i] = b.rewards[i];
-        }
-      }
-    }
-    expect(finished.every((f) => f === 1)).toBe(true);
-    const mean = reward.reduce((a, r) => a + r, 0) / n;
+    const played = playOracleEpisodes(shop(n, 2025, {}, 1), 15);
+    expect(played.invalidActions).toBe(0);
+    expect(played.finished.every((f) => f === 1)).toBe(true);
+    const mean = played.lastReward.reduce((a, r) => a + r, 0) / n;
     expect(mean).toBeGreaterThanOrEqual(0.9);
     expect(mean).toBeCloseTo(0.9994, 3);
   });
