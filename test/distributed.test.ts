@@ -47,7 +47,7 @@ describe.runIf(haveRedis)('distributed rollouts (Redis Streams)', () => {
       const running = distributedCollect({ ...job, redis: redis.url, prefix, idleTimeoutMs: 20_000 });
       let stolen: [string, [string, string[]][]][] | null = null;
       for (let i = 0; i < 50 && !stolen; i++) {
-        stolen = (await client.xreadgroup('GROUP', WORKER_GROUP, 'dead', 'COUNT', 1, 'BLOCK', 100, 'STREAMS', jobsKey(prefix), '>')) as typeof stolen;
+        stolen = (await client.xreadgroup('GROUP', WORKER_GROUP, 'dead', 'COUNT', 1, 'BLOCK', 100, 'STREAMS', jobsKey(prefix), '>')) as [string, [string, string[]][]][] | null;
       }
       expect(stolen).not.toBeNull();
       // The "dead" worker was only slow: it posts its result late, twice (at-least-once delivery).

@@ -137,7 +137,8 @@ describe('argument checking', () => {
 
   it('refuses to step after its output arrays were transferred', () => {
     const b = createEnvBatch({ env, numEnvs: 2, seed: 1 });
-    structuredClone(b.rewards.buffer, { transfer: [b.rewards.buffer] });
+    const buffer = b.rewards.buffer as ArrayBuffer;
+    structuredClone(buffer, { transfer: [buffer] });
     expect(() => b.step(new Int32Array(2))).toThrow(/transferred or detached/);
   });
 });
