@@ -5,7 +5,7 @@
 import type { TrajectoryRecord, RecordId } from '../io/jsonl-records.js';
 import type { JsonlIds } from '../io/jsonl-writer.js';
 import { INVALID_ACTION } from '../envs/env-batch.js';
-import type { StepBatch } from '../io/step-batch.js';
+import { packText, type StepBatch } from '../io/step-batch.js';
 import { native } from '../native.js';
 
 export interface RecordsBatch {
@@ -114,22 +114,9 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
   }
   trajStarts[numTraj] = numRows;
   if (scored) batch.scores = scores;
-  if (actionTexts) batch.actionText = packUtf8(actionTexts);
-  batch.observations = packUtf8(texts);
+  if (actionTexts) batch.actionText = packText(actionTexts);
+  batch.observations = packText(texts);
   const hashes = native.hashBytes(batch.observations.data, batch.observations.offsets);
   for (let row = 0; row < numRows; row++) if (hashed[row]) batch.anchor[row] = hashes[batch.obs[row]];
   return { batch, ids: { group: groupIds, traj: trajIds }, trajStarts };
-}
-
-/** UTF-8 ragged text, written straight into one buffer. */
-function packUtf8(texts: readonly string[]): { offsets: Uint32Array; data: Uint8Array } {
-  const offsets = new Uint32Array(texts.length + 1);
-  let total = 0;
-  for (let i = 0; i < texts.length; i++) {
-    total += Buffer.byteLength(texts[i], 'utf8');
-    offsets[i + 1] = total;
-  }
-  const data = Buffer.allocUnsafeSlow(total);
-  for (let i = 0; i < texts.length; i++) data.write(texts[i], offsets[i], 'utf8');
-  return { offsets, data: new Uint8Array(data.buffer, data.byteOffset, total) };
 }

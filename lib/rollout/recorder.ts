@@ -4,7 +4,7 @@
 // appearance. That canonical numbering makes a rollout's batch independent of how its
 // groups were sharded over threads or machines.
 import type { EnvBatch } from '../envs/env-batch.js';
-import type { Ragged, RaggedText, StepBatch } from '../io/step-batch.js';
+import { packText, type Ragged, type RaggedText, type StepBatch } from '../io/step-batch.js';
 import { InternTable } from '../io/intern-table.js';
 
 export interface RowText {
@@ -191,7 +191,6 @@ export class TrajectoryRecorder {
   }
 }
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 function packRagged<T extends Int32Array | Float32Array>(
@@ -211,19 +210,10 @@ function packRagged<T extends Int32Array | Float32Array>(
   return { offsets, data };
 }
 
-function packStrings(texts: RowText[], order: Uint32Array, pick: (t: RowText) => string): RaggedText {
-  const parts = Array.from(order, (r) => encoder.encode(pick(texts[r])));
-  const offsets = new Uint32Array(parts.length + 1);
-  for (let k = 0; k < parts.length; k++) offsets[k + 1] = offsets[k] + parts[k].length;
-  const data = new Uint8Array(offsets[parts.length]);
-  for (let k = 0; k < parts.length; k++) data.set(parts[k], offsets[k]);
-  return { offsets, data };
-}
-
 function packTexts(texts: RowText[], order: Uint32Array): Partial<StepBatch> {
   const out: Partial<StepBatch> = {
-    prompt: packStrings(texts, order, (t) => t.prompt),
-    response: packStrings(texts, order, (t) => t.response),
+    prompt: packText(Array.from(order, (r) => texts[r].prompt)),
+    response: packText(Array.from(order, (r) => texts[r].response)),
   };
   const promptIds = packRagged(texts, order, (t) => t.promptIds, (n) => new Int32Array(n));
   const responseIds = packRagged(texts, order, (t) => t.responseIds, (n) => new Int32Array(n));
