@@ -115,13 +115,20 @@ export interface NativeAdvantageReport {
   groupZeroVariance: Uint8Array;
 }
 
+/** What the native Sokoban solver returns (see lib/envs/sokoban.ts). */
 export interface NativeSokobanSolution {
   solved: boolean;
+  /** Action ids (0 up, 1 down, 2 left, 3 right), one per move; null when not solved. */
   plan: Int32Array | null;
+  /** Player moves in the plan (0 when not solved). Always the fewest possible when solved. */
   moves: number;
+  /** Box pushes in the plan (0 when not solved). */
   pushes: number;
+  /** States expanded (taken off the queue). */
   nodesExpanded: number;
+  /** Distinct states stored: what nodeBudget bounds. */
   nodesGenerated: number;
+  /** The budget ran out. `solved === false && !budgetExhausted` proves the level unsolvable. */
   budgetExhausted: boolean;
 }
 

@@ -1,6 +1,6 @@
 // Sokoban tools beyond the env itself: the native solver and the Boxoban level reader.
 import { GigpoArgumentError } from '../errors.js';
-import { native } from '../native.js';
+import { native, type NativeSokobanSolution } from '../native.js';
 
 /** Sokoban action ids (the env's actions and the solver's plan entries). */
 export const SOKOBAN_ACTIONS = ['up', 'down', 'left', 'right'] as const;
@@ -13,21 +13,7 @@ export interface SokobanSolveOptions {
   nodeBudget?: number;
 }
 
-export interface SokobanSolution {
-  solved: boolean;
-  /** Action ids (0 up, 1 down, 2 left, 3 right), one per move; null when not solved. */
-  plan: Int32Array | null;
-  /** Player moves in the plan (0 when not solved). Always the fewest possible when solved. */
-  moves: number;
-  /** Box pushes in the plan (0 when not solved). */
-  pushes: number;
-  /** States expanded (taken off the queue). */
-  nodesExpanded: number;
-  /** Distinct states stored: what nodeBudget bounds. */
-  nodesGenerated: number;
-  /** The budget ran out. `solved === false && !budgetExhausted` proves the level unsolvable. */
-  budgetExhausted: boolean;
-}
+export type SokobanSolution = NativeSokobanSolution;
 
 /**
  * Solves a level given in Boxoban symbols (rows joined by '\n'; `#` wall, space floor,

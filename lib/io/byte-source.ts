@@ -18,14 +18,18 @@ export interface ByteSource {
   close(): Promise<void>;
 }
 
-export async function openFileSource(path: string): Promise<ByteSource> {
-  let fh: FileHandle;
+/** Opens an input file for reading; a missing or unreadable file is a GigpoInputError naming it. */
+export async function openInputFile(path: string): Promise<FileHandle> {
   try {
-    fh = await open(path, 'r');
+    return await open(path, 'r');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     throw new GigpoInputError(path, e.code === 'ENOENT' ? 'no such file' : `cannot open: ${e.message}`);
   }
+}
+
+export async function openFileSource(path: string): Promise<ByteSource> {
+  const fh = await openInputFile(path);
   return {
     name: path,
     async read(into, at, min = into.length) {

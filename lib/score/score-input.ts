@@ -2,10 +2,10 @@
 // from the file extension or, failing that, from its first byte (a msgpack chunk starts
 // with a map header, 0x80-0x8f / 0xde / 0xdf; JSONL with text), and a running count of
 // the bytes read for progress reports.
-import { open, type FileHandle } from 'node:fs/promises';
 import { extname } from 'node:path';
 
 import { GigpoArgumentError, GigpoInputError } from '../errors.js';
+import { openInputFile } from '../io/byte-source.js';
 
 export type DataFormat = 'jsonl' | 'msgpack';
 
@@ -59,13 +59,7 @@ export async function openInput(input: string | AsyncIterable<Uint8Array | strin
 }
 
 async function openFile(path: string, format: DataFormat | undefined): Promise<OpenedInput> {
-  let fh: FileHandle;
-  try {
-    fh = await open(path, 'r');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new GigpoInputError(path, e.code === 'ENOENT' ? 'no such file' : `cannot open: ${e.message}`);
-  }
+  const fh = await openInputFile(path);
   try {
     const stat = await fh.stat();
     if (stat.isDirectory()) throw new GigpoInputError(path, 'is a directory, expected a file');
