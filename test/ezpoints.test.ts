@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createEnvBatch, envInfo, HOLD_ACTION, INVALID_ACTION } from '../lib/index.js';
-import { checkRandomPlay } from './helpers/card-play.js';
+import { createEnvBatch, envInfo, INVALID_ACTION, type EnvBatch } from '../lib/index.js';
+import { checkRandomPlay, playTokens } from './helpers/card-play.js';
 import { xorshift } from './helpers/random.js';
 import { evaluateTokens, frac, fracEquals, parseCardObservation, solvable, tokenize } from './reference/cards.js';
 
 const ALPHABET = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '+', '*', '='];
 const OPS = ['+', '*'];
 
-function play(b: ReturnType<typeof createEnvBatch>, i: number, tokens: string[]): { reward: number; done: number; valid: number }[] {
-  const out = [];
-  for (const t of tokens) {
-    const actions = new Int32Array(b.numEnvs).fill(HOLD_ACTION);
-    actions[i] = t === '?' ? INVALID_ACTION : ALPHABET.indexOf(t);
-    b.step(actions);
-    out.push({ reward: b.rewards[i], done: b.done[i], valid: b.valid[i] });
-  }
-  return out;
-}
+const play = (b: EnvBatch, i: number, tokens: string[]) => playTokens(b, i, tokens, ALPHABET);
 
 describe('ezpoints', () => {
   it('deals two cards that can make 12 and renders cards, target and formula', () => {

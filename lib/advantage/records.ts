@@ -6,6 +6,7 @@ import type { TrajectoryRecord, RecordId } from '../io/jsonl-records.js';
 import type { JsonlIds } from '../io/jsonl-writer.js';
 import { INVALID_ACTION } from '../envs/env-batch.js';
 import { packText, type StepBatch } from '../io/step-batch.js';
+import { TextTable } from '../io/text-table.js';
 import { native } from '../native.js';
 
 export interface RecordsBatch {
@@ -51,8 +52,7 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
   const groupIds = new Array<RecordId>(groups.length);
   const trajIds = new Array<RecordId>(numTraj);
   const trajStarts = new Uint32Array(numTraj + 1);
-  const textIndex = new Map<string, number>();
-  const texts: string[] = [];
+  const table = new TextTable();
   const hashed = new Uint8Array(numRows); // 1 where the anchor is the hash of the observation
   let actionTexts: string[] | undefined; // per row, once some action is text
   // Scores read from a scored file, kept only when every step has them.
@@ -77,13 +77,7 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
       const steps = record.steps;
       for (let s = 0; s < steps.length; s++, r++) {
         const step = steps[s];
-        const text = step.obs ?? '';
-        let o = textIndex.get(text);
-        if (o === undefined) {
-          o = texts.length;
-          textIndex.set(text, o);
-          texts.push(text);
-        }
+        const o = table.intern(step.obs ?? '');
         batch.group[r] = g;
         batch.traj[r] = t;
         batch.step[r] = s;
@@ -115,7 +109,7 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
   trajStarts[numTraj] = numRows;
   if (scored) batch.scores = scores;
   if (actionTexts) batch.actionText = packText(actionTexts);
-  batch.observations = packText(texts);
+  batch.observations = table.pack();
   const hashes = native.hashBytes(batch.observations.data, batch.observations.offsets);
   for (let row = 0; row < numRows; row++) if (hashed[row]) batch.anchor[row] = hashes[batch.obs[row]];
   return { batch, ids: { group: groupIds, traj: trajIds }, trajStarts };

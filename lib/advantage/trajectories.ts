@@ -3,6 +3,7 @@
 // text stored once) and hashed natively, so anchors agree with the env batches'.
 import { GigpoArgumentError } from '../errors.js';
 import { packText, type StepBatch } from '../io/step-batch.js';
+import { TextTable } from '../io/text-table.js';
 import { native } from '../native.js';
 
 export interface TrajectoryStep {
@@ -86,8 +87,7 @@ export function trajectoriesToBatch(trajectories: readonly Trajectory[]): StepBa
     groupLabels,
     trajLabels,
   };
-  const obsIndex = new Map<string, number>();
-  const texts: string[] = [];
+  const table = new TextTable();
   // Anchors given as strings other than the observation text are hashed in one native call.
   const anchorKeyIndex = new Map<string, number>();
   const anchorKeys: string[] = [];
@@ -125,12 +125,7 @@ export function trajectoriesToBatch(trajectories: readonly Trajectory[]): StepBa
         }
 
         const text = obs ?? (typeof anchor === 'string' ? anchor : '');
-        let o = obsIndex.get(text);
-        if (o === undefined) {
-          o = texts.length;
-          obsIndex.set(text, o);
-          texts.push(text);
-        }
+        const o = table.intern(text);
         batch.group[r] = g;
         batch.traj[r] = i;
         batch.step[r] = s;
@@ -155,7 +150,7 @@ export function trajectoriesToBatch(trajectories: readonly Trajectory[]): StepBa
     }
   });
 
-  batch.observations = packText(texts);
+  batch.observations = table.pack();
   if (actionTexts) batch.actionText = packText(actionTexts);
   const obsHash = native.hashBytes(batch.observations.data, batch.observations.offsets);
   const keyHash = anchorKeys.length > 0 ? native.hashStrings(anchorKeys) : new BigUint64Array(0);

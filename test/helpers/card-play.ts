@@ -1,8 +1,8 @@
 // Drives a card-game batch with random actions and checks every step against the
 // plain-TypeScript rules model (test/reference/cards.ts). Returns outcome counts so tests
-// can assert that every kind of step actually happened.
+// can assert that every kind of step actually happened. Also plays scripted token sequences.
 import { expect } from 'vitest';
-import { createEnvBatch, INVALID_ACTION, type EnvOptions } from '../../lib/index.js';
+import { createEnvBatch, HOLD_ACTION, INVALID_ACTION, type EnvBatch, type EnvOptions } from '../../lib/index.js';
 import { FormulaModel, fracEquals, frac, parseCardObservation } from '../reference/cards.js';
 import { xorshift } from './random.js';
 
@@ -78,4 +78,21 @@ export function checkRandomPlay(
     }
   }
   return counts;
+}
+
+/** Steps env i through `tokens` ('?' = an unparseable answer), holding every other env; one outcome per token. */
+export function playTokens(
+  b: EnvBatch,
+  i: number,
+  tokens: string[],
+  alphabet: readonly string[],
+): { reward: number; done: number; valid: number }[] {
+  const out = [];
+  for (const t of tokens) {
+    const actions = new Int32Array(b.numEnvs).fill(HOLD_ACTION);
+    actions[i] = t === '?' ? INVALID_ACTION : alphabet.indexOf(t);
+    b.step(actions);
+    out.push({ reward: b.rewards[i], done: b.done[i], valid: b.valid[i] });
+  }
+  return out;
 }
