@@ -20,3 +20,11 @@ export class GigpoInputError extends Error {
     this.source = source;
   }
 }
+
+/**
+ * `err` as a GigpoInputError naming `source` when it is a native RangeError about the data
+ * (bad data the readers let through); any other error unchanged.
+ */
+export function asInputError(err: unknown, source: string): unknown {
+  return err instanceof RangeError && !(err instanceof GigpoArgumentError) ? new GigpoInputError(source, err.message) : err;
+}
