@@ -35,6 +35,8 @@ interface RolloutFlags {
   temperature?: number;
   maxTokens?: number;
   concurrency?: number;
+  maxResponseBytes?: number;
+  followRedirects?: boolean;
   history: number;
   levels?: string;
   option: EnvOptions;
@@ -65,6 +67,8 @@ export function registerRollout(program: Command): void {
     .option('--temperature <t>', 'openai: sampling temperature', parseNumber('--temperature', 0, 100))
     .option('--max-tokens <n>', 'openai: max_tokens per completion', parseInteger('--max-tokens', 1, 2 ** 31 - 1))
     .option('--concurrency <n>', 'openai: requests in flight', parseInteger('--concurrency', 1, 65536))
+    .option('--max-response-bytes <n>', 'openai: refuse larger response bodies, without retrying (default 16 MiB)', parseInteger('--max-response-bytes', 1, 2 ** 32))
+    .option('--follow-redirects', 'openai: follow HTTP redirects (default: a redirect fails the request)')
     .option('--history <n>', 'text policies: past (observation, action) pairs in each prompt', parseInteger('--history', 0, 1000), 2)
     .option('--levels <file>', 'sokoban: a Boxoban level file to play (the levels option)')
     .option('--option <key=value>', 'environment option (repeatable; see gigpo envs)', collectOption, {})
@@ -164,6 +168,8 @@ function policyOf(flags: RolloutFlags): Policy {
       temperature: flags.temperature,
       maxTokens: flags.maxTokens,
       concurrency: flags.concurrency,
+      maxResponseBytes: flags.maxResponseBytes,
+      followRedirects: flags.followRedirects,
     });
   } catch (err) {
     throw new UsageError(`--policy openai: ${(err as Error).message}`);
