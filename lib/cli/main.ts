@@ -2,6 +2,7 @@
 // The gigpo command line. Exit codes: 0 success, 1 runtime or input error, 2 usage error.
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
+import { constants } from 'node:os';
 
 import { registerBench } from './bench.js';
 import { registerEnvs } from './envs.js';
@@ -9,7 +10,7 @@ import { registerInspect } from './inspect.js';
 import { registerRollout } from './rollout.js';
 import { registerScore } from './score.js';
 import { registerWorker } from './worker.js';
-import { UsageError } from './options.js';
+import { InterruptedError, UsageError } from './options.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../../package.json') as { version: string };
@@ -41,6 +42,10 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
       if (err.cause instanceof UsageError) process.stderr.write(`gigpo: ${err.cause.message}\n`);
       return 2;
+    }
+    if (err instanceof InterruptedError) {
+      process.stderr.write(`gigpo: ${err.message}\n`);
+      return 128 + (constants.signals[err.signal] ?? 2);
     }
     if (err instanceof UsageError) {
       process.stderr.write(`gigpo: ${err.message}\n`);
