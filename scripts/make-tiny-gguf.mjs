@@ -2,7 +2,8 @@
 // Writes a tiny random-weight llama-architecture model as a GGUF file (version 3), for tests
 // and benchmarks that need a real inference engine without downloading a model:
 // 2 blocks, width 64, 4 heads, feed-forward 192, a 392-token SentencePiece (SPM) vocabulary
-// with the 256 byte-fallback tokens, all tensors F32 (~640 KB). The weights come from a
+// with the 256 byte-fallback tokens and ChatML's turn markers (and its chat template), all
+// tensors F32 (~640 KB). The weights come from a
 // seeded generator, so the same seed writes the same bytes.
 //
 //   node scripts/make-tiny-gguf.mjs OUT.gguf [--seed N]
@@ -43,11 +44,17 @@ const SPACE = '\u2581'; // SPM's visible space
 // vocabulary), so the text an env prompt or an action uses most tokenizes into fewer tokens.
 const WORDS = ['<action>', '</action>', `${SPACE}the`, 'up', 'down', 'left', 'right'];
 
-/** The vocabulary: <unk>, <s>, </s>, 256 byte tokens, printable ASCII, then merged pieces. */
+/** ChatML turn markers, as control tokens: the model speaks the format most RL-tuned models use. */
+export const CHATML_TOKENS = ['<|im_start|>', '<|im_end|>'];
+const CHATML_TEMPLATE =
+  "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}" +
+  "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+/** The vocabulary: <unk>, <s>, </s>, the ChatML markers, 256 byte tokens, printable ASCII, then merged pieces. */
 export function tinyVocabulary(size = TINY_MODEL.vocabSize) {
-  const tokens = ['<unk>', '<s>', '</s>'];
-  const types = [TOKEN_UNKNOWN, TOKEN_CONTROL, TOKEN_CONTROL];
-  const scores = [0, 0, 0];
+  const tokens = ['<unk>', '<s>', '</s>', ...CHATML_TOKENS];
+  const types = [TOKEN_UNKNOWN, TOKEN_CONTROL, TOKEN_CONTROL, TOKEN_CONTROL, TOKEN_CONTROL];
+  const scores = [0, 0, 0, 0, 0];
   for (let b = 0; b < 256; b++) {
     tokens.push(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
     types.push(TOKEN_BYTE);
@@ -186,6 +193,9 @@ export function tinyGgufBytes({ seed = 1 } = {}) {
     ['tokenizer.ggml.eos_token_id', T.UINT32, 2],
     ['tokenizer.ggml.add_bos_token', T.BOOL, true],
     ['tokenizer.ggml.add_eos_token', T.BOOL, false],
+    // No "▁" before the first word of every piece of text (and after every special token).
+    ['tokenizer.ggml.add_space_prefix', T.BOOL, false],
+    ['tokenizer.chat_template', T.STRING, CHATML_TEMPLATE],
   ];
   const list = tensors(m, seed);
 

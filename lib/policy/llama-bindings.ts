@@ -4,7 +4,7 @@ import type { ChatMessage } from './types.js';
 
 export interface LlamaModelLike {
   readonly trainContextSize: number;
-  readonly vocabularySize: number;
+  readonly fileInfo: { readonly metadata: { readonly tokenizer?: { readonly ggml?: { readonly tokens?: readonly string[] } } } };
   readonly tokenizer: unknown;
   readonly tokens: { readonly bos: number | null; readonly shouldPrependBosToken: boolean };
   tokenize(text: string, specialTokens?: boolean): number[];
@@ -27,7 +27,7 @@ export interface LlamaContextSequenceLike {
   evaluateWithMetadata(
     tokens: number[],
     metadata: { confidence: true },
-    options: { temperature: number; topP: number; seed: number; grammarEvaluationState?: unknown },
+    options: { temperature: number; topP: number; topK: number; seed: number; grammarEvaluationState?: unknown },
   ): AsyncGenerator<{ token: number; confidence: number }>;
 }
 
@@ -52,6 +52,8 @@ export interface LlamaBindings {
 /** A loaded model and context, ready to serve requests. */
 export interface LlamaEngine {
   readonly model: LlamaModelLike;
+  /** Token ids are below this. */
+  readonly vocabularySize: number;
   /** Tokens per sequence. */
   readonly contextSize: number;
   /** Sequences not serving a request now. */

@@ -32,6 +32,13 @@ export interface LlamaPolicyOptions {
    * token ids). Default `['</action>']`, the end of the answer format of every env prompt.
    */
   stop?: string[];
+  /**
+   * Reuse the prompt prefix a sequence already holds (default true: the shared system prompt is
+   * evaluated once per sequence). llama.cpp's results depend in the last bits on how tokens were
+   * batched, so only `parallel: 1` with `prefixCache: false` repeats log-probs bit for bit and samples
+   * the same whatever the order of requests; otherwise near-ties may sample differently.
+   */
+  prefixCache?: boolean;
   /** Policy name (default `llama:<file name>`). */
   name?: string;
 }
@@ -58,8 +65,10 @@ export function resolveLlamaOptions(options: LlamaPolicyOptions): ResolvedLlamaO
     seed: integerOption('llama.seed', o.seed, 0, 0, Number.MAX_SAFE_INTEGER),
     threads: integerOption('llama.threads', o.threads, 1, 1, 256),
     stop: stopStrings(o.stop),
+    prefixCache: o.prefixCache ?? true,
     name: o.name === undefined ? `llama:${basename(model)}` : nonEmptyOption('llama.name', o.name),
   };
+  if (typeof resolved.prefixCache !== 'boolean') throw new GigpoArgumentError('llama.prefixCache', `must be a boolean, got ${describeValue(o.prefixCache)}`);
   if (o.contextSize !== undefined) resolved.contextSize = integerOption('llama.contextSize', o.contextSize, 0, 16, 1 << 20);
   if (o.grammar !== undefined) resolved.grammar = nonEmptyOption('llama.grammar', o.grammar);
   return resolved;

@@ -9,6 +9,7 @@
 // metadata; a model without one gets its general "### Human / ### Assistant" format).
 import { GigpoArgumentError, GigpoDependencyError, GigpoInputError } from '../errors.js';
 import { abortError } from './abort.js';
+import { integerOption, numberOption } from './option-checks.js';
 import { resolveLlamaOptions, type LlamaPolicyOptions, type ResolvedLlamaOptions } from './llama-options.js';
 import type { LlamaBindings, LlamaContextSequenceLike, LlamaEngine } from './llama-bindings.js';
 import { PolicyRequestError } from './request-error.js';
@@ -28,6 +29,16 @@ export interface LlamaTokenRequest {
   traj: number;
   step: number;
   promptIds: ArrayLike<number>;
+  /** Per-request sampling that replaces the policy's (a server serving many clients sets these). */
+  sampling?: LlamaSampling;
+}
+
+/** What one response is sampled with. `seed` is the sampler's own seed (not the policy's base seed). */
+export interface LlamaSampling {
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  seed?: number;
 }
 
 export interface LlamaPolicy extends TextPolicy {
@@ -39,6 +50,8 @@ export interface LlamaPolicy extends TextPolicy {
   readonly tokens: {
     tokenize(text: string, options: { addSpecial: boolean }, signal?: AbortSignal): Promise<Int32Array>;
     detokenize(ids: ArrayLike<number>): Promise<string>;
+    /** The prompt ids act() would send for these messages (the model's chat template, open assistant turn). */
+    chatPromptIds(messages: ChatMessage[]): Promise<Int32Array>;
     completeIds(request: LlamaTokenRequest, signal?: AbortSignal): Promise<PolicyResponse>;
   };
 }
@@ -73,7 +86,7 @@ export function llamaPolicy(options: LlamaPolicyOptions): LlamaPolicy {
     const release = await slots.acquire(signal);
     const slot = takeSlot(e.free, request.traj);
     try {
-      return await generate(e, o, slot.seq, promptIds, requestSeed(o.seed, request.traj, request.step), signal);
+      return await generate(e, o, slot.seq, promptIds, sampling(o, request), signal);
     } finally {
       slot.traj = request.traj;
       e.free.push(slot);
@@ -106,15 +119,30 @@ export function llamaPolicy(options: LlamaPolicyOptions): LlamaPolicy {
       async detokenize(ids) {
         return (await engine()).model.detokenize(Array.from(ids), false);
       },
+      async chatPromptIds(messages) {
+        checkRequests([{ group: 0, traj: 0, step: 0, messages }]);
+        return Int32Array.from((await engine()).chatPrompt(messages));
+      },
       async completeIds(request, signal) {
         const ids = request?.promptIds;
         if (!ids || typeof ids.length !== 'number' || ids.length === 0)
           throw new GigpoArgumentError('request.promptIds', 'expected a non-empty array of token ids');
-        return run(request, (e) => checkedIds(ids, e.model.vocabularySize), signal);
+        return run(request, (e) => checkedIds(ids, e.vocabularySize), signal);
       },
     },
   };
   return policy;
+}
+
+function sampling(o: ResolvedLlamaOptions, request: PolicyRequest | LlamaTokenRequest): Required<LlamaSampling> {
+  const own = 'sampling' in request ? request.sampling : undefined;
+  if (own === undefined) return { ...o, seed: requestSeed(o.seed, request.traj, request.step) };
+  return {
+    temperature: numberOption('sampling.temperature', own.temperature, o.temperature, 0, Number.MAX_VALUE),
+    topP: numberOption('sampling.topP', own.topP, o.topP, 0, 1, true),
+    maxTokens: integerOption('sampling.maxTokens', own.maxTokens, o.maxTokens, 1, 1 << 20),
+    seed: integerOption('sampling.seed', own.seed, requestSeed(o.seed, request.traj, request.step), 0, Number.MAX_SAFE_INTEGER),
+  };
 }
 
 /** A seed per (traj, step): the sample does not depend on scheduling. 32-bit mix of the three. */
@@ -137,27 +165,28 @@ async function generate(
   o: ResolvedLlamaOptions,
   seq: LlamaContextSequenceLike,
   promptIds: number[],
-  seed: number,
+  params: Required<LlamaSampling>,
   signal?: AbortSignal,
 ): Promise<PolicyResponse> {
   // Keep what the sequence already holds of this prompt; at least the last prompt token is
   // evaluated again, for the logits of the first response token.
   const held = seq.contextTokens;
   let keep = 0;
-  const limit = Math.min(held.length, promptIds.length - 1);
+  const limit = o.prefixCache ? Math.min(held.length, promptIds.length - 1) : 0;
   while (keep < limit && held[keep] === promptIds[keep]) keep++;
   if (keep < seq.nextTokenIndex) await seq.eraseContextTokenRanges([{ start: keep, end: seq.nextTokenIndex }]);
 
-  const budget = Math.min(o.maxTokens, e.contextSize - promptIds.length);
+  const budget = Math.min(params.maxTokens, e.contextSize - promptIds.length);
   const ids: number[] = [];
   const logprobs: number[] = [];
   let tail = ''; // recent response text, for the stop strings
   const longestStop = Math.max(0, ...o.stop.map((s) => s.length));
   const grammarEvaluationState = e.grammarState();
   const tokens = seq.evaluateWithMetadata(promptIds.slice(keep), { confidence: true }, {
-    temperature: o.temperature,
-    topP: o.topP,
-    seed,
+    temperature: params.temperature,
+    topP: params.topP,
+    topK: 0, // node-llama-cpp's default is 40; RL samples from the whole distribution
+    seed: params.seed >>> 0,
     grammarEvaluationState,
   });
   for await (const out of tokens) {
@@ -208,6 +237,7 @@ async function loadEngine(o: ResolvedLlamaOptions): Promise<LlamaEngine> {
   };
   return {
     model,
+    vocabularySize: model.fileInfo.metadata.tokenizer?.ggml?.tokens?.length ?? Number.MAX_SAFE_INTEGER,
     contextSize: context.contextSize,
     free,
     tokenize,
