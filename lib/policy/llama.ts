@@ -15,7 +15,7 @@ import type { LlamaBindings, LlamaContextSequenceLike, LlamaEngine } from './lla
 import { PolicyRequestError } from './request-error.js';
 import { checkRequests } from './requests.js';
 import { Semaphore } from './semaphore.js';
-import type { ChatMessage, PolicyRequest, PolicyResponse, TextPolicy } from './types.js';
+import type { ChatMessage, PolicyRequest, PolicyResponse, TextPolicy, TokenPolicy } from './types.js';
 
 export type { LlamaPolicyOptions } from './llama-options.js';
 
@@ -46,9 +46,8 @@ export interface LlamaPolicy extends TextPolicy {
   load(): Promise<void>;
   /** Frees the context and the model; the policy can be loaded again afterwards. */
   close(): Promise<void>;
-  /** Token-level access: tokenize text, and complete from token ids without re-encoding anything. */
-  readonly tokens: {
-    tokenize(text: string, options: { addSpecial: boolean }, signal?: AbortSignal): Promise<Int32Array>;
+  /** Token-level access (promptMode 'conversation'): tokenize text, complete from token ids without re-encoding anything. */
+  readonly tokens: TokenPolicy & {
     detokenize(ids: ArrayLike<number>): Promise<string>;
     /** The prompt ids act() would send for these messages (the model's chat template, open assistant turn). */
     chatPromptIds(messages: ChatMessage[]): Promise<Int32Array>;
@@ -205,6 +204,7 @@ async function generate(
     promptIds: Int32Array.from(promptIds),
     responseIds: Int32Array.from(ids),
     logprobs: Float32Array.from(logprobs),
+    usage: { promptTokens: promptIds.length, completionTokens: ids.length },
   };
 }
 

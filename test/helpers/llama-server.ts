@@ -44,8 +44,14 @@ class HttpError extends Error {
   }
 }
 
-export async function startLlamaServer(options: { model: string; parallel?: number; seed?: number; contextSize?: number }): Promise<LlamaServer> {
-  const policy = llamaPolicy({ model: options.model, parallel: options.parallel ?? 4, contextSize: options.contextSize });
+export async function startLlamaServer(options: {
+  model: string;
+  parallel?: number;
+  prefixCache?: boolean;
+  seed?: number;
+  contextSize?: number;
+}): Promise<LlamaServer> {
+  const policy = llamaPolicy({ model: options.model, parallel: options.parallel ?? 4, prefixCache: options.prefixCache, contextSize: options.contextSize });
   await policy.load();
   const contextSize = options.contextSize ?? 4096;
   const baseSeed = options.seed ?? 0;
