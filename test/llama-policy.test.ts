@@ -63,7 +63,7 @@ describe.runIf(llamaAvailable())('llamaPolicy on the tiny GGUF', () => {
       expect(r.responseIds!.length).toBeLessThanOrEqual(24);
       expect(await policy.tokens.detokenize(r.responseIds!)).toBe(r.text);
       expect(r.logprobs!.length).toBe(r.responseIds!.length);
-      for (const lp of r.logprobs!) {
+      for (const lp of Array.from(r.logprobs!)) {
         expect(Number.isFinite(lp)).toBe(true);
         expect(lp).toBeLessThanOrEqual(0);
       }
@@ -72,9 +72,9 @@ describe.runIf(llamaAvailable())('llamaPolicy on the tiny GGUF', () => {
     const text = await policy.tokens.detokenize(out[0].promptIds!);
     expect(text.startsWith('<|im_start|>system\n') || text.startsWith('<s><|im_start|>system\n')).toBe(false); // specials are not text
     const head = await policy.tokens.tokenize('<|im_start|>system\n', { addSpecial: true });
-    expect(Array.from(out[0].promptIds!.slice(0, head.length))).toEqual(Array.from(head));
+    expect(Array.from(out[0].promptIds!).slice(0, head.length)).toEqual(Array.from(head));
     const tail = await policy.tokens.tokenize('<|im_start|>assistant\n', { addSpecial: false });
-    expect(Array.from(out[0].promptIds!.slice(-tail.length))).toEqual(Array.from(tail));
+    expect(Array.from(out[0].promptIds!).slice(-tail.length)).toEqual(Array.from(tail));
   });
 
   it('samples the same for the same seed in any request order (parallel 1, no prefix cache), otherwise for another seed', async () => {
@@ -104,7 +104,7 @@ describe.runIf(llamaAvailable())('llamaPolicy on the tiny GGUF', () => {
     const [y] = await greedy.act(requests(1));
     expect(Array.from(y.responseIds!)).toEqual(Array.from(x.responseIds!));
     // Greedy: every token is the most likely one, and its log-prob is the model's own (< 0, not 0).
-    for (const lp of x.logprobs!) expect(lp).toBeLessThan(0);
+    for (const lp of Array.from(x.logprobs!)) expect(lp).toBeLessThan(0);
   });
 
   it('a grammar keeps every answer a valid action, and generation stops after </action>', async () => {
@@ -137,9 +137,9 @@ describe.runIf(llamaAvailable())('llamaPolicy on the tiny GGUF', () => {
     const a = await policy.tokens.completeIds({ group: 0, traj: 0, step: 0, promptIds: first });
     expect(Array.from(a.promptIds!)).toEqual(Array.from(first));
     const turn = await policy.tokens.tokenize('<|im_end|>\n<|im_start|>user\nAgain.<|im_end|>\n<|im_start|>assistant\n', { addSpecial: false });
-    const second = Int32Array.from([...first, ...a.responseIds!, ...turn]);
+    const second = Int32Array.from([...first, ...Array.from(a.responseIds!), ...turn]);
     const b = await policy.tokens.completeIds({ group: 0, traj: 0, step: 1, promptIds: second });
-    expect(Array.from(b.promptIds!.slice(0, first.length + a.responseIds!.length))).toEqual([...first, ...a.responseIds!]);
+    expect(Array.from(b.promptIds!).slice(0, first.length + a.responseIds!.length)).toEqual([...first, ...Array.from(a.responseIds!)]);
     expect(b.logprobs!.length).toBe(b.responseIds!.length);
     // Per-request sampling: the same sampler seed gives the same answer.
     const s1 = await policy.tokens.completeIds({ group: 0, traj: 1, step: 0, promptIds: first, sampling: { seed: 42, maxTokens: 8 } });

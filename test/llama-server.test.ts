@@ -40,7 +40,7 @@ describe.runIf(llamaAvailable())('openAIPolicy against the llama.cpp test server
       expect(json.prompt).toBe(r.text);
       expect(r.logprobs!.length).toBe(r.responseIds!.length);
       expect(r.responseIds!.length).toBeLessThanOrEqual(20);
-      for (const lp of r.logprobs!) expect(lp).toBeLessThanOrEqual(0);
+      for (const lp of Array.from(r.logprobs!)) expect(lp).toBeLessThanOrEqual(0);
       expect(Array.from(r.promptIds!)).toEqual(Array.from(await server.policy.tokens.chatPromptIds(request(k).messages)));
     }
   });
