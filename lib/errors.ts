@@ -28,3 +28,13 @@ export class GigpoInputError extends Error {
 export function asInputError(err: unknown, source: string): unknown {
   return err instanceof RangeError && !(err instanceof GigpoArgumentError) ? new GigpoInputError(source, err.message) : err;
 }
+
+/** An optional package that a feature needs is not installed or does not load; `packageName` names it. */
+export class GigpoDependencyError extends Error {
+  readonly packageName: string;
+  constructor(packageName: string, message: string, cause?: unknown) {
+    super(cause instanceof Error ? `${message}: ${cause.message}` : message, cause === undefined ? undefined : { cause });
+    this.name = 'GigpoDependencyError';
+    this.packageName = packageName;
+  }
+}

@@ -19,7 +19,7 @@ import { RolloutEngine, type CollectOptions, type RolloutMeta } from '../rollout
 import { DEFAULT_REDIS_TIMEOUT_MS, distributedCollect } from '../rollout/distributed/driver.js';
 import { DEFAULT_RESULT_TTL_MS } from '../rollout/distributed/protocol.js';
 import { RolloutPool } from '../rollout/pool.js';
-import type { DataFormat } from '../score/score-input.js';
+import type { DataFormat } from '../io/data-format.js';
 import { openOutput, outputFormat, summaryStream } from './output.js';
 import { collectOption, InterruptedError, parseInteger, parseNumber, UsageError } from './options.js';
 import { compact, progressWanted, startProgress } from './progress.js';
