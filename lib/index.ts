@@ -4,7 +4,7 @@ export type { EnvBatchConfig, EnvOptions } from './envs/env-batch.js';
 export { listEnvs, envInfo } from './envs/registry.js';
 export type { EnvInfo } from './envs/registry.js';
 export { hashStrings } from './envs/hash.js';
-export { GigpoArgumentError, GigpoInputError } from './errors.js';
+export { GigpoArgumentError, GigpoDependencyError, GigpoInputError } from './errors.js';
 export { RolloutEngine } from './rollout/engine.js';
 export type { CollectOptions, RolloutProgress, RolloutMeta } from './rollout/engine.js';
 export { RolloutPool } from './rollout/pool.js';
@@ -19,6 +19,8 @@ export { concatStepBatches } from './io/concat.js';
 export { validateStepBatch, packText, raggedText, rowObservation, trajectoryStarts } from './io/step-batch.js';
 export { openAIPolicy } from './policy/openai.js';
 export type { OpenAIPolicyOptions } from './policy/openai.js';
+export { llamaPolicy } from './policy/llama.js';
+export type { LlamaPolicy, LlamaPolicyOptions, LlamaTokenRequest } from './policy/llama.js';
 export { PolicyRequestError } from './policy/request-error.js';
 export type { PolicyFailureKind, PolicyRequestId } from './policy/request-error.js';
 export {
@@ -27,7 +29,6 @@ export {
   resolveAdvantageOptions,
   DEFAULT_ADVANTAGE_OPTIONS,
   ESTIMATORS,
-  trajectoriesToBatch,
   BatchAssembler,
 } from './advantage/index.js';
 export type {
@@ -40,8 +41,6 @@ export type {
   NormMode,
   EpisodeStatsMode,
   AnchorMode,
-  Trajectory,
-  TrajectoryStep,
   BatchAssemblerOptions,
   TrainingBatch,
   AssemblyReport,
@@ -63,10 +62,12 @@ export { JsonlWriter, writeJsonlFile, jsonlLines } from './io/jsonl-writer.js';
 export type { JsonlForm } from './io/jsonl-writer.js';
 export { solveSokoban, readBoxobanLevels, SOKOBAN_ACTIONS } from './envs/sokoban.js';
 export type { SokobanSolution, SokobanSolveOptions } from './envs/sokoban.js';
-export { scoreFile, ScorePool, inlineScorer, GroupWindow, openInput, formatOfPath, inspectFile, readGroupBatches } from './score/index.js';
-export type { ScoreFileOptions, ScoreProgress, ScoreSummary, Scorer, OpenGroup, DataFormat, OpenedInput, InspectOptions, InspectReport, Distribution, GroupBatchOptions } from './score/index.js';
-export { recordsToBatch } from './advantage/index.js';
-export type { RecordsBatch } from './advantage/index.js';
+export { scoreFile, ScorePool, inlineScorer, GroupWindow, openInput, readGroupBatches } from './score/index.js';
+export type { ScoreFileOptions, ScoreProgress, ScoreSummary, Scorer, OpenGroup, OpenedInput, GroupBatchOptions } from './score/index.js';
+export { recordsToBatch } from './io/records-to-batch.js';
+export type { RecordsBatch } from './io/records-to-batch.js';
+export { trajectoriesToBatch } from './io/trajectories-to-batch.js';
+export type { Trajectory, TrajectoryStep } from './io/trajectories-to-batch.js';
 export { readJsonlTrajectories } from './io/jsonl-reader.js';
 export { readMsgpackChunkBytes, chunkGroupKeys, ChunkGroupCheck } from './io/msgpack-reader.js';
 export type { RawChunk } from './io/msgpack-reader.js';
@@ -74,3 +75,7 @@ export { JsonlFormatter } from './io/jsonl-writer.js';
 export type { JsonlIds } from './io/jsonl-writer.js';
 export { writableSink } from './io/byte-sink.js';
 export type { ByteSink } from './io/byte-sink.js';
+export { formatOfPath } from './io/data-format.js';
+export type { DataFormat } from './io/data-format.js';
+export { inspectFile } from './inspect/inspect-file.js';
+export type { InspectOptions, InspectReport, Distribution } from './inspect/inspect-file.js';

@@ -108,7 +108,9 @@ describe('other bindings with getters that run JavaScript', () => {
   });
 
   it('computeAdvantages: a getter that shrinks a resizable buffer under a column gives a TypeError', () => {
-    const buffer = new ArrayBuffer(8, { maxByteLength: 64 });
+    // A resizable buffer (ES2024; the type library here is ES2023).
+    type Resizable = ArrayBuffer & { resize(bytes: number): void };
+    const buffer = new (ArrayBuffer as unknown as new (bytes: number, options: { maxByteLength: number }) => Resizable)(8, { maxByteLength: 64 });
     const group = new Uint32Array(buffer);
     const columns = {
       get traj() {

@@ -1,5 +1,5 @@
-// BatchAssembler: turns a scored batch into what a trainer receives (GIGPO.md, "Batch
-// assembly"). In order: the dynamic-sampling filter (drop task groups with no episode
+// BatchAssembler: turns a scored batch into what a trainer receives (docs/ADVANTAGES.md,
+// "Training batches"). In order: the dynamic-sampling filter (drop task groups with no episode
 // signal), advantage-weighted subsampling to a target size (with importance weights), then
 // balancing the row count to a multiple of k. Rows come out task group by task group and
 // trajectory-major (the input order when its groups are contiguous); every step keeps
@@ -8,7 +8,7 @@ import { GigpoArgumentError } from '../errors.js';
 import { gatherRagged, selectRows } from '../io/select-rows.js';
 import type { Ragged, StepBatch } from '../io/step-batch.js';
 import type { AdvantageResult } from './compute.js';
-import { SeededRandom } from './seeded-random.js';
+import { SeededRandom } from '../seeded-random.js';
 
 export interface BatchAssemblerOptions {
   /** Dynamic sampling: drop task groups whose episode scores are all equal. Default false. */
