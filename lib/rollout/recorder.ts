@@ -82,12 +82,11 @@ export class TrajectoryRecorder {
     this.pendingHi[i] = hi;
     let index = this.interned.get(lo, hi);
     if (index < 0) {
-      const start = batch.obsOffsets[i];
-      const end = batch.obsOffsets[i + 1];
+      const bytes = batch.observationBytes(i);
       const at = this.obsOffsets[this.numObs];
-      this.ensureObsCapacity(at + (end - start));
-      this.obsData.set(batch.obsBytes.subarray(start, end), at);
-      this.obsOffsets[this.numObs + 1] = at + (end - start);
+      this.ensureObsCapacity(at + bytes.length);
+      this.obsData.set(bytes, at);
+      this.obsOffsets[this.numObs + 1] = at + bytes.length;
       this.interned.add(lo, hi, this.numObs);
       index = this.numObs++;
     }
