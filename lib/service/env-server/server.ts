@@ -3,11 +3,13 @@
 // (`id` / `env_idx`) is AgentGym's, any other OpenEnv's.
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 
 import { createEnvBatch, type EnvOptions } from '../../envs/env-batch.js';
 import { envInfo } from '../../envs/registry.js';
 import { GigpoArgumentError } from '../../errors.js';
+import { packageRoot } from '../../native.js';
 import {
   agentGymAvailableActions,
   agentGymClose,
@@ -24,7 +26,7 @@ import { openEnvFreshState, openEnvMetadata, openEnvReset, openEnvSchema, openEn
 import { OpenEnvSockets } from './openenv-ws.js';
 import { SessionTable } from './sessions.js';
 
-const { version } = createRequire(import.meta.url)('../../../../package.json') as { version: string };
+const { version } = createRequire(join(packageRoot, 'x.js'))('./package.json') as { version: string };
 
 export interface EnvServerOptions {
   env: string;
