@@ -66,12 +66,17 @@ function fromAgentGym(body: Json, afterReset: boolean): Seen {
   };
 }
 
-type Remote = (task: number, member: number) => Promise<{ reset: () => Promise<Seen>; step: (text: string) => Promise<Seen>; end: () => Promise<void> }>;
+interface RemoteSession {
+  reset: () => Promise<Seen>;
+  step: (text: string) => Promise<Seen>;
+  end: () => Promise<void>;
+}
+type Remote = (task: number, member: number) => Promise<RemoteSession>;
 
 /** Plays groups x groupSize sessions through `remote` and the same envs in process, comparing every step. */
 async function compareWithInProcess(env: string, options: EnvOptions, groups: number, groupSize: number, remote: Remote): Promise<number> {
   const batch = createEnvBatch({ env, numEnvs: groups * groupSize, groupSize, seed: SEED, options });
-  const sessions = [];
+  const sessions: RemoteSession[] = [];
   for (let i = 0; i < batch.numEnvs; i++) {
     const s = await remote(Math.floor(i / groupSize), i % groupSize);
     expect(await s.reset()).toEqual(expected(batch, i, true));
