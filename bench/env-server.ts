@@ -86,7 +86,9 @@ async function client(url: string, task: number, texts: string[], until: number,
   let steps = 0;
   while (performance.now() < until) {
     const t0 = performance.now();
-    const reply = JSON.parse(await ask({ type: 'step', data: { message: texts[(steps + task) % texts.length] } })) as { data: { done: boolean } };
+    const reply = JSON.parse(await ask({ type: 'step', data: { message: texts[(steps + task) % texts.length] } })) as {
+      data: { done: boolean };
+    };
     latencies.push(performance.now() - t0);
     steps++;
     if (reply.data.done) await ask({ type: 'reset', data: { seed: task } });
@@ -127,18 +129,30 @@ try {
   };
   console.log(
     formatTable(
-      ['env', 'clients', 'WS steps/s', 'per server core', 'p50 ms', 'p99 ms', 'in-process (one env per call)', 'in-process (batch)', 'WS / in-process'],
-      [[
-        env,
-        String(clients),
-        result.wsStepsPerSecond.toFixed(0),
-        result.wsStepsPerServerCpuSecond?.toFixed(0) ?? 'n/a',
-        result.p50Ms.toFixed(3),
-        result.p99Ms.toFixed(3),
-        local.single.toFixed(0),
-        local.batch.toFixed(0),
-        `${(result.ratioToSingle * 100).toFixed(2)}% / ${(result.ratioToBatch * 100).toFixed(2)}%`,
-      ]],
+      [
+        'env',
+        'clients',
+        'WS steps/s',
+        'per server core',
+        'p50 ms',
+        'p99 ms',
+        'in-process (one env per call)',
+        'in-process (batch)',
+        'WS / in-process',
+      ],
+      [
+        [
+          env,
+          String(clients),
+          result.wsStepsPerSecond.toFixed(0),
+          result.wsStepsPerServerCpuSecond?.toFixed(0) ?? 'n/a',
+          result.p50Ms.toFixed(3),
+          result.p99Ms.toFixed(3),
+          local.single.toFixed(0),
+          local.batch.toFixed(0),
+          `${(result.ratioToSingle * 100).toFixed(2)}% / ${(result.ratioToBatch * 100).toFixed(2)}%`,
+        ],
+      ],
     ),
   );
   console.log(JSON.stringify(result));

@@ -47,23 +47,29 @@ describe.each([['sokoban'], ['household']])('python example against gigpo serve-
   });
   afterAll(async () => server.stop());
 
-  for (const protocol of ['agentgym', 'openenv']) it(`${protocol} client`, (ctx) => {
-    const python = requirePython(ctx, ['websockets']);
-    const task = 4;
-    const r = spawnSync(python, [example, '--url', server.url, '--protocol', protocol, '--task', String(task), '--max-steps', '30'], { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    const summary = lines.pop().summary;
-    const expected = replay(env, task, 30);
-    expect(lines.length).toBe(expected.length);
-    expect(lines.length).toBeGreaterThan(2);
-    for (const [k, line] of (lines as Line[]).entries()) {
-      expect({ ...line, reward: Math.fround(line.reward) }).toEqual(expected[k]);
-    }
-    const total = expected.reduce((s, l) => s + l.reward, 0);
-    expect(summary.steps).toBe(expected.length - 1);
-    expect(summary.return).toBeCloseTo(total, 5);
-    if (protocol === 'agentgym') expect(summary.data_idx).toBe(task);
-    else expect([summary.step_count, summary.group_seed]).toEqual([expected.length - 1, task]);
-  });
+  for (const protocol of ['agentgym', 'openenv'])
+    it(`${protocol} client`, (ctx) => {
+      const python = requirePython(ctx, ['websockets']);
+      const task = 4;
+      const r = spawnSync(python, [example, '--url', server.url, '--protocol', protocol, '--task', String(task), '--max-steps', '30'], {
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const lines = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      const summary = lines.pop().summary;
+      const expected = replay(env, task, 30);
+      expect(lines.length).toBe(expected.length);
+      expect(lines.length).toBeGreaterThan(2);
+      for (const [k, line] of (lines as Line[]).entries()) {
+        expect({ ...line, reward: Math.fround(line.reward) }).toEqual(expected[k]);
+      }
+      const total = expected.reduce((s, l) => s + l.reward, 0);
+      expect(summary.steps).toBe(expected.length - 1);
+      expect(summary.return).toBeCloseTo(total, 5);
+      if (protocol === 'agentgym') expect(summary.data_idx).toBe(task);
+      else expect([summary.step_count, summary.group_seed]).toEqual([expected.length - 1, task]);
+    });
 });

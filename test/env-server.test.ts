@@ -199,7 +199,15 @@ describe('serve-env routes', () => {
     expect(reset.body).toEqual({
       observation: {
         text: batch.observation(3),
-        metadata: { anchor: expected(batch, 3, true).anchor, admissible_actions: ['up', 'down', 'left', 'right'], valid: true, truncated: false, group_seed: 3, member: 0, step: 0 },
+        metadata: {
+          anchor: expected(batch, 3, true).anchor,
+          admissible_actions: ['up', 'down', 'left', 'right'],
+          valid: true,
+          truncated: false,
+          group_seed: 3,
+          member: 0,
+          step: 0,
+        },
       },
       reward: null,
       done: false,
@@ -225,7 +233,11 @@ describe('serve-env routes', () => {
   it('AgentGym: /observation, /available_actions, /detail, ALFWorld `game` and WebShop `session_id` as data_idx', async () => {
     const batch = createEnvBatch({ env: 'sokoban', numEnvs: 8, seed: SEED });
     const id = ((await http(server.url, 'POST', '/create', {})).body as Json).id as number;
-    for (const [field, task] of [['game', 4], ['session_id', 6], ['data_idx', 7]] as const) {
+    for (const [field, task] of [
+      ['game', 4],
+      ['session_id', 6],
+      ['data_idx', 7],
+    ] as const) {
       const r = await http(server.url, 'POST', '/reset', { id, [field]: task, world_type: 'Text' });
       expect((r.body as Json).observation).toBe(batch.observation(task));
       expect((r.body as Json).data_idx).toBe(task);

@@ -28,7 +28,12 @@ export function registerServeEnv(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .requiredOption('--port <n>', 'port (0: any free port, printed)', parseInteger('--port', 0, 65535))
     .option('--max-sessions <n>', 'concurrent sessions (slots of one native batch)', parseInteger('--max-sessions', 1, 1 << 20), 256)
-    .option('--idle-timeout <s>', 'close a session after this many seconds without requests', parseNumber('--idle-timeout', 0.001, 1e9), 300)
+    .option(
+      '--idle-timeout <s>',
+      'close a session after this many seconds without requests',
+      parseNumber('--idle-timeout', 0.001, 1e9),
+      300,
+    )
     .option('--seed <n>', 'base seed: task t starts where group t starts in a rollout with this seed', parseInteger('--seed', 0), 0)
     .option('--max-body-bytes <n>', 'largest request body or WebSocket frame', parseInteger('--max-body-bytes', 64, 1 << 30), 1 << 20)
     .option('--max-action-chars <n>', 'longest action text', parseInteger('--max-action-chars', 1, 1 << 28), 16384)

@@ -55,7 +55,13 @@ export interface HttpReply {
   body: unknown;
 }
 
-export async function http(url: string, method: 'GET' | 'POST', path: string, body?: unknown, raw?: { text: string; type: string }): Promise<HttpReply> {
+export async function http(
+  url: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  raw?: { text: string; type: string },
+): Promise<HttpReply> {
   const init: RequestInit = { method };
   if (raw) init.headers = { 'content-type': raw.type };
   else if (body !== undefined) init.headers = { 'content-type': 'application/json' };

@@ -16,7 +16,10 @@ export class AgentGymSession implements RemoteSession {
   /** The server has no /available_actions route (TextCraft): stop asking. */
   private noActionsRoute = false;
 
-  constructor(private readonly url: string, private readonly caller: RemoteCaller) {}
+  constructor(
+    private readonly url: string,
+    private readonly caller: RemoteCaller,
+  ) {}
 
   async reset(task: number, member: number, deadline: number): Promise<RemoteState> {
     if (this.id === undefined) {
@@ -44,25 +47,33 @@ export class AgentGymSession implements RemoteSession {
 
   private call(method: 'GET' | 'POST', path: string, body: unknown, repeatable: boolean, deadline: number): Promise<unknown> {
     const url = `${this.url}${path}`;
-    return this.caller.run(`${method} ${url.split('?')[0]}`, (timeoutMs) => httpJson(method, url, body, timeoutMs, this.caller.signal), repeatable, deadline);
+    return this.caller.run(
+      `${method} ${url.split('?')[0]}`,
+      (timeoutMs) => httpJson(method, url, body, timeoutMs, this.caller.signal),
+      repeatable,
+      deadline,
+    );
   }
 
   private async state(answer: unknown, what: string, deadline: number, afterReset: boolean): Promise<RemoteState> {
     const call = `${what.split(' ')[0]} ${this.url}${what.split(' ')[1]}`;
     const query = `?id=${this.id}&env_idx=${this.id}`;
     let a: Obj;
-    if (Array.isArray(answer)) a = { observation: answer[0] }; // WebShop's /reset: [state, null]
+    if (Array.isArray(answer))
+      a = { observation: answer[0] }; // WebShop's /reset: [state, null]
     else if (answer !== null && typeof answer === 'object') a = answer as Obj;
     else throw new RemoteEnvError('protocol', call, `expected a JSON object, got ${JSON.stringify(answer)}`);
     let observation = typeof a.observation === 'string' ? a.observation : typeof a.state === 'string' ? a.state : undefined;
     if (observation === undefined) {
       const o = await this.call('GET', `/observation${query}`, undefined, true, deadline);
-      if (typeof o !== 'string') throw new RemoteEnvError('protocol', `GET ${this.url}/observation`, 'expected the observation as a JSON string');
+      if (typeof o !== 'string')
+        throw new RemoteEnvError('protocol', `GET ${this.url}/observation`, 'expected the observation as a JSON string');
       observation = o;
     }
     const reward = afterReset ? 0 : readReward(a.reward);
     if (reward === undefined) throw new RemoteEnvError('protocol', call, `reward: expected a number, got ${JSON.stringify(a.reward)}`);
-    if (!afterReset && typeof a.done !== 'boolean') throw new RemoteEnvError('protocol', call, `done: expected a boolean, got ${JSON.stringify(a.done)}`);
+    if (!afterReset && typeof a.done !== 'boolean')
+      throw new RemoteEnvError('protocol', call, `done: expected a boolean, got ${JSON.stringify(a.done)}`);
     const truncated = a.truncated === true;
     return {
       observation,
@@ -90,8 +101,14 @@ export class AgentGymSession implements RemoteSession {
 }
 
 function readId(answer: unknown, call: string): number {
-  const id = typeof answer === 'number' ? answer : answer !== null && typeof answer === 'object' ? ((answer as Obj).id ?? (answer as Obj).env_idx) : undefined;
-  if (typeof id !== 'number' || !Number.isSafeInteger(id)) throw new RemoteEnvError('protocol', call, `expected a session id (a number or {"id": n}), got ${JSON.stringify(answer)}`);
+  const id =
+    typeof answer === 'number'
+      ? answer
+      : answer !== null && typeof answer === 'object'
+        ? ((answer as Obj).id ?? (answer as Obj).env_idx)
+        : undefined;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id))
+    throw new RemoteEnvError('protocol', call, `expected a session id (a number or {"id": n}), got ${JSON.stringify(answer)}`);
   return id;
 }
 

@@ -24,13 +24,16 @@ export class RemoteCaller {
   async run<T>(call: string, attempt: (timeoutMs: number) => Promise<T>, repeatable: boolean, deadline = Infinity): Promise<T> {
     for (let n = 0; ; n++) {
       const left = deadline - performance.now();
-      if (left <= 0) throw new RemoteEnvError('time-limit', call, `the episode's time limit (${this.o.episodeTimeMs} ms) ran out`, { attempts: n + 1 });
+      if (left <= 0)
+        throw new RemoteEnvError('time-limit', call, `the episode's time limit (${this.o.episodeTimeMs} ms) ran out`, { attempts: n + 1 });
       const release = await this.slots.acquire(this.signal);
       try {
         return await attempt(Math.max(1, Math.min(this.o.timeoutMs, left)));
       } catch (err) {
         if (!(err instanceof RemoteEnvError)) throw err;
-        const again = err.retryable || (repeatable && (err.kind === 'connection' || err.kind === 'timeout' || (err.kind === 'http' && (err.status ?? 0) >= 500)));
+        const again =
+          err.retryable ||
+          (repeatable && (err.kind === 'connection' || err.kind === 'timeout' || (err.kind === 'http' && (err.status ?? 0) >= 500)));
         if (!again || n >= this.o.retries) throw n > 0 ? err.withAttempts(n + 1) : err;
       } finally {
         release();

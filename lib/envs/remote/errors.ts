@@ -20,7 +20,12 @@ export class RemoteEnvError extends Error {
   /** Whether another attempt could succeed (the server did not act on this one). */
   readonly retryable: boolean;
 
-  constructor(kind: RemoteEnvFailure, call: string, message: string, o: { attempts?: number; status?: number; retryable?: boolean; cause?: unknown } = {}) {
+  constructor(
+    kind: RemoteEnvFailure,
+    call: string,
+    message: string,
+    o: { attempts?: number; status?: number; retryable?: boolean; cause?: unknown } = {},
+  ) {
     super(`${call}: ${message}${(o.attempts ?? 1) > 1 ? ` (after ${o.attempts} attempts)` : ''}`, { cause: o.cause });
     this.name = 'RemoteEnvError';
     this.kind = kind;

@@ -3,7 +3,13 @@
 // AgentGym convention of an {"error": ...} body with HTTP 200.
 import { RemoteEnvError } from './errors.js';
 
-export async function httpJson(method: 'GET' | 'POST', url: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+export async function httpJson(
+  method: 'GET' | 'POST',
+  url: string,
+  body: unknown,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<unknown> {
   const call = `${method} ${url.split('?')[0]}`;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -26,7 +32,10 @@ export async function httpJson(method: 'GET' | 'POST', url: string, body: unknow
       throw new RemoteEnvError('timeout', call, `no answer within ${timeoutMs} ms`, { status: status || undefined, cause: err });
     const code = (err as { cause?: { code?: string } }).cause?.code;
     // Refused: the request never reached a server, so repeating it cannot act twice.
-    throw new RemoteEnvError('connection', call, `${code ?? 'network error'}: ${(err as Error).message}`, { retryable: code === 'ECONNREFUSED', cause: err });
+    throw new RemoteEnvError('connection', call, `${code ?? 'network error'}: ${(err as Error).message}`, {
+      retryable: code === 'ECONNREFUSED',
+      cause: err,
+    });
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
@@ -39,8 +48,16 @@ export async function httpJson(method: 'GET' | 'POST', url: string, body: unknow
     throw new RemoteEnvError('protocol', call, `malformed JSON in the answer (HTTP ${status}): ${clip(text)}`, { status });
   }
   if (status < 200 || status >= 300) throw httpError(call, status, text);
-  if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && 'error' in parsed && (parsed as { error: unknown }).error != null)
-    throw new RemoteEnvError('server', call, `the server reported an error: ${clip(String((parsed as { error: unknown }).error))}`, { status });
+  if (
+    parsed !== null &&
+    typeof parsed === 'object' &&
+    !Array.isArray(parsed) &&
+    'error' in parsed &&
+    (parsed as { error: unknown }).error != null
+  )
+    throw new RemoteEnvError('server', call, `the server reported an error: ${clip(String((parsed as { error: unknown }).error))}`, {
+      status,
+    });
   return parsed;
 }
 

@@ -16,20 +16,33 @@ export class OpenEnvSession implements RemoteSession {
   private waiting: { resolve: (text: string) => void; reject: (err: Error) => void } | undefined;
   private readonly wsUrl: string;
 
-  constructor(url: string, private readonly caller: RemoteCaller) {
+  constructor(
+    url: string,
+    private readonly caller: RemoteCaller,
+  ) {
     this.wsUrl = `${url.replace(/^http/, 'ws')}/ws`;
   }
 
   async reset(task: number, member: number, deadline: number): Promise<RemoteState> {
     // A reset may open a new connection, so it can be repeated after any failure.
-    return this.caller.run(`reset ${this.wsUrl}`, async (timeoutMs) => {
-      if (!this.ws) await this.connect(timeoutMs);
-      return this.exchange({ type: 'reset', data: { seed: task, member } }, timeoutMs, 'reset');
-    }, true, deadline);
+    return this.caller.run(
+      `reset ${this.wsUrl}`,
+      async (timeoutMs) => {
+        if (!this.ws) await this.connect(timeoutMs);
+        return this.exchange({ type: 'reset', data: { seed: task, member } }, timeoutMs, 'reset');
+      },
+      true,
+      deadline,
+    );
   }
 
   async step(action: string, deadline: number): Promise<RemoteState> {
-    return this.caller.run(`step ${this.wsUrl}`, (timeoutMs) => this.exchange({ type: 'step', data: { message: action } }, timeoutMs, 'step'), false, deadline);
+    return this.caller.run(
+      `step ${this.wsUrl}`,
+      (timeoutMs) => this.exchange({ type: 'step', data: { message: action } }, timeoutMs, 'step'),
+      false,
+      deadline,
+    );
   }
 
   async close(): Promise<void> {
@@ -49,7 +62,12 @@ export class OpenEnvSession implements RemoteSession {
       const ws = new WebSocket(this.wsUrl, { handshakeTimeout: timeoutMs });
       const fail = (err: Error): void => {
         ws.terminate();
-        reject(new RemoteEnvError('connection', `connect ${this.wsUrl}`, err.message, { retryable: /ECONNREFUSED/.test(err.message), cause: err }));
+        reject(
+          new RemoteEnvError('connection', `connect ${this.wsUrl}`, err.message, {
+            retryable: /ECONNREFUSED/.test(err.message),
+            cause: err,
+          }),
+        );
       };
       ws.once('error', fail);
       ws.once('open', () => {
@@ -116,10 +134,13 @@ export class OpenEnvSession implements RemoteSession {
 function readResult(data: Obj, call: string, afterReset: boolean): RemoteState {
   const obs = (data.observation ?? {}) as Obj;
   const meta = (obs.metadata ?? {}) as Obj;
-  const observation = typeof obs.text === 'string' ? obs.text : typeof obs.prompt === 'string' ? obs.prompt : JSON.stringify(withoutMetadata(obs));
+  const observation =
+    typeof obs.text === 'string' ? obs.text : typeof obs.prompt === 'string' ? obs.prompt : JSON.stringify(withoutMetadata(obs));
   const reward = afterReset ? 0 : readReward(data.reward);
-  if (reward === undefined) throw new RemoteEnvError('protocol', call, `reward: expected a number or null, got ${JSON.stringify(data.reward)}`);
-  if (typeof data.done !== 'boolean') throw new RemoteEnvError('protocol', call, `done: expected a boolean, got ${JSON.stringify(data.done)}`);
+  if (reward === undefined)
+    throw new RemoteEnvError('protocol', call, `reward: expected a number or null, got ${JSON.stringify(data.reward)}`);
+  if (typeof data.done !== 'boolean')
+    throw new RemoteEnvError('protocol', call, `done: expected a boolean, got ${JSON.stringify(data.done)}`);
   const truncated = data.done && meta.truncated === true;
   return {
     observation,

@@ -39,7 +39,8 @@ export function parseTaskList(text: string, path = 'tasks'): number[] {
   const out: number[] = [];
   for (const part of text.split(',')) {
     const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
-    if (!m) throw new GigpoArgumentError(path, `expected a list of task indices and ranges such as "0-63,100", got ${JSON.stringify(text)}`);
+    if (!m)
+      throw new GigpoArgumentError(path, `expected a list of task indices and ranges such as "0-63,100", got ${JSON.stringify(text)}`);
     const from = Number(m[1]);
     const to = m[2] === undefined ? from : Number(m[2]);
     if (to < from || to - from > 1 << 24) throw new GigpoArgumentError(path, `bad range "${part.trim()}"`);
@@ -51,7 +52,8 @@ export function parseTaskList(text: string, path = 'tasks'): number[] {
 function positiveInteger(o: RemoteEnvOptions, name: keyof RemoteEnvOptions, fallback: number, min = 1): number {
   const v = o[name];
   if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new GigpoArgumentError(`remote.${name}`, `expected an integer >= ${min}, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+    throw new GigpoArgumentError(`remote.${name}`, `expected an integer >= ${min}, got ${String(v)}`);
   return v;
 }
 
@@ -63,14 +65,23 @@ export function resolveRemoteOptions(o: RemoteEnvOptions | undefined, groups: nu
   } catch {
     throw new GigpoArgumentError('remote.url', `expected an http:// or https:// URL, got ${JSON.stringify(o.url)}`);
   }
-  if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) throw new GigpoArgumentError('remote.url', `expected an http(s):// URL, got ${JSON.stringify(o.url)}`);
-  if (!REMOTE_PROTOCOLS.includes(o.protocol)) throw new GigpoArgumentError('remote.protocol', `expected 'openenv' or 'agentgym', got ${JSON.stringify(o.protocol)}`);
-  const tasks = o.tasks === undefined ? Array.from({ length: groups }, (_, g) => g) : typeof o.tasks === 'string' ? parseTaskList(o.tasks, 'remote.tasks') : [...o.tasks];
+  if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol))
+    throw new GigpoArgumentError('remote.url', `expected an http(s):// URL, got ${JSON.stringify(o.url)}`);
+  if (!REMOTE_PROTOCOLS.includes(o.protocol))
+    throw new GigpoArgumentError('remote.protocol', `expected 'openenv' or 'agentgym', got ${JSON.stringify(o.protocol)}`);
+  const tasks =
+    o.tasks === undefined
+      ? Array.from({ length: groups }, (_, g) => g)
+      : typeof o.tasks === 'string'
+        ? parseTaskList(o.tasks, 'remote.tasks')
+        : [...o.tasks];
   if (tasks.length !== groups) throw new GigpoArgumentError('remote.tasks', `expected one task per group (${groups}), got ${tasks.length}`);
   for (const [k, t] of tasks.entries())
-    if (!Number.isInteger(t) || t < 0 || t > 0xffff_ffff) throw new GigpoArgumentError(`remote.tasks[${k}]`, `expected an integer in [0, 4294967295], got ${String(t)}`);
+    if (!Number.isInteger(t) || t < 0 || t > 0xffff_ffff)
+      throw new GigpoArgumentError(`remote.tasks[${k}]`, `expected an integer in [0, 4294967295], got ${String(t)}`);
   const actionFormat = o.actionFormat ?? 'raw';
-  if (actionFormat !== 'raw' && actionFormat !== 'extract') throw new GigpoArgumentError('remote.actionFormat', `expected 'raw' or 'extract', got ${JSON.stringify(actionFormat)}`);
+  if (actionFormat !== 'raw' && actionFormat !== 'extract')
+    throw new GigpoArgumentError('remote.actionFormat', `expected 'raw' or 'extract', got ${JSON.stringify(actionFormat)}`);
   if (o.envName !== undefined && typeof o.envName !== 'string') throw new GigpoArgumentError('remote.envName', 'expected a string');
   return {
     url: url.href.replace(/\/$/, ''),

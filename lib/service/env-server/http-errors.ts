@@ -18,7 +18,8 @@ export function toEnvServerError(err: unknown): EnvServerError {
   const code = f.code ? FASTIFY_CODES[f.code] : undefined;
   if (code) return new EnvServerError(code, `request body: ${f.message ?? code}`);
   // A JSON syntax error from the body parser carries status 400 but no code of its own.
-  if (f.statusCode === 400 || err instanceof SyntaxError) return new EnvServerError('INVALID_JSON', `request body: ${f.message ?? 'invalid JSON'}`);
+  if (f.statusCode === 400 || err instanceof SyntaxError)
+    return new EnvServerError('INVALID_JSON', `request body: ${f.message ?? 'invalid JSON'}`);
   if (typeof f.statusCode === 'number' && f.statusCode >= 400 && f.statusCode < 500)
     return new EnvServerError('VALIDATION_ERROR', `request: ${f.message ?? 'rejected'}`);
   return new EnvServerError('EXECUTION_ERROR', err instanceof Error ? err.message : String(err));

@@ -14,7 +14,8 @@ export function openEnvReset(ctx: EnvServerContext, body: unknown): JsonObject {
 
 export function openEnvStep(ctx: EnvServerContext, body: unknown): JsonObject {
   const request = readObject(body, 'body');
-  if (request.action === undefined) throw new EnvServerError('VALIDATION_ERROR', 'body.action: required (an object such as {"message": "..."})');
+  if (request.action === undefined)
+    throw new EnvServerError('VALIDATION_ERROR', 'body.action: required (an object such as {"message": "..."})');
   return {
     ...withTransientSession(ctx, (s) => {
       resetOpenEnv(ctx, s, { seed: request.seed, member: request.member }, 'body');

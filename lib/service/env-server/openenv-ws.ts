@@ -69,7 +69,7 @@ export class OpenEnvSockets {
   private receive(ws: WebSocket, session: Session, data: RawData, isBinary: boolean): void {
     if (!this.sockets.has(session.id)) return; // expired or closing
     session.lastActive = performance.now();
-    let reply;
+    let reply: Record<string, unknown> | null;
     try {
       if (isBinary) throw new EnvServerError('INVALID_JSON', 'message: expected a text frame holding JSON, got a binary frame');
       reply = handleOpenEnvFrame(this.ctx, session, parseJson(rawText(data), 'message'));

@@ -14,8 +14,7 @@ export function readObject(value: unknown, path: string): JsonObject {
 /** An integer in [min, max]; numeric strings are accepted where they come from a query string. */
 export function readInteger(value: unknown, path: string, min: number, max: number, fromQuery = false): number {
   const n = fromQuery && typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max)
-    throw invalid(path, `an integer in [${min}, ${max}]`, value);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) throw invalid(path, `an integer in [${min}, ${max}]`, value);
   return n;
 }
 

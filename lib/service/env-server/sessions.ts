@@ -78,10 +78,8 @@ export class SessionTable {
   }
 
   step(session: Session, text: string): void {
-    if (session.task < 0)
-      throw new EnvServerError('EPISODE_NOT_STARTED', `session ${session.id}: reset before stepping`);
-    if (session.ended)
-      throw new EnvServerError('EPISODE_DONE', `session ${session.id}: the episode has ended; reset to start another`);
+    if (session.task < 0) throw new EnvServerError('EPISODE_NOT_STARTED', `session ${session.id}: reset before stepping`);
+    if (session.ended) throw new EnvServerError('EPISODE_DONE', `session ${session.id}: the episode has ended; reset to start another`);
     this.index[0] = session.slot;
     this.response[0] = text;
     this.batch.stepTextAt(this.index, this.response);
@@ -99,8 +97,7 @@ export class SessionTable {
   /** Closes every session idle longer than the timeout; returns their ids. */
   expire(now = performance.now()): number[] {
     const out: number[] = [];
-    for (const session of this.sessions.values())
-      if (now - session.lastActive > this.idleTimeoutMs) out.push(session.id);
+    for (const session of this.sessions.values()) if (now - session.lastActive > this.idleTimeoutMs) out.push(session.id);
     for (const id of out) {
       this.close(id);
       this.expired.add(id);
