@@ -108,6 +108,7 @@ export async function startEnvServer(o: EnvServerOptions): Promise<EnvServer> {
       clearInterval(sweeper);
       await sockets.close();
       await app.close();
+      batch.close();
     },
   };
 }
