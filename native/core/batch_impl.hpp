@@ -81,7 +81,10 @@ class Batch final : public BatchBase {
   }
 
   void parse(const std::string_view* responses, int32_t* actions) override {
-    for (uint32_t i = 0; i < config_.numEnvs; ++i) actions[i] = envs_[i].parse(responses[i]);
+    for (uint32_t i = 0; i < config_.numEnvs; ++i) {
+      const int32_t a = envs_[i].parse(responses[i]);
+      actions[i] = a >= 0 ? (a & ~kFlagInvalid) : a;
+    }
   }
 
   std::string key(uint32_t i) const override {
@@ -149,6 +152,8 @@ class Batch final : public BatchBase {
       resetEnv(i);
       return;
     }
+    const bool flagged = action >= 0 && (action & kFlagInvalid);
+    if (flagged) action &= ~kFlagInvalid;
     StepResult r = envs_[i].step(action);
     ++elapsed_[i];
     const bool truncated = !r.done && elapsed_[i] >= envConfig_.maxSteps;
@@ -156,7 +161,7 @@ class Batch final : public BatchBase {
     out_.reward[i] = r.reward;
     out_.done[i] = r.done;
     out_.truncated[i] = truncated;
-    out_.valid[i] = r.valid && action != kInvalidAction;
+    out_.valid[i] = r.valid && action != kInvalidAction && !flagged;
     out_.reset[i] = 0;
   }
 
