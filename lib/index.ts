@@ -1,7 +1,7 @@
 // Public API of gigpo-engine.
-export { createEnvBatch, EnvBatch, INVALID_ACTION, HOLD_ACTION } from './envs/env-batch.js';
+export { createEnvBatch, EnvBatch, INVALID_ACTION, HOLD_ACTION, ACTION_FLAG_INVALID, actionOf } from './envs/env-batch.js';
 export type { EnvBatchConfig, EnvOptions } from './envs/env-batch.js';
-export { listEnvs, envInfo } from './envs/registry.js';
+export { listEnvs, envInfo, successRewardOf } from './envs/registry.js';
 export type { EnvInfo } from './envs/registry.js';
 export { hashStrings } from './envs/hash.js';
 export { GigpoArgumentError, GigpoInputError } from './errors.js';

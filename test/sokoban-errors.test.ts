@@ -27,7 +27,7 @@ function expectError(fn: () => unknown, type: ErrorConstructor | TypeErrorConstr
 describe('sokoban bad input', () => {
   it('rejects unknown options and out-of-range generator options, naming them', () => {
     expect(create({ colour: 'red' })).toThrow(TypeError);
-    expect(create({ colour: 'red' })).toThrow(/^options\.colour: unknown option for env 'sokoban' \(known: maxSteps, dim, /);
+    expect(create({ colour: 'red' })).toThrow(/^options\.colour: unknown option for env 'sokoban' \(known: profile, maxSteps, dim, /);
     expectError(create({ dim: 4 }), RangeError, 'options.dim: must be in [5, 20], got 4');
     expectError(create({ dim: 21 }), RangeError, 'options.dim: must be in [5, 20], got 21');
     expectError(create({ dim: 6.5 }), RangeError, 'options.dim: expected an integer, got 6.500000');

@@ -2,7 +2,7 @@
 // observation), ask the policy once for all active envs, parse the responses natively,
 // step the batch, record one row per active env. An env stops at done or truncation and
 // is held (never sent to the policy again). Returns a StepBatch of complete groups.
-import { createEnvBatch, HOLD_ACTION, INVALID_ACTION, type EnvBatch, type EnvOptions } from '../envs/env-batch.js';
+import { actionOf, createEnvBatch, HOLD_ACTION, INVALID_ACTION, type EnvBatch, type EnvOptions } from '../envs/env-batch.js';
 import { buildMessages, promptSpec, type PromptHistoryEntry } from '../envs/prompts.js';
 import { GigpoArgumentError } from '../errors.js';
 import type { StepBatch } from '../io/step-batch.js';
@@ -41,6 +41,8 @@ export interface CollectOptions {
 
 export interface RolloutMeta {
   env: string;
+  /** The env profile, when the options chose one ('native' | 'verl-agent'). */
+  profile?: string;
   seed: number;
   groupSize: number;
   policy: string;
@@ -100,10 +102,11 @@ export class RolloutEngine {
     const out = recorder.finish();
     const meta: RolloutMeta = {
       env: batch.env,
+      ...(batch.options.profile !== undefined ? { profile: String(batch.options.profile) } : {}),
       seed,
       groupSize: batch.groupSize,
       policy: policy.kind === 'native' ? `${policy.name}${policy.name === 'oracle' ? `(epsilon=${policy.epsilon})` : ''}` : policy.name,
-      metrics: rolloutMetrics(out, promptSpec(batch.env).successReward, seconds, latencies),
+      metrics: rolloutMetrics(out, promptSpec(batch.env, batch.options).successReward, seconds, latencies),
       policyLatenciesMs: latencies,
     };
     out.meta = { ...meta };
@@ -173,7 +176,7 @@ async function textLoop(
   const historyLength = options.historyLength ?? 2;
   const history: PromptHistoryEntry[][] = Array.from({ length: n }, () => []);
   // Discrete envs list their fixed action names; text envs list admissible commands in the observation.
-  const admissible = promptSpec(batch.env).observationListsActions
+  const admissible = promptSpec(batch.env, batch.options).observationListsActions
     ? []
     : Array.from({ length: batch.numActions }, (_, a) => batch.actionName(0, a));
   const active = new Uint8Array(n).fill(1);
@@ -193,7 +196,7 @@ async function textLoop(
         group: batch.firstGroup + Math.floor(i / batch.groupSize),
         traj: baseTraj + i,
         step: t,
-        messages: buildMessages(batch.env, t, obs, admissible, history[i]),
+        messages: buildMessages(batch.env, t, obs, admissible, history[i], batch.options),
       });
       envOf.push(i);
     }
@@ -225,7 +228,7 @@ async function textLoop(
       if (res.promptIds) row.promptIds = res.promptIds;
       if (res.responseIds) row.responseIds = res.responseIds;
       if (res.logprobs) row.logprobs = res.logprobs;
-      recorder.recordOutcome(i, t, actions[i], batch.rewards[i], batch.done[i], batch.truncated[i], batch.valid[i], row);
+      recorder.recordOutcome(i, t, actionOf(actions[i]), batch.rewards[i], batch.done[i], batch.truncated[i], batch.valid[i], row);
       if (historyLength > 0) {
         history[i].push({ observation: observations[i], action: actionTexts[i] });
         if (history[i].length > historyLength) history[i].shift();

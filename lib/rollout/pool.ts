@@ -113,7 +113,7 @@ export class RolloutPool {
       const seconds = (performance.now() - started) / 1000;
       const meta: RolloutMeta = {
         ...first!,
-        metrics: rolloutMetrics(merged, promptSpec(first!.env).successReward, seconds, latencies),
+        metrics: rolloutMetrics(merged, promptSpec(first!.env, options.envOptions).successReward, seconds, latencies),
         policyLatenciesMs: latencies,
       };
       merged.meta = { ...meta };

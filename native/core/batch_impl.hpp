@@ -57,6 +57,7 @@ class Batch final : public BatchBase {
     const int32_t n = shape_.numActions;
     for (uint32_t i = 0; i < config_.numEnvs; ++i) {
       int32_t a = actions[i];
+      if (a >= 0) a &= ~kFlagInvalid;  // parse()'s "run it, but flag the step invalid"
       if (a < kHoldAction || a >= n)
         throw RangeError("actions[" + std::to_string(i) + "]: must be in [-2, " + std::to_string(n) +
                          ") (-1 invalid, -2 hold), got " + std::to_string(a));
@@ -81,10 +82,7 @@ class Batch final : public BatchBase {
   }
 
   void parse(const std::string_view* responses, int32_t* actions) override {
-    for (uint32_t i = 0; i < config_.numEnvs; ++i) {
-      const int32_t a = envs_[i].parse(responses[i]);
-      actions[i] = a >= 0 ? (a & ~kFlagInvalid) : a;
-    }
+    for (uint32_t i = 0; i < config_.numEnvs; ++i) actions[i] = envs_[i].parse(responses[i]);
   }
 
   std::string key(uint32_t i) const override {

@@ -164,10 +164,10 @@ OptionSpec maxStepsOption(int64_t nativeDefault) {
 }
 
 OptionSpec requireThinkOption(bool referenceDefault) {
-  return booleanOption("requireThink", false,
-                       "a response must hold <think>...</think> before its action (native: else it does not parse; "
-                       "verl-agent: else the step is flagged invalid but its action still runs)")
-      .withReferenceDefault(referenceDefault);
+  OptionSpec spec = booleanOption("requireThink", false,
+                                  "a response must hold <think>...</think> before its action (native: else it does not "
+                                  "parse; verl-agent: else the step is flagged invalid but its action still runs)");
+  return referenceDefault ? spec.withReferenceDefault(true) : spec;
 }
 
 uint32_t readMaxSteps(const OptionReader& reader) { return static_cast<uint32_t>(reader.integer("maxSteps")); }

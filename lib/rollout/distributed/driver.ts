@@ -86,10 +86,11 @@ export async function distributedCollect(options: DistributedCollectOptions): Pr
     const seconds = (performance.now() - started) / 1000;
     const meta: RolloutMeta = {
       env: options.env,
+      ...(options.envOptions?.profile !== undefined ? { profile: String(options.envOptions.profile) } : {}),
       seed: options.seed ?? 0,
       groupSize: options.groupSize,
       policy: policy.name === 'oracle' ? `oracle(epsilon=${policy.epsilon})` : policy.name,
-      metrics: rolloutMetrics(merged, promptSpec(options.env).successReward, seconds, []),
+      metrics: rolloutMetrics(merged, promptSpec(options.env, options.envOptions).successReward, seconds, []),
       policyLatenciesMs: [],
     };
     merged.meta = { ...meta };
