@@ -38,7 +38,7 @@ describe('sokoban bad input', () => {
     expectError(create({ searchDepth: 0 }), RangeError, 'options.searchDepth: must be in [1, 300], got 0');
     expectError(create({ maxSteps: 0 }), RangeError, 'options.maxSteps: must be in [1, 1073741824], got 0');
     expectError(create({ solverBudget: 0 }), RangeError, 'options.solverBudget: must be in [1, 10000000], got 0');
-    expectError(create({ symbols: 'ascii' }), RangeError, "options.symbols: must be one of 'ragen', 'boxoban', got 'ascii'");
+    expectError(create({ symbols: 'ascii' }), RangeError, "options.symbols: must be one of 'ragen', 'boxoban', 'tabbed', got 'ascii'");
     expectError(create({ requireThink: 1 }), TypeError, 'options.requireThink: expected a boolean');
   });
 

@@ -1,5 +1,6 @@
 #include "core/options.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/errors.hpp"
@@ -90,11 +91,11 @@ const OptionValue* OptionReader::fallbackOf(const OptionSpec& s) const {
   return s.defaultValue ? &*s.defaultValue : nullptr;
 }
 
-int64_t OptionReader::checkedInteger(const OptionSpec& s, double d) const {
+int64_t OptionReader::checkedInteger(const OptionSpec& s, double d, double max) const {
   if (!std::isfinite(d) || std::floor(d) != d)
     throw RangeError(where(s.name) + ": expected an integer, got " + std::to_string(d));
-  if (d < s.min || d > s.max)
-    throw RangeError(where(s.name) + ": must be in [" + integerText(s.min) + ", " + integerText(s.max) + "], got " +
+  if (d < s.min || d > max)
+    throw RangeError(where(s.name) + ": must be in [" + integerText(s.min) + ", " + integerText(max) + "], got " +
                      integerText(d));
   return static_cast<int64_t>(d);
 }
@@ -106,7 +107,16 @@ int64_t OptionReader::integer(const std::string& name) const {
   if (!v) throw TypeError(where(name) + ": has no default (internal error)");
   const double* d = std::get_if<double>(v);
   if (!d) throw TypeError(where(name) + ": expected an integer");
-  return checkedInteger(s, *d);
+  return checkedInteger(s, *d, s.max);
+}
+
+int64_t OptionReader::integerAtMost(const std::string& name, int64_t max) const {
+  const OptionSpec& s = spec(name);
+  const OptionValue* v = find(name);
+  if (!v) v = fallbackOf(s);
+  const double* d = v ? std::get_if<double>(v) : nullptr;
+  if (!d) throw TypeError(where(name) + ": expected an integer");
+  return checkedInteger(s, *d, std::min(s.max, static_cast<double>(max)));
 }
 
 int64_t OptionReader::integer(const std::string& name, int64_t fallback) const {
@@ -115,7 +125,7 @@ int64_t OptionReader::integer(const std::string& name, int64_t fallback) const {
   if (!v) return fallback;
   const double* d = std::get_if<double>(v);
   if (!d) throw TypeError(where(name) + ": expected an integer");
-  return checkedInteger(s, *d);
+  return checkedInteger(s, *d, s.max);
 }
 
 double OptionReader::number(const std::string& name) const {

@@ -67,6 +67,8 @@ class OptionReader {
   // overloads with `fallback` are for options whose default is derived from others.
   int64_t integer(const std::string& name) const;
   int64_t integer(const std::string& name, int64_t fallback) const;
+  // With an upper bound below the spec's that depends on other options.
+  int64_t integerAtMost(const std::string& name, int64_t max) const;
   double number(const std::string& name) const;
   bool boolean(const std::string& name) const;
   // A string; a spec with choices requires one of them. "" when absent without default.
@@ -80,7 +82,7 @@ class OptionReader {
   const OptionValue* find(const std::string& name) const;
   const OptionValue* fallbackOf(const OptionSpec& s) const;
   std::string where(const std::string& name) const;
-  int64_t checkedInteger(const OptionSpec& s, double d) const;
+  int64_t checkedInteger(const OptionSpec& s, double d, double max) const;
 
   std::string envName_;
   const Options& options_;

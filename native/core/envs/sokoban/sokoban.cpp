@@ -77,10 +77,7 @@ Sokoban::Config Sokoban::configure(const Options& options) {
   } else {
     if (r.has("levelIndex")) throw TypeError("options.levelIndex: needs options.levels (a level file)");
     c.generator.dim = static_cast<int>(r.integer("dim"));
-    c.generator.numBoxes = static_cast<int>(r.integer("numBoxes"));
-    if (c.generator.numBoxes > maxBoxesFor(c.generator.dim))
-      throw RangeError("options.numBoxes: must be in [1, " + std::to_string(maxBoxesFor(c.generator.dim)) +
-                       "], got " + std::to_string(c.generator.numBoxes));
+    c.generator.numBoxes = static_cast<int>(r.integerAtMost("numBoxes", maxBoxesFor(c.generator.dim)));
     c.generator.searchDepth = static_cast<int>(r.integer("searchDepth"));
   }
   const std::string symbols = r.string("symbols");
