@@ -5,7 +5,7 @@
 // The task text, the success reward and whether the observation lists the actions are
 // the env's own metadata (its C++ info, via listEnvs()); a profile may change the last two.
 import { GigpoArgumentError } from '../errors.js';
-import type { ChatMessage } from '../policy/types.js';
+import type { ChatMessage } from './chat-message.js';
 import type { EnvOptions } from './env-batch.js';
 import { envInfo } from './registry.js';
 
