@@ -18,7 +18,6 @@ export function describeOption(o: EnvInfo['options'][number]): string {
 export function registerEnvs(program: Command): void {
   program
     .command('envs')
-    .description('list the environments and their options')
     .option('--json', 'print JSON')
     .action((flags: { json?: boolean }) => {
       const envs = listEnvs();
