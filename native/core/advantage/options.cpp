@@ -15,7 +15,8 @@ const std::vector<OptionSpec>& specs() {
                    "the advantage estimator"),
       numberOption("gamma", 0.95, 0, 1, "discount"),
       numberOption("stepWeight", 1, -inf, inf, "weight of the step advantage"),
-      choiceOption("mode", "mean_norm", {"mean_norm", "mean_std_norm"}, "group normalisation"),
+      choiceOption("mode", "mean_norm", {"mean_norm", "mean_std_norm"}, "group normalisation")
+          .derivedDefault("mean_norm; grpo_passk: mean_std_norm (verl's default divides by std)"),
       numberOption("epsilon", 1e-6, 0, inf, "added to std in mean_std_norm"),
       numberOption("invalidPenalty", 0.1, 0, inf, "subtracted from a row with an invalid action"),
       choiceOption("episodeStats", "rows", {"rows", "trajectories"}, "what the episode statistics count"),
@@ -44,7 +45,8 @@ Options parseOptions(const gigpo::Options& values) {
                                                        : Estimator::GrpoPassK;
   o.gamma = read.number("gamma");
   o.stepWeight = read.number("stepWeight");
-  o.mode = read.string("mode") == "mean_norm" ? NormMode::MeanNorm : NormMode::MeanStdNorm;
+  const std::string mode = read.has("mode") ? read.string("mode") : o.estimator == Estimator::GrpoPassK ? "mean_std_norm" : "mean_norm";
+  o.mode = mode == "mean_norm" ? NormMode::MeanNorm : NormMode::MeanStdNorm;
   o.epsilon = read.number("epsilon");
   if (!(o.epsilon > 0)) throw RangeError("options.epsilon: must be > 0");
   o.invalidPenalty = read.number("invalidPenalty");
