@@ -91,15 +91,15 @@ class PolicyServer:
     """OpenAI-compatible /v1/chat/completions over a PolicyNet, in a background thread.
 
     The served weights are a copy: publish(net) swaps them in under a lock between training
-    steps, so a request is always answered by one whole policy version.
+    steps, so a request is always answered by one whole policy version. The forward pass for
+    serving is numpy's (the same function as PolicyNet.log_probs, checked in the smoke test).
     """
 
     def __init__(self, net: PolicyNet, seed: int = 0, host: str = "127.0.0.1", port: int = 0):
         self._lock = threading.Lock()
-        self._net = PolicyNet(net.hidden)
         self.version = -1
         self.publish(net)
-        self._rng = torch.Generator().manual_seed(seed)
+        self._rng = np.random.default_rng(seed)
         self.requests = 0  # completions answered: one per env step
         server = self
 
@@ -140,20 +140,27 @@ class PolicyServer:
         return f"http://{host}:{port}/v1"
 
     def publish(self, net: PolicyNet, version: Optional[int] = None) -> None:
+        # Serving runs in numpy on a copy of the weights: a request costs tens of microseconds, not torch's hundreds.
+        with torch.no_grad():
+            weights = (net.cells.weight.numpy().copy(), net.bias.numpy().copy(), net.head.weight.numpy().T.copy(), net.head.bias.numpy().copy())
         with self._lock:
-            self._net.load_state_dict(net.state_dict())
+            self._weights = weights
             self.version = self.version + 1 if version is None else version
 
     def complete(self, body: Dict) -> Dict:
         observation, actions = parse_prompt(body.get("messages") or [])
         temperature = float(body.get("temperature", 1.0))
-        x = features([observation])
-        with self._lock, torch.no_grad():
-            lp = self._net.log_probs(x, torch.tensor([len(actions)]), temperature)[0]
+        cells = features([observation])[0].numpy()
+        with self._lock:
+            emb, bias, head_w, head_b = self._weights
+            logits = (np.tanh(emb[cells].sum(axis=0) + bias) @ head_w + head_b)[: len(actions)]
             if temperature <= 0:
-                a = int(torch.argmax(lp))
+                a = int(np.argmax(logits))
+                lp = logits - logits.max() - np.log(np.exp(logits - logits.max()).sum())
             else:
-                a = int(torch.multinomial(lp.exp(), 1, generator=self._rng))
+                z = logits / temperature
+                lp = z - z.max() - np.log(np.exp(z - z.max()).sum())
+                a = int(self._rng.choice(len(actions), p=np.exp(lp) / np.exp(lp).sum()))
             self.requests += 1
         text = f"<action>{actions[a]}</action>"
         choice = {
@@ -237,13 +244,16 @@ def clipped_pg_update(net: PolicyNet, optimizer: torch.optim.Optimizer, rows: Di
     """PPO's clipped surrogate over the rows: ratio = pi_new(a|s) / pi_sampler(a|s), advantage from the engine."""
     n = len(rows["actions"])
     if n == 0:
-        return {"loss": 0.0, "clip_fraction": 0.0, "rows": 0}
+        return {"loss": 0.0, "clip_fraction": 0.0, "rows": 0, "max_logprob_gap": 0.0}
     a = torch.from_numpy(rows["actions"])
     old = torch.from_numpy(rows["old_logprobs"])
     adv = torch.from_numpy(rows["advantages"])
     k = torch.from_numpy(rows["num_actions"])
     g = torch.Generator().manual_seed(seed)
     losses, clipped = [], []
+    with torch.no_grad():  # before any step: how far the rows are from the current weights
+        lp0 = net.log_probs(features(rows["observations"]), k).gather(1, a[:, None])[:, 0]
+        off_policy = float((lp0 - old).abs().max())
     for _ in range(epochs):
         for idx in torch.randperm(n, generator=g).split(minibatch):
             lp_all = net.log_probs(features([rows["observations"][i] for i in idx.tolist()]), k[idx])
@@ -258,4 +268,4 @@ def clipped_pg_update(net: PolicyNet, optimizer: torch.optim.Optimizer, rows: Di
             optimizer.step()
             losses.append(float(loss))
             clipped.append(float(((ratio - 1).abs() > clip).float().mean()))
-    return {"loss": float(np.mean(losses)), "clip_fraction": float(np.mean(clipped)), "rows": n}
+    return {"loss": float(np.mean(losses)), "clip_fraction": float(np.mean(clipped)), "rows": n, "max_logprob_gap": off_policy}

@@ -45,7 +45,7 @@ ENVS = {
     "numberline": {"envOptions": {"maxPosition": 5}, "maxSteps": 10},
 }
 FIELDS = ["env", "estimator", "seed", "iteration", "policy_version", "env_steps", "success_rate", "mean_return",
-          "invalid_action_rate", "rows", "loss", "clip_fraction", "rollout_s", "scoring_s", "transfer_s", "training_s"]
+          "invalid_action_rate", "rows", "loss", "clip_fraction", "max_logprob_gap", "rollout_s", "scoring_s", "transfer_s", "training_s"]
 
 
 class ServiceProcess:
@@ -90,8 +90,11 @@ def _policy_spec(server: PolicyServer, temperature: float) -> Dict[str, Any]:
 def train(*, env: str, estimator: str, seed: int, iterations: int, groups: int, group_size: int,
           service_url: str, source: str = "stream", lr: float = 3e-3, hidden: int = 64, epochs: int = 2,
           entropy: float = 0.01, max_staleness: int = 1, temperature: float = 1.0,
-          on_iteration=None) -> Iterator[Dict[str, Any]]:
-    """Yields one record per iteration (the FIELDS) and, at the end, leaves the service clean."""
+          dump_batches: Optional[str] = None, eval_groups: int = 0, report: Optional[Dict[str, Any]] = None
+          ) -> Iterator[Dict[str, Any]]:
+    """Yields one record per iteration (the FIELDS). With `report`, fills it with what a test checks:
+    the policy versions of the served rows, how far the weights moved, and (with eval_groups) the
+    success rate of a final on-policy rollout. With dump_batches, writes each served batch's msgpack."""
     torch.manual_seed(seed)
     net = PolicyNet(hidden)
     optimizer = torch.optim.Adam(net.parameters(), lr=lr)
@@ -101,6 +104,7 @@ def train(*, env: str, estimator: str, seed: int, iterations: int, groups: int, 
                "policy": _policy_spec(server, temperature), "advantage": {"estimator": estimator}}
     client = Client(service_url)
     stream: Optional[Stream] = None
+    initial = [p.detach().clone() for p in net.parameters()]
     try:
         if source == "stream":
             stream = Stream(client=client, seed=seed, bufferGroups=groups, maxStaleness=max_staleness, **request)
@@ -110,7 +114,10 @@ def train(*, env: str, estimator: str, seed: int, iterations: int, groups: int, 
             if stream is not None:
                 steps_before = server.requests
                 rows_wanted = groups * group_size * 2
-                chunks = [stream.batch(rows=rows_wanted)]
+                chunks = [_batch(stream, rows_wanted, dump_batches, it)]
+                if report is not None:
+                    report.setdefault("served_versions", []).append(sorted({int(v) for v in chunks[0]["policyVersion"]}))
+                    report.setdefault("announced_versions", []).append(server.version)
                 wall = time.perf_counter() - t0
                 env_steps += server.requests - steps_before
                 metrics = trajectory_metrics(chunks, env)  # served groups only: those with reward variance
@@ -140,16 +147,36 @@ def train(*, env: str, estimator: str, seed: int, iterations: int, groups: int, 
                 "env_steps": env_steps, "success_rate": metrics.get("successRate", float("nan")),
                 "mean_return": metrics.get("meanEpisodeReturn", float("nan")),
                 "invalid_action_rate": metrics.get("invalidActionRate", float("nan")), "rows": stats["rows"],
-                "loss": stats["loss"], "clip_fraction": stats["clip_fraction"], "rollout_s": rollout,
+                "loss": stats["loss"], "clip_fraction": stats["clip_fraction"], "max_logprob_gap": stats["max_logprob_gap"], "rollout_s": rollout,
                 "scoring_s": scoring, "transfer_s": transfer, "training_s": training,
             }
-            if on_iteration:
-                on_iteration(record, net, server)
             yield record
+        if report is not None:
+            report["weight_change"] = float(sum(float((p.detach() - q).norm()) for p, q in zip(net.parameters(), initial)))
+            report["final_version"] = server.version
+            if eval_groups:
+                with client.rollout(seed=seed * 100_003 + 99_991, groups=eval_groups, **request) as run:
+                    list(run)
+                report["eval"] = (run.summary or {}).get("metrics", {})
     finally:
         if stream is not None:
             stream.close()
         server.close()
+
+
+def _batch(stream: Stream, rows: int, dump: Optional[str], iteration: int) -> Dict[str, Any]:
+    """stream.batch(rows); with dump, the same answer's raw msgpack is also written to dump/batch-<i>.msgpack."""
+    if dump is None:
+        return stream.batch(rows=rows)
+    import msgpack
+    from gigpo_batch import decode_chunk
+
+    with stream.client._open("GET", stream._path("/batch"), query={"rows": rows}) as resp:
+        raw = resp.read()
+    os.makedirs(dump, exist_ok=True)
+    with open(os.path.join(dump, f"batch-{iteration:04d}.msgpack"), "wb") as f:
+        f.write(raw)
+    return decode_chunk(msgpack.unpackb(raw, raw=False, max_bin_len=2**31 - 1), f"batch {iteration}")
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -165,14 +192,19 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--service", help="URL of a running gigpo serve (default: start one)")
     p.add_argument("--csv", help="write the per-iteration records here")
+    p.add_argument("--dump-batches", help="stream: write each served batch (msgpack) into this directory")
+    p.add_argument("--eval-groups", type=int, default=0, help="after training, one on-policy rollout of this many groups")
+    p.add_argument("--report", help="write a JSON report (versions, weight change, evaluation) here")
     p.add_argument("--verbose", action="store_true")
     a = p.parse_args(argv)
     service = None if a.service else ServiceProcess()
     url = a.service or service.url
     records = []
+    report: Dict[str, Any] = {}
     try:
         for r in train(env=a.env, estimator=a.estimator, seed=a.seed, iterations=a.iterations, groups=a.groups,
-                       group_size=a.group_size, service_url=url, source=a.source, lr=a.lr, max_staleness=a.max_staleness):
+                       group_size=a.group_size, service_url=url, source=a.source, lr=a.lr, max_staleness=a.max_staleness,
+                       dump_batches=a.dump_batches, eval_groups=a.eval_groups, report=report):
             records.append(r)
             if a.verbose:
                 print(json.dumps(r), flush=True)
@@ -184,6 +216,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             w = csv.DictWriter(f, fieldnames=FIELDS)
             w.writeheader()
             w.writerows(records)
+    if a.report:
+        with open(a.report, "w") as f:
+            json.dump({**report, "records": records}, f)
     last = records[-1] if records else {}
     print(f"{a.env} {a.estimator} seed {a.seed}: {len(records)} iterations, {last.get('env_steps', 0)} env steps, "
           f"final success rate {last.get('success_rate', float('nan')):.3f}")
