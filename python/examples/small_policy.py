@@ -16,6 +16,7 @@ Needs torch and numpy (Debian: python3-torch, python3-numpy).
 
 import json
 import re
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -85,6 +86,11 @@ class PolicyNet(nn.Module):
 class _Server(ThreadingHTTPServer):
     request_queue_size = 1024  # the engine opens up to `concurrency` connections at once; 5 drops SYNs
     daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client that hangs up (a cancelled rollout, a deleted stream) is not an error of the policy.
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
 
 
 class PolicyServer:

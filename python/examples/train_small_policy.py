@@ -88,9 +88,9 @@ def _policy_spec(server: PolicyServer, temperature: float) -> Dict[str, Any]:
 
 
 def train(*, env: str, estimator: str, seed: int, iterations: int, groups: int, group_size: int,
-          service_url: str, source: str = "stream", lr: float = 3e-3, hidden: int = 64, epochs: int = 2,
+          service_url: str, source: str = "stream", lr: float = 1e-2, hidden: int = 64, epochs: int = 4,
           entropy: float = 0.01, max_staleness: int = 1, temperature: float = 1.0,
-          dump_batches: Optional[str] = None, eval_groups: int = 0, report: Optional[Dict[str, Any]] = None
+          task_sets: int = 0, dump_batches: Optional[str] = None, eval_groups: int = 0, report: Optional[Dict[str, Any]] = None
           ) -> Iterator[Dict[str, Any]]:
     """Yields one record per iteration (the FIELDS). With `report`, fills it with what a test checks:
     the policy versions of the served rows, how far the weights moved, and (with eval_groups) the
@@ -113,7 +113,7 @@ def train(*, env: str, estimator: str, seed: int, iterations: int, groups: int, 
             t0 = time.perf_counter()
             if stream is not None:
                 steps_before = server.requests
-                rows_wanted = groups * group_size * 2
+                rows_wanted = groups * group_size * 4  # about `groups` groups of short episodes
                 chunks = [_batch(stream, rows_wanted, dump_batches, it)]
                 if report is not None:
                     report.setdefault("served_versions", []).append(sorted({int(v) for v in chunks[0]["policyVersion"]}))
@@ -124,8 +124,10 @@ def train(*, env: str, estimator: str, seed: int, iterations: int, groups: int, 
                 scoring = float("nan")  # scored inside the producer, overlapped with generation
                 rollout, transfer = wall, 0.0
             else:
-                # Fresh tasks every iteration, the same ones for every estimator of a seed.
-                with client.rollout(seed=seed * 100_003 + it, groups=groups, **request) as run:
+                # The task set: task_sets seeds of `groups` tasks each, cycled (0 = fresh tasks every
+                # iteration); the same tasks for every estimator of a seed.
+                task_seed = seed * 100_003 + (it % task_sets if task_sets > 0 else it)
+                with client.rollout(seed=task_seed, groups=groups, **request) as run:
                     chunks = list(run)
                 wall = time.perf_counter() - t0
                 summary = run.summary or {}
@@ -189,7 +191,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--group-size", type=int, default=8)
     p.add_argument("--source", choices=["stream", "rollouts"], default="stream")
     p.add_argument("--max-staleness", type=int, default=1)
-    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--lr", type=float, default=1e-2)
+    p.add_argument("--epochs", type=int, default=4, help="passes over each batch")
     p.add_argument("--service", help="URL of a running gigpo serve (default: start one)")
     p.add_argument("--csv", help="write the per-iteration records here")
     p.add_argument("--dump-batches", help="stream: write each served batch (msgpack) into this directory")
@@ -203,7 +206,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     report: Dict[str, Any] = {}
     try:
         for r in train(env=a.env, estimator=a.estimator, seed=a.seed, iterations=a.iterations, groups=a.groups,
-                       group_size=a.group_size, service_url=url, source=a.source, lr=a.lr, max_staleness=a.max_staleness,
+                       group_size=a.group_size, service_url=url, source=a.source, lr=a.lr, epochs=a.epochs, max_staleness=a.max_staleness,
                        dump_batches=a.dump_batches, eval_groups=a.eval_groups, report=report):
             records.append(r)
             if a.verbose:
