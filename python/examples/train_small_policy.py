@@ -166,6 +166,16 @@ def train(*, env: str, estimator: str, seed: int, iterations: int, groups: int, 
         server.close()
 
 
+def _no_nan(value: Any) -> Any:
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_nan(v) for v in value]
+    return value
+
+
 def _batch(stream: Stream, rows: int, dump: Optional[str], iteration: int) -> Dict[str, Any]:
     """stream.batch(rows); with dump, the same answer's raw msgpack is also written to dump/batch-<i>.msgpack."""
     if dump is None:
@@ -210,7 +220,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                        dump_batches=a.dump_batches, eval_groups=a.eval_groups, report=report):
             records.append(r)
             if a.verbose:
-                print(json.dumps(r), flush=True)
+                print(json.dumps(_no_nan(r)), flush=True)
     finally:
         if service:
             service.close()
@@ -220,8 +230,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             w.writeheader()
             w.writerows(records)
     if a.report:
-        with open(a.report, "w") as f:
-            json.dump({**report, "records": records}, f)
+        with open(a.report, "w") as f:  # NaN (no figure) as null: strict JSON
+            json.dump(_no_nan({**report, "records": records}), f)
     last = records[-1] if records else {}
     print(f"{a.env} {a.estimator} seed {a.seed}: {len(records)} iterations, {last.get('env_steps', 0)} env steps, "
           f"final success rate {last.get('success_rate', float('nan')):.3f}")
