@@ -20,6 +20,7 @@ import os
 import sys
 import time
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from typing import Dict, List
 
 import numpy as np
@@ -92,6 +93,14 @@ def table(records: List[Dict], envs: List[str], estimators: List[str], wall_s: f
     return "\n".join(lines) + "\n"
 
 
+def _run(kwargs: Dict) -> List[Dict]:
+    t0 = time.perf_counter()
+    out = list(train(source="rollouts", **kwargs))
+    for r in out:
+        r["wall_s"] = time.perf_counter() - t0
+    return out
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--envs", default="sokoban,frozenlake")
@@ -101,6 +110,7 @@ def main() -> int:
     p.add_argument("--groups", type=int, default=16)
     p.add_argument("--group-size", type=int, default=8)
     p.add_argument("--out", default="estimators")
+    p.add_argument("--jobs", type=int, default=2, help="runs at once, each in its own process")
     p.add_argument("--service", help="URL of a running gigpo serve (default: start one)")
     a = p.parse_args()
     envs, estimators = a.envs.split(","), a.estimators.split(",")
@@ -109,22 +119,23 @@ def main() -> int:
     url = a.service or service.url
     records: List[Dict] = []
     started = time.perf_counter()
+    runs = [dict(env=env, estimator=est, seed=seed, iterations=a.iterations, groups=a.groups, group_size=a.group_size,
+                 service_url=url) for env in envs for seed in range(1, a.seeds + 1) for est in estimators]
     try:
-        for env in envs:
-            for seed in range(1, a.seeds + 1):
-                for est in estimators:
-                    t0 = time.perf_counter()
-                    run = list(train(env=env, estimator=est, seed=seed, iterations=a.iterations, groups=a.groups,
-                                     group_size=a.group_size, service_url=url, source="rollouts"))
-                    records += run
-                    print(f"{env} {est} seed {seed}: final success {run[-1]['success_rate']:.3f} after "
-                          f"{run[-1]['env_steps']} env steps ({time.perf_counter() - t0:.0f} s)", flush=True)
+        # Runs in separate processes (each with its own policy server): most of a run's time is waiting on
+        # round trips, so --jobs 2 keeps both cores of a small machine busy.
+        with ProcessPoolExecutor(max_workers=a.jobs) as pool:
+            for run in pool.map(_run, runs):
+                records += run
+                last = run[-1]
+                print(f"{last['env']} {last['estimator']} seed {last['seed']}: final success {last['success_rate']:.3f} "
+                      f"after {last['env_steps']} env steps ({last['wall_s']:.0f} s)", flush=True)
     finally:
         if service:
             service.close()
     wall = time.perf_counter() - started
     with open(a.out + ".csv", "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=FIELDS)
+        w = csv.DictWriter(f, fieldnames=FIELDS + ["wall_s"])
         w.writeheader()
         w.writerows(records)
     plot(records, envs, estimators, a.out + ".png")

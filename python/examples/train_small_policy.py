@@ -39,10 +39,13 @@ from gigpo_client import Client, Stream  # noqa: E402
 from small_policy import PolicyNet, PolicyServer, batch_rows, clipped_pg_update, trajectory_metrics  # noqa: E402
 
 ENVS = {
-    # env options and step limits of the runs: Sokoban 6x6 with one box; FrozenLake 4x4, not slippery.
-    "sokoban": {"envOptions": {"dim": 6, "numBoxes": 1}, "maxSteps": 15},
-    "frozenlake": {"envOptions": {"size": 4}, "maxSteps": 20},
-    "numberline": {"envOptions": {"maxPosition": 5}, "maxSteps": 10},
+    # Env options and step limits of the runs: Sokoban 6x6 with one box; FrozenLake 4x4, not slippery.
+    # taskSets (rollouts source): 1 = one fixed set of `groups` levels replayed every iteration (the
+    # one-hot MLP does not generalise across random Sokoban levels within a CPU budget, but learns a
+    # level set); 0 = fresh tasks every iteration (FrozenLake's maps are learnt across).
+    "sokoban": {"envOptions": {"dim": 6, "numBoxes": 1}, "maxSteps": 15, "taskSets": 1},
+    "frozenlake": {"envOptions": {"size": 4}, "maxSteps": 20, "taskSets": 0},
+    "numberline": {"envOptions": {"maxPosition": 5}, "maxSteps": 10, "taskSets": 0},
 }
 FIELDS = ["env", "estimator", "seed", "iteration", "policy_version", "env_steps", "success_rate", "mean_return",
           "invalid_action_rate", "rows", "loss", "clip_fraction", "max_logprob_gap", "rollout_s", "scoring_s", "transfer_s", "training_s"]
@@ -90,7 +93,7 @@ def _policy_spec(server: PolicyServer, temperature: float) -> Dict[str, Any]:
 def train(*, env: str, estimator: str, seed: int, iterations: int, groups: int, group_size: int,
           service_url: str, source: str = "stream", lr: float = 1e-2, hidden: int = 64, epochs: int = 4,
           entropy: float = 0.01, max_staleness: int = 1, temperature: float = 1.0,
-          task_sets: int = 0, dump_batches: Optional[str] = None, eval_groups: int = 0, report: Optional[Dict[str, Any]] = None
+          task_sets: Optional[int] = None, dump_batches: Optional[str] = None, eval_groups: int = 0, report: Optional[Dict[str, Any]] = None
           ) -> Iterator[Dict[str, Any]]:
     """Yields one record per iteration (the FIELDS). With `report`, fills it with what a test checks:
     the policy versions of the served rows, how far the weights moved, and (with eval_groups) the
@@ -100,6 +103,8 @@ def train(*, env: str, estimator: str, seed: int, iterations: int, groups: int, 
     optimizer = torch.optim.Adam(net.parameters(), lr=lr)
     server = PolicyServer(net, seed=seed)
     spec = ENVS[env]
+    if task_sets is None:
+        task_sets = spec["taskSets"]
     request = {"env": env, "envOptions": spec["envOptions"], "maxSteps": spec["maxSteps"], "groupSize": group_size,
                "policy": _policy_spec(server, temperature), "advantage": {"estimator": estimator}}
     client = Client(service_url)
