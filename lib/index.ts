@@ -15,6 +15,8 @@ export { functionPolicy } from './policy/function.js';
 export type { PolicyFunction } from './policy/function.js';
 export type { ChatMessage, Policy, PolicyRequest, PolicyResponse, TextPolicy, NativePolicy } from './policy/types.js';
 export { buildMessages, promptSpec } from './envs/prompts.js';
+export { compilePromptTemplate, formatNamed } from './envs/prompt-template.js';
+export type { PromptContext, PromptTemplate, PromptTemplateSpec, PromptTemplateFunction } from './envs/prompt-template.js';
 export { concatStepBatches } from './io/concat.js';
 export { validateStepBatch, packText, raggedText, rowObservation, trajectoryStarts } from './io/step-batch.js';
 export { openAIPolicy } from './policy/openai.js';

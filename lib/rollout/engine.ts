@@ -3,6 +3,8 @@
 // step the batch, record one row per active env. An env stops at done or truncation and
 // is held (never sent to the policy again). Returns a StepBatch of complete groups.
 import { actionOf, createEnvBatch, HOLD_ACTION, INVALID_ACTION, type EnvBatch, type EnvOptions } from '../envs/env-batch.js';
+import { admissibleActions } from '../envs/admissible.js';
+import { compilePromptTemplate, type PromptTemplate } from '../envs/prompt-template.js';
 import { buildMessages, promptSpec, type PromptHistoryEntry } from '../envs/prompts.js';
 import { GigpoArgumentError } from '../errors.js';
 import type { StepBatch } from '../io/step-batch.js';
@@ -31,6 +33,8 @@ export interface CollectOptions {
   policy: Policy;
   /** Number of past (observation, action) pairs in each prompt (text policies). Default 2. */
   historyLength?: number;
+  /** The prompt of each step (text policies): a template or a function (lib/envs/prompt-template.ts); default buildMessages. */
+  promptTemplate?: PromptTemplate;
   signal?: AbortSignal;
   onProgress?: (progress: RolloutProgress) => void;
   /** Global id of the first group (a shard of a larger rollout). Default 0. */
@@ -162,9 +166,9 @@ async function textLoop(
   const historyLength = options.historyLength ?? 2;
   const history: PromptHistoryEntry[][] = Array.from({ length: n }, () => []);
   // Discrete envs list their fixed action names; text envs list admissible commands in the observation.
-  const admissible = promptSpec(batch.env, batch.options).observationListsActions
-    ? []
-    : Array.from({ length: batch.numActions }, (_, a) => batch.actionName(0, a));
+  const spec = promptSpec(batch.env, batch.options);
+  const template = options.promptTemplate !== undefined ? compilePromptTemplate(options.promptTemplate) : undefined;
+  const admissibleOf = (i: number): readonly string[] => (spec.observationListsActions ? [] : admissibleActions(batch, i));
   const active = new Uint8Array(n).fill(1);
   const texts = new Array<string>(n).fill('');
   const baseTraj = batch.firstGroup * batch.groupSize;
@@ -182,7 +186,9 @@ async function textLoop(
         group: batch.firstGroup + Math.floor(i / batch.groupSize),
         traj: baseTraj + i,
         step: t,
-        messages: buildMessages(batch.env, t, obs, admissible, history[i], batch.options),
+        messages: template
+          ? template({ env: batch.env, task: spec.task, step: t, observation: obs, admissibleActions: admissibleOf(i), history: history[i] })
+          : buildMessages(batch.env, t, obs, admissibleOf(i), history[i], batch.options),
       });
       envOf.push(i);
     }
