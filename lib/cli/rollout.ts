@@ -22,15 +22,44 @@ import { RolloutPool } from '../rollout/pool.js';
 import type { DataFormat } from '../io/data-format.js';
 import { checkEnvName, checkEnvOptions } from './env-flags.js';
 import { openOutput, outputFormat, summaryStream } from './output.js';
+import { llamaPolicyOf } from './llama-policy-flags.js';
 import { collectOption, InterruptedError, parseInteger, parseNumber, UsageError } from './options.js';
 import { compact, progressWanted, startProgress } from './progress.js';
+import { compilePromptTemplate, type PromptTemplate } from '../envs/prompt-template.js';
+import { readFileSync } from 'node:fs';
+
+/** --prompt-template FILE: a .json file is a PromptTemplateSpec, any other file the user message's text. */
+function readPromptTemplate(path: string): PromptTemplate {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--prompt-template: cannot read ${path}: ${(err as Error).message}`);
+  }
+  let template: PromptTemplate = text;
+  if (path.endsWith('.json')) {
+    try {
+      template = JSON.parse(text) as PromptTemplate;
+    } catch (err) {
+      throw new UsageError(`--prompt-template: ${path} is not JSON: ${(err as Error).message}`);
+    }
+  }
+  try {
+    compilePromptTemplate(template);
+  } catch (err) {
+    throw new UsageError(`--prompt-template: ${path}: ${(err as Error).message}`);
+  }
+  return template;
+}
 
 interface RolloutFlags {
   env: string;
   groups: number;
   groupSize: number;
   maxSteps?: number;
-  policy: 'random' | 'oracle' | 'openai';
+  policy: 'random' | 'oracle' | 'openai' | 'llama';
+  parallel?: number;
+  grammar?: string;
   epsilon: number;
   baseUrl?: string;
   model?: string;
@@ -41,6 +70,7 @@ interface RolloutFlags {
   maxResponseBytes?: number;
   followRedirects?: boolean;
   history: number;
+  promptTemplate?: string;
   levels?: string;
   option: EnvOptions;
   seed: number;
@@ -63,21 +93,24 @@ export function registerRollout(program: Command): void {
     .option('--groups <n>', 'task groups', parseInteger('--groups', 1, 1 << 24), 64)
     .option('--group-size <n>', 'trajectories per group (all start from the group state)', parseInteger('--group-size', 1, 1 << 16), 8)
     .option('--max-steps <n>', 'step limit per trajectory (default: the env option maxSteps)', parseInteger('--max-steps', 1, 1 << 20))
-    .addOption(new Option('--policy <name>', 'policy').choices(['random', 'oracle', 'openai']).default('random'))
+    .addOption(new Option('--policy <name>', 'policy').choices(['random', 'oracle', 'openai', 'llama']).default('random'))
     .option('--epsilon <e>', 'oracle: probability of a random action instead', parseNumber('--epsilon', 0, 1), 0)
     .option('--base-url <url>', 'openai: server base URL, e.g. http://localhost:8000/v1')
-    .option('--model <name>', 'openai: model name')
+    .option('--model <name>', 'openai: model name; llama: the GGUF model file')
     .option('--api-key <key>', 'openai: API key (default: the OPENAI_API_KEY environment variable)')
     .option('--temperature <t>', 'openai: sampling temperature', parseNumber('--temperature', 0, 100))
     .option('--max-tokens <n>', 'openai: max_tokens per completion', parseInteger('--max-tokens', 1, 2 ** 31 - 1))
     .option('--concurrency <n>', 'openai: requests in flight', parseInteger('--concurrency', 1, 65536))
     .option('--max-response-bytes <n>', 'openai: refuse larger response bodies, without retrying (default 16 MiB)', parseInteger('--max-response-bytes', 1, 2 ** 32))
     .option('--follow-redirects', 'openai: follow HTTP redirects (default: a redirect fails the request)')
+    .option('--parallel <n>', 'llama: sequences decoded together (default 4)', parseInteger('--parallel', 1, 256))
+    .option('--grammar <file>', 'llama: a GBNF grammar file every response must follow')
     .option('--history <n>', 'text policies: past (observation, action) pairs in each prompt', parseInteger('--history', 0, 1000), 2)
+    .option('--prompt-template <file>', 'text policies: the prompt template (text with {placeholders}, or a .json spec; see docs/ENVS.md)')
     .option('--levels <file>', 'sokoban: a Boxoban level file to play (the levels option)')
     .option('--option <key=value>', 'environment option (repeatable; see gigpo envs)', collectOption, {})
     .option('--seed <n>', 'base seed', parseInteger('--seed', 0), 1)
-    .option('--threads <n>', 'worker threads for native policies', parseInteger('--threads', 1, 256), 1)
+    .option('--threads <n>', 'worker threads for native policies; llama: llama.cpp CPU threads', parseInteger('--threads', 1, 256), 1)
     .option('--redis <url>', 'native policies: hand one job per group to `gigpo worker` processes through this Redis')
     .option('--prefix <prefix>', 'with --redis: key prefix shared with the workers', 'gigpo')
     .option('--resume <run>', 'with --redis: continue this run (the id it printed) from the results already in Redis')
@@ -95,7 +128,9 @@ export function registerRollout(program: Command): void {
     .action(async (flags: RolloutFlags) => {
       const format = outputFormat(flags.out, flags.outFormat);
       const envOptions = envOptionsOf(flags);
-      const policy = policyOf(flags);
+      const llama = flags.policy === 'llama' ? await llamaPolicyOf(flags) : undefined;
+      const policy = llama ?? policyOf(flags);
+      const promptTemplate = flags.promptTemplate !== undefined ? readPromptTemplate(flags.promptTemplate) : undefined;
       if (flags.redis && policy.kind !== 'native') throw new UsageError('--redis: distributed rollouts take the random or oracle policy');
       if (flags.resume !== undefined && !flags.redis) throw new UsageError('--resume: needs --redis');
       if (flags.resume !== undefined && !/^[\w.:-]{1,128}$/.test(flags.resume)) throw new UsageError(`--resume: expected a run id, got '${flags.resume}'`);
@@ -120,6 +155,7 @@ export function registerRollout(program: Command): void {
             firstGroup: first,
             policy,
             historyLength: flags.history,
+            ...(promptTemplate !== undefined ? { promptTemplate } : {}),
             onProgress: (p) => {
               const done = first + groups - p.activeEnvs / flags.groupSize;
               progress.update(done, `${compact(done)}/${compact(flags.groups)} groups, ${compact(totals.rows + p.rows)} rows`);
@@ -155,6 +191,7 @@ export function registerRollout(program: Command): void {
         progress.stop();
         distributed?.stop();
         await pool?.destroy();
+        await llama?.close();
       }
       report(totals, flags, format);
     });

@@ -19,7 +19,7 @@ import { concatStepBatches } from '../../io/concat.js';
 import { decodeChunk } from '../../io/msgpack-chunk.js';
 import type { StepBatch } from '../../io/step-batch.js';
 import { abortError, type CollectOptions } from '../engine.js';
-import { finishRollout, policyLabel } from '../rollout-meta.js';
+import { finishRollout, policyLabel, profileOf } from '../rollout-meta.js';
 import { RedisConnection } from './connection.js';
 import { DEFAULT_RESULT_TTL_MS, entryFields, jobsKey, liveKey, resultsKey, type JobSpec } from './protocol.js';
 
@@ -162,7 +162,7 @@ export async function distributedCollect(options: DistributedCollectOptions): Pr
     ok = true;
     const merged = concatStepBatches(shards as StepBatch[]);
     const seconds = (performance.now() - started) / 1000;
-    finishRollout(merged, { env: options.env, seed: options.seed ?? 0, groupSize: options.groupSize, policy: policyLabel(policy) }, seconds, []);
+    finishRollout(merged, { env: options.env, ...profileOf(options.envOptions), seed: options.seed ?? 0, groupSize: options.groupSize, policy: policyLabel(policy) }, seconds, []);
     return merged;
   } finally {
     if (!conn.gaveUp) await endCall(conn, { prefix, run, jobIds, ok, aborted: options.signal?.aborted === true, keepResults: options.keepResults === true });
