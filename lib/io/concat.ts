@@ -125,6 +125,10 @@ export class StepBatchConcatenator {
       const column = concatRagged(batches, key, make as (k: number) => Uint8Array);
       if (column) (out as unknown as Record<RowRaggedKey, unknown>)[key] = column;
     }
+    const tagged = batches.filter((b) => b.policyVersion).length;
+    if (tagged !== 0 && tagged !== batches.length)
+      throw new GigpoArgumentError('batches', `${tagged} of ${batches.length} batches carry policyVersion; concatenate all tagged or none`);
+    if (tagged) out.policyVersion = concatColumn(batches.map((b) => b.policyVersion!), (k) => new Uint32Array(k));
     const scores = concatScores(batches);
     if (scores) out.scores = scores;
     if (meta) out.meta = meta;
@@ -144,7 +148,7 @@ export function stepBatchBuffers(batch: StepBatch): ArrayBuffer[] {
   const add = (a: { buffer: ArrayBufferLike } | undefined) => {
     if (a && a.buffer instanceof ArrayBuffer) set.add(a.buffer);
   };
-  for (const c of [batch.group, batch.traj, batch.step, batch.action, batch.reward, batch.done, batch.truncated, batch.valid, batch.anchor, batch.obs])
+  for (const c of [batch.group, batch.traj, batch.step, batch.action, batch.reward, batch.done, batch.truncated, batch.valid, batch.anchor, batch.obs, batch.policyVersion])
     add(c);
   if (batch.scores) for (const c of Object.values(batch.scores)) add(c);
   for (const r of [batch.observations, ...ROW_RAGGED_KEYS.map((k) => batch[k])]) {

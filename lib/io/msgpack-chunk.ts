@@ -108,6 +108,7 @@ export function encodeChunk(batch: StepBatch, meta?: Record<string, unknown>, op
     const c = batch[name];
     if (c) columns[name] = raggedColumn(c, dtype, name, n);
   }
+  if (batch.policyVersion) columns.policyVersion = column(batch.policyVersion, 'u32', 'policyVersion', n);
   if (batch.scores) for (const name of SCORE_COLUMNS) columns[name] = column(batch.scores[name], SCORE_DTYPES[name], `scores.${name}`, n);
   for (const name of ['groupLabels', 'trajLabels'] as const) {
     const labels = batch[name];
@@ -221,6 +222,7 @@ export function decodeChunk(bytes: Uint8Array, source: string): StepBatch {
   };
   for (const [name, dtype] of Object.entries(RAGGED_DTYPES) as [keyof typeof RAGGED_DTYPES, Dtype][])
     if (cols[name] !== undefined) (batch as unknown as Record<string, unknown>)[name] = readRagged(source, `columns.${name}`, cols[name], dtype, n);
+  if (cols.policyVersion !== undefined) batch.policyVersion = readColumn(source, 'columns.policyVersion', cols.policyVersion, 'u32', n) as Uint32Array;
   if (SCORE_COLUMNS.some((name) => cols[name] !== undefined)) {
     const scores = {} as Record<keyof StepScores, NumericArray>;
     for (const name of SCORE_COLUMNS) {

@@ -45,6 +45,7 @@ export function selectRows(batch: StepBatch, rows: Uint32Array): StepBatch {
     obs: gather(batch.obs, rows),
     observations: batch.observations,
   };
+  if (batch.policyVersion) out.policyVersion = gather(batch.policyVersion, rows);
   if (batch.groupLabels) out.groupLabels = batch.groupLabels;
   if (batch.trajLabels) out.trajLabels = batch.trajLabels;
   if (batch.meta) out.meta = batch.meta;

@@ -44,6 +44,8 @@ export interface StepBatch {
   responseIds?: Ragged<Int32Array>;
   /** Sampler log-probs, aligned with responseIds. */
   logprobs?: Ragged<Float32Array>;
+  /** Version of the policy weights that generated each row's group (the rollout service's staleness tag). */
+  policyVersion?: Uint32Array;
   /** Advantages and their inputs, once the batch has been scored. */
   scores?: StepScores;
   meta?: Record<string, unknown>;
@@ -169,6 +171,8 @@ export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
         throw new GigpoArgumentError(`${name}.${col}.offsets`, `expected ${n + 1} offsets, got ${c.offsets.length}`);
     }
   }
+  if (batch.policyVersion !== undefined && (!(batch.policyVersion instanceof Uint32Array) || batch.policyVersion.length !== n))
+    throw new GigpoArgumentError(`${name}.policyVersion`, `expected a Uint32Array of ${n} elements`);
   checkLabels(batch.groupLabels, batch.group, `${name}.groupLabels`);
   checkLabels(batch.trajLabels, batch.traj, `${name}.trajLabels`);
   if (batch.scores) {
