@@ -8,6 +8,7 @@ import { registerEnvs } from './envs.js';
 import { registerInspect } from './inspect.js';
 import { registerRollout } from './rollout.js';
 import { registerScore } from './score.js';
+import { registerServe } from './serve.js';
 import { registerWorker } from './worker.js';
 import { UsageError } from './options.js';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerScore(program);
   registerInspect(program);
   registerWorker(program);
+  registerServe(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -55,3 +55,48 @@ export function selectRows(batch: StepBatch, rows: Uint32Array): StepBatch {
   }
   return out;
 }
+
+/**
+ * Rows [start, end) of `batch` as views where possible (fixed and score columns share the
+ * batch's buffers; ragged columns get rebased offsets over a view of their data). For
+ * cutting a batch at group boundaries without copying.
+ */
+export function sliceRows(batch: StepBatch, start: number, end: number): StepBatch {
+  const out: StepBatch = {
+    numRows: end - start,
+    group: batch.group.subarray(start, end),
+    traj: batch.traj.subarray(start, end),
+    step: batch.step.subarray(start, end),
+    action: batch.action.subarray(start, end),
+    reward: batch.reward.subarray(start, end),
+    done: batch.done.subarray(start, end),
+    truncated: batch.truncated.subarray(start, end),
+    valid: batch.valid.subarray(start, end),
+    anchor: batch.anchor.subarray(start, end),
+    obs: batch.obs.subarray(start, end),
+    observations: batch.observations,
+  };
+  if (batch.policyVersion) out.policyVersion = batch.policyVersion.subarray(start, end);
+  if (batch.scores) {
+    const s = batch.scores;
+    out.scores = {
+      returns: s.returns.subarray(start, end),
+      episodeAdvantage: s.episodeAdvantage.subarray(start, end),
+      stepAdvantage: s.stepAdvantage.subarray(start, end),
+      advantage: s.advantage.subarray(start, end),
+      stepGroup: s.stepGroup.subarray(start, end),
+    };
+  }
+  if (batch.groupLabels) out.groupLabels = batch.groupLabels;
+  if (batch.trajLabels) out.trajLabels = batch.trajLabels;
+  if (batch.meta) out.meta = batch.meta;
+  for (const key of ROW_RAGGED_KEYS) {
+    const column = batch[key] as Ragged<RaggedData> | undefined;
+    if (!column) continue;
+    const base = column.offsets[start];
+    const offsets = column.offsets.slice(start, end + 1);
+    for (let i = 0; i < offsets.length; i++) offsets[i] -= base;
+    (out as unknown as Record<string, unknown>)[key] = { offsets, data: column.data.subarray(base, column.offsets[end]) };
+  }
+  return out;
+}
