@@ -42,23 +42,23 @@ export function collectOptions(setup: GroupSetup, job: GroupJob): CollectOptions
 
 export class LocalGroupRunner implements GroupRunner {
   readonly parallelism: number;
-  private pool: RolloutPool | undefined;
+  // Started at once, so the first request does not wait for the threads to load the addon.
+  private readonly pool: RolloutPool;
   private readonly engine = new RolloutEngine();
 
   constructor(options: { threads: number }) {
     this.parallelism = options.threads;
+    this.pool = new RolloutPool({ maxThreads: options.threads });
   }
 
   run(setup: GroupSetup, job: GroupJob): Promise<StepBatch> {
     const options = collectOptions(setup, job);
     if (job.policy.kind === 'text') return this.engine.collect(options);
-    this.pool ??= new RolloutPool({ maxThreads: this.parallelism });
     return this.pool.collect({ ...options, groupsPerTask: job.groups });
   }
 
-  async close(): Promise<void> {
-    await this.pool?.destroy();
-    this.pool = undefined;
+  close(): Promise<void> {
+    return this.pool.destroy();
   }
 }
 
