@@ -2,7 +2,7 @@
 // server, hosted APIs): one HTTP request per PolicyRequest, bounded concurrency, a timeout
 // per attempt, retries with backoff, and cancellation through act()'s AbortSignal.
 import { GigpoArgumentError } from '../errors.js';
-import { abortError, sleep } from './abort.js';
+import { abortError, onAbort, sleep } from './abort.js';
 import { backoffMs, retryAfterMs } from './backoff.js';
 import { resolveOpenAIOptions, type OpenAIPolicyOptions, type ResolvedOpenAIOptions } from './openai-options.js';
 import { MalformedResponseError, parseChatCompletion } from './openai-response.js';
@@ -14,6 +14,8 @@ export type { OpenAIPolicyOptions } from './openai-options.js';
 
 const LABEL = 'openai policy';
 const SNIPPET_CHARS = 500;
+// How vLLM, SGLang, llama.cpp's server and OpenAI word a prompt longer than the model's context.
+const CONTEXT_LENGTH = /maximum context length|context length|context window|exceeds the available context|too many tokens/i;
 
 /** One failed attempt; `retryable` decides whether another attempt may follow. */
 class AttemptFailure extends Error {
@@ -79,8 +81,7 @@ export function openAIPolicy(options: OpenAIPolicyOptions): TextPolicy {
       if (signal?.aborted) throw abortError(signal);
       // One request failing for good fails the call: cancel its siblings so they stop using the server.
       const local = new AbortController();
-      const onAbort = (): void => local.abort(signal!.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const unsubscribe = signal ? onAbort(signal, () => local.abort(signal.reason)) : undefined;
       let first: unknown;
       try {
         return await Promise.all(
@@ -96,7 +97,7 @@ export function openAIPolicy(options: OpenAIPolicyOptions): TextPolicy {
         if (signal?.aborted) throw abortError(signal);
         throw first ?? err;
       } finally {
-        signal?.removeEventListener('abort', onAbort);
+        unsubscribe?.();
       }
     },
   };
@@ -130,8 +131,7 @@ async function attemptOnce(
   // are released as soon as the attempt ends, so millions of requests leave nothing behind.
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new AttemptTimeout()), timeoutMs);
-  const onAbort = (): void => controller.abort(signal.reason);
-  signal.addEventListener('abort', onAbort, { once: true });
+  const unsubscribe = onAbort(signal, () => controller.abort(signal.reason));
   try {
     let status = 0;
     let text: string;
@@ -163,7 +163,7 @@ async function attemptOnce(
     }
   } finally {
     clearTimeout(timer);
-    signal.removeEventListener('abort', onAbort);
+    unsubscribe();
   }
 }
 
@@ -173,6 +173,8 @@ function httpFailure(status: number, body: string, retryAfter: string | null): A
   const retryable = status === 408 || status === 429 || status >= 500;
   const wait = status === 429 || status === 503 ? retryAfterMs(retryAfter) : null;
   const message = serverMessage(body);
+  if (status === 400 && CONTEXT_LENGTH.test(message))
+    return new AttemptFailure('context-length', `HTTP 400: ${message}`, false, status);
   return new AttemptFailure('http', `HTTP ${status}${message ? `: ${message}` : ' (empty body)'}`, retryable, status, wait ?? undefined);
 }
 

@@ -1,8 +1,11 @@
 // The error an HTTP policy rejects with when one request fails for good (retries spent, or an
 // error that retrying cannot fix). It names the step the request was for.
 
-/** Why the last attempt failed. */
-export type PolicyFailureKind = 'http' | 'timeout' | 'network' | 'malformed';
+/**
+ * Why the last attempt failed. 'context-length': the server refused the prompt as longer than the
+ * model's context (HTTP 400 "maximum context length"); the engine ends that trajectory as truncated.
+ */
+export type PolicyFailureKind = 'http' | 'timeout' | 'network' | 'malformed' | 'context-length';
 
 export interface PolicyRequestId {
   group: number;

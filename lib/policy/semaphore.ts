@@ -1,6 +1,6 @@
 // A counting semaphore with FIFO waiters and abortable acquire. One instance bounds the
 // requests in flight of one policy object, across all of its concurrent act() calls.
-import { abortError } from './abort.js';
+import { abortError, onAbort } from './abort.js';
 
 export class Semaphore {
   private free: number;
@@ -19,15 +19,16 @@ export class Semaphore {
     }
     return new Promise((resolve, reject) => {
       const grant = (): void => {
-        signal?.removeEventListener('abort', onAbort);
+        unsubscribe?.();
         resolve(this.releaser());
       };
-      const onAbort = (): void => {
-        const i = this.waiters.indexOf(grant);
-        if (i >= 0) this.waiters.splice(i, 1);
-        reject(abortError(signal!));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const unsubscribe = signal
+        ? onAbort(signal, () => {
+            const i = this.waiters.indexOf(grant);
+            if (i >= 0) this.waiters.splice(i, 1);
+            reject(abortError(signal));
+          })
+        : undefined;
       this.waiters.push(grant);
     });
   }

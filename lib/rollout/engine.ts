@@ -150,7 +150,7 @@ async function nativeLoop(
         actions[i] = HOLD_ACTION;
         continue;
       }
-      recorder.observe(i);
+      recorder.observe(batch, i);
       if (best && !(policy.epsilon > 0 && streams.uniform(i) < policy.epsilon)) actions[i] = best[i];
       else actions[i] = streams.below(i, batch.numActions);
     }
@@ -158,7 +158,7 @@ async function nativeLoop(
     batch.step(actions);
     for (let i = 0; i < n; i++) {
       if (!active[i]) continue;
-      recorder.record(i, t, actions[i]);
+      recorder.record(batch, i, t, actions[i]);
       if (batch.done[i] || batch.truncated[i]) {
         active[i] = 0;
         remaining--;
@@ -194,7 +194,7 @@ async function textLoop(
     const observations: string[] = [];
     for (let i = 0; i < n; i++) {
       if (!active[i]) continue;
-      const obs = recorder.observationText(recorder.observe(i));
+      const obs = recorder.observationText(recorder.observe(batch, i));
       observations[i] = obs;
       requests.push({
         group: batch.firstGroup + Math.floor(i / batch.groupSize),
@@ -232,7 +232,7 @@ async function textLoop(
       if (res.promptIds) row.promptIds = res.promptIds;
       if (res.responseIds) row.responseIds = res.responseIds;
       if (res.logprobs) row.logprobs = res.logprobs;
-      recorder.record(i, t, actions[i], row);
+      recorder.recordOutcome(i, t, actions[i], batch.rewards[i], batch.done[i], batch.truncated[i], batch.valid[i], row);
       if (historyLength > 0) {
         history[i].push({ observation: observations[i], action: actionTexts[i] });
         if (history[i].length > historyLength) history[i].shift();

@@ -1,5 +1,5 @@
-// Records the rows of a rollout as they happen (step-major: all envs' step t, then t+1)
-// into columns preallocated for the worst case (numEnvs * maxSteps rows), then hands back
+// Records the rows of a rollout as they happen (in any order: step-major, or trajectory by
+// trajectory as the policy's answers arrive) into columns preallocated for the worst case (numEnvs * maxSteps rows), then hands back
 // a StepBatch in trajectory-major order with its observation table numbered by first
 // appearance. That canonical numbering makes a rollout's batch independent of how its
 // groups were sharded over threads or machines.
@@ -14,6 +14,15 @@ export interface RowText {
   responseIds?: ArrayLike<number>;
   logprobs?: ArrayLike<number>;
 }
+
+/** Where a recorder's rows come from: env i is trajectory firstGroup * groupSize + i. */
+export interface RowLayout {
+  readonly numEnvs: number;
+  readonly groupSize: number;
+  readonly firstGroup: number;
+}
+
+const encoder = new TextEncoder();
 
 export class TrajectoryRecorder {
   private readonly numEnvs: number;
@@ -31,28 +40,29 @@ export class TrajectoryRecorder {
   private readonly anchorWords: Uint32Array;
   private readonly obs: Uint32Array;
   private readonly texts: RowText[] | undefined;
+  /** Each env's latest row, -1 before its first. */
+  private readonly lastRow: Int32Array;
   // The state each env acts from: captured by observe() before the step.
-  private readonly batch: EnvBatch;
-  private readonly batchAnchorWords: Uint32Array;
   private readonly pendingLo: Uint32Array;
   private readonly pendingHi: Uint32Array;
   private readonly pendingObs: Uint32Array;
+  // The batch observe()/record() read, with its anchors as 32-bit words.
+  private boundBatch: EnvBatch | undefined;
+  private boundAnchorWords: Uint32Array = new Uint32Array(0);
   // The observation table in order of first sight: bytes + offsets, growable.
   private readonly interned = new InternTable();
   private obsData = new Uint8Array(1 << 16);
   private obsOffsets = new Uint32Array(1 << 10);
   private numObs = 0;
 
-  constructor(batch: EnvBatch, maxSteps: number, withText: boolean) {
-    this.batch = batch;
-    this.batchAnchorWords = new Uint32Array(batch.anchors.buffer, batch.anchors.byteOffset, batch.numEnvs * 2);
-    this.pendingLo = new Uint32Array(batch.numEnvs);
-    this.pendingHi = new Uint32Array(batch.numEnvs);
-    this.pendingObs = new Uint32Array(batch.numEnvs);
-    this.numEnvs = batch.numEnvs;
-    this.groupSize = batch.groupSize;
-    this.firstGroup = batch.firstGroup;
-    const cap = batch.numEnvs * maxSteps;
+  constructor(layout: RowLayout, maxSteps: number, withText: boolean) {
+    this.pendingLo = new Uint32Array(layout.numEnvs);
+    this.pendingHi = new Uint32Array(layout.numEnvs);
+    this.pendingObs = new Uint32Array(layout.numEnvs);
+    this.numEnvs = layout.numEnvs;
+    this.groupSize = layout.groupSize;
+    this.firstGroup = layout.firstGroup;
+    const cap = layout.numEnvs * maxSteps;
     this.env = new Uint32Array(cap);
     this.step = new Uint32Array(cap);
     this.action = new Int32Array(cap);
@@ -64,6 +74,7 @@ export class TrajectoryRecorder {
     this.anchorWords = new Uint32Array(this.anchor.buffer);
     this.obs = new Uint32Array(cap);
     this.texts = withText ? [] : undefined;
+    this.lastRow = new Int32Array(layout.numEnvs).fill(-1);
   }
 
   get numRows(): number {
@@ -71,28 +82,28 @@ export class TrajectoryRecorder {
   }
 
   /**
-   * Captures env i's current state (anchor and interned observation) as the state its next
-   * action is taken from. Returns the observation's index in the table.
+   * Captures env i's current state in `batch` (anchor and interned observation) as the state its
+   * next action is taken from: the native loop's path, straight from the batch's output arrays.
    */
-  observe(i: number): number {
-    const batch = this.batch;
-    const lo = this.batchAnchorWords[2 * i];
-    const hi = this.batchAnchorWords[2 * i + 1];
-    this.pendingLo[i] = lo;
-    this.pendingHi[i] = hi;
-    let index = this.interned.get(lo, hi);
-    if (index < 0) {
-      const start = batch.obsOffsets[i];
-      const end = batch.obsOffsets[i + 1];
-      const at = this.obsOffsets[this.numObs];
-      this.ensureObsCapacity(at + (end - start));
-      this.obsData.set(batch.obsBytes.subarray(start, end), at);
-      this.obsOffsets[this.numObs + 1] = at + (end - start);
-      this.interned.add(lo, hi, this.numObs);
-      index = this.numObs++;
+  observe(batch: EnvBatch, i: number): number {
+    if (batch !== this.boundBatch) {
+      this.boundBatch = batch;
+      this.boundAnchorWords = new Uint32Array(batch.anchors.buffer, batch.anchors.byteOffset, batch.numEnvs * 2);
     }
-    this.pendingObs[i] = index;
-    return index;
+    const lo = this.boundAnchorWords[2 * i];
+    const hi = this.boundAnchorWords[2 * i + 1];
+    let index = this.interned.get(lo, hi);
+    if (index < 0) index = this.intern(lo, hi, batch.observationBytes(i));
+    return this.pend(i, lo, hi, index);
+  }
+
+  /** The same for a state given as its anchor and observation text (the text loop's path). */
+  observeText(i: number, anchor: bigint, observation: string): number {
+    const lo = Number(anchor & 0xffffffffn);
+    const hi = Number(anchor >> 32n);
+    let index = this.interned.get(lo, hi);
+    if (index < 0) index = this.intern(lo, hi, encoder.encode(observation));
+    return this.pend(i, lo, hi, index);
   }
 
   /** Decoded text of observation `index` of the table. */
@@ -100,32 +111,71 @@ export class TrajectoryRecorder {
     return decoder.decode(this.obsData.subarray(this.obsOffsets[index], this.obsOffsets[index + 1]));
   }
 
-  /** One row: env i took `action` from the state observe(i) captured; the batch holds the result. */
-  record(i: number, step: number, action: number, text?: RowText): void {
-    const batch = this.batch;
+  /** One row: env i took `action` from the state observe(batch, i) captured; the batch holds the result. */
+  record(batch: EnvBatch, i: number, step: number, action: number): void {
+    this.recordOutcome(i, step, action, batch.rewards[i], batch.done[i], batch.truncated[i], batch.valid[i]);
+  }
+
+  /** One row from its values: env i took `action` from the state observe*() captured. */
+  recordOutcome(i: number, step: number, action: number, reward: number, done: number, truncated: number, valid: number, text?: RowText): void {
     const r = this.rows++;
     this.env[r] = i;
     this.step[r] = step;
     this.action[r] = action;
-    this.reward[r] = batch.rewards[i];
-    this.done[r] = batch.done[i];
-    this.truncated[r] = batch.truncated[i];
-    this.valid[r] = batch.valid[i];
+    this.reward[r] = reward;
+    this.done[r] = done;
+    this.truncated[r] = truncated;
+    this.valid[r] = valid;
     this.anchorWords[2 * r] = this.pendingLo[i];
     this.anchorWords[2 * r + 1] = this.pendingHi[i];
     this.obs[r] = this.pendingObs[i];
-    if (this.texts && text) this.texts.push(text);
+    this.lastRow[i] = r;
+    if (this.texts) this.texts[r] = text ?? EMPTY_TEXT;
   }
 
-  finish(): StepBatch {
-    const n = this.rows;
+  /** Rows env i has recorded so far. */
+  hasRows(i: number): boolean {
+    return this.lastRow[i] >= 0;
+  }
+
+  /** Marks env i's latest row truncated: its trajectory was cut short (a policy failure kept, a full context). */
+  truncateLast(i: number): void {
+    if (this.lastRow[i] >= 0) this.truncated[this.lastRow[i]] = 1;
+  }
+
+  private intern(lo: number, hi: number, bytes: Uint8Array): number {
+    const at = this.obsOffsets[this.numObs];
+    this.ensureObsCapacity(at + bytes.length);
+    this.obsData.set(bytes, at);
+    this.obsOffsets[this.numObs + 1] = at + bytes.length;
+    this.interned.add(lo, hi, this.numObs);
+    return this.numObs++;
+  }
+
+  private pend(i: number, lo: number, hi: number, index: number): number {
+    this.pendingLo[i] = lo;
+    this.pendingHi[i] = hi;
+    this.pendingObs[i] = index;
+    return index;
+  }
+
+  /**
+   * The rows in trajectory-major order (env by env, each env's rows in step order), whatever order
+   * they were recorded in. `dropped[i] = 1` leaves env i's rows out (a dropped group).
+   */
+  finish(dropped?: Uint8Array): StepBatch {
     // Counting sort by env keeps each env's rows in step order.
     const start = new Uint32Array(this.numEnvs + 1);
-    for (let r = 0; r < n; r++) start[this.env[r] + 1]++;
+    let n = 0;
+    for (let r = 0; r < this.rows; r++) {
+      if (dropped?.[this.env[r]]) continue;
+      start[this.env[r] + 1]++;
+      n++;
+    }
     for (let e = 0; e < this.numEnvs; e++) start[e + 1] += start[e];
     const fill = start.slice(0, this.numEnvs);
     const order = new Uint32Array(n);
-    for (let r = 0; r < n; r++) order[fill[this.env[r]]++] = r;
+    for (let r = 0; r < this.rows; r++) if (!dropped?.[this.env[r]]) order[fill[this.env[r]]++] = r;
 
     const group = new Uint32Array(n);
     const traj = new Uint32Array(n);
@@ -192,6 +242,7 @@ export class TrajectoryRecorder {
 }
 
 const decoder = new TextDecoder();
+const EMPTY_TEXT: RowText = { prompt: '', response: '' };
 
 function packRagged<T extends Int32Array | Float32Array>(
   texts: RowText[],
