@@ -17,7 +17,7 @@ import type { Policy } from '../policy/types.js';
 import { RolloutEngine, type CollectOptions, type RolloutMeta } from '../rollout/engine.js';
 import { distributedCollect } from '../rollout/distributed/driver.js';
 import { RolloutPool } from '../rollout/pool.js';
-import type { DataFormat } from '../score/score-input.js';
+import type { DataFormat } from '../io/data-format.js';
 import { openOutput, outputFormat, summaryStream } from './output.js';
 import { collectOption, parseInteger, parseNumber, UsageError } from './options.js';
 import { compact, progressWanted, startProgress } from './progress.js';

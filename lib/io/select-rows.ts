@@ -1,6 +1,7 @@
 // Gathering rows of a StepBatch (in any order, repeats allowed) into a new batch: the
 // fixed columns and every ragged column are copied; the observation table, labels and meta
 // are shared, since `obs` indices keep pointing into the same table.
+import { TAG_COLUMNS } from './columns.js';
 import { ROW_RAGGED_KEYS, type Ragged, type StepBatch } from './step-batch.js';
 
 type RaggedData = Uint8Array | Int32Array | Float32Array;
@@ -45,7 +46,7 @@ export function selectRows(batch: StepBatch, rows: Uint32Array): StepBatch {
     obs: gather(batch.obs, rows),
     observations: batch.observations,
   };
-  if (batch.policyVersion) out.policyVersion = gather(batch.policyVersion, rows);
+  for (const name of TAG_COLUMNS) if (batch[name]) out[name] = gather(batch[name], rows);
   if (batch.groupLabels) out.groupLabels = batch.groupLabels;
   if (batch.trajLabels) out.trajLabels = batch.trajLabels;
   if (batch.meta) out.meta = batch.meta;
@@ -76,7 +77,7 @@ export function sliceRows(batch: StepBatch, start: number, end: number): StepBat
     obs: batch.obs.subarray(start, end),
     observations: batch.observations,
   };
-  if (batch.policyVersion) out.policyVersion = batch.policyVersion.subarray(start, end);
+  for (const name of TAG_COLUMNS) if (batch[name]) out[name] = batch[name].subarray(start, end);
   if (batch.scores) {
     const s = batch.scores;
     out.scores = {

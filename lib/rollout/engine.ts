@@ -7,9 +7,9 @@ import { buildMessages, promptSpec, type PromptHistoryEntry } from '../envs/prom
 import { GigpoArgumentError } from '../errors.js';
 import type { StepBatch } from '../io/step-batch.js';
 import type { NativePolicy, Policy, PolicyRequest, TextPolicy } from '../policy/types.js';
-import { ActionStreams } from './action-streams.js';
-import { rolloutMetrics, type RolloutMetrics } from './metrics.js';
+import { RandomStreams } from '../seeded-random.js';
 import { TrajectoryRecorder, type RowText } from './recorder.js';
+import { finishRollout, policyLabel, type RolloutMeta } from './rollout-meta.js';
 
 export interface RolloutProgress {
   step: number;
@@ -44,15 +44,7 @@ export interface CollectOptions {
   cancelFlag?: Int32Array;
 }
 
-export interface RolloutMeta {
-  env: string;
-  seed: number;
-  groupSize: number;
-  policy: string;
-  metrics: RolloutMetrics;
-  /** Every policy call's latency (ms), for merging shards' percentiles. */
-  policyLatenciesMs: number[];
-}
+export type { RolloutMeta };
 
 export function abortError(reason?: unknown): Error {
   if (reason instanceof Error && reason.name === 'AbortError') return reason;
@@ -105,15 +97,7 @@ export class RolloutEngine {
     await loop(batch, recorder, policy as never, options, latencies, started);
     const seconds = (performance.now() - started) / 1000;
     const out = recorder.finish();
-    const meta: RolloutMeta = {
-      env: batch.env,
-      seed,
-      groupSize: batch.groupSize,
-      policy: policy.kind === 'native' ? `${policy.name}${policy.name === 'oracle' ? `(epsilon=${policy.epsilon})` : ''}` : policy.name,
-      metrics: rolloutMetrics(out, promptSpec(batch.env).successReward, seconds, latencies),
-      policyLatenciesMs: latencies,
-    };
-    out.meta = { ...meta };
+    finishRollout(out, { env: batch.env, seed, groupSize: batch.groupSize, policy: policyLabel(policy) }, seconds, latencies);
     return out;
   }
 }
@@ -136,7 +120,7 @@ async function nativeLoop(
   started: number,
 ): Promise<void> {
   const n = batch.numEnvs;
-  const streams = new ActionStreams(options.actionSeed ?? options.seed ?? 0, batch.firstGroup * batch.groupSize, n);
+  const streams = new RandomStreams(options.actionSeed ?? options.seed ?? 0, batch.firstGroup * batch.groupSize, n);
   const active = new Uint8Array(n).fill(1);
   const actions = new Int32Array(n);
   const oracle = policy.name === 'oracle';

@@ -6,7 +6,7 @@
 // tasks not tried yet (uniformly among them; any task when that set is empty). A task's
 // success rate is recency-weighted: its first group sets it, each later group moves it
 // half-way to that group's rate, so tasks the policy has learned leave the band.
-import { SeededRandom } from '../../advantage/seeded-random.js';
+import { SeededRandom } from '../../seeded-random.js';
 
 export interface SuccessBand {
   kind: 'success-band';
