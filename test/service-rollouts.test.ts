@@ -2,38 +2,10 @@
 // arrive while later groups still run, and a client that disconnects cancels the work.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { oraclePolicy, rolloutAndScore, rowObservation, type StepBatch } from '../lib/index.js';
+import { oraclePolicy, rolloutAndScore } from '../lib/index.js';
 import type { RolloutServer } from '../lib/service/rollout/server.js';
 import { completion, startFakeOpenAI } from './fixtures/fake-openai-server.js';
-import { call, startService, streamRollout } from './helpers/rollout-service.js';
-
-/** Rows of a batch in a comparable form, groups sorted by id, step groups as a partition. */
-function rowsByGroup(batch: StepBatch, scores: { advantage: Float32Array; episodeAdvantage: Float32Array; stepAdvantage: Float32Array; returns: Float32Array; stepGroup: Uint32Array }) {
-  const rows = [];
-  const firstOfStepGroup = new Map<number, number>();
-  for (let r = 0; r < batch.numRows; r++) {
-    const sg = scores.stepGroup[r];
-    if (!firstOfStepGroup.has(sg)) firstOfStepGroup.set(sg, r);
-    rows.push({
-      group: batch.group[r],
-      traj: batch.traj[r],
-      step: batch.step[r],
-      action: batch.action[r],
-      reward: batch.reward[r],
-      done: batch.done[r],
-      valid: batch.valid[r],
-      anchor: batch.anchor[r],
-      obs: rowObservation(batch, r),
-      returns: scores.returns[r],
-      episodeAdvantage: scores.episodeAdvantage[r],
-      stepAdvantage: scores.stepAdvantage[r],
-      advantage: scores.advantage[r],
-      // The step group as the (traj, step) of its first row: ids differ between scoring runs, the partition does not.
-      stepGroupOf: `${batch.traj[firstOfStepGroup.get(sg)!]}:${batch.step[firstOfStepGroup.get(sg)!]}`,
-    });
-  }
-  return rows.sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step);
-}
+import { call, rowsByGroup, startService, streamRollout } from './helpers/rollout-service.js';
 
 describe('POST /v1/rollouts', () => {
   let server: RolloutServer;

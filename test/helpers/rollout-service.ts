@@ -5,7 +5,7 @@ import { Unpackr } from 'msgpackr';
 
 import { decodeChunk } from '../../lib/io/msgpack-chunk.js';
 import { readMsgpackChunkBytes } from '../../lib/io/msgpack-reader.js';
-import type { StepBatch } from '../../lib/io/step-batch.js';
+import { rowObservation, type StepBatch, type StepScores } from '../../lib/io/step-batch.js';
 import { LocalGroupRunner, type GroupRunner } from '../../lib/service/rollout/group-runner.js';
 import type { ServiceLimits } from '../../lib/service/rollout/limits.js';
 import { RolloutServer } from '../../lib/service/rollout/server.js';
@@ -76,3 +76,32 @@ export async function streamBatch(base: string, id: string, rows: number): Promi
   if (res.status !== 200) throw new Error(`batch: ${res.status} ${new TextDecoder().decode(bytes)}`);
   return decodeChunk(bytes, 'batch');
 }
+
+/** Rows of a batch in a comparable form, groups sorted by id, step groups as a partition. */
+export function rowsByGroup(batch: StepBatch, scores: StepScores) {
+  const rows = [];
+  const firstOfStepGroup = new Map<number, number>();
+  for (let r = 0; r < batch.numRows; r++) {
+    const sg = scores.stepGroup[r];
+    if (!firstOfStepGroup.has(sg)) firstOfStepGroup.set(sg, r);
+    rows.push({
+      group: batch.group[r],
+      traj: batch.traj[r],
+      step: batch.step[r],
+      action: batch.action[r],
+      reward: batch.reward[r],
+      done: batch.done[r],
+      valid: batch.valid[r],
+      anchor: batch.anchor[r],
+      obs: rowObservation(batch, r),
+      returns: scores.returns[r],
+      episodeAdvantage: scores.episodeAdvantage[r],
+      stepAdvantage: scores.stepAdvantage[r],
+      advantage: scores.advantage[r],
+      // The step group as the (traj, step) of its first row: ids differ between scoring runs, the partition does not.
+      stepGroupOf: `${batch.traj[firstOfStepGroup.get(sg)!]}:${batch.step[firstOfStepGroup.get(sg)!]}`,
+    });
+  }
+  return rows.sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step);
+}
+

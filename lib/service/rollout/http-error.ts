@@ -32,14 +32,16 @@ export interface HttpErrorBody {
 export class HttpError extends Error {
   readonly status: number;
 
+  /** `status` overrides the code's usual one (e.g. 413 for a `limit`). */
   constructor(
     readonly code: HttpErrorCode,
     message: string,
     readonly field?: string,
+    status?: number,
   ) {
     super(field !== undefined && !message.startsWith(`${field}:`) ? `${field}: ${message}` : message);
     this.name = 'HttpError';
-    this.status = STATUS[code];
+    this.status = status ?? STATUS[code];
   }
 
   body(): HttpErrorBody {

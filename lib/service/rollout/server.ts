@@ -192,15 +192,10 @@ function numeric(value: string | undefined): unknown {
 }
 
 function toHttpError(err: unknown): HttpError {
-  const mapped = asHttpError(err);
-  if (mapped instanceof HttpError) return mapped;
-  const e = err as { statusCode?: number; code?: string; message?: string };
-  if (e && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+  const e = err as { statusCode?: number; message?: string };
+  if (!(err instanceof HttpError) && e && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500)
     // fastify's own: a body that is not JSON, too large, or of another media type.
-    const code = e.statusCode === 413 ? 'limit' : 'bad_request';
-    const out = new HttpError(code, `${e.message ?? 'bad request'}`, 'body');
-    (out as { status: number }).status = e.statusCode;
-    return out;
-  }
-  return new HttpError('internal', (err as Error)?.message ?? String(err));
+    return new HttpError(e.statusCode === 413 ? 'limit' : 'bad_request', e.message ?? 'bad request', 'body', e.statusCode);
+  const mapped = asHttpError(err);
+  return mapped instanceof HttpError ? mapped : new HttpError('internal', (err as Error)?.message ?? String(err));
 }
