@@ -44,7 +44,7 @@ describe('gigpo serve on SIGTERM', () => {
       const answered = await waiting;
       expect([410, 503]).toContain(answered.status);
       expect(answered.json.error.message).toContain('shutting down');
-      expect(await exit).toBe(0);
+      expect(await exit, serve.log()).toBe(0);
       expect(serve.log()).toContain('"event":"stopped"');
     } finally {
       await serve.stop('SIGKILL');

@@ -76,8 +76,8 @@ export class RolloutServer {
     if (this.closing) return;
     this.closing = true;
     for (const c of this.rollouts) c.abort('shutdown');
-    this.streams.stopAll('the server is shutting down');
-    await Promise.allSettled([...this.finished]);
+    // The runner is closed only once no job is running on it.
+    await Promise.allSettled([this.streams.stopAll('the server is shutting down'), ...this.finished]);
     await this.app.close();
     await this.options.runner.close();
   }

@@ -62,6 +62,7 @@ export class StreamProducer {
   private error: HttpError | undefined;
   private readonly buffer: ScoredGroup[] = [];
   private readonly jobs = new Set<Job>();
+  private readonly settling = new Set<Promise<void>>();
   private runningGroups = 0;
   private serial = 0;
   private consecutiveFailures = 0;
@@ -138,6 +139,11 @@ export class StreamProducer {
     const run = this.queue.then(() => this.collect(rows, signal));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Resolves when every job started so far has settled (after stop(): when the runner is idle for this stream). */
+  async drained(): Promise<void> {
+    await Promise.allSettled([...this.settling]);
   }
 
   stop(reason = 'stream deleted'): void {
@@ -246,7 +252,7 @@ export class StreamProducer {
       policy: this.policy,
       signal: job.controller.signal,
     });
-    run
+    const settled: Promise<void> = run
       .then((batch) => {
         if (job.controller.signal.aborted) return;
         if (!fresh) renumber(batch, task, serial, this.spec.groupSize);
@@ -270,10 +276,12 @@ export class StreamProducer {
       })
       .finally(() => {
         this.jobs.delete(job);
+        this.settling.delete(settled);
         this.runningGroups -= groups;
         this.wake();
         this.fill();
       });
+    this.settling.add(settled);
   }
 }
 

@@ -44,8 +44,11 @@ export class StreamRegistry {
     return [...this.streams.values()];
   }
 
-  stopAll(reason: string): void {
-    for (const s of this.streams.values()) s.stop(reason);
+  /** Stops every stream; resolves once none has a job running. */
+  async stopAll(reason: string): Promise<void> {
+    const all = [...this.streams.values()];
     this.streams.clear();
+    for (const s of all) s.stop(reason);
+    await Promise.all(all.map((s) => s.drained()));
   }
 }
