@@ -59,8 +59,10 @@ describe('success-band task curation', () => {
     expect(uniform.report.kind).toBe('uniform');
     expect(Math.abs(uniform.share - uniformExpected)).toBeLessThan(0.12);
     expect(curated.report.kind).toBe('success-band');
-    expect(curated.share).toBeGreaterThan(uniform.share + 0.25);
-    expect(curated.share).toBeGreaterThan(1.6 * uniformExpected);
+    // With perfect knowledge the band would get 1 - exploration of the draws plus its uniform
+    // share of the rest; the estimates are noisy (8 trajectories a group), so ask for 40% of that gain.
+    const best = 0.8 + 0.2 * uniformExpected;
+    expect((curated.share - uniform.share) / (best - uniform.share)).toBeGreaterThan(0.4);
     // The documented exploration share (default 0.2) of draws ignores the band.
     expect(curated.report.band.exploration).toBe(0.2);
     expect(Math.abs(curated.report.explorationDraws / curated.report.draws - 0.2)).toBeLessThan(0.06);

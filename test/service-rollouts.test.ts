@@ -38,14 +38,42 @@ describe('POST /v1/rollouts', () => {
     expect(streamed.summary.metrics.successRate).toBeCloseTo((expected.meta.metrics as { successRate: number }).successRate, 12);
   });
 
-  it('sends the first chunk long before the last group finishes', async () => {
-    // 64 groups in 16 jobs run one after another: the first chunk is out after about 1/16 of the time.
-    const streamed = await streamRollout(server.url, {
-      env: 'sokoban', groups: 64, groupSize: 8, seed: 2, policy: { kind: 'oracle', epsilon: 0.3 }, groupsPerJob: 4, concurrentJobs: 1,
+  it('sends the first chunk while the last group is still running', async () => {
+    // The policy server holds every request after the first group's until the client has the
+    // first chunk: without streaming this would never finish.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const fake = await startFakeOpenAI(async (req) => {
+      if (req.index >= 2) await released;
+      return { json: completion('<action>up</action>') };
     });
-    expect(streamed.chunks.length).toBe(16);
+    try {
+      const streamed = await streamRollout(
+        server.url,
+        { env: 'sokoban', groups: 3, groupSize: 1, maxSteps: 2, policy: { kind: 'openai', baseURL: fake.baseURL, model: 'm' }, concurrentJobs: 1 },
+        (_, index) => {
+          if (index === 0) {
+            expect(fake.requests.length).toBe(3); // the second group is waiting on its first request
+            release();
+          }
+        },
+      );
+      expect(streamed.chunks.length).toBe(3);
+      expect(streamed.summary.groups).toBe(3);
+    } finally {
+      release();
+      await fake.close();
+    }
+  });
+
+  it('sends the first chunk of 64 groups long before the last', async () => {
+    // 64 groups in 32 jobs run one after another: the first chunk is out after about 1/32 of the time.
+    const streamed = await streamRollout(server.url, {
+      env: 'sokoban', groups: 64, groupSize: 8, seed: 2, policy: { kind: 'oracle', epsilon: 0.3 }, groupsPerJob: 2, concurrentJobs: 1,
+    });
+    expect(streamed.chunks.length).toBe(32);
     const first = streamed.chunks[0].atMs;
-    const last = streamed.chunks[15].atMs;
+    const last = streamed.chunks[31].atMs;
     expect(first).toBeLessThan(0.5 * last);
     expect(streamed.summary.firstChunkMs).toBeLessThan(0.5 * streamed.summary.seconds * 1000);
     expect(streamed.summary.groups).toBe(64);

@@ -78,7 +78,11 @@ export class RolloutServer {
     for (const c of this.rollouts) c.abort('shutdown');
     // The runner is closed only once no job is running on it.
     await Promise.allSettled([this.streams.stopAll('the server is shutting down'), ...this.finished]);
+    // Every answer has been written by now; a connection a client keeps open (keep-alive
+    // mid-request, or never read to its end) is closed after a grace period.
+    const force = setTimeout(() => this.app.server.closeAllConnections(), 1000);
     await this.app.close();
+    clearTimeout(force);
     await this.options.runner.close();
   }
 
