@@ -43,4 +43,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'serve rollouts and continuous scored-batch streams to trainers over HTTP (docs/SERVICE.md)',
     load: async () => (await import('./serve.js')).registerServe,
   },
+  {
+    name: 'serve-env',
+    summary: 'serve an environment over the OpenEnv (HTTP + WebSocket) and AgentGym (HTTP) protocols',
+    load: async () => (await import('./serve-env.js')).registerServeEnv,
+  },
 ];
