@@ -5,7 +5,7 @@ import { GigpoArgumentError } from '../../errors.js';
 import { concatStepBatches } from '../../io/concat.js';
 import type { StepBatch } from '../../io/step-batch.js';
 import { abortError, type CollectOptions } from '../engine.js';
-import { finishRollout, policyLabel } from '../rollout-meta.js';
+import { finishRollout, policyLabel, profileOf } from '../rollout-meta.js';
 import { DistributedJobClient } from './job-client.js';
 import type { JobSpec } from './protocol.js';
 
@@ -54,7 +54,7 @@ export async function distributedCollect(options: DistributedCollectOptions): Pr
     });
     const merged = concatStepBatches(shards);
     const seconds = (performance.now() - started) / 1000;
-    finishRollout(merged, { env: options.env, seed: options.seed ?? 0, groupSize: options.groupSize, policy: policyLabel(policy) }, seconds, []);
+    finishRollout(merged, { env: options.env, ...profileOf(options.envOptions), seed: options.seed ?? 0, groupSize: options.groupSize, policy: policyLabel(policy) }, seconds, []);
     return merged;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
