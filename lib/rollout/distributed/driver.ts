@@ -102,6 +102,7 @@ export async function distributedCollect(options: DistributedCollectOptions): Pr
         group: firstGroup + g,
         maxSteps: options.maxSteps,
         seed: options.seed ?? 0,
+        actionSeed: options.actionSeed,
         policy,
       };
       pipeline.xadd(jobsKey(prefix), '*', 'run', run, 'job', String(firstGroup + g), 'ttl', String(ttlMs), 'spec', JSON.stringify(spec));
