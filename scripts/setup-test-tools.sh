@@ -13,6 +13,8 @@ python_ready() {
   return 1
 }
 python_ready || need+=(python3 python3-msgpack python3-numpy)
+# The env-server example (test/env-server-python.test.ts) plays OpenEnv with python3-websockets.
+/usr/bin/python3 -c 'import websockets' 2>/dev/null || need+=(python3-websockets)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # The C++ unit tests, sanitizer builds and libFuzzer targets (native/test/run.sh).
 command -v clang++-14 >/dev/null 2>&1 || need+=(clang-14)
