@@ -43,6 +43,9 @@ export function parseChatCompletion(body: unknown): PolicyResponse {
     }
     out.logprobs = logprobs;
   }
+  const usage = isObject(body.usage) ? body.usage : undefined;
+  if (usage && typeof usage.prompt_tokens === 'number' && typeof usage.completion_tokens === 'number')
+    out.usage = { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens };
   if (out.responseIds && out.logprobs && out.responseIds.length !== out.logprobs.length)
     throw new MalformedResponseError(
       `${out.responseIds.length} response token ids but ${out.logprobs.length} logprobs (they must match one to one)`,

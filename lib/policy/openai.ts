@@ -50,7 +50,9 @@ export function openAIPolicy(options: OpenAIPolicyOptions): TextPolicy {
       const release = await slots.acquire(signal);
       let failure: AttemptFailure;
       try {
-        return await attemptOnce(url, headers, payload, o.timeoutMs, signal);
+        const response = await attemptOnce(url, headers, payload, o.timeoutMs, signal);
+        response.attempts = attempt;
+        return response;
       } catch (err) {
         if (signal.aborted) throw abortError(signal);
         if (!(err instanceof AttemptFailure)) throw err; // a bug, not a server problem

@@ -1,15 +1,33 @@
-// RolloutEngine: the step loop. Each step: capture every active env's state (anchor and
-// observation), ask the policy once for all active envs, parse the responses natively,
-// step the batch, record one row per active env. An env stops at done or truncation and
-// is held (never sent to the policy again). Returns a StepBatch of complete groups.
-import { createEnvBatch, HOLD_ACTION, INVALID_ACTION, type EnvBatch, type EnvOptions } from '../envs/env-batch.js';
-import { buildMessages, promptSpec, type PromptHistoryEntry } from '../envs/prompts.js';
+// RolloutEngine: runs G task groups of n trajectories with a policy and returns their rows.
+// Native policies (random, oracle) step the whole batch per step in one native call (no text round
+// trip). Text policies run every trajectory as its own asynchronous loop (trajectory-loop.ts) over
+// a TextEnvs: the native batch here, or remote envs through collectText(). Returns a StepBatch of
+// complete groups.
+import { createEnvBatch, HOLD_ACTION, type EnvBatch, type EnvOptions } from '../envs/env-batch.js';
+import { nativeTextEnvs } from '../envs/native-text-envs.js';
+import { promptSpec } from '../envs/prompts.js';
+import type { TextEnvs } from '../envs/text-envs.js';
 import { GigpoArgumentError } from '../errors.js';
 import type { StepBatch } from '../io/step-batch.js';
-import type { NativePolicy, Policy, PolicyRequest, TextPolicy } from '../policy/types.js';
+import type { NativePolicy, Policy, TextPolicy } from '../policy/types.js';
 import { ActionStreams } from './action-streams.js';
+import type { ChatFormat } from './conversation.js';
 import { rolloutMetrics, type RolloutMetrics } from './metrics.js';
-import { TrajectoryRecorder, type RowText } from './recorder.js';
+import { PolicyStats } from './policy-stats.js';
+import { TrajectoryRecorder } from './recorder.js';
+import {
+  DEFAULT_TEXT_LOOP,
+  ON_POLICY_ERROR,
+  PROMPT_MODES,
+  runTrajectories,
+  SCHEDULES,
+  type OnPolicyError,
+  type PromptMode,
+  type Schedule,
+  type StopReason,
+} from './trajectory-loop.js';
+
+export type { OnPolicyError, PromptMode, Schedule, StopReason } from './trajectory-loop.js';
 
 export interface RolloutProgress {
   step: number;
@@ -18,7 +36,31 @@ export interface RolloutProgress {
   elapsedMs: number;
 }
 
-export interface CollectOptions {
+/** How a text policy's rollout runs (ignored by native policies). */
+export interface TextRolloutOptions {
+  /** Number of past (observation, action) pairs in each prompt (promptMode 'history'). Default 2. */
+  historyLength?: number;
+  /**
+   * 'trajectory' (default): every trajectory is its own loop, no step barrier. 'step': every running
+   * trajectory finishes step t before any starts step t + 1 (the step-synchronous loop).
+   */
+  schedule?: Schedule;
+  /**
+   * 'history' (default): each prompt is rebuilt as chat messages (task, last `historyLength` steps,
+   * current observation). 'conversation': one growing chat per trajectory kept as token ids, sent
+   * to the policy's token capability (`policy.tokens`); rows carry promptIds, responseIds, logprobs.
+   */
+  promptMode?: PromptMode;
+  /** Conversation mode: the chat template as text (default ChatML). */
+  chatFormat?: ChatFormat;
+  /**
+   * A request that failed after its retries: 'drop-group' (default) leaves the trajectory's group out
+   * of the batch; 'keep' keeps the rows it has, the last marked truncated; 'abort' rejects collect().
+   */
+  onPolicyError?: OnPolicyError;
+}
+
+export interface CollectOptions extends TextRolloutOptions {
   env: string;
   envOptions?: EnvOptions;
   /** Number of task groups. */
@@ -29,13 +71,21 @@ export interface CollectOptions {
   maxSteps?: number;
   seed?: number;
   policy: Policy;
-  /** Number of past (observation, action) pairs in each prompt (text policies). Default 2. */
-  historyLength?: number;
   signal?: AbortSignal;
   onProgress?: (progress: RolloutProgress) => void;
   /** Global id of the first group (a shard of a larger rollout). Default 0. */
   firstGroup?: number;
   /** Cancellation flag shared with another thread: non-zero = stop. */
+  cancelFlag?: Int32Array;
+}
+
+/** collectText(): a text policy over envs the caller made (remote envs, or native ones). */
+export interface CollectTextOptions extends TextRolloutOptions {
+  policy: TextPolicy;
+  /** Recorded in meta.seed (the envs were seeded by whoever made them). Default 0. */
+  seed?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: RolloutProgress) => void;
   cancelFlag?: Int32Array;
 }
 
@@ -47,6 +97,8 @@ export interface RolloutMeta {
   metrics: RolloutMetrics;
   /** Every policy call's latency (ms), for merging shards' percentiles. */
   policyLatenciesMs: number[];
+  /** Text policies: trajectories (by traj id) that ended for another reason than done or max-steps. */
+  stopReasons?: Record<string, StopReason>;
 }
 
 export function abortError(reason?: unknown): Error {
@@ -65,11 +117,25 @@ function checkOptions(o: CollectOptions): void {
     throw new GigpoArgumentError('maxSteps', `expected an integer >= 1, got ${String(o.maxSteps)}`);
   if (o.seed !== undefined && (!Number.isSafeInteger(o.seed) || o.seed < 0))
     throw new GigpoArgumentError('seed', `expected a non-negative safe integer, got ${String(o.seed)}`);
-  if (o.historyLength !== undefined && (!Number.isInteger(o.historyLength) || o.historyLength < 0))
-    throw new GigpoArgumentError('historyLength', `expected an integer >= 0, got ${String(o.historyLength)}`);
+  checkTextOptions(o);
   const p = o.policy as Policy | undefined;
   if (!p || (p.kind !== 'native' && p.kind !== 'text'))
     throw new GigpoArgumentError('policy', 'expected a policy (randomPolicy(), oraclePolicy(), functionPolicy(fn), openAIPolicy(...))');
+}
+
+function checkTextOptions(o: TextRolloutOptions): void {
+  if (o.historyLength !== undefined && (!Number.isInteger(o.historyLength) || o.historyLength < 0))
+    throw new GigpoArgumentError('historyLength', `expected an integer >= 0, got ${String(o.historyLength)}`);
+  for (const [name, value, allowed] of [
+    ['schedule', o.schedule, SCHEDULES],
+    ['promptMode', o.promptMode, PROMPT_MODES],
+    ['onPolicyError', o.onPolicyError, ON_POLICY_ERROR],
+  ] as const)
+    if (value !== undefined && !(allowed as readonly string[]).includes(value))
+      throw new GigpoArgumentError(name, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`);
+  const f = o.chatFormat;
+  if (f !== undefined && (typeof f?.system !== 'function' || typeof f.user !== 'function' || typeof f.endOfAnswer !== 'string'))
+    throw new GigpoArgumentError('chatFormat', 'expected { system(content), user(content), endOfAnswer: string }');
 }
 
 export class RolloutEngine {
@@ -89,29 +155,102 @@ export class RolloutEngine {
       options: envOptions,
     });
     const policy = options.policy;
-    if (policy.kind === 'native' && policy.name === 'oracle' && !batch.hasOracle)
-      throw new GigpoArgumentError('policy', `env '${options.env}' has no oracle`);
-    const recorder = new TrajectoryRecorder(batch, batch.maxSteps, policy.kind === 'text');
+    if (policy.kind === 'text') return this.collectText(nativeTextEnvs(batch), { ...options, policy, seed });
+    if (policy.name === 'oracle' && !batch.hasOracle) throw new GigpoArgumentError('policy', `env '${options.env}' has no oracle`);
+    const recorder = new TrajectoryRecorder(batch, batch.maxSteps, false);
     const latencies: number[] = [];
     const started = performance.now();
-    const loop = policy.kind === 'native' ? nativeLoop : textLoop;
-    await loop(batch, recorder, policy as never, options, latencies, started);
-    const seconds = (performance.now() - started) / 1000;
+    await nativeLoop(batch, recorder, policy, options, latencies, started);
     const out = recorder.finish();
-    const meta: RolloutMeta = {
-      env: batch.env,
-      seed,
-      groupSize: batch.groupSize,
-      policy: policy.kind === 'native' ? `${policy.name}${policy.name === 'oracle' ? `(epsilon=${policy.epsilon})` : ''}` : policy.name,
-      metrics: rolloutMetrics(out, promptSpec(batch.env).successReward, seconds, latencies),
-      policyLatenciesMs: latencies,
-    };
-    out.meta = { ...meta };
+    const stats = new PolicyStats();
+    stats.latenciesMs.push(...latencies);
+    out.meta = { ...metaOf(batch.env, seed, batch.groupSize, nativeName(policy), out, started, stats) };
     return out;
+  }
+
+  /**
+   * Runs every env of `envs` as one trajectory of a text policy and returns their rows (groups whose
+   * trajectory failed left out, as onPolicyError says). Closes `envs` when done, also on failure.
+   */
+  async collectText(envs: TextEnvs, options: CollectTextOptions): Promise<StepBatch> {
+    try {
+      if (options === null || typeof options !== 'object') throw new GigpoArgumentError('options', 'expected an object');
+      checkTextOptions(options);
+      const policy = options.policy as Policy | undefined;
+      if (!policy || policy.kind !== 'text')
+        throw new GigpoArgumentError('policy', 'expected a text policy (functionPolicy(fn), openAIPolicy(...), llamaPolicy(...))');
+      const controller = new AbortController();
+      const onAbort = (): void => controller.abort(options.signal!.reason);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const recorder = new TrajectoryRecorder(envs, envs.maxSteps, true);
+      const stats = new PolicyStats();
+      const started = performance.now();
+      let lastReport = 0;
+      try {
+        const result = await runTrajectories(envs, recorder, policy, stats, {
+          ...DEFAULT_TEXT_LOOP,
+          ...defined(options),
+          controller,
+          checkCancelled: () => {
+            checkCancelled(options);
+            if (controller.signal.aborted) throw abortError(controller.signal.reason);
+          },
+          onStep: (step, running) => {
+            const now = performance.now();
+            if (step >= 0 && now - lastReport < 100) return;
+            lastReport = now;
+            options.onProgress?.({ step: Math.max(step, 0), activeEnvs: running, rows: recorder.numRows, elapsedMs: now - started });
+          },
+        });
+        const out = recorder.finish(result.dropped);
+        const meta = metaOf(envs.env, options.seed ?? 0, envs.groupSize, policy.name, out, started, stats);
+        meta.metrics.droppedGroups = result.droppedGroups;
+        const baseTraj = envs.firstGroup * envs.groupSize;
+        const stopReasons: Record<string, StopReason> = {};
+        for (let i = 0; i < envs.numEnvs; i++) {
+          const reason = result.stopReasons[i];
+          if (reason !== 'done' && reason !== 'max-steps') stopReasons[baseTraj + i] = reason;
+          if (reason === 'policy-error') meta.metrics.policyErrors++;
+          else if (reason === 'context-length') meta.metrics.contextLengthStops++;
+          else if (reason === 'env-error') meta.metrics.envErrors++;
+        }
+        meta.stopReasons = stopReasons;
+        if (result.firstError) meta.metrics.firstError = result.firstError.message;
+        out.meta = { ...meta };
+        return out;
+      } finally {
+        options.signal?.removeEventListener('abort', onAbort);
+      }
+    } finally {
+      await envs.close();
+    }
   }
 }
 
-function checkCancelled(options: CollectOptions): void {
+function nativeName(policy: NativePolicy): string {
+  return `${policy.name}${policy.name === 'oracle' ? `(epsilon=${policy.epsilon})` : ''}`;
+}
+
+function metaOf(env: string, seed: number, groupSize: number, policy: string, out: StepBatch, started: number, stats: PolicyStats): RolloutMeta {
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    env,
+    seed,
+    groupSize,
+    policy,
+    metrics: rolloutMetrics(out, promptSpec(env).successReward, seconds, stats.latenciesMs, stats),
+    policyLatenciesMs: stats.latenciesMs,
+  };
+}
+
+/** The text-loop options the caller set (undefined ones keep their defaults). */
+function defined(o: TextRolloutOptions): Partial<TextRolloutOptions> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['historyLength', 'schedule', 'promptMode', 'chatFormat', 'onPolicyError'] as const) if (o[key] !== undefined) out[key] = o[key];
+  return out as Partial<TextRolloutOptions>;
+}
+
+function checkCancelled(options: { signal?: AbortSignal; cancelFlag?: Int32Array }): void {
   if (options.signal?.aborted) throw abortError(options.signal.reason);
   if (options.cancelFlag && Atomics.load(options.cancelFlag, 0) !== 0) throw abortError();
 }
@@ -152,84 +291,6 @@ async function nativeLoop(
     for (let i = 0; i < n; i++) {
       if (!active[i]) continue;
       recorder.record(batch, i, t, actions[i]);
-      if (batch.done[i] || batch.truncated[i]) {
-        active[i] = 0;
-        remaining--;
-      }
-    }
-    report(options, t, remaining, recorder, started);
-  }
-}
-
-async function textLoop(
-  batch: EnvBatch,
-  recorder: TrajectoryRecorder,
-  policy: TextPolicy,
-  options: CollectOptions,
-  latencies: number[],
-  started: number,
-): Promise<void> {
-  const n = batch.numEnvs;
-  const historyLength = options.historyLength ?? 2;
-  const history: PromptHistoryEntry[][] = Array.from({ length: n }, () => []);
-  // Discrete envs list their fixed action names; text envs list admissible commands in the observation.
-  const admissible = promptSpec(batch.env).observationListsActions
-    ? []
-    : Array.from({ length: batch.numActions }, (_, a) => batch.actionName(0, a));
-  const active = new Uint8Array(n).fill(1);
-  const texts = new Array<string>(n).fill('');
-  const baseTraj = batch.firstGroup * batch.groupSize;
-  let remaining = n;
-  for (let t = 0; remaining > 0; t++) {
-    checkCancelled(options);
-    const requests: PolicyRequest[] = [];
-    const envOf: number[] = [];
-    const observations: string[] = [];
-    for (let i = 0; i < n; i++) {
-      if (!active[i]) continue;
-      const obs = recorder.observationText(recorder.observe(batch, i));
-      observations[i] = obs;
-      requests.push({
-        group: batch.firstGroup + Math.floor(i / batch.groupSize),
-        traj: baseTraj + i,
-        step: t,
-        messages: buildMessages(batch.env, t, obs, admissible, history[i]),
-      });
-      envOf.push(i);
-    }
-    const t0 = performance.now();
-    const responses = await policy.act(requests, options.signal);
-    latencies.push(performance.now() - t0);
-    checkCancelled(options);
-    if (!Array.isArray(responses) || responses.length !== requests.length)
-      throw new GigpoArgumentError('policy', `act() returned ${Array.isArray(responses) ? responses.length : 'no array of'} responses for ${requests.length} requests`);
-    texts.fill('');
-    for (let k = 0; k < envOf.length; k++) {
-      const text = responses[k]?.text;
-      if (typeof text !== 'string')
-        throw new GigpoArgumentError(`policy response ${k} (traj ${requests[k].traj}, step ${t})`, 'expected { text: string }');
-      texts[envOf[k]] = text;
-    }
-    const actions = batch.parse(texts);
-    // Action names are resolved before stepping: text envs name actions by the current state.
-    const actionTexts: string[] = [];
-    for (let i = 0; i < n; i++) {
-      if (!active[i]) actions[i] = HOLD_ACTION;
-      else actionTexts[i] = actions[i] === INVALID_ACTION ? '(invalid)' : batch.actionName(i, actions[i]);
-    }
-    batch.step(actions);
-    for (let k = 0; k < envOf.length; k++) {
-      const i = envOf[k];
-      const res = responses[k];
-      const row: RowText = { prompt: JSON.stringify(requests[k].messages), response: res.text };
-      if (res.promptIds) row.promptIds = res.promptIds;
-      if (res.responseIds) row.responseIds = res.responseIds;
-      if (res.logprobs) row.logprobs = res.logprobs;
-      recorder.recordOutcome(i, t, actions[i], batch.rewards[i], batch.done[i], batch.truncated[i], batch.valid[i], row);
-      if (historyLength > 0) {
-        history[i].push({ observation: observations[i], action: actionTexts[i] });
-        if (history[i].length > historyLength) history[i].shift();
-      }
       if (batch.done[i] || batch.truncated[i]) {
         active[i] = 0;
         remaining--;
