@@ -11,6 +11,8 @@ export interface EnvPromptSpec {
   successReward: number;
   /** Whether the observation already lists the admissible actions (text envs). */
   observationListsActions: boolean;
+  /** Default answer budget (max_tokens): room for a short <think> and one action. */
+  maxTokens: number;
 }
 
 const ANSWER_FORMAT =
@@ -24,6 +26,7 @@ const SPECS: Record<string, EnvPromptSpec> = {
       'Rewards: -0.1 per step, +1 for a box onto a target, -1 for a box off a target, +10 when all boxes are on targets.',
     successReward: 10,
     observationListsActions: false,
+    maxTokens: 256,
   },
   frozenlake: {
     task:
@@ -31,11 +34,13 @@ const SPECS: Record<string, EnvPromptSpec> = {
       'Symbols: P you, _ frozen ice, O hole, G goal, X you in a hole, * you on the goal. Reward 1 at the goal.',
     successReward: 1,
     observationListsActions: false,
+    maxTokens: 256,
   },
   numberline: {
     task: 'Move along a number line to the target position. "+" moves up by one, "-" down by one. +1 on arrival, -1 for a move that does not get closer.',
     successReward: 1,
     observationListsActions: false,
+    maxTokens: 128,
   },
   ezpoints: {
     task:
@@ -43,6 +48,7 @@ const SPECS: Record<string, EnvPromptSpec> = {
       'Face cards count 10. Reward 10 for a correct formula, -1 for an illegal token or a wrong formula.',
     successReward: 10,
     observationListsActions: false,
+    maxTokens: 256,
   },
   points24: {
     task:
@@ -50,16 +56,19 @@ const SPECS: Record<string, EnvPromptSpec> = {
       'Face cards count 10. Reward 10 for a correct formula, -1 for an illegal token or a wrong formula.',
     successReward: 10,
     observationListsActions: false,
+    maxTokens: 384,
   },
   household: {
     task: 'You are an agent in a household. Complete the task stated in the observation by issuing one admissible command per step. Reward 10 when the task is done.',
     successReward: 10,
     observationListsActions: true,
+    maxTokens: 384,
   },
   shop: {
     task: 'You are shopping on a website. Find and buy the product that best matches the instruction (attributes, options, price) using search[...] and click[...] actions. The reward at purchase measures how well it matches.',
     successReward: 1,
     observationListsActions: true,
+    maxTokens: 384,
   },
 };
 
@@ -67,6 +76,7 @@ const GENERIC: EnvPromptSpec = {
   task: 'You are an agent acting in an environment. Reach the goal described by the observation.',
   successReward: Number.POSITIVE_INFINITY,
   observationListsActions: false,
+  maxTokens: 512,
 };
 
 export function promptSpec(env: string): EnvPromptSpec {

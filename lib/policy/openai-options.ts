@@ -10,7 +10,7 @@ export interface OpenAIPolicyOptions {
   apiKey?: string;
   /** Sampling temperature (default 1: RL rollouts sample from the policy). */
   temperature?: number;
-  /** `max_tokens` of each completion (default 1024). */
+  /** `max_tokens` of each completion (default: the env's answer budget, `gigpo envs` shows it; else 1024). */
   maxTokens?: number;
   /** Nucleus sampling `top_p` (default 1). */
   topP?: number;
@@ -47,7 +47,7 @@ export function resolveOpenAIOptions(options: OpenAIPolicyOptions): ResolvedOpen
     baseURL: baseURL(o.baseURL),
     model: nonEmpty('model', o.model),
     temperature: number('temperature', o.temperature, 1, 0, Number.MAX_VALUE),
-    maxTokens: integer('maxTokens', o.maxTokens, 1024, 1, 2 ** 31 - 1),
+    maxTokens: integer('maxTokens', o.maxTokens, 0, 1, 2 ** 31 - 1), // 0: the request's budget
     topP: number('topP', o.topP, 1, 0, 1, true),
     concurrency: integer('concurrency', o.concurrency, 64, 1, 65536),
     timeoutMs: number('timeoutMs', o.timeoutMs, 120_000, 1, MAX_TIMER_MS),

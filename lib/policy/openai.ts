@@ -14,6 +14,7 @@ export type { OpenAIPolicyOptions } from './openai-options.js';
 
 const LABEL = 'openai policy';
 const SNIPPET_CHARS = 500;
+const DEFAULT_MAX_TOKENS = 1024; // when neither the options nor the request give a budget
 // How vLLM, SGLang, llama.cpp's server and OpenAI word a prompt longer than the model's context.
 const CONTEXT_LENGTH = /maximum context length|context length|context window|exceeds the available context|too many tokens/i;
 
@@ -110,7 +111,7 @@ function requestBody(o: ResolvedOpenAIOptions, request: PolicyRequest): Record<s
     model: o.model,
     messages: request.messages,
     temperature: o.temperature,
-    max_tokens: o.maxTokens,
+    max_tokens: o.maxTokens || request.maxTokens || DEFAULT_MAX_TOKENS,
     top_p: o.topP,
     logprobs: true,
     n: 1,

@@ -15,6 +15,8 @@ export interface PolicyRequest {
   /** Step index within the trajectory. */
   step: number;
   messages: ChatMessage[];
+  /** The env's answer budget (its prompt spec's maxTokens); a policy uses it unless it was given its own. */
+  maxTokens?: number;
 }
 
 export interface PolicyResponse {
@@ -38,6 +40,8 @@ export interface TokenRequest {
   step: number;
   /** The whole prompt, as ids; sent as is (no special tokens added, nothing re-tokenized). */
   promptIds: Int32Array;
+  /** As PolicyRequest.maxTokens. */
+  maxTokens?: number;
 }
 
 /**

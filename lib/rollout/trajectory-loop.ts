@@ -12,7 +12,7 @@
 // prompt the server refuses as too long ends the trajectory as truncated ('context-length'). An env
 // whose step throws ends it with 'env-error' and drops its group.
 import { GigpoArgumentError } from '../errors.js';
-import { buildMessages, type PromptHistoryEntry } from '../envs/prompts.js';
+import { buildMessages, promptSpec, type PromptHistoryEntry } from '../envs/prompts.js';
 import type { StepOutcome, TextEnvs } from '../envs/text-envs.js';
 import { PolicyRequestError } from '../policy/request-error.js';
 import type { PolicyRequest, PolicyResponse, TextPolicy } from '../policy/types.js';
@@ -80,6 +80,7 @@ export async function runTrajectories(
   const dropped = new Uint8Array(n);
   const barrier = o.schedule === 'step' ? new StepBarrier(n) : undefined;
   const baseTraj = envs.firstGroup * envs.groupSize;
+  const maxTokens = promptSpec(envs.env).maxTokens;
   let running = n;
   let droppedGroups = 0;
   let firstError: Error | undefined;
@@ -102,7 +103,7 @@ export async function runTrajectories(
     const [system, user] = request.messages;
     const prompt = await conversation.prompt(request.step, system.content, user.content, signal);
     const response = await stats.time(() =>
-      tokens!.completeIds({ group: request.group, traj: request.traj, step: request.step, promptIds: prompt.ids }, signal).then((r) => single([r], request)),
+      tokens!.completeIds({ group: request.group, traj: request.traj, step: request.step, promptIds: prompt.ids, maxTokens: request.maxTokens }, signal).then((r) => single([r], request)),
     );
     conversation.answered(response);
     return { response: { ...response, promptIds: prompt.ids }, row: { ...rowText(prompt.text, response), promptIds: prompt.ids } };
@@ -129,6 +130,7 @@ export async function runTrajectories(
           traj: baseTraj + i,
           step: t,
           messages: buildMessages(envs.env, t, observation, envs.admissibleActions(i), conversation ? [] : history),
+          maxTokens,
         };
         let answer: { response: PolicyResponse; row: RowText };
         try {
