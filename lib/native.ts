@@ -51,7 +51,7 @@ export interface NativeBatchOutputs {
   reset: Uint8Array;
   episodeStep: Uint32Array;
   anchor: BigUint64Array;
-  obsOffsets: Uint32Array;
+  obsLengths: Uint32Array;
   obsBytes: Uint8Array;
 }
 
@@ -63,6 +63,8 @@ export interface NativeEnvBatch {
   reset(seed: number | bigint): void;
   step(actions: Int32Array): void;
   stepText(responses: ReadonlyArray<string | null | undefined>): void;
+  stepAt(indices: Int32Array | Uint32Array, actions: Int32Array): void;
+  stepTextAt(indices: Int32Array | Uint32Array, responses: readonly string[]): void;
   parse(responses: readonly string[]): Int32Array;
   key(env: number): Buffer;
   actionName(env: number, action: number): string;

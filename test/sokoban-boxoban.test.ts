@@ -49,7 +49,7 @@ describe('sokoban Boxoban levels', () => {
     const ragen = createEnvBatch({ env: 'sokoban', numEnvs: 2, seed: 3, options: { levels: path } });
     expect(ragen.observation(0).split('\n').length).toBe(10);
     expect(levels).toContain(ragen.key(0).toString('utf8'));
-    expect(ragen.obsOffsets[1]).toBeLessThanOrEqual(10 * (3 * 10 + 1));
+    expect(ragen.obsLengths[0]).toBeLessThanOrEqual(10 * (3 * 10 + 1));
   });
 
   it('reads the level file once per batch, at creation', () => {

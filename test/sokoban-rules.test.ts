@@ -147,7 +147,7 @@ describe('sokoban rules', () => {
       expect(r.key(0).toString('utf8')).toBe(LEVELS[index]);
       expect(r.anchors[0]).toBe(boxoban.anchors[0]);
       // √ is three bytes of UTF-8.
-      expect(r.obsOffsets[1]).toBe(Buffer.byteLength(ragen));
+      expect(r.obsLengths[0]).toBe(Buffer.byteLength(ragen));
       expect(Buffer.byteLength(ragen)).toBe(ragen.length + 2);
     }
   });

@@ -50,8 +50,13 @@ export class EnvBatch {
   readonly episodeSteps: Uint32Array;
   /** 64-bit hash of each env's current canonical state (the anchor for its next action). */
   readonly anchors: BigUint64Array;
-  /** Observation i is obsBytes[obsOffsets[i] .. obsOffsets[i + 1]) (UTF-8). */
-  readonly obsOffsets: Uint32Array;
+  /** Upper bound on one observation's UTF-8 bytes; env i's slot in obsBytes has this size. */
+  readonly maxObsBytes: number;
+  /**
+   * Observation i is obsBytes[i * maxObsBytes .. i * maxObsBytes + obsLengths[i]) (UTF-8);
+   * `observationBytes(i)` gives that view. Fixed slots let `stepAt` touch only its envs.
+   */
+  readonly obsLengths: Uint32Array;
   readonly obsBytes: Uint8Array;
   private readonly handle: NativeEnvBatch;
   private readonly seed: number | bigint;
@@ -75,6 +80,7 @@ export class EnvBatch {
     this.numActions = shape.numActions;
     this.maxSteps = shape.maxSteps;
     this.hasOracle = shape.hasOracle;
+    this.maxObsBytes = shape.maxObsBytes;
     this.rewards = out.reward;
     this.done = out.done;
     this.truncated = out.truncated;
@@ -82,7 +88,7 @@ export class EnvBatch {
     this.resets = out.reset;
     this.episodeSteps = out.episodeStep;
     this.anchors = out.anchor;
-    this.obsOffsets = out.obsOffsets;
+    this.obsLengths = out.obsLengths;
     this.obsBytes = out.obsBytes;
   }
 
@@ -101,6 +107,26 @@ export class EnvBatch {
     this.handle.stepText(responses);
   }
 
+  /**
+   * One step of only the envs `indices[j]`, env indices[j] taking actions[j] (in [0, numActions)
+   * or INVALID_ACTION / HOLD_ACTION). Costs O(indices.length), not O(numEnvs): every other env
+   * and all its outputs (rewards, done, resets, anchors, observations...) stay exactly as they
+   * were. Auto-reset applies per env as in `step`. Indices must be distinct integers in
+   * [0, numEnvs) and actions.length must equal indices.length; otherwise a RangeError names the
+   * first bad position (`indices[3]: ...`) and no env is stepped.
+   */
+  stepAt(indices: Int32Array | Uint32Array, actions: Int32Array): void {
+    this.handle.stepAt(indices, actions);
+  }
+
+  /**
+   * `stepAt` for LLM text: env indices[j] parses and acts on responses[j] (a string; an
+   * unparseable one is an invalid no-op). Same cost, index rules and errors as `stepAt`.
+   */
+  stepTextAt(indices: Int32Array | Uint32Array, responses: readonly string[]): void {
+    this.handle.stepTextAt(indices, responses);
+  }
+
   /** Parses responses into action ids (INVALID_ACTION where they do not parse), without stepping. */
   parse(responses: readonly string[]): Int32Array {
     return this.handle.parse(responses);
@@ -110,7 +136,13 @@ export class EnvBatch {
   observation(i: number): string {
     if (!Number.isInteger(i) || i < 0 || i >= this.numEnvs)
       throw new GigpoArgumentError('env', `must be an integer in [0, ${this.numEnvs}), got ${String(i)}`);
-    return decoder.decode(this.obsBytes.subarray(this.obsOffsets[i], this.obsOffsets[i + 1]));
+    return decoder.decode(this.observationBytes(i));
+  }
+
+  /** The UTF-8 bytes of env i's current observation (a view into obsBytes, valid until the next step). */
+  observationBytes(i: number): Uint8Array {
+    const start = i * this.maxObsBytes;
+    return this.obsBytes.subarray(start, start + this.obsLengths[i]);
   }
 
   /** All current observations, decoded. */

@@ -93,7 +93,7 @@ export class TrajectoryRecorder {
     const lo = this.boundAnchorWords[2 * i];
     const hi = this.boundAnchorWords[2 * i + 1];
     let index = this.interned.get(lo, hi);
-    if (index < 0) index = this.intern(lo, hi, batch.obsBytes.subarray(batch.obsOffsets[i], batch.obsOffsets[i + 1]));
+    if (index < 0) index = this.intern(lo, hi, batch.observationBytes(i));
     return this.pend(i, lo, hi, index);
   }
 

@@ -49,11 +49,11 @@ int main(int argc, char** argv) {
     const BatchShape& s = batch->shape();
     std::vector<float> reward(numEnvs);
     std::vector<uint8_t> done(numEnvs), truncated(numEnvs), valid(numEnvs), reset(numEnvs);
-    std::vector<uint32_t> episodeStep(numEnvs), obsOffsets(numEnvs + 1);
+    std::vector<uint32_t> episodeStep(numEnvs), obsLengths(numEnvs);
     std::vector<uint64_t> anchor(numEnvs);
     std::vector<uint8_t> obsBytes(s.obsCapacity);
     batch->bind({reward.data(), done.data(), truncated.data(), valid.data(), reset.data(), episodeStep.data(),
-                 anchor.data(), obsOffsets.data(), obsBytes.data()});
+                 anchor.data(), obsLengths.data(), obsBytes.data()});
     batch->reset(seed);
     std::vector<int32_t> actions(numEnvs);
     Pcg32 rng(seed);

@@ -15,6 +15,8 @@ Napi::Function EnvBatchWrap::define(Napi::Env env) {
                          InstanceMethod<&EnvBatchWrap::reset>("reset"),
                          InstanceMethod<&EnvBatchWrap::step>("step"),
                          InstanceMethod<&EnvBatchWrap::stepText>("stepText"),
+                         InstanceMethod<&EnvBatchWrap::stepAt>("stepAt"),
+                         InstanceMethod<&EnvBatchWrap::stepTextAt>("stepTextAt"),
                          InstanceMethod<&EnvBatchWrap::parse>("parse"),
                          InstanceMethod<&EnvBatchWrap::key>("key"),
                          InstanceMethod<&EnvBatchWrap::actionName>("actionName"),
@@ -50,7 +52,7 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
   const size_t anchorAt = section(8 * n);
   const size_t rewardAt = section(4 * n);
   const size_t episodeStepAt = section(4 * n);
-  const size_t obsOffsetsAt = section(4 * (n + 1));
+  const size_t obsLengthsAt = section(4 * n);
   const size_t doneAt = section(n);
   const size_t truncatedAt = section(n);
   const size_t validAt = section(n);
@@ -60,7 +62,7 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
   auto anchor = Napi::BigUint64Array::New(env, n, buffer, anchorAt);
   auto reward = Napi::Float32Array::New(env, n, buffer, rewardAt);
   auto episodeStep = Napi::Uint32Array::New(env, n, buffer, episodeStepAt);
-  auto obsOffsets = Napi::Uint32Array::New(env, n + 1, buffer, obsOffsetsAt);
+  auto obsLengths = Napi::Uint32Array::New(env, n, buffer, obsLengthsAt);
   auto done = Napi::Uint8Array::New(env, n, buffer, doneAt);
   auto truncated = Napi::Uint8Array::New(env, n, buffer, truncatedAt);
   auto valid = Napi::Uint8Array::New(env, n, buffer, validAt);
@@ -75,7 +77,7 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
   out.Set("reset", reset);
   out.Set("episodeStep", episodeStep);
   out.Set("anchor", anchor);
-  out.Set("obsOffsets", obsOffsets);
+  out.Set("obsLengths", obsLengths);
   out.Set("obsBytes", obsBytes);
   outputs_ = Napi::Persistent(out);
   buffer_ = Napi::Persistent(buffer);
@@ -88,7 +90,7 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
   o.reset = reset.Data();
   o.episodeStep = episodeStep.Data();
   o.anchor = anchor.Data();
-  o.obsOffsets = obsOffsets.Data();
+  o.obsLengths = obsLengths.Data();
   o.obsBytes = obsBytes.Data();
   batch_->bind(o);
   guarded(env, [&] { batch_->reset(config.seed); });
@@ -133,18 +135,19 @@ Napi::Value EnvBatchWrap::reset(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EnvBatchWrap::step(const Napi::CallbackInfo& info) {
-  requireAttached(info.Env());
   auto actions = requireTypedArray<Napi::Int32Array>(info, 0, "actions", napi_int32_array, "Int32Array",
                                                      batch_->shape().numEnvs);
+  requireAttached(info.Env());
   guarded(info.Env(), [&] { batch_->step(actions.Data()); });
   return info.Env().Undefined();
 }
 
-void EnvBatchWrap::readTexts(const Napi::CallbackInfo& info, size_t index, const char* name, bool allowHold) {
+void EnvBatchWrap::readTexts(const Napi::CallbackInfo& info, size_t index, const char* name, bool allowHold,
+                             int64_t length) {
   Napi::Env env = info.Env();
-  const uint32_t n = batch_->shape().numEnvs;
   if (!info[index].IsArray()) throwType(env, std::string(name) + ": expected an array of strings");
   Napi::Array array = info[index].As<Napi::Array>();
+  const uint32_t n = length >= 0 ? static_cast<uint32_t>(length) : batch_->shape().numEnvs;
   if (array.Length() != n)
     throwRange(env, std::string(name) + ": expected length " + std::to_string(n) + ", got " +
                         std::to_string(array.Length()));
@@ -166,10 +169,58 @@ void EnvBatchWrap::readTexts(const Napi::CallbackInfo& info, size_t index, const
   }
 }
 
+// Copies an Int32Array or Uint32Array of env indices into indexScratch_ (negative entries
+// become out-of-range values, which the core reports by position).
+void EnvBatchWrap::readIndices(const Napi::CallbackInfo& info, size_t index) {
+  Napi::Value v = info[index];
+  const napi_typedarray_type type = v.IsTypedArray() ? v.As<Napi::TypedArray>().TypedArrayType() : napi_int8_array;
+  if (type != napi_int32_array && type != napi_uint32_array)
+    throwType(info.Env(), "indices: expected an Int32Array or a Uint32Array");
+  Napi::TypedArray array = v.As<Napi::TypedArray>();
+  const size_t k = array.ElementLength();
+  indexScratch_.resize(k);
+  if (type == napi_int32_array) {
+    const int32_t* data = v.As<Napi::Int32Array>().Data();
+    for (size_t j = 0; j < k; ++j) {
+      if (data[j] < 0)
+        throwRange(info.Env(), "indices[" + std::to_string(j) + "]: must be in [0, " +
+                                   std::to_string(batch_->shape().numEnvs) + "), got " + std::to_string(data[j]));
+      indexScratch_[j] = static_cast<uint32_t>(data[j]);
+    }
+  } else {
+    const uint32_t* data = v.As<Napi::Uint32Array>().Data();
+    indexScratch_.assign(data, data + k);
+  }
+}
+
 Napi::Value EnvBatchWrap::stepText(const Napi::CallbackInfo& info) {
-  requireAttached(info.Env());
   readTexts(info, 0, "responses", true);
+  requireAttached(info.Env());
   guarded(info.Env(), [&] { batch_->stepText(viewScratch_.data(), hold_.data()); });
+  return info.Env().Undefined();
+}
+
+// stepAt(indices: Int32Array | Uint32Array, actions: Int32Array)
+Napi::Value EnvBatchWrap::stepAt(const Napi::CallbackInfo& info) {
+  readIndices(info, 0);
+  auto actions = requireTypedArray<Napi::Int32Array>(info, 1, "actions", napi_int32_array, "Int32Array",
+                                                     indexScratch_.size());
+  requireAttached(info.Env());
+  guarded(info.Env(), [&] { batch_->stepAt(indexScratch_.data(), indexScratch_.size(), actions.Data()); });
+  return info.Env().Undefined();
+}
+
+// stepTextAt(indices: Int32Array | Uint32Array, responses: string[]): the responses are
+// read (running any getters) before the indices are copied and the outputs checked.
+Napi::Value EnvBatchWrap::stepTextAt(const Napi::CallbackInfo& info) {
+  if (!info[0].IsTypedArray()) throwType(info.Env(), "indices: expected an Int32Array or a Uint32Array");
+  readTexts(info, 1, "responses", false, info[0].As<Napi::TypedArray>().ElementLength());
+  readIndices(info, 0);
+  if (indexScratch_.size() != viewScratch_.size())
+    throwRange(info.Env(), "indices: expected length " + std::to_string(viewScratch_.size()) + " (responses), got " +
+                               std::to_string(indexScratch_.size()));
+  requireAttached(info.Env());
+  guarded(info.Env(), [&] { batch_->stepTextAt(indexScratch_.data(), indexScratch_.size(), viewScratch_.data()); });
   return info.Env().Undefined();
 }
 

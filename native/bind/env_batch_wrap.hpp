@@ -23,6 +23,8 @@ class EnvBatchWrap : public Napi::ObjectWrap<EnvBatchWrap> {
   Napi::Value reset(const Napi::CallbackInfo& info);
   Napi::Value step(const Napi::CallbackInfo& info);
   Napi::Value stepText(const Napi::CallbackInfo& info);
+  Napi::Value stepAt(const Napi::CallbackInfo& info);
+  Napi::Value stepTextAt(const Napi::CallbackInfo& info);
   Napi::Value parse(const Napi::CallbackInfo& info);
   Napi::Value key(const Napi::CallbackInfo& info);
   Napi::Value actionName(const Napi::CallbackInfo& info);
@@ -30,9 +32,11 @@ class EnvBatchWrap : public Napi::ObjectWrap<EnvBatchWrap> {
 
   void requireAttached(Napi::Env env) const;
   uint32_t envIndex(const Napi::CallbackInfo& info, size_t index) const;
-  // Reads an array of numEnvs strings into textScratch_/viewScratch_; entries may be
-  // null only when `allowHold` (then hold_[i] = 1).
-  void readTexts(const Napi::CallbackInfo& info, size_t index, const char* name, bool allowHold);
+  // Reads an array of `length` (default numEnvs) strings into textScratch_/viewScratch_;
+  // entries may be null only when `allowHold` (then hold_[i] = 1).
+  void readTexts(const Napi::CallbackInfo& info, size_t index, const char* name, bool allowHold,
+                 int64_t length = -1);
+  void readIndices(const Napi::CallbackInfo& info, size_t index);
 
   std::unique_ptr<BatchBase> batch_;
   Napi::ObjectReference outputs_;
@@ -40,6 +44,7 @@ class EnvBatchWrap : public Napi::ObjectWrap<EnvBatchWrap> {
   std::vector<std::string> textScratch_;
   std::vector<std::string_view> viewScratch_;
   std::vector<uint8_t> hold_;
+  std::vector<uint32_t> indexScratch_;
 };
 
 }  // namespace gigpo::bind

@@ -1,6 +1,8 @@
 // A batch of N environments of one type, stepped in one call. Outputs go into arrays
-// bound once (BatchOutputs); the observation of env i is obsBytes[obsOffsets[i] ..
-// obsOffsets[i+1]) and its anchor hash is the hash of its canonical key.
+// bound once (BatchOutputs). Env i owns the fixed slot obsBytes[i * maxObsBytes ..
+// (i + 1) * maxObsBytes); its observation is the first obsLengths[i] bytes of that slot
+// and its anchor hash is the hash of its canonical key. Fixed slots let stepAt() touch
+// only the envs it steps: stepping k of N envs costs O(k).
 //
 // Actions: 0..numActions-1; kInvalidAction (-1) = the response did not parse (an invalid
 // no-op the env still charges for); kHoldAction (-2) = leave this env untouched this call.
@@ -42,7 +44,7 @@ struct BatchShape {
   bool hasOracle = false;
 };
 
-// Arrays of numEnvs elements each, except obsOffsets (numEnvs + 1) and obsBytes (obsCapacity).
+// Arrays of numEnvs elements each, except obsBytes (obsCapacity).
 struct BatchOutputs {
   float* reward = nullptr;
   uint8_t* done = nullptr;
@@ -51,7 +53,7 @@ struct BatchOutputs {
   uint8_t* reset = nullptr;
   uint32_t* episodeStep = nullptr;  // steps taken in the current episode
   uint64_t* anchor = nullptr;       // hash of the current state's key
-  uint32_t* obsOffsets = nullptr;
+  uint32_t* obsLengths = nullptr;   // bytes of env i's observation in its slot
   uint8_t* obsBytes = nullptr;
 };
 
@@ -71,6 +73,12 @@ class BatchBase {
   // Parses each response with its env's parser and steps; envs with hold[i] != 0 (when
   // hold is given) are left untouched.
   virtual void stepText(const std::string_view* responses, const uint8_t* hold) = 0;
+  // Steps only envs indices[0..count): env indices[j] takes actions[j] (stepAt) or parses
+  // responses[j] (stepTextAt). Every other env and its outputs stay as they were. Indices
+  // must be distinct and < numEnvs; a bad index or action throws RangeError naming its
+  // position before any env is touched. Costs O(count), not O(numEnvs).
+  virtual void stepAt(const uint32_t* indices, size_t count, const int32_t* actions) = 0;
+  virtual void stepTextAt(const uint32_t* indices, size_t count, const std::string_view* responses) = 0;
   virtual void parse(const std::string_view* responses, int32_t* actions) = 0;
   virtual std::string key(uint32_t env) const = 0;
   virtual std::string actionName(uint32_t env, int32_t action) const = 0;

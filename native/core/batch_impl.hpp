@@ -54,30 +54,41 @@ class Batch final : public BatchBase {
 
   void step(const int32_t* actions) override {
     requireBound();
-    const int32_t n = shape_.numActions;
-    for (uint32_t i = 0; i < config_.numEnvs; ++i) {
-      int32_t a = actions[i];
-      if (a < kHoldAction || a >= n)
-        throw RangeError("actions[" + std::to_string(i) + "]: must be in [-2, " + std::to_string(n) +
-                         ") (-1 invalid, -2 hold), got " + std::to_string(a));
-    }
+    for (uint32_t i = 0; i < config_.numEnvs; ++i) checkAction("actions", i, actions[i]);
     for (uint32_t i = 0; i < config_.numEnvs; ++i) stepOne(i, actions[i]);
     publish();
   }
 
   void stepText(const std::string_view* responses, const uint8_t* hold) override {
     requireBound();
-    actionScratch_.resize(config_.numEnvs);
     for (uint32_t i = 0; i < config_.numEnvs; ++i) {
       if (hold && hold[i]) {
-        actionScratch_[i] = kHoldAction;
+        stepOne(i, kHoldAction);
       } else {
-        // An env about to auto-reset ignores its action; do not let its parser run either.
-        actionScratch_[i] = ended_[i] ? kInvalidAction : envs_[i].parse(responses[i]);
+        stepOne(i, parseUnlessEnded(i, responses[i]));
       }
-      stepOne(i, actionScratch_[i]);
     }
     publish();
+  }
+
+  void stepAt(const uint32_t* indices, size_t count, const int32_t* actions) override {
+    requireBound();
+    checkIndices(indices, count);
+    for (size_t j = 0; j < count; ++j) checkAction("actions", j, actions[j]);
+    for (size_t j = 0; j < count; ++j) {
+      stepOne(indices[j], actions[j]);
+      publishOne(indices[j]);
+    }
+  }
+
+  void stepTextAt(const uint32_t* indices, size_t count, const std::string_view* responses) override {
+    requireBound();
+    checkIndices(indices, count);
+    for (size_t j = 0; j < count; ++j) {
+      const uint32_t i = indices[j];
+      stepOne(i, parseUnlessEnded(i, responses[j]));
+      publishOne(i);
+    }
   }
 
   void parse(const std::string_view* responses, int32_t* actions) override {
@@ -123,6 +134,43 @@ class Batch final : public BatchBase {
     if (!bound()) throw TypeError("batch outputs are not bound");
   }
 
+  void checkAction(const char* name, size_t position, int32_t a) const {
+    if (a < kHoldAction || a >= shape_.numActions)
+      throw RangeError(std::string(name) + "[" + std::to_string(position) + "]: must be in [-2, " +
+                       std::to_string(shape_.numActions) + ") (-1 invalid, -2 hold), got " + std::to_string(a));
+  }
+
+  // Every index < numEnvs and none twice; O(count) (marks are cleared again before returning).
+  void checkIndices(const uint32_t* indices, size_t count) {
+    if (count > config_.numEnvs)
+      throw RangeError("indices: " + std::to_string(count) + " indices for " + std::to_string(config_.numEnvs) +
+                       " envs (each env at most once)");
+    indexMark_.resize(config_.numEnvs, 0);
+    size_t j = 0;
+    std::string error;
+    for (; j < count; ++j) {
+      const uint32_t i = indices[j];
+      if (i >= config_.numEnvs) {
+        error = "indices[" + std::to_string(j) + "]: must be in [0, " + std::to_string(config_.numEnvs) + "), got " +
+                std::to_string(i);
+        break;
+      }
+      if (indexMark_[i] != 0) {
+        error = "indices[" + std::to_string(j) + "]: env " + std::to_string(i) + " already given at indices[" +
+                std::to_string(indexMark_[i] - 1) + "]";
+        break;
+      }
+      indexMark_[i] = static_cast<uint32_t>(j + 1);
+    }
+    for (size_t m = 0; m < j; ++m) indexMark_[indices[m]] = 0;
+    if (!error.empty()) throw RangeError(error);
+  }
+
+  // An env about to auto-reset ignores its action; do not let its parser run either.
+  int32_t parseUnlessEnded(uint32_t i, std::string_view response) {
+    return ended_[i] ? kInvalidAction : envs_[i].parse(response);
+  }
+
   void resetEnv(uint32_t i) {
     const uint32_t group = config_.firstGroup + i / config_.groupSize;
     const uint32_t member = i % config_.groupSize;
@@ -160,24 +208,22 @@ class Batch final : public BatchBase {
     out_.reset[i] = 0;
   }
 
-  // Renders every observation compactly and hashes every key.
+  // Renders every observation into its slot and hashes every key.
   void publish() {
-    uint8_t* bytes = out_.obsBytes;
-    uint32_t offset = 0;
-    out_.obsOffsets[0] = 0;
-    for (uint32_t i = 0; i < config_.numEnvs; ++i) {
-      char* dst = reinterpret_cast<char*>(bytes + offset);
-      size_t len = envs_[i].render(dst);
-      if constexpr (keyIsObservation<E>()) {
-        out_.anchor[i] = hash64(dst, len);
-      } else {
-        size_t klen = envs_[i].key(keyScratch_.data());
-        out_.anchor[i] = hash64(keyScratch_.data(), klen);
-      }
-      offset += static_cast<uint32_t>(len);
-      out_.obsOffsets[i + 1] = offset;
-      out_.episodeStep[i] = elapsed_[i];
+    for (uint32_t i = 0; i < config_.numEnvs; ++i) publishOne(i);
+  }
+
+  void publishOne(uint32_t i) {
+    char* dst = reinterpret_cast<char*>(out_.obsBytes + static_cast<size_t>(i) * shape_.maxObsBytes);
+    size_t len = envs_[i].render(dst);
+    if constexpr (keyIsObservation<E>()) {
+      out_.anchor[i] = hash64(dst, len);
+    } else {
+      size_t klen = envs_[i].key(keyScratch_.data());
+      out_.anchor[i] = hash64(keyScratch_.data(), klen);
     }
+    out_.obsLengths[i] = static_cast<uint32_t>(len);
+    out_.episodeStep[i] = elapsed_[i];
   }
 
   BatchConfig config_;
@@ -188,7 +234,7 @@ class Batch final : public BatchBase {
   std::vector<uint32_t> elapsed_;
   std::vector<uint8_t> ended_;
   std::vector<char> keyScratch_;
-  std::vector<int32_t> actionScratch_;
+  std::vector<uint32_t> indexMark_;  // j + 1 while checkIndices() runs, else 0
 };
 
 }  // namespace gigpo
