@@ -66,6 +66,7 @@ export interface NativeEnvBatch {
   stepAt(indices: Int32Array | Uint32Array, actions: Int32Array): void;
   stepTextAt(indices: Int32Array | Uint32Array, responses: readonly string[]): void;
   parse(responses: readonly string[]): Int32Array;
+  parseAt(indices: Int32Array | Uint32Array, responses: readonly string[]): Int32Array;
   key(env: number): Buffer;
   actionName(env: number, action: number): string;
   oracleActions(): Int32Array;

@@ -132,6 +132,11 @@ export class EnvBatch {
     return this.handle.parse(responses);
   }
 
+  /** `parse` of only the envs `indices[j]` (responses[j] each), in O(indices.length); index rules as `stepAt`. */
+  parseAt(indices: Int32Array | Uint32Array, responses: readonly string[]): Int32Array {
+    return this.handle.parseAt(indices, responses);
+  }
+
   /** The current observation of env i. */
   observation(i: number): string {
     if (!Number.isInteger(i) || i < 0 || i >= this.numEnvs)

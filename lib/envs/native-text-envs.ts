@@ -1,6 +1,6 @@
 // The TextEnvs adapter over a native EnvBatch: env i of the interface is env i of the batch, and
 // one stepText(i, text) parses and steps env i alone in the C++ core (synchronously).
-import { HOLD_ACTION, INVALID_ACTION, type EnvBatch } from './env-batch.js';
+import { INVALID_ACTION, type EnvBatch } from './env-batch.js';
 import { promptSpec } from './prompts.js';
 import { INVALID_ACTION_TEXT, type StepOutcome, type TextEnvs } from './text-envs.js';
 
@@ -9,20 +9,10 @@ export function nativeTextEnvs(batch: EnvBatch): TextEnvs {
   const admissible: readonly string[] = promptSpec(batch.env).observationListsActions
     ? []
     : Array.from({ length: batch.numActions }, (_, a) => batch.actionName(0, a));
-  // TODO(native subset step): full-width parse/step holding the other envs, O(numEnvs) per step.
-  const texts = new Array<string>(batch.numEnvs).fill('');
-  const actions = new Int32Array(batch.numEnvs).fill(HOLD_ACTION);
-  const parseAt = (i: number, text: string): number => {
-    texts[i] = text;
-    const a = batch.parse(texts)[i];
-    texts[i] = '';
-    return a;
-  };
-  const stepAt = (i: number, action: number): void => {
-    actions[i] = action;
-    batch.step(actions);
-    actions[i] = HOLD_ACTION;
-  };
+  // One-element arguments reused for every step: parse and step touch env i only, O(1) in numEnvs.
+  const index = new Uint32Array(1);
+  const action = new Int32Array(1);
+  const text1 = [''];
   return {
     env: batch.env,
     numEnvs: batch.numEnvs,
@@ -33,12 +23,14 @@ export function nativeTextEnvs(batch: EnvBatch): TextEnvs {
     anchor: (i) => batch.anchors[i],
     admissibleActions: () => admissible,
     stepText(i: number, text: string): StepOutcome {
-      const action = parseAt(i, text);
+      index[0] = i;
+      text1[0] = text;
+      action[0] = batch.parseAt(index, text1)[0];
       // Named before stepping: text envs name actions by the current state.
-      const actionText = action === INVALID_ACTION ? INVALID_ACTION_TEXT : batch.actionName(i, action);
-      stepAt(i, action);
+      const actionText = action[0] === INVALID_ACTION ? INVALID_ACTION_TEXT : batch.actionName(i, action[0]);
+      batch.stepAt(index, action);
       return {
-        action,
+        action: action[0],
         actionText,
         reward: batch.rewards[i],
         done: batch.done[i] === 1,

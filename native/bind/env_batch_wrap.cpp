@@ -18,6 +18,7 @@ Napi::Function EnvBatchWrap::define(Napi::Env env) {
                          InstanceMethod<&EnvBatchWrap::stepAt>("stepAt"),
                          InstanceMethod<&EnvBatchWrap::stepTextAt>("stepTextAt"),
                          InstanceMethod<&EnvBatchWrap::parse>("parse"),
+                         InstanceMethod<&EnvBatchWrap::parseAt>("parseAt"),
                          InstanceMethod<&EnvBatchWrap::key>("key"),
                          InstanceMethod<&EnvBatchWrap::actionName>("actionName"),
                          InstanceMethod<&EnvBatchWrap::oracleActions>("oracleActions"),
@@ -228,6 +229,19 @@ Napi::Value EnvBatchWrap::parse(const Napi::CallbackInfo& info) {
   readTexts(info, 0, "responses", false);
   auto actions = Napi::Int32Array::New(info.Env(), batch_->shape().numEnvs);
   guarded(info.Env(), [&] { batch_->parse(viewScratch_.data(), actions.Data()); });
+  return actions;
+}
+
+// parseAt(indices: Int32Array | Uint32Array, responses: string[]) -> Int32Array (one action per index)
+Napi::Value EnvBatchWrap::parseAt(const Napi::CallbackInfo& info) {
+  if (!info[0].IsTypedArray()) throwType(info.Env(), "indices: expected an Int32Array or a Uint32Array");
+  readTexts(info, 1, "responses", false, info[0].As<Napi::TypedArray>().ElementLength());
+  readIndices(info, 0);
+  if (indexScratch_.size() != viewScratch_.size())
+    throwRange(info.Env(), "indices: expected length " + std::to_string(viewScratch_.size()) + " (responses), got " +
+                               std::to_string(indexScratch_.size()));
+  auto actions = Napi::Int32Array::New(info.Env(), indexScratch_.size());
+  guarded(info.Env(), [&] { batch_->parseAt(indexScratch_.data(), indexScratch_.size(), viewScratch_.data(), actions.Data()); });
   return actions;
 }
 

@@ -80,6 +80,9 @@ class BatchBase {
   virtual void stepAt(const uint32_t* indices, size_t count, const int32_t* actions) = 0;
   virtual void stepTextAt(const uint32_t* indices, size_t count, const std::string_view* responses) = 0;
   virtual void parse(const std::string_view* responses, int32_t* actions) = 0;
+  // parse() of only envs indices[0..count): actions[j] = env indices[j]'s reading of
+  // responses[j]. Index rules as stepAt; costs O(count).
+  virtual void parseAt(const uint32_t* indices, size_t count, const std::string_view* responses, int32_t* actions) = 0;
   virtual std::string key(uint32_t env) const = 0;
   virtual std::string actionName(uint32_t env, int32_t action) const = 0;
   // Throws TypeError when the env type has no oracle.

@@ -95,6 +95,11 @@ class Batch final : public BatchBase {
     for (uint32_t i = 0; i < config_.numEnvs; ++i) actions[i] = envs_[i].parse(responses[i]);
   }
 
+  void parseAt(const uint32_t* indices, size_t count, const std::string_view* responses, int32_t* actions) override {
+    checkIndices(indices, count);
+    for (size_t j = 0; j < count; ++j) actions[j] = envs_[indices[j]].parse(responses[j]);
+  }
+
   std::string key(uint32_t i) const override {
     std::string out(shape_.maxObsBytes, '\0');
     size_t len = keyIsObservation<E>() ? envs_[i].render(out.data()) : envs_[i].key(out.data());
