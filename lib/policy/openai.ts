@@ -52,7 +52,7 @@ export function openAIPolicy(options: OpenAIPolicyOptions): TextPolicy {
       let failure: AttemptFailure;
       try {
         const response = await attemptOnce(url, headers, payload, o.timeoutMs, signal);
-        response.attempts = attempt;
+        if (attempt > 1) response.attempts = attempt; // absent means 1
         return response;
       } catch (err) {
         if (signal.aborted) throw abortError(signal);
