@@ -1,6 +1,6 @@
 // npm run bench: env stepping throughput, JS API vs the C++ tight loop, for N = 1, 64,
 // 1024, 8192 (override: node dist/bench/env-step.js [env] [seconds]).
-import { benchEnvStepping } from '../lib/bench/env-step.js';
+import { benchEnvStepping } from '../lib/cli/bench/env-step.js';
 import { formatTable } from '../lib/cli/format.js';
 
 const env = process.argv[2] ?? 'sokoban';

@@ -1,7 +1,7 @@
 // Full rollouts with the oracle policy (epsilon 0.3): steps/s with 1 and 2 worker threads
 // and the ratio, plus the memory of the resulting batch per step.
 //   node dist/bench/rollout.js [env] [groups] [groupSize]
-import { benchRollouts } from '../lib/bench/rollout.js';
+import { benchRollouts } from '../lib/cli/bench/rollout.js';
 import { formatTable } from '../lib/cli/format.js';
 import { oraclePolicy } from '../lib/policy/native.js';
 

@@ -42,7 +42,6 @@ export {
   resolveAdvantageOptions,
   DEFAULT_ADVANTAGE_OPTIONS,
   ESTIMATORS,
-  trajectoriesToBatch,
   BatchAssembler,
 } from './advantage/index.js';
 export type {
@@ -55,8 +54,6 @@ export type {
   NormMode,
   EpisodeStatsMode,
   AnchorMode,
-  Trajectory,
-  TrajectoryStep,
   BatchAssemblerOptions,
   TrainingBatch,
   AssemblyReport,
@@ -78,10 +75,12 @@ export { JsonlWriter, writeJsonlFile, jsonlLines } from './io/jsonl-writer.js';
 export type { JsonlForm } from './io/jsonl-writer.js';
 export { solveSokoban, readBoxobanLevels, SOKOBAN_ACTIONS } from './envs/sokoban.js';
 export type { SokobanSolution, SokobanSolveOptions } from './envs/sokoban.js';
-export { scoreFile, ScorePool, inlineScorer, GroupWindow, openInput, formatOfPath, inspectFile, readGroupBatches } from './score/index.js';
-export type { ScoreFileOptions, ScoreProgress, ScoreSummary, Scorer, OpenGroup, DataFormat, OpenedInput, InspectOptions, InspectReport, Distribution, GroupBatchOptions } from './score/index.js';
-export { recordsToBatch } from './advantage/index.js';
-export type { RecordsBatch } from './advantage/index.js';
+export { scoreFile, ScorePool, inlineScorer, GroupWindow, openInput, readGroupBatches } from './score/index.js';
+export type { ScoreFileOptions, ScoreProgress, ScoreSummary, Scorer, OpenGroup, OpenedInput, GroupBatchOptions } from './score/index.js';
+export { recordsToBatch } from './io/records-to-batch.js';
+export type { RecordsBatch } from './io/records-to-batch.js';
+export { trajectoriesToBatch } from './io/trajectories-to-batch.js';
+export type { Trajectory, TrajectoryStep } from './io/trajectories-to-batch.js';
 export { readJsonlTrajectories } from './io/jsonl-reader.js';
 export { readMsgpackChunkBytes, chunkGroupKeys, ChunkGroupCheck } from './io/msgpack-reader.js';
 export type { RawChunk } from './io/msgpack-reader.js';
@@ -89,3 +88,7 @@ export { JsonlFormatter } from './io/jsonl-writer.js';
 export type { JsonlIds } from './io/jsonl-writer.js';
 export { writableSink } from './io/byte-sink.js';
 export type { ByteSink } from './io/byte-sink.js';
+export { formatOfPath } from './io/data-format.js';
+export type { DataFormat } from './io/data-format.js';
+export { inspectFile } from './inspect/inspect-file.js';
+export type { InspectOptions, InspectReport, Distribution } from './inspect/inspect-file.js';

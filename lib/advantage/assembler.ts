@@ -8,7 +8,7 @@ import { GigpoArgumentError } from '../errors.js';
 import { gatherRagged, selectRows } from '../io/select-rows.js';
 import type { Ragged, StepBatch } from '../io/step-batch.js';
 import type { AdvantageResult } from './compute.js';
-import { SeededRandom } from './seeded-random.js';
+import { SeededRandom } from '../seeded-random.js';
 
 export interface BatchAssemblerOptions {
   /** Dynamic sampling: drop task groups whose episode scores are all equal. Default false. */

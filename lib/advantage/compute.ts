@@ -1,6 +1,8 @@
 // computeAdvantages: GiGPO and the GRPO family over a columnar batch of step rows, in one
 // native call that reads the batch's typed arrays and fills preallocated outputs.
 import { GigpoArgumentError } from '../errors.js';
+import { allocateScoreColumns, ROW_DTYPES, SCORE_COLUMNS, SCORE_DTYPES } from '../io/columns.js';
+import { DTYPES } from '../io/dtype.js';
 import type { StepBatch } from '../io/step-batch.js';
 import { native } from '../native.js';
 import { resolveAdvantageOptions, type AdvantageOptions, type ResolvedAdvantageOptions } from './options.js';
@@ -43,21 +45,15 @@ export interface AdvantageResult extends AdvantageColumns {
   options: ResolvedAdvantageOptions;
 }
 
-const ROW_COLUMNS = [
-  ['group', Uint32Array],
-  ['traj', Uint32Array],
-  ['step', Uint32Array],
-  ['reward', Float32Array],
-  ['valid', Uint8Array],
-  ['anchor', BigUint64Array],
-  ['obs', Uint32Array],
-] as const;
+/** The row columns the kernel reads. */
+const INPUT_COLUMNS = ['group', 'traj', 'step', 'reward', 'valid', 'anchor', 'obs'] as const;
 
 function checkColumns(batch: StepBatch): void {
   if (batch === null || typeof batch !== 'object') throw new GigpoArgumentError('batch', 'expected a StepBatch');
   const n = batch.numRows;
   if (!Number.isInteger(n) || n < 0) throw new GigpoArgumentError('batch.numRows', `expected a non-negative integer, got ${n}`);
-  for (const [name, type] of ROW_COLUMNS) {
+  for (const name of INPUT_COLUMNS) {
+    const type = DTYPES[ROW_DTYPES[name]];
     const column = batch[name] as unknown;
     if (!(column instanceof type)) throw new GigpoArgumentError(`batch.${name}`, `expected a ${type.name}`);
     if (column.length !== n) throw new GigpoArgumentError(`batch.${name}`, `expected ${n} elements, got ${column.length}`);
@@ -70,25 +66,11 @@ function checkColumns(batch: StepBatch): void {
     throw new GigpoArgumentError('batch.responseIds.offsets', `expected a Uint32Array of ${n + 1} offsets`);
 }
 
-const OUTPUT_COLUMNS = [
-  ['returns', Float32Array],
-  ['episodeAdvantage', Float32Array],
-  ['stepAdvantage', Float32Array],
-  ['advantage', Float32Array],
-  ['stepGroup', Uint32Array],
-] as const;
-
 function outputColumns(n: number, into: AdvantageColumns | undefined): AdvantageColumns {
-  if (into === undefined)
-    return {
-      returns: new Float32Array(n),
-      episodeAdvantage: new Float32Array(n),
-      stepAdvantage: new Float32Array(n),
-      advantage: new Float32Array(n),
-      stepGroup: new Uint32Array(n),
-    };
+  if (into === undefined) return allocateScoreColumns(n);
   if (into === null || typeof into !== 'object') throw new GigpoArgumentError('into', 'expected the columns of a previous result');
-  for (const [name, type] of OUTPUT_COLUMNS) {
+  for (const name of SCORE_COLUMNS) {
+    const type = DTYPES[SCORE_DTYPES[name]];
     const column = into[name] as unknown;
     if (!(column instanceof type) || column.length !== n)
       throw new GigpoArgumentError(`into.${name}`, `expected a ${type.name} of ${n} elements`);

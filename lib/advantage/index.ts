@@ -1,5 +1,5 @@
-// GiGPO and the GRPO family: options, the native scoring call, the trajectory API and
-// the assembly of training batches.
+// GiGPO and the GRPO family: options, the native scoring call and the assembly of
+// training batches.
 export { computeAdvantages, similarityRatio } from './compute.js';
 export type { AdvantageColumns, AdvantageResult, AdvantageStats } from './compute.js';
 export { resolveAdvantageOptions, DEFAULT_ADVANTAGE_OPTIONS, ESTIMATORS } from './options.js';
@@ -11,9 +11,5 @@ export type {
   EpisodeStatsMode,
   AnchorMode,
 } from './options.js';
-export { trajectoriesToBatch } from './trajectories.js';
-export { recordsToBatch } from './records.js';
-export type { RecordsBatch } from './records.js';
-export type { Trajectory, TrajectoryStep } from './trajectories.js';
 export { BatchAssembler } from './assembler.js';
 export type { BatchAssemblerOptions, TrainingBatch, AssemblyReport, AssembleExtras } from './assembler.js';

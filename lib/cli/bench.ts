@@ -1,8 +1,8 @@
 // gigpo bench: environment stepping through the JS API against the C++ tight-loop limit.
 import type { Command } from 'commander';
 
-import { benchEnvStepping } from '../bench/env-step.js';
-import { benchRollouts } from '../bench/rollout.js';
+import { benchEnvStepping } from './bench/env-step.js';
+import { benchRollouts } from './bench/rollout.js';
 import { createEnvBatch } from '../envs/env-batch.js';
 import { oraclePolicy, randomPolicy } from '../policy/native.js';
 import type { EnvOptions } from '../envs/env-batch.js';

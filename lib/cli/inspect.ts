@@ -1,8 +1,8 @@
 // gigpo inspect: a summary of a rollout or scored file (.msgpack or .jsonl, or - for stdin).
 import { Option, type Command } from 'commander';
 
-import { inspectFile, type InspectReport } from '../score/inspect.js';
-import type { DataFormat } from '../score/score-input.js';
+import { inspectFile, type InspectReport } from '../inspect/inspect-file.js';
+import type { DataFormat } from '../io/data-format.js';
 import { DEFAULT_MAX_OPEN_ROWS } from '../score/group-window.js';
 import { formatTable } from './format.js';
 import { STDIO } from './output.js';

@@ -2,7 +2,7 @@
 // temporary name and renamed into place at the end (so a failed run leaves no file).
 import { AtomicFile } from '../io/atomic-file.js';
 import { writableSink, type ByteSink } from '../io/byte-sink.js';
-import { formatOfPath, type DataFormat } from '../score/score-input.js';
+import { formatOfPath, type DataFormat } from '../io/data-format.js';
 import { UsageError } from './options.js';
 
 export const STDIO = '-';

@@ -19,7 +19,7 @@ import { quantile } from '../rollout/metrics.js';
 import { ON_POLICY_ERROR, PROMPT_MODES, SCHEDULES } from '../rollout/trajectory-loop.js';
 import { distributedCollect } from '../rollout/distributed/driver.js';
 import { RolloutPool } from '../rollout/pool.js';
-import type { DataFormat } from '../score/score-input.js';
+import type { DataFormat } from '../io/data-format.js';
 import { openOutput, outputFormat, summaryStream } from './output.js';
 import { collectOption, parseInteger, parseNumber, UsageError } from './options.js';
 import { compact, progressWanted, startProgress } from './progress.js';

@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { ESTIMATORS, type AdvantageOptions, type Estimator } from '../advantage/options.js';
 import { ScorePool, inlineScorer } from '../score/score-pool.js';
 import { scoreFile, type ScoreSummary } from '../score/score-file.js';
-import type { DataFormat } from '../score/score-input.js';
+import type { DataFormat } from '../io/data-format.js';
 import { DEFAULT_BATCH_ROWS, DEFAULT_MAX_OPEN_ROWS } from '../score/group-window.js';
 import { openOutput, outputFormat, STDIO, summaryStream } from './output.js';
 import { parseInteger, parseNumber, UsageError } from './options.js';

@@ -2,7 +2,7 @@
 // (the task and the answer format), the last K (observation, action) pairs as
 // user/assistant turns, and the current observation with the admissible actions.
 // The anchor is always the bare observation (the env's key), never this prompt.
-import type { ChatMessage } from '../policy/types.js';
+import type { ChatMessage } from './chat-message.js';
 
 export interface EnvPromptSpec {
   /** What the agent is doing and the rules that matter. */

@@ -3,7 +3,9 @@
 // de-duplicated by anchor, which is exactly how a single rollout numbers it.
 import { GigpoArgumentError } from '../errors.js';
 import { InternTable } from './intern-table.js';
-import { ROW_RAGGED_COLUMNS, ROW_RAGGED_KEYS, type Ragged, type RaggedText, type RowRaggedKey, type StepBatch, type StepScores } from './step-batch.js';
+import { RAGGED_DTYPES } from './columns.js';
+import { DTYPES } from './dtype.js';
+import { ROW_RAGGED_KEYS, type Ragged, type RaggedText, type RowRaggedKey, type StepBatch, type StepScores } from './step-batch.js';
 
 
 function concatColumn<T extends Uint8Array | Uint32Array | Int32Array | Float32Array | BigUint64Array>(
@@ -120,9 +122,8 @@ export class StepBatchConcatenator {
       observations,
     };
     for (const key of ROW_RAGGED_KEYS) {
-      const kind = ROW_RAGGED_COLUMNS[key];
-      const make = kind === 'text' ? (k: number) => new Uint8Array(k) : kind === 'i32' ? (k: number) => new Int32Array(k) : (k: number) => new Float32Array(k);
-      const column = concatRagged(batches, key, make as (k: number) => Uint8Array);
+      const type = DTYPES[RAGGED_DTYPES[key]];
+      const column = concatRagged(batches, key, (k: number) => new type(k) as Uint8Array);
       if (column) (out as unknown as Record<RowRaggedKey, unknown>)[key] = column;
     }
     const scores = concatScores(batches);

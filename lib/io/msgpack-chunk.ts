@@ -10,40 +10,11 @@ import { Packr, Unpackr } from 'msgpackr';
 
 import { GigpoArgumentError, GigpoInputError } from '../errors.js';
 import { arrayOf, bytesOf, DTYPES, hostIsLittleEndian, type Dtype, type NumericArray } from './dtype.js';
-import { FIXED_COLUMNS, SCORE_COLUMNS, validateStepBatch, type Ragged, type StepBatch, type StepScores } from './step-batch.js';
+import { LABEL_COLUMNS, RAGGED_COLUMNS, RAGGED_DTYPES, ROW_COLUMNS, ROW_DTYPES, SCORE_COLUMNS, SCORE_DTYPES, TEXT_COLUMNS, type RowColumn } from './columns.js';
+import { validateStepBatch, type Ragged, type StepBatch, type StepScores } from './step-batch.js';
 
 export const CHUNK_FORMAT = 'gigpo.steps';
 export const CHUNK_VERSION = 1;
-
-/** dtype of every column the format knows; ragged columns list their element dtype. */
-const FIXED_DTYPES: Record<(typeof FIXED_COLUMNS)[number], Dtype> = {
-  group: 'u32',
-  traj: 'u32',
-  step: 'u32',
-  action: 'i32',
-  reward: 'f32',
-  done: 'u8',
-  truncated: 'u8',
-  valid: 'u8',
-  anchor: 'u64',
-  obs: 'u32',
-};
-const RAGGED_DTYPES = {
-  prompt: 'u8',
-  response: 'u8',
-  actionText: 'u8',
-  promptIds: 'i32',
-  responseIds: 'i32',
-  logprobs: 'f32',
-} as const;
-const SCORE_DTYPES: Record<keyof StepScores, Dtype> = {
-  returns: 'f32',
-  episodeAdvantage: 'f32',
-  stepAdvantage: 'f32',
-  advantage: 'f32',
-  stepGroup: 'u32',
-};
-const TEXT_COLUMNS = new Set(['observations', 'prompt', 'response', 'actionText']);
 
 interface FileColumn {
   dtype: Dtype;
@@ -102,14 +73,14 @@ export function encodeChunk(batch: StepBatch, meta?: Record<string, unknown>, op
   if (chunkMeta === null || typeof chunkMeta !== 'object' || Array.isArray(chunkMeta))
     throw new GigpoArgumentError('meta', 'expected a plain object');
   const columns: Record<string, FileColumn | string[]> = {};
-  for (const name of FIXED_COLUMNS) columns[name] = column(batch[name], FIXED_DTYPES[name], name, n);
+  for (const name of ROW_COLUMNS) columns[name] = column(batch[name], ROW_DTYPES[name], name, n);
   columns.observations = raggedColumn(batch.observations, 'u8', 'observations');
-  for (const [name, dtype] of Object.entries(RAGGED_DTYPES) as [keyof typeof RAGGED_DTYPES, Dtype][]) {
+  for (const name of RAGGED_COLUMNS) {
     const c = batch[name];
-    if (c) columns[name] = raggedColumn(c, dtype, name, n);
+    if (c) columns[name] = raggedColumn(c, RAGGED_DTYPES[name], name, n);
   }
   if (batch.scores) for (const name of SCORE_COLUMNS) columns[name] = column(batch.scores[name], SCORE_DTYPES[name], `scores.${name}`, n);
-  for (const name of ['groupLabels', 'trajLabels'] as const) {
+  for (const name of LABEL_COLUMNS) {
     const labels = batch[name];
     if (labels === undefined) continue;
     if (!Array.isArray(labels)) throw new GigpoArgumentError(`batch.${name}`, `expected an array of strings, got ${describe(labels)}`);
@@ -202,8 +173,8 @@ export function decodeChunk(bytes: Uint8Array, source: string): StepBatch {
 
   const group = readColumn(source, 'columns.group', cols.group, 'u32') as Uint32Array;
   const n = group.length;
-  const fixed = {} as Record<(typeof FIXED_COLUMNS)[number], NumericArray>;
-  for (const name of FIXED_COLUMNS) fixed[name] = name === 'group' ? group : readColumn(source, `columns.${name}`, cols[name], FIXED_DTYPES[name], n);
+  const fixed = {} as Record<RowColumn, NumericArray>;
+  for (const name of ROW_COLUMNS) fixed[name] = name === 'group' ? group : readColumn(source, `columns.${name}`, cols[name], ROW_DTYPES[name], n);
   const batch: StepBatch = {
     numRows: n,
     group,
@@ -219,8 +190,8 @@ export function decodeChunk(bytes: Uint8Array, source: string): StepBatch {
     observations: readRagged(source, 'columns.observations', cols.observations, 'u8'),
     meta: (top.meta ?? {}) as Record<string, unknown>,
   };
-  for (const [name, dtype] of Object.entries(RAGGED_DTYPES) as [keyof typeof RAGGED_DTYPES, Dtype][])
-    if (cols[name] !== undefined) (batch as unknown as Record<string, unknown>)[name] = readRagged(source, `columns.${name}`, cols[name], dtype, n);
+  for (const name of RAGGED_COLUMNS)
+    if (cols[name] !== undefined) (batch as unknown as Record<string, unknown>)[name] = readRagged(source, `columns.${name}`, cols[name], RAGGED_DTYPES[name], n);
   if (SCORE_COLUMNS.some((name) => cols[name] !== undefined)) {
     const scores = {} as Record<keyof StepScores, NumericArray>;
     for (const name of SCORE_COLUMNS) {
@@ -230,8 +201,7 @@ export function decodeChunk(bytes: Uint8Array, source: string): StepBatch {
     }
     batch.scores = scores as unknown as StepScores;
   }
-  if (cols.groupLabels !== undefined) batch.groupLabels = readLabels(source, 'columns.groupLabels', cols.groupLabels);
-  if (cols.trajLabels !== undefined) batch.trajLabels = readLabels(source, 'columns.trajLabels', cols.trajLabels);
+  for (const name of LABEL_COLUMNS) if (cols[name] !== undefined) batch[name] = readLabels(source, `columns.${name}`, cols[name]);
   try {
     validateStepBatch(batch, 'columns');
   } catch (err) {

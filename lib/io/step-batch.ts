@@ -2,6 +2,17 @@
 // One row = one (trajectory, step). Rows of a trajectory are contiguous and in step order;
 // trajectories of a task group are contiguous; groups appear in ascending order of first use.
 import { GigpoArgumentError } from '../errors.js';
+import {
+  allocateRowColumns,
+  RAGGED_COLUMNS,
+  ROW_COLUMNS,
+  SCORE_COLUMNS,
+  SCORE_DTYPES,
+  type RaggedColumn,
+  type RowColumns,
+  type ScoreColumns,
+} from './columns.js';
+import { DTYPES } from './dtype.js';
 import { firstRepeat } from './first-repeat.js';
 
 /** A ragged column: element i is data[offsets[i] .. offsets[i + 1]). offsets has n + 1 entries. */
@@ -66,38 +77,26 @@ export interface StepScores {
 /** A batch known to carry scores. */
 export type ScoredStepBatch = StepBatch & { scores: StepScores };
 
-export const SCORE_COLUMNS = ['returns', 'episodeAdvantage', 'stepAdvantage', 'advantage', 'stepGroup'] as const;
+// The interfaces above carry the documentation; these lines make the compiler check that
+// they agree with the schema table (lib/io/columns.ts) in both directions.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const rowColumnsMatch: Same<Pick<StepBatch, keyof RowColumns>, RowColumns> = true;
+const scoreColumnsMatch: Same<StepScores, ScoreColumns> = true;
+void rowColumnsMatch;
+void scoreColumnsMatch;
 
 /** A batch of `numRows` zeroed rows and an empty observation table, to be filled in place. */
 export function allocateStepBatch(numRows: number): StepBatch {
-  const n = numRows;
   return {
-    numRows: n,
-    group: new Uint32Array(n),
-    traj: new Uint32Array(n),
-    step: new Uint32Array(n),
-    action: new Int32Array(n),
-    reward: new Float32Array(n),
-    done: new Uint8Array(n),
-    truncated: new Uint8Array(n),
-    valid: new Uint8Array(n),
-    anchor: new BigUint64Array(n),
-    obs: new Uint32Array(n),
+    numRows,
+    ...allocateRowColumns(numRows),
     observations: { offsets: new Uint32Array(1), data: new Uint8Array(0) },
   };
 }
 
-/** The optional per-row ragged columns and what their elements are. */
-export const ROW_RAGGED_COLUMNS = {
-  prompt: 'text',
-  response: 'text',
-  actionText: 'text',
-  promptIds: 'i32',
-  responseIds: 'i32',
-  logprobs: 'f32',
-} as const;
-export type RowRaggedKey = keyof typeof ROW_RAGGED_COLUMNS;
-export const ROW_RAGGED_KEYS = Object.keys(ROW_RAGGED_COLUMNS) as RowRaggedKey[];
+export type RowRaggedKey = RaggedColumn;
+/** The optional per-row ragged columns. */
+export const ROW_RAGGED_KEYS: readonly RowRaggedKey[] = RAGGED_COLUMNS;
 
 const decoder = new TextDecoder();
 
@@ -141,8 +140,6 @@ export function trajectoryStarts(batch: StepBatch): Uint32Array {
   return starts;
 }
 
-export const FIXED_COLUMNS = ['group', 'traj', 'step', 'action', 'reward', 'done', 'truncated', 'valid', 'anchor', 'obs'] as const;
-
 /**
  * Checks the structural invariants: column lengths, contiguous trajectories with steps
  * 0..T-1, contiguous groups, each trajectory in one group, obs indices in range, finite
@@ -152,7 +149,7 @@ export const FIXED_COLUMNS = ['group', 'traj', 'step', 'action', 'reward', 'done
 export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
   const n = batch.numRows;
   if (!Number.isInteger(n) || n < 0) throw new GigpoArgumentError(`${name}.numRows`, 'expected a non-negative integer');
-  for (const col of FIXED_COLUMNS) {
+  for (const col of ROW_COLUMNS) {
     const c = batch[col] as { length: number } | undefined;
     if (!c || c.length !== n)
       throw new GigpoArgumentError(`${name}.${col}`, `expected ${n} elements, got ${c ? c.length : 'none'}`);
@@ -174,7 +171,7 @@ export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
   if (batch.scores) {
     for (const col of SCORE_COLUMNS) {
       const c = batch.scores[col] as { length: number } | undefined;
-      const type = col === 'stepGroup' ? Uint32Array : Float32Array;
+      const type = DTYPES[SCORE_DTYPES[col]];
       if (!(c instanceof type) || c.length !== n)
         throw new GigpoArgumentError(`${name}.scores.${col}`, `expected a ${type.name} of ${n} elements, got ${c ? c.length : 'none'}`);
       if (c instanceof Float32Array)

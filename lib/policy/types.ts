@@ -1,11 +1,9 @@
 // The Policy interface: batched and async. A request carries the chat messages built by
 // the env's prompt template and the ids of the step; a response carries the text and,
 // where the policy has them, token ids and sampler log-probs.
+import type { ChatMessage } from '../envs/chat-message.js';
 
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
+export type { ChatMessage };
 
 export interface PolicyRequest {
   /** Task group (global id). */

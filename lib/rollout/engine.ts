@@ -10,11 +10,11 @@ import type { TextEnvs } from '../envs/text-envs.js';
 import { GigpoArgumentError } from '../errors.js';
 import type { StepBatch } from '../io/step-batch.js';
 import type { NativePolicy, Policy, TextPolicy } from '../policy/types.js';
-import { ActionStreams } from './action-streams.js';
+import { RandomStreams } from '../seeded-random.js';
 import type { ChatFormat } from './conversation.js';
-import { rolloutMetrics, type RolloutMetrics } from './metrics.js';
 import { PolicyStats } from './policy-stats.js';
 import { TrajectoryRecorder } from './recorder.js';
+import { finishRollout, policyLabel, type RolloutMeta } from './rollout-meta.js';
 import {
   DEFAULT_TEXT_LOOP,
   ON_POLICY_ERROR,
@@ -89,17 +89,7 @@ export interface CollectTextOptions extends TextRolloutOptions {
   cancelFlag?: Int32Array;
 }
 
-export interface RolloutMeta {
-  env: string;
-  seed: number;
-  groupSize: number;
-  policy: string;
-  metrics: RolloutMetrics;
-  /** Every policy call's latency (ms), for merging shards' percentiles. */
-  policyLatenciesMs: number[];
-  /** Text policies: trajectories (by traj id) that ended for another reason than done or max-steps. */
-  stopReasons?: Record<string, StopReason>;
-}
+export type { RolloutMeta };
 
 export function abortError(reason?: unknown): Error {
   if (reason instanceof Error && reason.name === 'AbortError') return reason;
@@ -162,9 +152,8 @@ export class RolloutEngine {
     const started = performance.now();
     await nativeLoop(batch, recorder, policy, options, latencies, started);
     const out = recorder.finish();
-    const stats = new PolicyStats();
-    stats.latenciesMs.push(...latencies);
-    out.meta = { ...metaOf(batch.env, seed, batch.groupSize, nativeName(policy), out, started, stats) };
+    const seconds = (performance.now() - started) / 1000;
+    finishRollout(out, { env: batch.env, seed, groupSize: batch.groupSize, policy: policyLabel(policy) }, seconds, latencies);
     return out;
   }
 
@@ -203,7 +192,8 @@ export class RolloutEngine {
           },
         });
         const out = recorder.finish(result.dropped);
-        const meta = metaOf(envs.env, options.seed ?? 0, envs.groupSize, policy.name, out, started, stats);
+        const run = { env: envs.env, seed: options.seed ?? 0, groupSize: envs.groupSize, policy: policyLabel(policy) };
+        const meta = finishRollout(out, run, (performance.now() - started) / 1000, stats.latenciesMs, stats);
         meta.metrics.droppedGroups = result.droppedGroups;
         const baseTraj = envs.firstGroup * envs.groupSize;
         const stopReasons: Record<string, StopReason> = {};
@@ -225,22 +215,6 @@ export class RolloutEngine {
       await envs.close();
     }
   }
-}
-
-function nativeName(policy: NativePolicy): string {
-  return `${policy.name}${policy.name === 'oracle' ? `(epsilon=${policy.epsilon})` : ''}`;
-}
-
-function metaOf(env: string, seed: number, groupSize: number, policy: string, out: StepBatch, started: number, stats: PolicyStats): RolloutMeta {
-  const seconds = (performance.now() - started) / 1000;
-  return {
-    env,
-    seed,
-    groupSize,
-    policy,
-    metrics: rolloutMetrics(out, promptSpec(env).successReward, seconds, stats.latenciesMs, stats),
-    policyLatenciesMs: stats.latenciesMs,
-  };
 }
 
 /** The text-loop options the caller set (undefined ones keep their defaults). */
@@ -268,7 +242,7 @@ async function nativeLoop(
   started: number,
 ): Promise<void> {
   const n = batch.numEnvs;
-  const streams = new ActionStreams(options.seed ?? 0, batch.firstGroup * batch.groupSize, n);
+  const streams = new RandomStreams(options.seed ?? 0, batch.firstGroup * batch.groupSize, n);
   const active = new Uint8Array(n).fill(1);
   const actions = new Int32Array(n);
   const oracle = policy.name === 'oracle';

@@ -11,9 +11,8 @@ import { GigpoArgumentError } from '../errors.js';
 import { StepBatchConcatenator } from '../io/concat.js';
 import type { StepBatch } from '../io/step-batch.js';
 import { packageRoot } from '../native.js';
-import { abortError, RolloutEngine, type CollectOptions, type RolloutMeta } from './engine.js';
-import { rolloutMetrics } from './metrics.js';
-import { promptSpec } from '../envs/prompts.js';
+import { abortError, RolloutEngine, type CollectOptions } from './engine.js';
+import { finishRollout, type RolloutMeta } from './rollout-meta.js';
 import type { ShardTask } from './pool-worker.js';
 
 export interface RolloutPoolOptions {
@@ -111,12 +110,7 @@ export class RolloutPool {
       }
       const merged = merger.finish();
       const seconds = (performance.now() - started) / 1000;
-      const meta: RolloutMeta = {
-        ...first!,
-        metrics: rolloutMetrics(merged, promptSpec(first!.env).successReward, seconds, latencies),
-        policyLatenciesMs: latencies,
-      };
-      merged.meta = { ...meta };
+      finishRollout(merged, first!, seconds, latencies);
       return merged;
     } finally {
       signal?.removeEventListener('abort', onAbort);

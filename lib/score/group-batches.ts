@@ -1,7 +1,7 @@
 // Batches of complete task groups from any input: msgpack chunks as they are (each holds
 // complete groups), JSONL trajectories gathered by GroupWindow. For reading a file group
 // by group when input order does not matter (gigpo inspect); scoreFile keeps the order.
-import { recordsToBatch } from '../advantage/records.js';
+import { recordsToBatch } from '../io/records-to-batch.js';
 import { newReadStats, readJsonlTrajectories, type JsonlReadStats } from '../io/jsonl-reader.js';
 import { readMsgpackChunks } from '../io/msgpack-reader.js';
 import type { StepBatch } from '../io/step-batch.js';

@@ -10,7 +10,7 @@
 // trajectories out together (the format needs contiguous groups). Step group ids are
 // numbered over the whole output, as scoring all the data in one batch would number them.
 import { resolveAdvantageOptions, type AdvantageOptions, type ResolvedAdvantageOptions } from '../advantage/options.js';
-import { recordsToBatch } from '../advantage/records.js';
+import { recordsToBatch } from '../io/records-to-batch.js';
 import { GigpoArgumentError, GigpoInputError } from '../errors.js';
 import { AtomicFile } from '../io/atomic-file.js';
 import type { ByteSink } from '../io/byte-sink.js';
@@ -19,10 +19,13 @@ import type { EncodedLines, JsonlForm } from '../io/jsonl-writer.js';
 import { ChunkGroupCheck, readMsgpackChunkBytes } from '../io/msgpack-reader.js';
 import { batchGroups, DEFAULT_BATCH_ROWS, DEFAULT_MAX_OPEN_ROWS, GroupWindow, type OpenGroup } from './group-window.js';
 import { InOrder } from './in-order.js';
-import { checkFormat, formatOfPath, openInput, type DataFormat, type OpenedInput } from './score-input.js';
+import { checkFormat, formatOfPath, type DataFormat } from '../io/data-format.js';
+import { openInput, type OpenedInput } from './score-input.js';
 import { reusingInlineScorer, type Scorer } from './score-pool.js';
 import { scoreBatch, type ScoredChunk } from './score-part.js';
-import { Run } from './score-run.js';
+import { Run, type ScoreProgress } from './score-run.js';
+
+export type { ScoreProgress };
 
 export interface ScoreFileOptions {
   /** A path, or a stream such as process.stdin. */
@@ -48,16 +51,6 @@ export interface ScoreFileOptions {
   scorer?: Scorer;
   /** Called as work progresses (often: throttle any display). */
   onProgress?: (progress: ScoreProgress) => void;
-}
-
-export interface ScoreProgress {
-  bytesRead: number;
-  /** Input size when it is a file. */
-  totalBytes?: number;
-  rowsRead: number;
-  rowsScored: number;
-  groupsScored: number;
-  elapsedMs: number;
 }
 
 export interface ScoreSummary {

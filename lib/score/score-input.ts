@@ -1,36 +1,9 @@
 // Opening the input of `score` (and `inspect`): a path or a stream (stdin), its format
-// from the file extension or, failing that, from its first byte (a msgpack chunk starts
-// with a map header, 0x80-0x8f / 0xde / 0xdf; JSONL with text), and a running count of
+// from the file extension or, failing that, from its first byte, and a running count of
 // the bytes read for progress reports.
-import { extname } from 'node:path';
-
-import { GigpoArgumentError, GigpoInputError } from '../errors.js';
+import { GigpoInputError } from '../errors.js';
 import { openInputFile } from '../io/byte-source.js';
-
-export type DataFormat = 'jsonl' | 'msgpack';
-
-const EXTENSIONS: Record<string, DataFormat> = {
-  '.jsonl': 'jsonl',
-  '.ndjson': 'jsonl',
-  '.json': 'jsonl',
-  '.msgpack': 'msgpack',
-  '.mpk': 'msgpack',
-  '.msgpk': 'msgpack',
-};
-
-/** The format a file name implies, if its extension is a known one. */
-export function formatOfPath(path: string): DataFormat | undefined {
-  return EXTENSIONS[extname(path).toLowerCase()];
-}
-
-export function checkFormat(format: unknown, path: string): DataFormat {
-  if (format !== 'jsonl' && format !== 'msgpack') throw new GigpoArgumentError(path, `must be 'jsonl' or 'msgpack', got ${String(format)}`);
-  return format;
-}
-
-function sniff(firstByte: number): DataFormat {
-  return (firstByte >= 0x80 && firstByte <= 0x8f) || firstByte === 0xde || firstByte === 0xdf ? 'msgpack' : 'jsonl';
-}
+import { formatOfFirstByte, formatOfPath, type DataFormat } from '../io/data-format.js';
 
 export interface OpenedInput {
   /** The path, or the stream's name. */
@@ -67,7 +40,7 @@ async function openFile(path: string, format: DataFormat | undefined): Promise<O
     if (format === undefined) {
       const first = Buffer.alloc(1);
       if ((await fh.read(first, 0, 1, 0)).bytesRead === 0) throw new GigpoInputError(path, 'empty file: no data');
-      format = sniff(first[0]);
+      format = formatOfFirstByte(first[0]);
     }
     let opened: OpenedInput | undefined;
     const lazy = () => (opened ??= wrap(path, format!, fh.createReadStream({ highWaterMark: READ_BYTES, start: 0 }), undefined));
@@ -99,7 +72,7 @@ async function openStream(source: AsyncIterable<Uint8Array | string>, name: stri
       first = toBytes(next.value);
       if (first.length > 0) break;
     }
-    format = sniff(first[0]);
+    format = formatOfFirstByte(first[0]);
   }
   return wrap(name, format, { [Symbol.asyncIterator]: () => iterator }, first);
 }

@@ -8,11 +8,22 @@ import { newReadStats, type JsonlReadStats } from '../io/jsonl-reader.js';
 import type { JsonlForm } from '../io/jsonl-writer.js';
 import { encodeChunk } from '../io/msgpack-chunk.js';
 import type { StepBatch } from '../io/step-batch.js';
-import type { ScoreProgress } from './score-file.js';
-import type { DataFormat, OpenedInput } from './score-input.js';
+import type { DataFormat } from '../io/data-format.js';
+import type { OpenedInput } from './score-input.js';
 import type { ScoredPart } from './score-part.js';
 
 const TEXT_BUFFER_BYTES = 1 << 20;
+
+/** What scoreFile reports as it goes (its onProgress option). */
+export interface ScoreProgress {
+  bytesRead: number;
+  /** Input size when it is a file. */
+  totalBytes?: number;
+  rowsRead: number;
+  rowsScored: number;
+  groupsScored: number;
+  elapsedMs: number;
+}
 
 /** Counters and the output, shared by the two input paths. */
 export class Run {

@@ -8,9 +8,8 @@ import { GigpoArgumentError } from '../../errors.js';
 import { concatStepBatches } from '../../io/concat.js';
 import { decodeChunk } from '../../io/msgpack-chunk.js';
 import type { StepBatch } from '../../io/step-batch.js';
-import { promptSpec } from '../../envs/prompts.js';
-import { abortError, type CollectOptions, type RolloutMeta } from '../engine.js';
-import { rolloutMetrics } from '../metrics.js';
+import { abortError, type CollectOptions } from '../engine.js';
+import { finishRollout, policyLabel } from '../rollout-meta.js';
 import { entryFields, jobsKey, liveKey, resultsKey, type JobSpec } from './protocol.js';
 
 export interface DistributedCollectOptions extends Omit<CollectOptions, 'cancelFlag' | 'historyLength'> {
@@ -84,15 +83,7 @@ export async function distributedCollect(options: DistributedCollectOptions): Pr
     }
     const merged = concatStepBatches(shards as StepBatch[]);
     const seconds = (performance.now() - started) / 1000;
-    const meta: RolloutMeta = {
-      env: options.env,
-      seed: options.seed ?? 0,
-      groupSize: options.groupSize,
-      policy: policy.name === 'oracle' ? `oracle(epsilon=${policy.epsilon})` : policy.name,
-      metrics: rolloutMetrics(merged, promptSpec(options.env).successReward, seconds, []),
-      policyLatenciesMs: [],
-    };
-    merged.meta = { ...meta };
+    finishRollout(merged, { env: options.env, seed: options.seed ?? 0, groupSize: options.groupSize, policy: policyLabel(policy) }, seconds, []);
     return merged;
   } finally {
     await redis.del(results, live).catch(() => undefined);

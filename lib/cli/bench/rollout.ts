@@ -1,9 +1,9 @@
 // Full-rollout throughput through RolloutPool: steps/s for each thread count, measured in
 // one run (workers warmed first), plus the batch's memory per step.
-import { stepBatchBuffers } from '../io/concat.js';
-import type { EnvOptions } from '../envs/env-batch.js';
-import type { NativePolicy } from '../policy/types.js';
-import { RolloutPool } from '../rollout/pool.js';
+import { stepBatchBuffers } from '../../io/concat.js';
+import type { EnvOptions } from '../../envs/env-batch.js';
+import type { NativePolicy } from '../../policy/types.js';
+import { RolloutPool } from '../../rollout/pool.js';
 
 export interface RolloutBenchRow {
   threads: number;

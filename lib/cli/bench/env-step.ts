@@ -1,7 +1,7 @@
 // Environment stepping throughput: the JS API (EnvBatch.step with random actions drawn in
 // JS, render and hash on) against the C++ tight loop over the same core code. Measured as
 // a ratio within one run: rounds alternate between the two and the median of each is kept.
-import { createEnvBatch, type EnvOptions } from '../envs/env-batch.js';
+import { createEnvBatch, type EnvOptions } from '../../envs/env-batch.js';
 import { runTightLoop } from './tight-loop.js';
 
 export interface EnvStepRow {

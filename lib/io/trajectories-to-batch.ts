@@ -2,9 +2,9 @@
 // into the columnar StepBatch the kernels read. Observations are interned (each distinct
 // text stored once) and hashed natively, so anchors agree with the env batches'.
 import { GigpoArgumentError } from '../errors.js';
-import { packText, type StepBatch } from '../io/step-batch.js';
-import { TextTable } from '../io/text-table.js';
 import { native } from '../native.js';
+import { allocateStepBatch, packText, type StepBatch } from './step-batch.js';
+import { TextTable } from './text-table.js';
 
 export interface TrajectoryStep {
   /** The observation before the action (its text; hashed into the anchor unless `anchor` is given). */
@@ -71,22 +71,8 @@ export function trajectoriesToBatch(trajectories: readonly Trajectory[]): StepBa
     numRows += t.steps.length;
   });
 
-  const batch: StepBatch = {
-    numRows,
-    group: new Uint32Array(numRows),
-    traj: new Uint32Array(numRows),
-    step: new Uint32Array(numRows),
-    action: new Int32Array(numRows).fill(-1),
-    reward: new Float32Array(numRows),
-    done: new Uint8Array(numRows),
-    truncated: new Uint8Array(numRows),
-    valid: new Uint8Array(numRows),
-    anchor: new BigUint64Array(numRows),
-    obs: new Uint32Array(numRows),
-    observations: { offsets: new Uint32Array(1), data: new Uint8Array(0) },
-    groupLabels,
-    trajLabels,
-  };
+  const batch: StepBatch = { ...allocateStepBatch(numRows), groupLabels, trajLabels };
+  batch.action.fill(-1);
   const table = new TextTable();
   // Anchors given as strings other than the observation text are hashed in one native call.
   const anchorKeyIndex = new Map<string, number>();

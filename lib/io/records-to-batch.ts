@@ -2,12 +2,13 @@
 // batch per set of complete task groups. Rows are laid out group by group (groups in the
 // order given, trajectories of a group in input order), as trajectoriesToBatch does, so
 // scoring a file in pieces numbers step groups exactly as scoring it whole would.
-import type { TrajectoryRecord, RecordId } from '../io/jsonl-records.js';
-import type { JsonlIds } from '../io/jsonl-writer.js';
 import { INVALID_ACTION } from '../envs/env-batch.js';
-import { packText, type StepBatch } from '../io/step-batch.js';
-import { TextTable } from '../io/text-table.js';
 import { native } from '../native.js';
+import { allocateScoreColumns } from './columns.js';
+import type { TrajectoryRecord, RecordId } from './jsonl-records.js';
+import type { JsonlIds } from './jsonl-writer.js';
+import { allocateStepBatch, packText, type StepBatch } from './step-batch.js';
+import { TextTable } from './text-table.js';
 
 export interface RecordsBatch {
   batch: StepBatch;
@@ -34,18 +35,7 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
     for (const t of g) numRows += t.steps.length;
   }
   const batch: StepBatch = {
-    numRows,
-    group: new Uint32Array(numRows),
-    traj: new Uint32Array(numRows),
-    step: new Uint32Array(numRows),
-    action: new Int32Array(numRows),
-    reward: new Float32Array(numRows),
-    done: new Uint8Array(numRows),
-    truncated: new Uint8Array(numRows),
-    valid: new Uint8Array(numRows),
-    anchor: new BigUint64Array(numRows),
-    obs: new Uint32Array(numRows),
-    observations: { offsets: new Uint32Array(1), data: new Uint8Array(0) },
+    ...allocateStepBatch(numRows),
     groupLabels: new Array<string>(groups.length),
     trajLabels: new Array<string>(numTraj),
   };
@@ -57,13 +47,7 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
   let actionTexts: string[] | undefined; // per row, once some action is text
   // Scores read from a scored file, kept only when every step has them.
   let scored = numRows > 0 && groups[0][0].steps[0].scores !== undefined;
-  const scores = {
-    returns: new Float32Array(scored ? numRows : 0),
-    episodeAdvantage: new Float32Array(scored ? numRows : 0),
-    stepAdvantage: new Float32Array(scored ? numRows : 0),
-    advantage: new Float32Array(scored ? numRows : 0),
-    stepGroup: new Uint32Array(scored ? numRows : 0),
-  };
+  const scores = allocateScoreColumns(scored ? numRows : 0);
   let r = 0;
   let t = 0;
   for (let g = 0; g < groups.length; g++) {

@@ -4,8 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { EnvOptions } from '../envs/env-batch.js';
-import { packageRoot } from '../native.js';
+import type { EnvOptions } from '../../envs/env-batch.js';
+import { packageRoot } from '../../native.js';
 
 export interface TightLoopResult {
   env: string;

@@ -6,8 +6,9 @@ import { promptSpec } from '../envs/prompts.js';
 import { GigpoArgumentError } from '../errors.js';
 import { newReadStats } from '../io/jsonl-reader.js';
 import type { StepBatch } from '../io/step-batch.js';
-import { readGroupBatches } from './group-batches.js';
-import { openInput, type DataFormat } from './score-input.js';
+import { readGroupBatches } from '../score/group-batches.js';
+import type { DataFormat } from '../io/data-format.js';
+import { openInput } from '../score/score-input.js';
 
 export interface InspectOptions {
   input: string | AsyncIterable<Uint8Array | string>;
