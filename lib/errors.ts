@@ -20,3 +20,13 @@ export class GigpoInputError extends Error {
     this.source = source;
   }
 }
+
+/** An optional package that a feature needs is not installed or does not load; `packageName` names it. */
+export class GigpoDependencyError extends Error {
+  readonly packageName: string;
+  constructor(packageName: string, message: string, cause?: unknown) {
+    super(cause instanceof Error ? `${message}: ${cause.message}` : message, cause === undefined ? undefined : { cause });
+    this.name = 'GigpoDependencyError';
+    this.packageName = packageName;
+  }
+}

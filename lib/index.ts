@@ -4,7 +4,7 @@ export type { EnvBatchConfig, EnvOptions } from './envs/env-batch.js';
 export { listEnvs, envInfo } from './envs/registry.js';
 export type { EnvInfo } from './envs/registry.js';
 export { hashStrings } from './envs/hash.js';
-export { GigpoArgumentError, GigpoInputError } from './errors.js';
+export { GigpoArgumentError, GigpoDependencyError, GigpoInputError } from './errors.js';
 export { RolloutEngine } from './rollout/engine.js';
 export type {
   CollectOptions,
@@ -34,6 +34,8 @@ export { concatStepBatches } from './io/concat.js';
 export { validateStepBatch, packText, raggedText, rowObservation, trajectoryStarts } from './io/step-batch.js';
 export { openAIPolicy } from './policy/openai.js';
 export type { OpenAIPolicyOptions } from './policy/openai.js';
+export { llamaPolicy } from './policy/llama.js';
+export type { LlamaPolicy, LlamaPolicyOptions, LlamaTokenRequest } from './policy/llama.js';
 export { PolicyRequestError } from './policy/request-error.js';
 export type { PolicyFailureKind, PolicyRequestId } from './policy/request-error.js';
 export {

@@ -424,7 +424,10 @@ describe('openAIPolicy: options and arguments', () => {
       'requests[1].messages: expected an array of chat messages',
     );
     await expect(policy.act([{ ...request(0), messages: [{ role: 'user' }] } as any])).rejects.toThrow(
-      'requests[0].messages[0]: expected { role: string, content: string }',
+      "requests[0].messages[0]: expected { role: 'system' | 'user' | 'assistant', content: string }",
+    );
+    await expect(policy.act([{ ...request(0), messages: [{ role: 'tool', content: 'x' }] } as any])).rejects.toThrow(
+      "requests[0].messages[0]: expected { role: 'system' | 'user' | 'assistant', content: string }",
     );
   });
 });

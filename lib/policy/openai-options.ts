@@ -1,5 +1,6 @@
 // Options of the OpenAI-compatible policy: their defaults and validation.
 import { GigpoArgumentError } from '../errors.js';
+import { describeValue as describe, integerOption, nonEmptyOption, numberOption } from './option-checks.js';
 
 export interface OpenAIPolicyOptions {
   /** Server base URL including the API prefix, e.g. `http://localhost:8000/v1`. */
@@ -85,25 +86,15 @@ function baseURL(value: unknown): string {
 }
 
 function nonEmpty(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0)
-    throw new GigpoArgumentError(`openai.${name}`, `must be a non-empty string, got ${describe(value)}`);
-  return value;
+  return nonEmptyOption(`openai.${name}`, value);
 }
 
 function number(name: string, value: unknown, fallback: number, min: number, max: number, minOpen = false): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !((minOpen ? value > min : value >= min) && value <= max)) {
-    const range = max === Number.MAX_VALUE ? `a finite number >= ${min}` : `a number in ${minOpen ? '(' : '['}${min}, ${max}]`;
-    throw new GigpoArgumentError(`openai.${name}`, `must be ${range}, got ${describe(value)}`);
-  }
-  return value;
+  return numberOption(`openai.${name}`, value, fallback, min, max, minOpen);
 }
 
 function integer(name: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || !((value as number) >= min && (value as number) <= max))
-    throw new GigpoArgumentError(`openai.${name}`, `must be an integer in [${min}, ${max}], got ${describe(value)}`);
-  return value as number;
+  return integerOption(`openai.${name}`, value, fallback, min, max);
 }
 
 function extraBody(value: unknown): Record<string, unknown> {
@@ -130,10 +121,4 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
-  return Array.isArray(value) ? 'an array' : typeof value;
 }

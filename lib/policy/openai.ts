@@ -7,6 +7,7 @@ import { backoffMs, retryAfterMs } from './backoff.js';
 import { resolveOpenAIOptions, type OpenAIPolicyOptions, type ResolvedOpenAIOptions } from './openai-options.js';
 import { MalformedResponseError, parseChatCompletion } from './openai-response.js';
 import { PolicyRequestError, type PolicyFailureKind } from './request-error.js';
+import { checkRequests } from './requests.js';
 import { Semaphore } from './semaphore.js';
 import type { PolicyRequest, PolicyResponse, TextPolicy } from './types.js';
 
@@ -208,18 +209,4 @@ function describeNetworkError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
   return `${err.message}${cause}`;
-}
-
-function checkRequests(requests: readonly PolicyRequest[]): void {
-  if (!Array.isArray(requests)) throw new GigpoArgumentError('requests', 'expected an array of policy requests');
-  for (let i = 0; i < requests.length; i++) {
-    const r = requests[i];
-    if (typeof r !== 'object' || r === null || !Array.isArray(r.messages))
-      throw new GigpoArgumentError(`requests[${i}].messages`, 'expected an array of chat messages');
-    for (let k = 0; k < r.messages.length; k++) {
-      const m = r.messages[k];
-      if (typeof m !== 'object' || m === null || typeof m.role !== 'string' || typeof m.content !== 'string')
-        throw new GigpoArgumentError(`requests[${i}].messages[${k}]`, 'expected { role: string, content: string }');
-    }
-  }
 }
