@@ -55,6 +55,11 @@ export interface StepBatch {
   responseIds?: Ragged<Int32Array>;
   /** Sampler log-probs, aligned with responseIds. */
   logprobs?: Ragged<Float32Array>;
+  /**
+   * promptMode 'conversation': over promptIds then responseIds, 1 where the policy sampled the token
+   * (this row's answer and the earlier answers inside its prompt), 0 where the engine wrote it.
+   */
+  responseMask?: Ragged<Uint8Array>;
   /** Advantages and their inputs, once the batch has been scored. */
   scores?: StepScores;
   meta?: Record<string, unknown>;

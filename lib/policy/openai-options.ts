@@ -31,6 +31,11 @@ export interface OpenAIPolicyOptions {
   headers?: Record<string, string>;
   /** Send vLLM's `return_token_ids: true` (default true; turn off for servers that reject unknown fields). */
   returnTokenIds?: boolean;
+  /**
+   * The server's tokenize endpoint, used by promptMode 'conversation' (default: baseURL without its
+   * trailing /v1, then /tokenize: where vLLM and llama.cpp's server have it).
+   */
+  tokenizeURL?: string;
   /** Policy name (default `openai:<model>`). */
   name?: string;
 }
@@ -59,7 +64,10 @@ export function resolveOpenAIOptions(options: OpenAIPolicyOptions): ResolvedOpen
     headers: headers(o.headers),
     returnTokenIds: o.returnTokenIds ?? true,
     name: o.name === undefined ? `openai:${o.model}` : nonEmpty('name', o.name),
+    tokenizeURL: '',
   };
+  resolved.tokenizeURL =
+    o.tokenizeURL === undefined ? `${resolved.baseURL.replace(/\/v1$/, '')}/tokenize` : baseURL(o.tokenizeURL, 'openai.tokenizeURL');
   if (typeof resolved.returnTokenIds !== 'boolean')
     throw new GigpoArgumentError('openai.returnTokenIds', `must be a boolean, got ${describe(o.returnTokenIds)}`);
   if (o.apiKey !== undefined) {
@@ -70,8 +78,7 @@ export function resolveOpenAIOptions(options: OpenAIPolicyOptions): ResolvedOpen
   return resolved;
 }
 
-function baseURL(value: unknown): string {
-  const path = 'openai.baseURL';
+function baseURL(value: unknown, path = 'openai.baseURL'): string {
   if (typeof value !== 'string') throw new GigpoArgumentError(path, `must be an http(s) URL string, got ${describe(value)}`);
   let url: URL;
   try {

@@ -39,9 +39,15 @@ export class Conversation {
    * Appends the turn of step `step` (the system message too at step 0) and returns the whole
    * prompt. The returned arrays are views that later steps never overwrite (they only append).
    */
-  async prompt(step: number, system: string, user: string, signal?: AbortSignal): Promise<{ ids: Int32Array; sampledMask: Uint8Array; text: string }> {
-    const segment = step === 0 ? this.format.system(system) + this.format.user(user) : this.format.endOfAnswer + this.format.user(user);
-    const ids = await this.tokens.tokenize(segment, { addSpecial: step === 0 }, signal);
+  async prompt(
+    request: { group: number; traj: number; step: number },
+    system: string,
+    user: string,
+    signal?: AbortSignal,
+  ): Promise<{ ids: Int32Array; sampledMask: Uint8Array; text: string }> {
+    const first = request.step === 0;
+    const segment = first ? this.format.system(system) + this.format.user(user) : this.format.endOfAnswer + this.format.user(user);
+    const ids = await this.tokens.tokenize(segment, { addSpecial: first, request }, signal);
     this.append(ids, 0);
     this.text += segment;
     return { ids: this.ids.subarray(0, this.length), sampledMask: this.sampled.subarray(0, this.length), text: this.text };

@@ -101,12 +101,14 @@ export async function runTrajectories(
       return { response, row: rowText(JSON.stringify(request.messages), response) };
     }
     const [system, user] = request.messages;
-    const prompt = await conversation.prompt(request.step, system.content, user.content, signal);
+    const prompt = await conversation.prompt(request, system.content, user.content, signal);
     const response = await stats.time(() =>
       tokens!.completeIds({ group: request.group, traj: request.traj, step: request.step, promptIds: prompt.ids, maxTokens: request.maxTokens }, signal).then((r) => single([r], request)),
     );
     conversation.answered(response);
-    return { response: { ...response, promptIds: prompt.ids }, row: { ...rowText(prompt.text, response), promptIds: prompt.ids } };
+    const responseMask = new Uint8Array(prompt.ids.length + response.responseIds!.length).fill(1, prompt.ids.length);
+    responseMask.set(prompt.sampledMask);
+    return { response: { ...response, promptIds: prompt.ids }, row: { ...rowText(prompt.text, response), promptIds: prompt.ids, responseMask } };
   };
 
   const trajectory = async (i: number): Promise<void> => {
