@@ -1,4 +1,5 @@
 {
+  "variables": { "gigpo_bench%": 0 },
   "target_defaults": {
     "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++1y", "-O2"],
     "cflags_cc": ["-std=c++20", "-O3", "-fexceptions", "-fPIC", "-Wall", "-Wextra", "-Wno-unused-parameter"],
@@ -25,12 +26,18 @@
       ],
       "defines": ["NAPI_VERSION=8", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
       "sources": ["<!@(node scripts/list-sources.mjs native/bind)"]
-    },
-    {
-      "target_name": "gigpo-tightloop",
-      "type": "executable",
-      "dependencies": ["gigpo_core"],
-      "sources": ["<!@(node scripts/list-sources.mjs native/bench)"]
     }
+  ],
+  "conditions": [
+    ["gigpo_bench==1", {
+      "targets": [
+        {
+          "target_name": "gigpo-tightloop",
+          "type": "executable",
+          "dependencies": ["gigpo_core"],
+          "sources": ["<!@(node scripts/list-sources.mjs native/bench)"]
+        }
+      ]
+    }]
   ]
 }

@@ -24,7 +24,8 @@ import { packageRoot } from '../lib/native.js';
 import { randomPolicy } from '../lib/policy/native.js';
 import { RolloutPool } from '../lib/rollout/pool.js';
 import { scoreFile } from '../lib/score/score-file.js';
-import { ScorePool, type Scorer } from '../lib/score/score-pool.js';
+import { ScorePool } from '../lib/score/score-pool.js';
+import type { Scorer } from '../lib/score/scorer.js';
 import type { ByteSink } from '../lib/io/byte-sink.js';
 
 function flag(name: string, fallback: number): number {

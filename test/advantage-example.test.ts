@@ -1,4 +1,4 @@
-// GIGPO.md's worked example, reproduced column by column (the reference implementation's
+// docs/ADVANTAGES.md's worked example, reproduced column by column (the reference implementation's
 // own outputs), through the trajectory API and the native kernels.
 import { describe, expect, it } from 'vitest';
 import { computeAdvantages, trajectoriesToBatch, type Trajectory } from '../lib/index.js';
@@ -14,7 +14,7 @@ export const WORKED_EXAMPLE: Trajectory[] = [
   { group: 'task1', traj: 't4', steps: [s('X'), s('Y')] },
 ];
 
-// Rows t0·0 .. t4·1 of the table in GIGPO.md.
+// Rows t0·0 .. t4·1 of the table in docs/ADVANTAGES.md.
 const R = [9.025, 9.5, 10, -0.1, 0, 0, 0, 0, 10, 0, 0];
 const AE = [6.2625, 6.2625, 6.2625, -3.8375, -3.7375, -3.7375, -3.7375, -3.7375, 6.66667, -3.33333, -3.33333];
 const AS = [6.79375, 4.75, 0, -2.33125, -2.23125, -4.75, -2.23125, 0, 5, -5, 0];
@@ -30,7 +30,7 @@ function expectClose(actual: ArrayLike<number>, expected: number[], tolerance = 
   }
 }
 
-describe('GIGPO.md worked example', () => {
+describe('docs/ADVANTAGES.md worked example', () => {
   const batch = trajectoriesToBatch(WORKED_EXAMPLE);
   // Five printed decimals: rounding to them leaves at most 5e-6 (the 1e-5 tolerance).
   const gigpo = computeAdvantages(batch, { gamma: 0.95 });

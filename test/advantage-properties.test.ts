@@ -1,4 +1,4 @@
-// Invariants of the estimators (GIGPO.md), checked on random batches and small
+// Invariants of the estimators (docs/ADVANTAGES.md), checked on random batches and small
 // hand-built ones, plus the estimators' golden values on tiny cases.
 import { describe, expect, it } from 'vitest';
 import {
@@ -44,7 +44,7 @@ describe('mean_norm sums', () => {
       for (const [id, { sum, scale }] of sumsBy(result.stepGroup, result.stepAdvantage))
         if (Math.abs(sum) > 1e-6 * scale + 1e-6) expect.fail(`seed ${seed}: step group ${id} sums to ${sum}`);
       for (const [g, { sum, scale, count }] of sumsBy(batch.group, result.episodeAdvantage)) {
-        // A one-row group has mean 0 (GIGPO.md): its score passes through (tested below).
+        // A one-row group has mean 0 (docs/ADVANTAGES.md): its score passes through (tested below).
         if (count === 1) continue;
         checked++;
         if (Math.abs(sum) > 1e-6 * scale + 1e-6) expect.fail(`seed ${seed}: task group ${g} sums to ${sum}`);

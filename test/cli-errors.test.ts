@@ -213,3 +213,18 @@ describe('gigpo: usage errors exit 2 and write nothing', () => {
     expect(r.status).toBe(2);
   });
 });
+
+describe('gigpo bench: env errors are usage errors, as in rollout', () => {
+  it('an unknown env exits 2 naming the known ones', () => {
+    const r = runCli(['bench', '--env', 'nope', '--no-rollouts']);
+    expect(r.stderr).toBe("gigpo: --env: unknown environment 'nope' (known: sokoban, numberline, frozenlake, ezpoints, points24, household, shop)\n");
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a bad option value exits 2 naming the option', () => {
+    const r = runCli(['bench', '--env', 'sokoban', '--option', 'dim=3', '--no-rollouts']);
+    expect(r.stderr).toMatch(/^gigpo: --option: options\.dim: /);
+    expect(r.status).toBe(2);
+  });
+});

@@ -1,4 +1,4 @@
-// gigpo score end to end (the compiled CLI as a child process): GIGPO.md's worked example,
+// gigpo score end to end (the compiled CLI as a child process): docs/ADVANTAGES.md's worked example,
 // JSONL and msgpack results equal to computeAdvantages on the same data (float32-exact,
 // step groups numbered over the whole file), input order kept, scattered groups,
 // stdin/stdout, row form, thread counts.
@@ -90,7 +90,7 @@ function expectEqualToReference(lines: ScoredLine[], trajs: JsonTrajectory[], op
 }
 
 describe('gigpo score: JSONL', () => {
-  it("reproduces GIGPO.md's worked example", () => {
+  it("reproduces docs/ADVANTAGES.md's worked example", () => {
     const input = tmp.path('worked.jsonl');
     writeFileSync(input, WORKED_EXAMPLE_JSONL);
     const column = (path: string, key: keyof ScoredStep) => readLines<ScoredLine>(path).flatMap((l) => l.steps.map((s) => s[key] as number));

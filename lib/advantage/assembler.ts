@@ -1,5 +1,5 @@
-// BatchAssembler: turns a scored batch into what a trainer receives (GIGPO.md, "Batch
-// assembly"). In order: the dynamic-sampling filter (drop task groups with no episode
+// BatchAssembler: turns a scored batch into what a trainer receives (docs/ADVANTAGES.md,
+// "Training batches"). In order: the dynamic-sampling filter (drop task groups with no episode
 // signal), advantage-weighted subsampling to a target size (with importance weights), then
 // balancing the row count to a multiple of k. Rows come out task group by task group and
 // trajectory-major (the input order when its groups are contiguous); every step keeps

@@ -80,7 +80,7 @@ function outputColumns(n: number, into: AdvantageColumns | undefined): Advantage
 }
 
 /**
- * Advantages of every row of `batch` (GIGPO.md). Rows of a trajectory must be contiguous
+ * Advantages of every row of `batch` (docs/ADVANTAGES.md). Rows of a trajectory must be contiguous
  * with steps 0..T-1; group and trajectory ids may be any u32. Throws GigpoArgumentError for
  * bad options or columns, and RangeError naming the row for bad data (e.g. "reward[17]:
  * must be finite, got NaN").

@@ -1,4 +1,4 @@
-// Advantage estimator options: defaults and validation (GIGPO.md, "Options and defaults").
+// Advantage estimator options: defaults and validation (docs/ADVANTAGES.md, "Options").
 import { GigpoArgumentError } from '../errors.js';
 
 export const ESTIMATORS = ['gigpo', 'grpo', 'drgrpo', 'rloo', 'reinforce_pp_baseline', 'grpo_passk'] as const;

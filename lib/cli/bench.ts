@@ -6,6 +6,7 @@ import { benchRollouts } from './bench/rollout.js';
 import { createEnvBatch } from '../envs/env-batch.js';
 import { oraclePolicy, randomPolicy } from '../policy/native.js';
 import type { EnvOptions } from '../envs/env-batch.js';
+import { checkEnvName, checkEnvOptions } from './env-flags.js';
 import { formatTable } from './format.js';
 import { collectOption, parseInteger, parseNumber } from './options.js';
 
@@ -26,7 +27,6 @@ interface BenchFlags {
 export function registerBench(program: Command): void {
   program
     .command('bench')
-    .description('measure environment steps/s through the JS API against the C++ tight loop (the `efficiency` ratio)')
     .option('--env <name>', 'environment', 'sokoban')
     .option('--envs <n>', 'batch size (default: 1, 64, 1024 and 8192)', parseInteger('--envs', 1, 1 << 20))
     .option('--seconds <s>', 'seconds per measurement', parseNumber('--seconds', 0.05, 600), 1)
@@ -39,6 +39,8 @@ export function registerBench(program: Command): void {
     .option('--no-rollouts', 'measure environment stepping only')
     .option('--json', 'print one JSON line instead of tables')
     .action(async (flags: BenchFlags) => {
+      checkEnvName(flags.env);
+      checkEnvOptions(flags.env, flags.option);
       const sizes = flags.envs ? [flags.envs] : [1, 64, 1024, 8192];
       const rows = benchEnvStepping({ env: flags.env, sizes, seconds: flags.seconds, rounds: flags.rounds, seed: flags.seed, options: flags.option });
       const hasOracle = createEnvBatch({ env: flags.env, numEnvs: 1, options: flags.option }).hasOracle;

@@ -7,7 +7,6 @@ import { listEnvs } from '../envs/registry.js';
 export function registerEnvs(program: Command): void {
   program
     .command('envs')
-    .description('list the environments and their options')
     .option('--json', 'print JSON')
     .action((flags: { json?: boolean }) => {
       const envs = listEnvs().map((e) => ({ ...e, maxTokens: promptSpec(e.name).maxTokens }));

@@ -20,7 +20,6 @@ interface InspectFlags {
 export function registerInspect(program: Command): void {
   program
     .command('inspect')
-    .description('summarise a rollout or scored file: rows, groups, success rate, returns, step groups')
     .argument('<file>', 'a .msgpack or .jsonl file, scored or not, or - for stdin')
     .option('--json', 'print one JSON object')
     .option('--success-reward <r>', 'success = the episode ended with a last reward >= r (default: the env\'s, else return > 0)', parseNumber('--success-reward', -Number.MAX_VALUE, Number.MAX_VALUE))
@@ -51,7 +50,14 @@ export function registerInspect(program: Command): void {
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(4).replace(/\.?0+$/, ''));
+/** Four significant digits without trailing zeros: 0.25, 1.333, -7.202e-10 (the exponent is kept). */
+export function formatNumber(x: number): string {
+  if (Number.isInteger(x)) return String(x);
+  const [mantissa, exponent] = x.toPrecision(4).split('e');
+  const trimmed = mantissa.includes('.') ? mantissa.replace(/\.?0+$/, '') : mantissa;
+  return exponent === undefined ? trimmed : `${trimmed}e${exponent}`;
+}
+const num = formatNumber;
 
 function bar(count: number, max: number): string {
   return '#'.repeat(max > 0 ? Math.round((30 * count) / max) : 0);

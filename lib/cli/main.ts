@@ -3,18 +3,26 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 
-import { registerBench } from './bench.js';
-import { registerEnvs } from './envs.js';
-import { registerInspect } from './inspect.js';
-import { registerRollout } from './rollout.js';
-import { registerScore } from './score.js';
-import { registerWorker } from './worker.js';
+import { COMMANDS } from './commands.js';
 import { UsageError } from './options.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../../package.json') as { version: string };
 
-export function buildProgram(): Command {
+/** The command `argv` runs ('help X' runs X's help), if it names one. */
+function commandOf(argv: readonly string[]): string | undefined {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const name = words[0] === 'help' ? words[1] : words[0];
+  return COMMANDS.some((c) => c.name === name) ? name : undefined;
+}
+
+/**
+ * The program for `argv`: the full definition of the command it runs, and every other
+ * command as its name and summary only (enough for the top-level help and for rejecting
+ * unknown commands). Without `argv`, every command in full.
+ */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
+  const wanted = argv === undefined ? undefined : commandOf(argv);
   const program = new Command();
   program
     .name('gigpo')
@@ -22,19 +30,18 @@ export function buildProgram(): Command {
     .version(version)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  registerEnvs(program);
-  registerRollout(program);
-  registerBench(program);
-  registerScore(program);
-  registerInspect(program);
-  registerWorker(program);
+  for (const entry of COMMANDS) {
+    if (argv === undefined || entry.name === wanted) (await entry.load())(program);
+    else program.command(entry.name);
+    program.commands[program.commands.length - 1].description(entry.summary);
+  }
   for (const c of program.commands) c.exitOverride();
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    await (await buildProgram(argv)).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -1,6 +1,11 @@
 // Progress bars for long commands (cli-progress), drawn on stderr only when it is a
 // terminal: never when stderr is piped or redirected, and never with --json.
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+
+import type cliProgressModule from 'cli-progress';
+
+// Loaded only when a bar is drawn (it costs start-up time otherwise).
+const require = createRequire(import.meta.url);
 
 export interface Progress {
   /** `done` out of the total given to startProgress; `info` is the text after the bar. */
@@ -21,6 +26,7 @@ export function progressWanted(json: boolean | undefined): boolean {
  */
 export function startProgress(enabled: boolean, label: string, total: number | undefined): Progress {
   if (!enabled) return silent;
+  const cliProgress = require('cli-progress') as typeof cliProgressModule;
   const known = total !== undefined && total > 0;
   const bar = new cliProgress.SingleBar(
     {

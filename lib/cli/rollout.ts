@@ -20,6 +20,7 @@ import { ON_POLICY_ERROR, PROMPT_MODES, SCHEDULES } from '../rollout/trajectory-
 import { distributedCollect } from '../rollout/distributed/driver.js';
 import { RolloutPool } from '../rollout/pool.js';
 import type { DataFormat } from '../io/data-format.js';
+import { checkEnvName, checkEnvOptions } from './env-flags.js';
 import { openOutput, outputFormat, summaryStream } from './output.js';
 import { collectOption, parseInteger, parseNumber, UsageError } from './options.js';
 import { compact, progressWanted, startProgress } from './progress.js';
@@ -62,7 +63,6 @@ interface RolloutFlags {
 export function registerRollout(program: Command): void {
   program
     .command('rollout')
-    .description('run task groups with a policy and write every step (.msgpack chunks of complete groups, or .jsonl)')
     .option('--env <name>', 'environment (see gigpo envs)', 'sokoban')
     .option('--groups <n>', 'task groups', parseInteger('--groups', 1, 1 << 24), 64)
     .option('--group-size <n>', 'trajectories per group (all start from the group state)', parseInteger('--group-size', 1, 1 << 16), 8)
@@ -197,8 +197,7 @@ function parseJsonObject(value: string): Record<string, unknown> {
 }
 
 function envOptionsOf(flags: RolloutFlags): EnvOptions {
-  if (!listEnvs().some((e) => e.name === flags.env))
-    throw new UsageError(`--env: unknown environment '${flags.env}' (known: ${listEnvs().map((e) => e.name).join(', ')})`);
+  checkEnvName(flags.env);
   const options: EnvOptions = { ...flags.option };
   if (flags.levels !== undefined) {
     if (!listEnvs().find((e) => e.name === flags.env)!.options.some((o) => o.name === 'levels'))
@@ -206,14 +205,7 @@ function envOptionsOf(flags: RolloutFlags): EnvOptions {
     options.levels = flags.levels;
   }
   if (flags.maxSteps !== undefined) options.maxSteps = flags.maxSteps;
-  try {
-    // Checks every option (and reads a levels file) once, before any output is opened.
-    createEnvBatch({ env: flags.env, numEnvs: 1, options });
-  } catch (err) {
-    // Option values are usage errors; a level file that cannot be read or parsed is an input error.
-    if ((err instanceof TypeError || err instanceof RangeError) && !err.message.startsWith('options.levels:')) throw new UsageError(`--option: ${err.message}`);
-    throw err;
-  }
+  checkEnvOptions(flags.env, options);
   return options;
 }
 

@@ -1,9 +1,11 @@
 // gigpo score: GiGPO / GRPO-family advantages for a JSONL or msgpack file (or stdin), in
 // bounded memory, written as scored JSONL or msgpack in input order.
+import { stat } from 'node:fs/promises';
+
 import { Option, type Command } from 'commander';
 
 import { ESTIMATORS, type AdvantageOptions, type Estimator } from '../advantage/options.js';
-import { ScorePool, inlineScorer } from '../score/score-pool.js';
+import { inlineScorer, type Scorer } from '../score/scorer.js';
 import { scoreFile, type ScoreSummary } from '../score/score-file.js';
 import type { DataFormat } from '../io/data-format.js';
 import { DEFAULT_BATCH_ROWS, DEFAULT_MAX_OPEN_ROWS } from '../score/group-window.js';
@@ -41,7 +43,6 @@ function parseSimilarity(value: string): number {
 export function registerScore(program: Command): void {
   program
     .command('score')
-    .description('compute advantages for a JSONL or msgpack file of trajectories (- for stdin) and write scored rows')
     .argument('<input>', 'input file (.jsonl or .msgpack), or - for stdin')
     .requiredOption('--out <file>', 'output file (.jsonl or .msgpack), or - for stdout')
     .addOption(new Option('--estimator <name>', 'advantage estimator').choices(ESTIMATORS).default('gigpo'))
@@ -74,7 +75,7 @@ export function registerScore(program: Command): void {
         normalizeByLength: flags.normalizeByLength ?? false,
         anchors: flags.similarity === undefined ? 'exact' : { similarity: flags.similarity },
       };
-      const pool = flags.threads > 1 ? new ScorePool({ threads: flags.threads }) : undefined;
+      const pool = flags.threads > 1 && !(await smallInput(input)) ? new (await import('../score/score-pool.js')).ScorePool({ threads: flags.threads }) : undefined;
       const progress = startProgress(progressWanted(flags.json), 'scoring', input === STDIO ? undefined : 1);
       let summary: ScoreSummary;
       try {
@@ -89,7 +90,7 @@ export function registerScore(program: Command): void {
           maxOpenRows: flags.maxOpenRows,
           batchRows: flags.batchRows,
           skipInvalid: flags.skipInvalid,
-          scorer: pool ?? inlineScorer,
+          scorer: (pool as Scorer | undefined) ?? inlineScorer,
           onProgress: (p) => {
             const rate = p.elapsedMs > 0 ? (p.rowsScored / p.elapsedMs) * 1000 : 0;
             const info = `${compact(p.rowsRead)} rows read, ${compact(p.groupsScored)} groups scored, ${compact(rate)} rows/s`;
@@ -102,6 +103,15 @@ export function registerScore(program: Command): void {
       }
       report(summary, flags);
     });
+}
+
+/** Files this small are scored on this thread whatever --threads says: starting workers would cost more. */
+export const SMALL_INPUT_BYTES = 8 << 20;
+
+async function smallInput(input: string): Promise<boolean> {
+  if (input === STDIO) return false;
+  const size = await stat(input).then((s) => s.size, () => undefined);
+  return size !== undefined && size < SMALL_INPUT_BYTES;
 }
 
 function report(s: ScoreSummary, flags: ScoreFlags): void {

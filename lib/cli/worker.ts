@@ -16,7 +16,6 @@ interface WorkerFlags {
 export function registerWorker(program: Command): void {
   program
     .command('worker')
-    .description('run distributed rollout jobs (one task group each) from Redis Streams until interrupted')
     .requiredOption('--redis <url>', 'Redis URL, e.g. redis://host:6379')
     .option('--prefix <prefix>', 'key prefix shared with the driver', 'gigpo')
     .option('--name <name>', 'consumer name (default host:pid)')

@@ -6,7 +6,9 @@
 // reads it; typed arrays go in as Uint8Array views because msgpackr without `moreTypes`
 // would write a Float32Array element by element. Decoding views the bins in place
 // (copying only a misaligned column) and validates everything before returning.
-import { Packr, Unpackr } from 'msgpackr';
+import { createRequire } from 'node:module';
+
+import type { Packr, Unpackr } from 'msgpackr';
 
 import { GigpoArgumentError, GigpoInputError } from '../errors.js';
 import { arrayOf, bytesOf, DTYPES, hostIsLittleEndian, type Dtype, type NumericArray } from './dtype.js';
@@ -24,8 +26,15 @@ interface FileColumn {
   encoding?: 'utf-8';
 }
 
-const packr = new Packr({ useRecords: false, moreTypes: false });
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, moreTypes: false });
+// msgpackr is loaded on first use: commands that never touch msgpack start faster.
+const require = createRequire(import.meta.url);
+let codec: { packr: Packr; unpackr: Unpackr } | undefined;
+function msgpack(): { packr: Packr; unpackr: Unpackr } {
+  if (codec) return codec;
+  const m = require('msgpackr') as typeof import('msgpackr');
+  codec = { packr: new m.Packr({ useRecords: false, moreTypes: false }), unpackr: new m.Unpackr({ useRecords: false, mapsAsObjects: true, moreTypes: false }) };
+  return codec;
+}
 
 function checkHost(): void {
   if (!hostIsLittleEndian) throw new Error('the gigpo.steps format needs a little-endian host');
@@ -86,7 +95,7 @@ export function encodeChunk(batch: StepBatch, meta?: Record<string, unknown>, op
     if (!Array.isArray(labels)) throw new GigpoArgumentError(`batch.${name}`, `expected an array of strings, got ${describe(labels)}`);
     columns[name] = labels;
   }
-  return packr.pack({ format: CHUNK_FORMAT, version: CHUNK_VERSION, meta: chunkMeta, columns });
+  return msgpack().packr.pack({ format: CHUNK_FORMAT, version: CHUNK_VERSION, meta: chunkMeta, columns });
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {
@@ -158,7 +167,7 @@ export function decodeChunk(bytes: Uint8Array, source: string): StepBatch {
   checkHost();
   let top: unknown;
   try {
-    top = unpackr.unpack(bytes);
+    top = msgpack().unpackr.unpack(bytes);
   } catch (err) {
     throw new GigpoInputError(source, `invalid msgpack: ${(err as Error).message}`);
   }

@@ -7,7 +7,7 @@ import { RolloutEngine, type RolloutMeta } from './engine.js';
 import type { PoolCollectOptions, RolloutPool } from './pool.js';
 
 export interface RolloutAndScoreOptions extends PoolCollectOptions {
-  /** Estimator options (GIGPO.md); defaults: gigpo, gamma 0.95, mean_norm. */
+  /** Estimator options (docs/ADVANTAGES.md); defaults: gigpo, gamma 0.95, mean_norm. */
   advantage?: AdvantageOptions;
   /** Dynamic sampling, balancing and subsampling of the training batch. */
   assembly?: BatchAssemblerOptions;

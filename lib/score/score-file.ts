@@ -21,7 +21,7 @@ import { batchGroups, DEFAULT_BATCH_ROWS, DEFAULT_MAX_OPEN_ROWS, GroupWindow, ty
 import { InOrder } from './in-order.js';
 import { checkFormat, formatOfPath, type DataFormat } from '../io/data-format.js';
 import { openInput, type OpenedInput } from './score-input.js';
-import { reusingInlineScorer, type Scorer } from './score-pool.js';
+import { reusingInlineScorer, type Scorer } from './scorer.js';
 import { scoreBatch, type ScoredChunk } from './score-part.js';
 import { Run, type ScoreProgress } from './score-run.js';
 

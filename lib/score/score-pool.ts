@@ -1,56 +1,19 @@
-// Where scoring runs: on the calling thread (inlineScorer) or on a Piscina pool of worker
-// threads (ScorePool) that scores whole-group pieces and formats JSONL output in parallel. Both give identical
-// results; the caller keeps results in submission order.
+// Scoring on a Piscina pool of worker threads (ScorePool) that scores whole-group pieces
+// and formats JSONL output in parallel; the same results as on the calling thread
+// (scorer.ts); the caller keeps results in submission order.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 
 import type { ResolvedAdvantageOptions } from '../advantage/options.js';
 import { GigpoArgumentError, GigpoInputError } from '../errors.js';
-import { encodeJsonlLines, type EncodedLines, type JsonlForm, type JsonlIds } from '../io/jsonl-writer.js';
+import type { EncodedLines, JsonlForm, JsonlIds } from '../io/jsonl-writer.js';
 import type { RawChunk } from '../io/msgpack-reader.js';
 import type { StepBatch } from '../io/step-batch.js';
 import { packageRoot } from '../native.js';
-import { ReusedOutputs, scoreBatch, scoreChunk, type ScoredChunk, type ScoredPart } from './score-part.js';
+import type { ScoredChunk, ScoredPart } from './score-part.js';
+import type { Scorer } from './scorer.js';
 import type { ScoreTask, TaskInputError } from './score-worker.js';
-
-export interface Scorer {
-  /** Parallel pieces worth keeping in flight (1 on the calling thread). */
-  readonly parallelism: number;
-  scoreBatch(batch: StepBatch, options: ResolvedAdvantageOptions, source: string): Promise<ScoredPart>;
-  scoreChunk(chunk: RawChunk, options: ResolvedAdvantageOptions): Promise<ScoredChunk>;
-  /** A scored batch's JSONL lines as UTF-8 (encodeJsonlLines). */
-  formatLines(batch: StepBatch, form: JsonlForm, ids?: JsonlIds): Promise<EncodedLines>;
-}
-
-/** Scoring on the calling thread. */
-export const inlineScorer: Scorer = {
-  parallelism: 1,
-  async scoreBatch(batch, options, source) {
-    return scoreBatch(batch, options, source);
-  },
-  async scoreChunk(chunk, options) {
-    return scoreChunk(chunk.bytes, chunk.source, options);
-  },
-  async formatLines(batch, form, ids) {
-    return encodeJsonlLines(batch, form, ids);
-  },
-};
-
-/**
- * Scoring on the calling thread into output columns reused from chunk to chunk: a chunk's
- * scores are valid only until the next scoreChunk call, so the caller must consume them
- * (encode or format) first. scoreFile does, handling one piece at a time on this thread.
- */
-export function reusingInlineScorer(): Scorer {
-  const outputs = new ReusedOutputs();
-  return {
-    ...inlineScorer,
-    async scoreChunk(chunk, options) {
-      return scoreChunk(chunk.bytes, chunk.source, options, outputs);
-    },
-  };
-}
 
 export const scoreWorkerPath = join(packageRoot, 'dist', 'lib', 'score', 'score-worker.js');
 

@@ -1,4 +1,4 @@
-// GIGPO.md's worked example as JSONL input, and its table (rows t0·0 .. t4·1) to compare with.
+// docs/ADVANTAGES.md's worked example as JSONL input, and its table (rows t0·0 .. t4·1) to compare with.
 export const WORKED_EXAMPLE_JSONL = [
   { group: 'task0', traj: 't0', steps: [{ obs: 'A', reward: 0 }, { obs: 'B', reward: 0 }, { obs: 'C', reward: 10 }] },
   { group: 'task0', traj: 't1', steps: [{ obs: 'A', reward: 0, valid: false }, { obs: 'A', reward: 0 }, { obs: 'B', reward: 0 }] },

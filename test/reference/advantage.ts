@@ -1,5 +1,5 @@
 // Plain-TypeScript reference of the advantage estimators, written straight from
-// docs/GIGPO.md with Maps and arrays and no regard for speed. The tests check the native
+// docs/ADVANTAGES.md with Maps and arrays and no regard for speed. The tests check the native
 // kernels against it; bench/advantage.ts uses it as the baseline. Shipped nowhere.
 import type { ResolvedAdvantageOptions } from '../../lib/advantage/options.js';
 import { rowObservation, type StepBatch } from '../../lib/io/step-batch.js';

@@ -1,5 +1,5 @@
 // Plain-TypeScript port of the similarity ratio of Python's difflib.SequenceMatcher with
-// isjunk = None and autojunk on (GIGPO.md step 4), over code points. Test/bench baseline.
+// isjunk = None and autojunk on (docs/ADVANTAGES.md step 4), over code points. Test/bench baseline.
 
 interface Match {
   i: number;
