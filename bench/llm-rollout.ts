@@ -6,7 +6,8 @@
 //
 // Reports, in one run:
 //  - env steps/s of schedule 'trajectory' (every trajectory its own loop) and of schedule 'step'
-//    (every running env finishes step t before any starts step t + 1), and their ratio;
+//    (every running env finishes step t before any starts step t + 1), and their ratio, over HTTP
+//    and with an in-process function policy that sleeps the same delays (no HTTP cost);
 //  - engine CPU per LLM step (prompt build, parse, native step, record) with an instant
 //    in-process function policy, so no HTTP and no server is counted; and the engine process's CPU
 //    per step in the HTTP runs (the HTTP client included, the server excluded).
@@ -20,7 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { formatTable } from '../lib/cli/format.js';
 import { functionPolicy } from '../lib/policy/function.js';
 import { openAIPolicy } from '../lib/policy/openai.js';
-import type { PolicyRequest } from '../lib/policy/types.js';
+import { sleep } from '../lib/policy/abort.js';
+import type { PolicyRequest, TextPolicy } from '../lib/policy/types.js';
 import { RolloutEngine, type Schedule } from '../lib/rollout/engine.js';
 import type { RolloutMeta } from '../lib/rollout/rollout-meta.js';
 import type { StepBatch } from '../lib/io/step-batch.js';
@@ -72,6 +74,8 @@ async function startServer(medianMs: number, sigma: number): Promise<{ baseURL: 
 }
 
 interface Run {
+  /** 'http': openAIPolicy against the server process; 'in-process': a function policy sleeping the same delays. */
+  transport: 'http' | 'in-process';
   schedule: Schedule;
   steps: number;
   seconds: number;
@@ -121,17 +125,15 @@ async function main(): Promise<void> {
   }
   const engineCpuUsPerStep = cpuUs / cpuSteps;
 
-  const { baseURL, child } = await startServer(medianMs, sigma);
   const runs: Run[] = [];
   const batches: StepBatch[] = [];
-  try {
-    const policy = openAIPolicy({ baseURL, model: 'bench', concurrency: numEnvs, returnTokenIds: false });
-    await engine.collect({ ...base, groups: 2, policy }); // warm up the connections
+  const measure = async (transport: Run['transport'], policy: TextPolicy): Promise<void> => {
     for (const schedule of ['trajectory', 'step'] as const) {
       const r = await timed(() => engine.collect({ ...base, policy, schedule }));
       const m = (r.batch.meta as unknown as RolloutMeta).metrics;
       batches.push(r.batch);
       runs.push({
+        transport,
         schedule,
         steps: r.batch.numRows,
         seconds: r.seconds,
@@ -142,16 +144,37 @@ async function main(): Promise<void> {
         latencyP99Ms: m.policyLatencyP99Ms,
       });
     }
+  };
+  // The same delays without HTTP: what removing the barrier gains when the client costs nothing.
+  await measure(
+    'in-process',
+    functionPolicy(async (_messages, request: PolicyRequest) => {
+      const { text, delayMs } = answerOf(request.messages[request.messages.length - 1].content, medianMs, sigma);
+      await sleep(delayMs);
+      return text;
+    }),
+  );
+  const { baseURL, child } = await startServer(medianMs, sigma);
+  try {
+    const policy = openAIPolicy({ baseURL, model: 'bench', concurrency: Number(process.env.BENCH_CONCURRENCY ?? numEnvs), returnTokenIds: false });
+    await engine.collect({ ...base, groups: 2, policy }); // warm up the connections
+    await measure('http', policy);
   } finally {
     child.disconnect();
     child.kill();
   }
-  const identical = sameRows(batches[0], batches[1]) && sameRows(batches[0], instantBatch!);
-  const ratio = runs[0].stepsPerSecond / runs[1].stepsPerSecond;
+  const identical = batches.every((b) => sameRows(b, instantBatch!));
+  const ratioOf = (transport: Run['transport']) => {
+    const [t, s] = [runs.find((r) => r.transport === transport && r.schedule === 'trajectory')!, runs.find((r) => r.transport === transport && r.schedule === 'step')!];
+    return t.stepsPerSecond / s.stepsPerSecond;
+  };
+  const ratio = ratioOf('http');
+  const inProcessRatio = ratioOf('in-process');
   console.log(
     formatTable(
-      ['schedule', 'envs', 'steps', 'seconds', 'steps/s', 'engine-process CPU/step', 'latency p50/p99'],
+      ['policy', 'schedule', 'envs', 'steps', 'seconds', 'steps/s', 'engine-process CPU/step', 'latency p50/p99'],
       runs.map((r) => [
+        r.transport,
         r.schedule,
         String(numEnvs),
         String(r.steps),
@@ -163,11 +186,11 @@ async function main(): Promise<void> {
     ),
   );
   console.log(
-    `trajectory / step: ${ratio.toFixed(2)}x (server delay lognormal, median ${medianMs} ms, sigma ${sigma}); ` +
+    `trajectory / step: ${ratio.toFixed(2)}x over HTTP, ${inProcessRatio.toFixed(2)}x in process (delay lognormal, median ${medianMs} ms, sigma ${sigma}); ` +
       `engine CPU per LLM step (instant in-process policy, ${cpuSteps} steps): ${engineCpuUsPerStep.toFixed(1)} us; ` +
       `batches identical across schedules: ${identical}`,
   );
-  console.log(JSON.stringify({ bench: 'llm-rollout', env: 'sokoban', groups, groupSize, medianMs, sigma, ratio, engineCpuUsPerStep, identical, runs }));
+  console.log(JSON.stringify({ bench: 'llm-rollout', env: 'sokoban', groups, groupSize, medianMs, sigma, ratio, inProcessRatio, engineCpuUsPerStep, identical, runs }));
   if (!identical) process.exitCode = 1;
 }
 
