@@ -88,6 +88,9 @@ export interface PromptHistoryEntry {
   action: string;
 }
 
+// One system prompt string per spec: every request of an env shares it (the rollout loop caches its JSON).
+const systemPrompts = new Map<EnvPromptSpec, string>();
+
 export function buildMessages(
   env: string,
   step: number,
@@ -96,7 +99,9 @@ export function buildMessages(
   history: readonly PromptHistoryEntry[],
 ): ChatMessage[] {
   const spec = promptSpec(env);
-  const messages: ChatMessage[] = [{ role: 'system', content: `${spec.task}\n${ANSWER_FORMAT}` }];
+  let system = systemPrompts.get(spec);
+  if (system === undefined) systemPrompts.set(spec, (system = `${spec.task}\n${ANSWER_FORMAT}`));
+  const messages: ChatMessage[] = [{ role: 'system', content: system }];
   for (const h of history) {
     messages.push({ role: 'user', content: `Observation:\n${h.observation}` });
     messages.push({ role: 'assistant', content: `<action>${h.action}</action>` });

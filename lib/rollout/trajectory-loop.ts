@@ -15,7 +15,7 @@ import { GigpoArgumentError } from '../errors.js';
 import { buildMessages, promptSpec, type PromptHistoryEntry } from '../envs/prompts.js';
 import type { StepOutcome, TextEnvs } from '../envs/text-envs.js';
 import { PolicyRequestError } from '../policy/request-error.js';
-import type { PolicyRequest, PolicyResponse, TextPolicy } from '../policy/types.js';
+import type { ChatMessage, PolicyRequest, PolicyResponse, TextPolicy } from '../policy/types.js';
 import { CHATML, Conversation, type ChatFormat } from './conversation.js';
 import type { PolicyStats } from './policy-stats.js';
 import type { RowText, TrajectoryRecorder } from './recorder.js';
@@ -94,11 +94,23 @@ export async function runTrajectories(
     droppedGroups++;
   };
 
+  // The prompt column holds the messages as JSON; the system message is the same for every request.
+  let systemJson = { message: { role: 'system', content: '' } as ChatMessage, json: '' };
+  const promptJson = (messages: readonly ChatMessage[]): string => {
+    const [system] = messages;
+    const cached = systemJson.message;
+    // The messages are buildMessages' ({ role, content } each), so equal fields mean equal JSON.
+    if (system.content !== cached.content || system.role !== cached.role) systemJson = { message: system, json: JSON.stringify(system) };
+    let json = `[${systemJson.json}`;
+    for (let k = 1; k < messages.length; k++) json += `,${JSON.stringify(messages[k])}`;
+    return `${json}]`;
+  };
+
   /** Asks the policy for env i's step t; history mode sends messages, conversation mode token ids. */
   const ask = async (request: PolicyRequest, conversation: Conversation | undefined): Promise<{ response: PolicyResponse; row: RowText }> => {
     if (!conversation) {
       const response = await stats.time(() => policy.act([request], signal).then((r) => single(r, request)));
-      return { response, row: rowText(JSON.stringify(request.messages), response) };
+      return { response, row: rowText(promptJson(request.messages), response) };
     }
     const [system, user] = request.messages;
     const prompt = await conversation.prompt(request, system.content, user.content, signal);
