@@ -1,5 +1,6 @@
 // The TextEnvs adapter over a native EnvBatch: env i of the interface is env i of the batch, and
-// one stepText(i, text) parses and steps env i alone in the C++ core (synchronously).
+// one stepText(i, text) parses and steps env i alone in the C++ core (synchronously). close()
+// closes the batch.
 import { INVALID_ACTION, type EnvBatch } from './env-batch.js';
 import { promptSpec } from './prompts.js';
 import { INVALID_ACTION_TEXT, type StepOutcome, type TextEnvs } from './text-envs.js';
@@ -38,6 +39,8 @@ export function nativeTextEnvs(batch: EnvBatch): TextEnvs {
         valid: batch.valid[i] === 1,
       };
     },
-    close() {},
+    close() {
+      batch.close();
+    },
   };
 }

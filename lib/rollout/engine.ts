@@ -145,16 +145,22 @@ export class RolloutEngine {
       options: envOptions,
     });
     const policy = options.policy;
+    // Text policies: the adapter's close() frees the batch when collectText ends.
     if (policy.kind === 'text') return this.collectText(nativeTextEnvs(batch), { ...options, policy, seed });
-    if (policy.name === 'oracle' && !batch.hasOracle) throw new GigpoArgumentError('policy', `env '${options.env}' has no oracle`);
-    const recorder = new TrajectoryRecorder(batch, batch.maxSteps, false);
-    const latencies: number[] = [];
-    const started = performance.now();
-    await nativeLoop(batch, recorder, policy, options, latencies, started);
-    const out = recorder.finish();
-    const seconds = (performance.now() - started) / 1000;
-    finishRollout(out, { env: batch.env, seed, groupSize: batch.groupSize, policy: policyLabel(policy) }, seconds, latencies);
-    return out;
+    // The batch's native memory is freed here, not when the GC and the event loop get to it.
+    try {
+      if (policy.name === 'oracle' && !batch.hasOracle) throw new GigpoArgumentError('policy', `env '${options.env}' has no oracle`);
+      const recorder = new TrajectoryRecorder(batch, batch.maxSteps, false);
+      const latencies: number[] = [];
+      const started = performance.now();
+      await nativeLoop(batch, recorder, policy, options, latencies, started);
+      const out = recorder.finish();
+      const seconds = (performance.now() - started) / 1000;
+      finishRollout(out, { env: batch.env, seed, groupSize: batch.groupSize, policy: policyLabel(policy) }, seconds, latencies);
+      return out;
+    } finally {
+      batch.close();
+    }
   }
 
   /**
