@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { formatTable } from '../lib/cli/format.js';
 import { functionPolicy } from '../lib/policy/function.js';
 import { openAIPolicy } from '../lib/policy/openai.js';
-import { sleep } from '../lib/policy/abort.js';
+import { sleep } from '../lib/util/abort.js';
 import type { PolicyRequest, TextPolicy } from '../lib/policy/types.js';
 import { RolloutEngine, type Schedule } from '../lib/rollout/engine.js';
 import type { RolloutMeta } from '../lib/rollout/rollout-meta.js';

@@ -16,7 +16,7 @@ import {
   type StepOutcome,
   type TextEnvs,
 } from '../lib/index.js';
-import { sleep } from '../lib/policy/abort.js';
+import { sleep } from '../lib/util/abort.js';
 import { completion, startFakeOpenAI } from './fixtures/fake-openai-server.js';
 import { batchColumns } from './helpers/step-batches.js';
 
