@@ -201,8 +201,8 @@ describe('gigpo rollout', () => {
   const usage: [string, string[], string][] = [
     ['--epsilon with openai', [...openai, '--epsilon', '0.1'], 'gigpo: --epsilon does not apply to --policy openai (only to --policy oracle)\n'],
     ['--timeout-ms with random', ['--timeout-ms', '10'], 'gigpo: --timeout-ms does not apply to --policy random (only to --policy openai)\n'],
-    ['--schedule with oracle', ['--policy', 'oracle', '--schedule', 'step'], 'gigpo: --schedule does not apply to --policy oracle (only to --policy openai)\n'],
-    ['--threads with openai', [...openai, '--threads', '2'], 'gigpo: --threads does not apply to --policy openai (only to --policy random, --policy oracle)\n'],
+    ['--schedule with oracle', ['--policy', 'oracle', '--schedule', 'step'], 'gigpo: --schedule does not apply to --policy oracle (only to --policy openai, --policy llama)\n'],
+    ['--threads with openai', [...openai, '--threads', '2'], 'gigpo: --threads does not apply to --policy openai (only to --policy random, --policy oracle, --policy llama)\n'],
     ['--extra-body not an object', [...openai, '--extra-body', '[1]'], "gigpo: --extra-body: expected a JSON object, got '[1]'\n"],
     ['--extra-body overriding the model', [...openai, '--extra-body', '{"model":"x"}'], 'gigpo: --policy openai: openai.extraBody.model: is set by the policy and cannot be overridden\n'],
     ['a bad --prompt-mode', [...openai, '--prompt-mode', 'chat'], "error: option '--prompt-mode <m>' argument 'chat' is invalid. Allowed choices are history, conversation.\n"],
@@ -211,7 +211,7 @@ describe('gigpo rollout', () => {
     ['a bad env option', ['--option', 'dim=2'], 'gigpo: --option: options.dim: must be in [5, 20], got 2\n'],
     ['--levels for an env without levels', ['--env', 'numberline', '--levels', 'x.txt'], "gigpo: --levels: environment 'numberline' has no levels option\n"],
     ['zero groups', ['--groups', '0'], "gigpo: --groups: expected an integer in [1, 16777216], got '0'\n"],
-    ['an unknown policy', ['--policy', 'greedy'], "error: option '--policy <name>' argument 'greedy' is invalid. Allowed choices are random, oracle, openai.\n"],
+    ['an unknown policy', ['--policy', 'greedy'], "error: option '--policy <name>' argument 'greedy' is invalid. Allowed choices are random, oracle, openai, llama.\n"],
   ];
   for (const [name, flags, message] of usage)
     it(`usage error: ${name} (exit 2, no file)`, () => {

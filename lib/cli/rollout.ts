@@ -22,6 +22,7 @@ import { RolloutPool } from '../rollout/pool.js';
 import type { DataFormat } from '../io/data-format.js';
 import { checkEnvName, checkEnvOptions } from './env-flags.js';
 import { openOutput, outputFormat, summaryStream } from './output.js';
+import { llamaPolicyOf } from './llama-policy-flags.js';
 import { collectOption, parseInteger, parseNumber, UsageError } from './options.js';
 import { compact, progressWanted, startProgress } from './progress.js';
 
@@ -30,7 +31,9 @@ interface RolloutFlags {
   groups: number;
   groupSize: number;
   maxSteps?: number;
-  policy: 'random' | 'oracle' | 'openai';
+  policy: 'random' | 'oracle' | 'openai' | 'llama';
+  parallel?: number;
+  grammar?: string;
   epsilon: number;
   baseUrl?: string;
   model?: string;
@@ -67,19 +70,21 @@ export function registerRollout(program: Command): void {
     .option('--groups <n>', 'task groups', parseInteger('--groups', 1, 1 << 24), 64)
     .option('--group-size <n>', 'trajectories per group (all start from the group state)', parseInteger('--group-size', 1, 1 << 16), 8)
     .option('--max-steps <n>', 'step limit per trajectory (default: the env option maxSteps)', parseInteger('--max-steps', 1, 1 << 20))
-    .addOption(new Option('--policy <name>', 'policy').choices(['random', 'oracle', 'openai']).default('random'))
+    .addOption(new Option('--policy <name>', 'policy').choices(['random', 'oracle', 'openai', 'llama']).default('random'))
     .option('--epsilon <e>', 'oracle: probability of a random action instead', parseNumber('--epsilon', 0, 1), 0)
     .option('--base-url <url>', 'openai: server base URL, e.g. http://localhost:8000/v1')
-    .option('--model <name>', 'openai: model name')
+    .option('--model <name>', 'openai: model name; llama: the GGUF model file')
     .option('--api-key <key>', 'openai: API key (default: the OPENAI_API_KEY environment variable)')
     .option('--temperature <t>', 'openai: sampling temperature', parseNumber('--temperature', 0, 100))
-    .option('--max-tokens <n>', 'openai: max_tokens per completion (default: the env\'s, see gigpo envs)', parseInteger('--max-tokens', 1, 2 ** 31 - 1))
+    .option('--max-tokens <n>', 'text policies: max tokens per answer (default: the env\'s, see gigpo envs)', parseInteger('--max-tokens', 1, 2 ** 31 - 1))
     .option('--top-p <p>', 'openai: nucleus sampling top_p, in (0, 1]', parseNumber('--top-p', Number.MIN_VALUE, 1))
     .option('--timeout-ms <ms>', 'openai: timeout of one attempt, request to last body byte (default 120000)', parseInteger('--timeout-ms', 1, 2 ** 31 - 1))
     .option('--retries <n>', 'openai: retries after the first attempt on 408/429/5xx, timeouts, network errors (default 4)', parseInteger('--retries', 0, 100))
     .option('--extra-body <json>', 'openai: JSON object merged into every request body, e.g. \'{"top_k":20}\'', parseJsonObject)
     .option('--no-return-token-ids', 'openai: do not send return_token_ids (for servers that reject unknown fields)')
     .option('--concurrency <n>', 'openai: requests in flight (default 64)', parseInteger('--concurrency', 1, 65536))
+    .option('--parallel <n>', 'llama: sequences decoded together (default 4)', parseInteger('--parallel', 1, 256))
+    .option('--grammar <file>', 'llama: a GBNF grammar file every response must follow')
     .option('--history <n>', 'text policies: past (observation, action) pairs in each prompt', parseInteger('--history', 0, 1000), 2)
     .addOption(new Option('--schedule <s>', 'text policies: trajectory = no step barrier; step = every env finishes step t first').choices(SCHEDULES).default('trajectory'))
     .addOption(new Option('--prompt-mode <m>', 'text policies: history = rebuilt chat per step; conversation = one growing chat as token ids').choices(PROMPT_MODES).default('history'))
@@ -89,7 +94,7 @@ export function registerRollout(program: Command): void {
     .option('--levels <file>', 'sokoban: a Boxoban level file to play (the levels option)')
     .option('--option <key=value>', 'environment option (repeatable; see gigpo envs)', collectOption, {})
     .option('--seed <n>', 'base seed', parseInteger('--seed', 0), 1)
-    .option('--threads <n>', 'worker threads for native policies', parseInteger('--threads', 1, 256), 1)
+    .option('--threads <n>', 'worker threads for native policies; llama: llama.cpp CPU threads', parseInteger('--threads', 1, 256), 1)
     .option('--redis <url>', 'native policies: hand one job per group to `gigpo worker` processes through this Redis')
     .option('--prefix <prefix>', 'with --redis: key prefix shared with the workers', 'gigpo')
     .option('--chunk-groups <n>', 'groups collected and written together (one msgpack chunk)', parseInteger('--chunk-groups', 1, 1 << 24), 1024)
@@ -101,7 +106,8 @@ export function registerRollout(program: Command): void {
       checkFlagsApply(flags.policy, (name) => command.getOptionValueSource(name) === 'cli');
       const format = outputFormat(flags.out, flags.outFormat);
       const envOptions = envOptionsOf(flags);
-      const policy = policyOf(flags);
+      const llama = flags.policy === 'llama' ? await llamaPolicyOf(flags) : undefined;
+      const policy = llama ?? policyOf(flags);
       const pool = policy.kind === 'native' && flags.threads > 1 ? new RolloutPool({ maxThreads: flags.threads }) : undefined;
       const engine = new RolloutEngine();
       const progress = startProgress(progressWanted(flags.json), 'rollout', flags.groups);
@@ -145,34 +151,37 @@ export function registerRollout(program: Command): void {
       } finally {
         progress.stop();
         await pool?.destroy();
+        await llama?.close();
       }
       report(totals, flags, format);
     });
 }
 
 type PolicyName = RolloutFlags['policy'];
-const TEXT_POLICIES: readonly PolicyName[] = ['openai'];
+const TEXT_POLICIES: readonly PolicyName[] = ['openai', 'llama'];
 const NATIVE_POLICIES: readonly PolicyName[] = ['random', 'oracle'];
 
 /** The policies each policy-specific flag applies to (option attribute name -> flag, policies). */
 const FLAG_POLICIES: Record<string, [flag: string, policies: readonly PolicyName[]]> = {
   epsilon: ['--epsilon', ['oracle']],
   baseUrl: ['--base-url', ['openai']],
-  model: ['--model', ['openai']],
+  model: ['--model', TEXT_POLICIES],
   apiKey: ['--api-key', ['openai']],
-  temperature: ['--temperature', ['openai']],
-  maxTokens: ['--max-tokens', ['openai']],
+  temperature: ['--temperature', TEXT_POLICIES],
+  maxTokens: ['--max-tokens', TEXT_POLICIES],
   topP: ['--top-p', ['openai']],
   timeoutMs: ['--timeout-ms', ['openai']],
   retries: ['--retries', ['openai']],
   extraBody: ['--extra-body', ['openai']],
   returnTokenIds: ['--no-return-token-ids', ['openai']],
   concurrency: ['--concurrency', ['openai']],
+  parallel: ['--parallel', ['llama']],
+  grammar: ['--grammar', ['llama']],
   history: ['--history', TEXT_POLICIES],
   schedule: ['--schedule', TEXT_POLICIES],
   promptMode: ['--prompt-mode', TEXT_POLICIES],
   onPolicyError: ['--on-policy-error', TEXT_POLICIES],
-  threads: ['--threads', NATIVE_POLICIES],
+  threads: ['--threads', [...NATIVE_POLICIES, 'llama']], // llama: its CPU threads
   redis: ['--redis', NATIVE_POLICIES],
   prefix: ['--prefix', NATIVE_POLICIES],
 };
