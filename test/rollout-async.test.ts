@@ -175,7 +175,7 @@ function countdownEnvs(numEnvs: number, groupSize: number, failAt?: { env: numbe
   const counters = new Array<number>(numEnvs).fill(3);
   const steps = new Array<number>(numEnvs).fill(0);
   return {
-    env: 'countdown',
+    env: 'numberline', // its prompt spec; the states and rules are this fake's
     numEnvs,
     groupSize,
     firstGroup: 0,
@@ -209,7 +209,7 @@ describe('collectText over envs with asynchronous steps', () => {
     const lengths = [0, 1, 2, 3, 4, 5].map((t) => b.traj.filter((x) => x === t).length);
     expect(lengths).toEqual([3, 6, 3, 6, 3, 6]);
     expect(Array.from(b.group.subarray(0, 9))).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
-    expect(metaOf(b).metrics.successRate).toBe(0); // generic env: no success reward
+    expect(metaOf(b).metrics.successRate).toBe(1); // every trajectory ends on 'dec' with reward 1 (numberline's success)
   });
 
   it('an env step that throws ends the trajectory with env-error and drops its group', async () => {

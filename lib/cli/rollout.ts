@@ -25,6 +25,32 @@ import { openOutput, outputFormat, summaryStream } from './output.js';
 import { llamaPolicyOf } from './llama-policy-flags.js';
 import { collectOption, parseInteger, parseNumber, UsageError } from './options.js';
 import { compact, progressWanted, startProgress } from './progress.js';
+import { compilePromptTemplate, type PromptTemplate } from '../envs/prompt-template.js';
+import { readFileSync } from 'node:fs';
+
+/** --prompt-template FILE: a .json file is a PromptTemplateSpec, any other file the user message's text. */
+function readPromptTemplate(path: string): PromptTemplate {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--prompt-template: cannot read ${path}: ${(err as Error).message}`);
+  }
+  let template: PromptTemplate = text;
+  if (path.endsWith('.json')) {
+    try {
+      template = JSON.parse(text) as PromptTemplate;
+    } catch (err) {
+      throw new UsageError(`--prompt-template: ${path} is not JSON: ${(err as Error).message}`);
+    }
+  }
+  try {
+    compilePromptTemplate(template);
+  } catch (err) {
+    throw new UsageError(`--prompt-template: ${path}: ${(err as Error).message}`);
+  }
+  return template;
+}
 
 interface RolloutFlags {
   env: string;
@@ -50,6 +76,7 @@ interface RolloutFlags {
   schedule: Schedule;
   promptMode: PromptMode;
   onPolicyError: OnPolicyError;
+  promptTemplate?: string;
   levels?: string;
   option: EnvOptions;
   seed: number;
@@ -91,6 +118,7 @@ export function registerRollout(program: Command): void {
     .addOption(
       new Option('--on-policy-error <what>', 'text policies: a request failed for good: drop its group, keep the rows (truncated), or abort').choices(ON_POLICY_ERROR).default('drop-group'),
     )
+    .option('--prompt-template <file>', 'text policies: the prompt template (text with {placeholders}, or a .json spec; see docs/ENVS.md)')
     .option('--levels <file>', 'sokoban: a Boxoban level file to play (the levels option)')
     .option('--option <key=value>', 'environment option (repeatable; see gigpo envs)', collectOption, {})
     .option('--seed <n>', 'base seed', parseInteger('--seed', 0), 1)
@@ -108,6 +136,7 @@ export function registerRollout(program: Command): void {
       const envOptions = envOptionsOf(flags);
       const llama = flags.policy === 'llama' ? await llamaPolicyOf(flags) : undefined;
       const policy = llama ?? policyOf(flags);
+      const promptTemplate = flags.promptTemplate !== undefined ? readPromptTemplate(flags.promptTemplate) : undefined;
       const pool = policy.kind === 'native' && flags.threads > 1 ? new RolloutPool({ maxThreads: flags.threads }) : undefined;
       const engine = new RolloutEngine();
       const progress = startProgress(progressWanted(flags.json), 'rollout', flags.groups);
@@ -131,6 +160,7 @@ export function registerRollout(program: Command): void {
             schedule: flags.schedule,
             promptMode: flags.promptMode,
             onPolicyError: flags.onPolicyError,
+            ...(promptTemplate !== undefined ? { promptTemplate } : {}),
             onProgress: (p) => {
               const done = first + groups - p.activeEnvs / flags.groupSize;
               progress.update(done, `${compact(done)}/${compact(flags.groups)} groups, ${compact(totals.rows + p.rows)} rows`);
@@ -178,6 +208,7 @@ const FLAG_POLICIES: Record<string, [flag: string, policies: readonly PolicyName
   parallel: ['--parallel', ['llama']],
   grammar: ['--grammar', ['llama']],
   history: ['--history', TEXT_POLICIES],
+  promptTemplate: ['--prompt-template', TEXT_POLICIES],
   schedule: ['--schedule', TEXT_POLICIES],
   promptMode: ['--prompt-mode', TEXT_POLICIES],
   onPolicyError: ['--on-policy-error', TEXT_POLICIES],

@@ -1,18 +1,17 @@
 // The TextEnvs adapter over a native EnvBatch: env i of the interface is env i of the batch, and
 // one stepText(i, text) parses and steps env i alone in the C++ core (synchronously). close()
 // closes the batch.
-import { INVALID_ACTION, type EnvBatch } from './env-batch.js';
+import { actionOf, INVALID_ACTION, type EnvBatch } from './env-batch.js';
+import { admissibleActions } from './admissible.js';
 import { promptSpec } from './prompts.js';
 import { INVALID_ACTION_TEXT, type StepOutcome, type TextEnvs } from './text-envs.js';
 
 export function nativeTextEnvs(batch: EnvBatch): TextEnvs {
-  // Discrete envs list their fixed action names; text envs list admissible commands in the observation.
-  const admissible: readonly string[] = promptSpec(batch.env).observationListsActions
-    ? []
-    : Array.from({ length: batch.numActions }, (_, a) => batch.actionName(0, a));
+  // When the observation lists the actions the prompt does not repeat them.
+  const listed = promptSpec(batch.env, batch.options).observationListsActions;
   // One-element arguments reused for every step: parse and step touch env i only, O(1) in numEnvs.
   const index = new Uint32Array(1);
-  const action = new Int32Array(1);
+  const parsed = new Int32Array(1);
   const text1 = [''];
   return {
     env: batch.env,
@@ -22,16 +21,17 @@ export function nativeTextEnvs(batch: EnvBatch): TextEnvs {
     maxSteps: batch.maxSteps,
     observation: (i) => batch.observation(i),
     anchor: (i) => batch.anchors[i],
-    admissibleActions: () => admissible,
+    admissibleActions: (i) => (listed ? [] : admissibleActions(batch, i)),
     stepText(i: number, text: string): StepOutcome {
       index[0] = i;
       text1[0] = text;
-      action[0] = batch.parseAt(index, text1)[0];
+      parsed[0] = batch.parseAt(index, text1)[0];
+      const action = actionOf(parsed[0]);
       // Named before stepping: text envs name actions by the current state.
-      const actionText = action[0] === INVALID_ACTION ? INVALID_ACTION_TEXT : batch.actionName(i, action[0]);
-      batch.stepAt(index, action);
+      const actionText = action === INVALID_ACTION ? INVALID_ACTION_TEXT : batch.actionName(i, action);
+      batch.stepAt(index, parsed);
       return {
-        action: action[0],
+        action,
         actionText,
         reward: batch.rewards[i],
         done: batch.done[i] === 1,

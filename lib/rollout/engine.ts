@@ -7,6 +7,7 @@ import { createEnvBatch, HOLD_ACTION, type EnvBatch, type EnvOptions } from '../
 import { nativeTextEnvs } from '../envs/native-text-envs.js';
 import { promptSpec } from '../envs/prompts.js';
 import type { TextEnvs } from '../envs/text-envs.js';
+import type { PromptTemplate } from '../envs/prompt-template.js';
 import { GigpoArgumentError } from '../errors.js';
 import type { StepBatch } from '../io/step-batch.js';
 import type { NativePolicy, Policy, TextPolicy } from '../policy/types.js';
@@ -14,7 +15,7 @@ import { RandomStreams } from '../seeded-random.js';
 import type { ChatFormat } from './conversation.js';
 import { PolicyStats } from './policy-stats.js';
 import { TrajectoryRecorder } from './recorder.js';
-import { finishRollout, policyLabel, type RolloutMeta } from './rollout-meta.js';
+import { finishRollout, policyLabel, profileOf, type RolloutMeta } from './rollout-meta.js';
 import {
   DEFAULT_TEXT_LOOP,
   ON_POLICY_ERROR,
@@ -51,6 +52,8 @@ export interface TextRolloutOptions {
    * to the policy's token capability (`policy.tokens`); rows carry promptIds, responseIds, logprobs.
    */
   promptMode?: PromptMode;
+  /** The prompt of each step: a template or a function (lib/envs/prompt-template.ts); default buildMessages. */
+  promptTemplate?: PromptTemplate;
   /** Conversation mode: the chat template as text (default ChatML). */
   chatFormat?: ChatFormat;
   /**
@@ -84,6 +87,8 @@ export interface CollectTextOptions extends TextRolloutOptions {
   policy: TextPolicy;
   /** Recorded in meta.seed (the envs were seeded by whoever made them). Default 0. */
   seed?: number;
+  /** The env options' profile, when they name one (meta, success reward). */
+  profile?: string;
   signal?: AbortSignal;
   onProgress?: (progress: RolloutProgress) => void;
   cancelFlag?: Int32Array;
@@ -146,7 +151,7 @@ export class RolloutEngine {
     });
     const policy = options.policy;
     // Text policies: the adapter's close() frees the batch when collectText ends.
-    if (policy.kind === 'text') return this.collectText(nativeTextEnvs(batch), { ...options, policy, seed });
+    if (policy.kind === 'text') return this.collectText(nativeTextEnvs(batch), { ...options, policy, seed, ...profileOf(batch.options) });
     // The batch's native memory is freed here, not when the GC and the event loop get to it.
     try {
       if (policy.name === 'oracle' && !batch.hasOracle) throw new GigpoArgumentError('policy', `env '${options.env}' has no oracle`);
@@ -156,7 +161,7 @@ export class RolloutEngine {
       await nativeLoop(batch, recorder, policy, options, latencies, started);
       const out = recorder.finish();
       const seconds = (performance.now() - started) / 1000;
-      finishRollout(out, { env: batch.env, seed, groupSize: batch.groupSize, policy: policyLabel(policy) }, seconds, latencies);
+      finishRollout(out, { env: batch.env, ...profileOf(batch.options), seed, groupSize: batch.groupSize, policy: policyLabel(policy) }, seconds, latencies);
       return out;
     } finally {
       batch.close();
@@ -198,7 +203,7 @@ export class RolloutEngine {
           },
         });
         const out = recorder.finish(result.dropped);
-        const run = { env: envs.env, seed: options.seed ?? 0, groupSize: envs.groupSize, policy: policyLabel(policy) };
+        const run = { env: envs.env, ...(options.profile !== undefined ? { profile: options.profile } : {}), seed: options.seed ?? 0, groupSize: envs.groupSize, policy: policyLabel(policy) };
         const meta = finishRollout(out, run, (performance.now() - started) / 1000, stats.latenciesMs, stats);
         meta.metrics.droppedGroups = result.droppedGroups;
         const baseTraj = envs.firstGroup * envs.groupSize;
@@ -226,7 +231,7 @@ export class RolloutEngine {
 /** The text-loop options the caller set (undefined ones keep their defaults). */
 function defined(o: TextRolloutOptions): Partial<TextRolloutOptions> {
   const out: Record<string, unknown> = {};
-  for (const key of ['historyLength', 'schedule', 'promptMode', 'chatFormat', 'onPolicyError'] as const) if (o[key] !== undefined) out[key] = o[key];
+  for (const key of ['historyLength', 'schedule', 'promptMode', 'chatFormat', 'onPolicyError', 'promptTemplate'] as const) if (o[key] !== undefined) out[key] = o[key];
   return out as Partial<TextRolloutOptions>;
 }
 

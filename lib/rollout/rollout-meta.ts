@@ -10,6 +10,8 @@ import type { StopReason } from './trajectory-loop.js';
 /** What ran: the env, the seeds, the group size and the policy's label. */
 export interface RolloutRun {
   env: string;
+  /** The env profile, when the options chose one ('native' | 'verl-agent'). */
+  profile?: string;
   seed: number;
   groupSize: number;
   policy: string;
@@ -21,6 +23,11 @@ export interface RolloutMeta extends RolloutRun {
   policyLatenciesMs: number[];
   /** Text policies: trajectories (by traj id) that ended for another reason than done or max-steps. */
   stopReasons?: Record<string, StopReason>;
+}
+
+/** `{ profile }` when env options name one (for RolloutRun), else `{}`. */
+export function profileOf(options: Readonly<Record<string, unknown>> | undefined): { profile?: string } {
+  return options?.profile !== undefined ? { profile: String(options.profile) } : {};
 }
 
 /** The label of a policy in meta: its name, with the oracle's epsilon. */
@@ -35,10 +42,11 @@ export function policyLabel(policy: Policy): string {
 export function finishRollout(batch: StepBatch, run: RolloutRun, seconds: number, latenciesMs: number[], counts?: PolicyCounts): RolloutMeta {
   const meta: RolloutMeta = {
     env: run.env,
+    ...(run.profile !== undefined ? { profile: run.profile } : {}),
     seed: run.seed,
     groupSize: run.groupSize,
     policy: run.policy,
-    metrics: rolloutMetrics(batch, promptSpec(run.env).successReward, seconds, latenciesMs, counts),
+    metrics: rolloutMetrics(batch, promptSpec(run.env, run.profile !== undefined ? { profile: run.profile } : {}).successReward, seconds, latenciesMs, counts),
     policyLatenciesMs: latenciesMs,
   };
   batch.meta = { ...meta };

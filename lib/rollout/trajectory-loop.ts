@@ -12,6 +12,7 @@
 // prompt the server refuses as too long ends the trajectory as truncated ('context-length'). An env
 // whose step throws ends it with 'env-error' and drops its group.
 import { GigpoArgumentError } from '../errors.js';
+import { compilePromptTemplate, type PromptTemplate } from '../envs/prompt-template.js';
 import { buildMessages, promptSpec, type PromptHistoryEntry } from '../envs/prompts.js';
 import type { StepOutcome, TextEnvs } from '../envs/text-envs.js';
 import { PolicyRequestError } from '../policy/request-error.js';
@@ -39,6 +40,8 @@ export interface TextLoopOptions {
   historyLength: number;
   /** Conversation mode: how turns are written. */
   chatFormat: ChatFormat;
+  /** The prompt of each step instead of buildMessages (lib/envs/prompt-template.ts). */
+  promptTemplate?: PromptTemplate;
   /** Aborted when the rollout is cancelled, and by the loop itself when one trajectory fails the rollout. */
   controller: AbortController;
   /** Throws the cancellation error when the rollout was cancelled. */
@@ -80,7 +83,13 @@ export async function runTrajectories(
   const dropped = new Uint8Array(n);
   const barrier = o.schedule === 'step' ? new StepBarrier(n) : undefined;
   const baseTraj = envs.firstGroup * envs.groupSize;
-  const maxTokens = promptSpec(envs.env).maxTokens;
+  const spec = promptSpec(envs.env);
+  const maxTokens = spec.maxTokens;
+  const template = o.promptTemplate !== undefined ? compilePromptTemplate(o.promptTemplate) : undefined;
+  const messagesOf = (t: number, observation: string, admissible: readonly string[], history: readonly PromptHistoryEntry[]): ChatMessage[] =>
+    template
+      ? template({ env: envs.env, task: spec.task, step: t, observation, admissibleActions: admissible, history })
+      : buildMessages(envs.env, t, observation, admissible, history);
   let running = n;
   let droppedGroups = 0;
   let firstError: Error | undefined;
@@ -112,8 +121,10 @@ export async function runTrajectories(
       const response = await stats.time(() => policy.act([request], signal).then((r) => single(r, request)));
       return { response, row: rowText(promptJson(request.messages), response) };
     }
-    const [system, user] = request.messages;
-    const prompt = await conversation.prompt(request, system.content, user.content, signal);
+    // The conversation's turns: the system message once, then each step's last (user) message.
+    const system = request.messages.find((m) => m.role === 'system')?.content ?? '';
+    const user = request.messages[request.messages.length - 1].content;
+    const prompt = await conversation.prompt(request, system, user, signal);
     const response = await stats.time(() =>
       tokens!.completeIds({ group: request.group, traj: request.traj, step: request.step, promptIds: prompt.ids, maxTokens: request.maxTokens }, signal).then((r) => single([r], request)),
     );
@@ -143,7 +154,7 @@ export async function runTrajectories(
           group,
           traj: baseTraj + i,
           step: t,
-          messages: buildMessages(envs.env, t, observation, envs.admissibleActions(i), conversation ? [] : history),
+          messages: messagesOf(t, observation, envs.admissibleActions(i), conversation ? [] : history),
           maxTokens,
         };
         let answer: { response: PolicyResponse; row: RowText };
