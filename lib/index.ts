@@ -1,7 +1,7 @@
 // Public API of gigpo-engine.
-export { createEnvBatch, EnvBatch, INVALID_ACTION, HOLD_ACTION } from './envs/env-batch.js';
+export { createEnvBatch, EnvBatch, INVALID_ACTION, HOLD_ACTION, ACTION_FLAG_INVALID, actionOf } from './envs/env-batch.js';
 export type { EnvBatchConfig, EnvOptions } from './envs/env-batch.js';
-export { listEnvs, envInfo } from './envs/registry.js';
+export { listEnvs, envInfo, successRewardOf } from './envs/registry.js';
 export type { EnvInfo } from './envs/registry.js';
 export { hashStrings } from './envs/hash.js';
 export { GigpoArgumentError, GigpoDependencyError, GigpoInputError } from './errors.js';
@@ -15,6 +15,8 @@ export { functionPolicy } from './policy/function.js';
 export type { PolicyFunction } from './policy/function.js';
 export type { ChatMessage, Policy, PolicyRequest, PolicyResponse, TextPolicy, NativePolicy } from './policy/types.js';
 export { buildMessages, promptSpec } from './envs/prompts.js';
+export { compilePromptTemplate, formatNamed } from './envs/prompt-template.js';
+export type { PromptContext, PromptTemplate, PromptTemplateSpec, PromptTemplateFunction } from './envs/prompt-template.js';
 export { concatStepBatches } from './io/concat.js';
 export { validateStepBatch, packText, raggedText, rowObservation, trajectoryStarts } from './io/step-batch.js';
 export { openAIPolicy } from './policy/openai.js';

@@ -44,6 +44,10 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
   const trajStarts = new Uint32Array(numTraj + 1);
   const table = new TextTable();
   const hashed = new Uint8Array(numRows); // 1 where the anchor is the hash of the observation
+  // Opaque anchor names (hashed like observations): names[named[r] - 1] where named[r] > 0.
+  const named = new Uint32Array(numRows);
+  const names: string[] = [];
+  const nameIndex = new Map<string, number>();
   let actionTexts: string[] | undefined; // per row, once some action is text
   // Scores read from a scored file, kept only when every step has them.
   let scored = numRows > 0 && groups[0][0].steps[0].scores !== undefined;
@@ -74,8 +78,15 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
         batch.reward[r] = step.reward;
         batch.valid[r] = step.valid ? 1 : 0;
         batch.obs[r] = o;
-        if (step.anchor !== undefined) batch.anchor[r] = step.anchor;
-        else hashed[r] = 1;
+        if (typeof step.anchor === 'bigint') {
+          batch.anchor[r] = step.anchor;
+        } else if (step.anchor !== undefined) {
+          let k = nameIndex.get(step.anchor);
+          if (k === undefined) nameIndex.set(step.anchor, (k = names.push(step.anchor) - 1));
+          named[r] = k + 1;
+        } else {
+          hashed[r] = 1;
+        }
         const sc = step.scores;
         if (!sc) scored = false;
         else if (scored) {
@@ -96,5 +107,9 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
   batch.observations = table.pack();
   const hashes = native.hashBytes(batch.observations.data, batch.observations.offsets);
   for (let row = 0; row < numRows; row++) if (hashed[row]) batch.anchor[row] = hashes[batch.obs[row]];
+  if (names.length > 0) {
+    const nameHashes = native.hashStrings(names);
+    for (let row = 0; row < numRows; row++) if (named[row]) batch.anchor[row] = nameHashes[named[row] - 1];
+  }
   return { batch, ids: { group: groupIds, traj: trajIds }, trajStarts };
 }
