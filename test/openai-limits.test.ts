@@ -113,7 +113,7 @@ describe('gigpo rollout --max-response-bytes', () => {
     try {
       const s = await fake(() => ({ raw: bigCompletion(5000) }));
       const args = ['rollout', '--env', 'numberline', '--groups', '1', '--group-size', '1', '--policy', 'openai', '--base-url', s.baseURL, '--model', 'm'];
-      const r = await runCliAsync([...args, '--max-response-bytes', '1000', '--out', tmp.path('out.jsonl')]);
+      const r = await runCliAsync([...args, '--on-policy-error', 'abort', '--max-response-bytes', '1000', '--out', tmp.path('out.jsonl')]);
       expect(r.status).toBe(1);
       expect(r.stderr).toContain('exceeds maxResponseBytes 1000');
       expect(s.requests).toHaveLength(1);
