@@ -4,7 +4,7 @@ export type { EnvBatchConfig, EnvOptions } from './envs/env-batch.js';
 export { listEnvs, envInfo } from './envs/registry.js';
 export type { EnvInfo } from './envs/registry.js';
 export { hashStrings } from './envs/hash.js';
-export { GigpoArgumentError, GigpoDependencyError, GigpoInputError } from './errors.js';
+export { GigpoArgumentError, GigpoDependencyError, GigpoInputError, GigpoRangeError } from './errors.js';
 export { RolloutEngine } from './rollout/engine.js';
 export type { CollectOptions, RolloutProgress, RolloutMeta } from './rollout/engine.js';
 export { RolloutPool } from './rollout/pool.js';
