@@ -58,7 +58,8 @@ export interface NativeBatchOutputs {
 export type EnvOptionValue = number | boolean | string;
 
 export interface NativeEnvBatch {
-  outputs(): NativeBatchOutputs;
+  /** The output arrays (one ArrayBuffer), an own read-only property of the native object. */
+  readonly outputs: NativeBatchOutputs;
   shape(): NativeBatchShape;
   reset(seed: number | bigint): void;
   step(actions: Int32Array): void;
@@ -69,6 +70,8 @@ export interface NativeEnvBatch {
   key(env: number): Buffer;
   actionName(env: number, action: number): string;
   oracleActions(): Int32Array;
+  parseAt(indices: Int32Array | Uint32Array, responses: readonly string[]): Int32Array;
+  close(): void;
 }
 
 /** Step-row columns read by computeAdvantages (borrowed, never copied). */

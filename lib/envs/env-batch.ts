@@ -71,7 +71,7 @@ export class EnvBatch {
     );
     this.seed = config.seed ?? 0;
     const shape: NativeBatchShape = this.handle.shape();
-    const out = this.handle.outputs();
+    const out = this.handle.outputs;
     this.env = shape.env;
     this.numEnvs = shape.numEnvs;
     this.groupSize = shape.groupSize;
@@ -130,6 +130,28 @@ export class EnvBatch {
   /** Parses responses into action ids (INVALID_ACTION where they do not parse), without stepping. */
   parse(responses: readonly string[]): Int32Array {
     return this.handle.parse(responses);
+  }
+
+  /**
+   * Parses responses[j] with env indices[j]'s parser (action ids, INVALID_ACTION where they do
+   * not parse), without stepping; O(indices.length), with `stepAt`'s index rules.
+   */
+  parseAt(indices: Int32Array | Uint32Array, responses: readonly string[]): Int32Array {
+    return this.handle.parseAt(indices, responses);
+  }
+
+  /**
+   * Frees the native envs and the output arrays now, instead of whenever the garbage collector
+   * and the event loop get to it (the typed-array views become empty). Every other method
+   * throws a TypeError afterwards; closing again does nothing. `using batch = createEnvBatch(...)`
+   * closes it at the end of the scope.
+   */
+  close(): void {
+    this.handle.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   /** The current observation of env i. */

@@ -80,18 +80,23 @@ export class RolloutEngine {
       firstGroup,
       options: envOptions,
     });
-    const policy = options.policy;
-    if (policy.kind === 'native' && policy.name === 'oracle' && !batch.hasOracle)
-      throw new GigpoArgumentError('policy', `env '${options.env}' has no oracle`);
-    const recorder = new TrajectoryRecorder(batch, batch.maxSteps, policy.kind === 'text');
-    const latencies: number[] = [];
-    const started = performance.now();
-    const loop = policy.kind === 'native' ? nativeLoop : textLoop;
-    await loop(batch, recorder, policy as never, options, latencies, started);
-    const seconds = (performance.now() - started) / 1000;
-    const out = recorder.finish();
-    finishRollout(out, { env: batch.env, seed, groupSize: batch.groupSize, policy: policyLabel(policy) }, seconds, latencies);
-    return out;
+    // The batch's native memory is freed here, not when the GC and the event loop get to it.
+    try {
+      const policy = options.policy;
+      if (policy.kind === 'native' && policy.name === 'oracle' && !batch.hasOracle)
+        throw new GigpoArgumentError('policy', `env '${options.env}' has no oracle`);
+      const recorder = new TrajectoryRecorder(batch, batch.maxSteps, policy.kind === 'text');
+      const latencies: number[] = [];
+      const started = performance.now();
+      const loop = policy.kind === 'native' ? nativeLoop : textLoop;
+      await loop(batch, recorder, policy as never, options, latencies, started);
+      const seconds = (performance.now() - started) / 1000;
+      const out = recorder.finish();
+      finishRollout(out, { env: batch.env, seed, groupSize: batch.groupSize, policy: policyLabel(policy) }, seconds, latencies);
+      return out;
+    } finally {
+      batch.close();
+    }
   }
 }
 

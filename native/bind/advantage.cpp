@@ -15,32 +15,34 @@ Napi::Value computeAdvantages(const Napi::CallbackInfo& info) {
   Napi::Object outs = requireObject(info, 2, "outputs");
   const Options values = readOptions(info[1], "options");
   const advantage::Options options = guarded(env, [&] { return advantage::parseOptions(values); });
+  ReadArrays arrays;
 
-  auto group = typedArrayProperty<Napi::Uint32Array>(in, "group", "columns", napi_uint32_array, "Uint32Array", -1);
+  auto group = arrays.get<Napi::Uint32Array>(in, "group", "columns", napi_uint32_array, "Uint32Array", -1);
   const int64_t n = static_cast<int64_t>(group.ElementLength());
-  auto traj = typedArrayProperty<Napi::Uint32Array>(in, "traj", "columns", napi_uint32_array, "Uint32Array", n);
-  auto step = typedArrayProperty<Napi::Uint32Array>(in, "step", "columns", napi_uint32_array, "Uint32Array", n);
-  auto reward = typedArrayProperty<Napi::Float32Array>(in, "reward", "columns", napi_float32_array, "Float32Array", n);
-  auto valid = typedArrayProperty<Napi::Uint8Array>(in, "valid", "columns", napi_uint8_array, "Uint8Array", n);
+  auto traj = arrays.get<Napi::Uint32Array>(in, "traj", "columns", napi_uint32_array, "Uint32Array", n);
+  auto step = arrays.get<Napi::Uint32Array>(in, "step", "columns", napi_uint32_array, "Uint32Array", n);
+  auto reward = arrays.get<Napi::Float32Array>(in, "reward", "columns", napi_float32_array, "Float32Array", n);
+  auto valid = arrays.get<Napi::Uint8Array>(in, "valid", "columns", napi_uint8_array, "Uint8Array", n);
   auto anchor =
-      typedArrayProperty<Napi::BigUint64Array>(in, "anchor", "columns", napi_biguint64_array, "BigUint64Array", n);
-  auto obs = typedArrayProperty<Napi::Uint32Array>(in, "obs", "columns", napi_uint32_array, "Uint32Array", n);
+      arrays.get<Napi::BigUint64Array>(in, "anchor", "columns", napi_biguint64_array, "BigUint64Array", n);
+  auto obs = arrays.get<Napi::Uint32Array>(in, "obs", "columns", napi_uint32_array, "Uint32Array", n);
   auto obsOffsets =
-      typedArrayProperty<Napi::Uint32Array>(in, "obsOffsets", "columns", napi_uint32_array, "Uint32Array", -1);
-  auto obsBytes = typedArrayProperty<Napi::Uint8Array>(in, "obsBytes", "columns", napi_uint8_array, "Uint8Array", -1);
-  auto responseOffsets = typedArrayProperty<Napi::Uint32Array>(in, "responseOffsets", "columns", napi_uint32_array,
+      arrays.get<Napi::Uint32Array>(in, "obsOffsets", "columns", napi_uint32_array, "Uint32Array", -1);
+  auto obsBytes = arrays.get<Napi::Uint8Array>(in, "obsBytes", "columns", napi_uint8_array, "Uint8Array", -1);
+  auto responseOffsets = arrays.get<Napi::Uint32Array>(in, "responseOffsets", "columns", napi_uint32_array,
                                                                "Uint32Array", n + 1, true);
   if (obsOffsets.ElementLength() == 0) throwRange(env, "columns.obsOffsets: expected length numObs + 1 >= 1");
 
   auto f32 = [&](const char* name) {
-    return typedArrayProperty<Napi::Float32Array>(outs, name, "outputs", napi_float32_array, "Float32Array", n);
+    return arrays.get<Napi::Float32Array>(outs, name, "outputs", napi_float32_array, "Float32Array", n);
   };
   auto u32 = [&](const char* name) {
-    return typedArrayProperty<Napi::Uint32Array>(outs, name, "outputs", napi_uint32_array, "Uint32Array", n);
+    return arrays.get<Napi::Uint32Array>(outs, name, "outputs", napi_uint32_array, "Uint32Array", n);
   };
   Napi::Float32Array returns = f32("returns"), episode = f32("episodeAdvantage"), stepAdv = f32("stepAdvantage"),
                      adv = f32("advantage");
   Napi::Uint32Array stepGroup = u32("stepGroup");
+  arrays.check(env);
 
   advantage::RowColumns c;
   c.numRows = static_cast<size_t>(n);

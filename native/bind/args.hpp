@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/errors.hpp"
 #include "core/options.hpp"
@@ -76,5 +77,42 @@ TA typedArrayProperty(Napi::Object object, const char* name, const std::string& 
                                  std::to_string(array.ElementLength()));
   return array;
 }
+
+// Typed arrays read from JavaScript objects, re-checked once every argument has been read:
+// a getter that runs later may have detached or shrunk an array read earlier, so pointers
+// are taken only after check() (and no JavaScript runs between the two).
+class ReadArrays {
+ public:
+  // typedArrayProperty(), remembered for check().
+  template <class TA>
+  TA get(Napi::Object object, const char* name, const std::string& where, napi_typedarray_type type,
+         const char* typeName, int64_t length, bool optional = false) {
+    TA array = typedArrayProperty<TA>(object, name, where, type, typeName, length, optional);
+    if (!array.IsEmpty()) entries_.push_back({array, where + "." + name, array.ElementLength(), array.Data()});
+    return array;
+  }
+  void check(Napi::Env env) const {
+    for (const Entry& e : entries_) {
+      // Napi::TypedArray caches its length: ask the engine again.
+      size_t length = 0;
+      napi_typedarray_type type;
+      void* data = nullptr;
+      napi_value buffer;
+      size_t offset = 0;
+      napi_status status = napi_get_typedarray_info(env, e.array, &type, &length, &data, &buffer, &offset);
+      if (status != napi_ok || e.array.ArrayBuffer().IsDetached() || length != e.length || data != e.data)
+        throwType(env, e.label + ": was detached or resized while the arguments were read");
+    }
+  }
+
+ private:
+  struct Entry {
+    Napi::TypedArray array;
+    std::string label;
+    size_t length;
+    const void* data;
+  };
+  std::vector<Entry> entries_;
+};
 
 }  // namespace gigpo::bind

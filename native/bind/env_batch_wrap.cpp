@@ -10,7 +10,6 @@ namespace gigpo::bind {
 Napi::Function EnvBatchWrap::define(Napi::Env env) {
   return DefineClass(env, "EnvBatch",
                      {
-                         InstanceMethod<&EnvBatchWrap::outputs>("outputs"),
                          InstanceMethod<&EnvBatchWrap::shape>("shape"),
                          InstanceMethod<&EnvBatchWrap::reset>("reset"),
                          InstanceMethod<&EnvBatchWrap::step>("step"),
@@ -21,6 +20,8 @@ Napi::Function EnvBatchWrap::define(Napi::Env env) {
                          InstanceMethod<&EnvBatchWrap::key>("key"),
                          InstanceMethod<&EnvBatchWrap::actionName>("actionName"),
                          InstanceMethod<&EnvBatchWrap::oracleActions>("oracleActions"),
+                         InstanceMethod<&EnvBatchWrap::parseAt>("parseAt"),
+                         InstanceMethod<&EnvBatchWrap::close>("close"),
                      });
 }
 
@@ -30,7 +31,8 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
   std::string name = requireString(info, 0, "env");
   Napi::Object cfg = requireObject(info, 1, "config");
   BatchConfig config;
-  config.numEnvs = static_cast<uint32_t>(integerProperty(cfg, "numEnvs", "config", -1, 1, 1 << 24));
+  if (cfg.Get("numEnvs").IsUndefined()) throwType(env, "config.numEnvs: missing (the number of envs, an integer >= 1)");
+  config.numEnvs = static_cast<uint32_t>(integerProperty(cfg, "numEnvs", "config", 1, 1, 1 << 24));
   config.groupSize = static_cast<uint32_t>(integerProperty(cfg, "groupSize", "config", 1, 1, 1 << 24));
   config.firstGroup = static_cast<uint32_t>(integerProperty(cfg, "firstGroup", "config", 0, 0, UINT32_MAX));
   Napi::Value seed = cfg.Get("seed");
@@ -79,8 +81,11 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
   out.Set("anchor", anchor);
   out.Set("obsLengths", obsLengths);
   out.Set("obsBytes", obsBytes);
-  outputs_ = Napi::Persistent(out);
-  buffer_ = Napi::Persistent(buffer);
+  // The wrapper object itself holds the outputs (a read-only own property), and this
+  // C++ object only a weak reference: no strong handle roots them, so a dropped batch is
+  // collected, envs and outputs together, by the garbage collector alone.
+  info.This().As<Napi::Object>().DefineProperty(Napi::PropertyDescriptor::Value("outputs", out, napi_enumerable));
+  buffer_ = Napi::Weak(buffer);
 
   BatchOutputs o;
   o.reward = reward.Data();
@@ -94,9 +99,19 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
   o.obsBytes = obsBytes.Data();
   batch_->bind(o);
   guarded(env, [&] { batch_->reset(config.seed); });
+  // The envs live on the native heap: tell V8, so that it collects dropped batches soon.
+  externalBytes_ = static_cast<int64_t>(batch_->shape().memoryBytes);
+  Napi::MemoryManagement::AdjustExternalMemory(env, externalBytes_);
+}
+
+BatchBase& EnvBatchWrap::open(Napi::Env env) const {
+  if (!batch_) throwType(env, "EnvBatch: used after close(); create a new batch");
+  return *batch_;
 }
 
 void EnvBatchWrap::requireAttached(Napi::Env env) const {
+  open(env);
+  // While a method runs, the wrapper (and through its outputs, the buffer) is alive.
   if (buffer_.Value().IsDetached())
     throwType(env, "EnvBatch: its output arrays were transferred or detached; create a new batch");
 }
@@ -105,16 +120,34 @@ uint32_t EnvBatchWrap::envIndex(const Napi::CallbackInfo& info, size_t index) co
   Napi::Value v = info[index];
   if (!v.IsNumber()) throwType(info.Env(), "env: expected an integer index");
   double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= 0 && d < batch_->shape().numEnvs) || static_cast<double>(static_cast<uint32_t>(d)) != d)
-    throwRange(info.Env(), "env: must be an integer in [0, " + std::to_string(batch_->shape().numEnvs) + "), got " +
+  if (!(d >= 0 && d < open(info.Env()).shape().numEnvs) || static_cast<double>(static_cast<uint32_t>(d)) != d)
+    throwRange(info.Env(), "env: must be an integer in [0, " + std::to_string(open(info.Env()).shape().numEnvs) + "), got " +
                                v.ToString().Utf8Value());
   return static_cast<uint32_t>(d);
 }
 
-Napi::Value EnvBatchWrap::outputs(const Napi::CallbackInfo& info) { return outputs_.Value(); }
+// Frees the envs and the output arrays now (their views become empty); later calls throw.
+// Closing twice is a no-op.
+Napi::Value EnvBatchWrap::close(const Napi::CallbackInfo& info) {
+  release();
+  Napi::ArrayBuffer buffer = buffer_.Value();
+  if (!buffer.IsEmpty() && !buffer.IsDetached()) buffer.Detach();
+  return info.Env().Undefined();
+}
+
+void EnvBatchWrap::release() {
+  if (!batch_) return;
+  batch_.reset();
+  Napi::MemoryManagement::AdjustExternalMemory(Env(), -externalBytes_);
+  externalBytes_ = 0;
+}
+
+EnvBatchWrap::~EnvBatchWrap() { release(); }
+
+void EnvBatchWrap::Finalize(Napi::BasicEnv env) { release(); }
 
 Napi::Value EnvBatchWrap::shape(const Napi::CallbackInfo& info) {
-  const BatchShape& s = batch_->shape();
+  const BatchShape& s = open(info.Env()).shape();
   Napi::Object o = Napi::Object::New(info.Env());
   o.Set("env", s.env);
   o.Set("numEnvs", s.numEnvs);
@@ -130,15 +163,15 @@ Napi::Value EnvBatchWrap::shape(const Napi::CallbackInfo& info) {
 Napi::Value EnvBatchWrap::reset(const Napi::CallbackInfo& info) {
   requireAttached(info.Env());
   uint64_t seed = seedValue(info[0], "seed");
-  guarded(info.Env(), [&] { batch_->reset(seed); });
+  guarded(info.Env(), [&] { open(info.Env()).reset(seed); });
   return info.Env().Undefined();
 }
 
 Napi::Value EnvBatchWrap::step(const Napi::CallbackInfo& info) {
   auto actions = requireTypedArray<Napi::Int32Array>(info, 0, "actions", napi_int32_array, "Int32Array",
-                                                     batch_->shape().numEnvs);
+                                                     open(info.Env()).shape().numEnvs);
   requireAttached(info.Env());
-  guarded(info.Env(), [&] { batch_->step(actions.Data()); });
+  guarded(info.Env(), [&] { open(info.Env()).step(actions.Data()); });
   return info.Env().Undefined();
 }
 
@@ -147,7 +180,7 @@ void EnvBatchWrap::readTexts(const Napi::CallbackInfo& info, size_t index, const
   Napi::Env env = info.Env();
   if (!info[index].IsArray()) throwType(env, std::string(name) + ": expected an array of strings");
   Napi::Array array = info[index].As<Napi::Array>();
-  const uint32_t n = length >= 0 ? static_cast<uint32_t>(length) : batch_->shape().numEnvs;
+  const uint32_t n = length >= 0 ? static_cast<uint32_t>(length) : open(info.Env()).shape().numEnvs;
   if (array.Length() != n)
     throwRange(env, std::string(name) + ": expected length " + std::to_string(n) + ", got " +
                         std::to_string(array.Length()));
@@ -184,7 +217,7 @@ void EnvBatchWrap::readIndices(const Napi::CallbackInfo& info, size_t index) {
     for (size_t j = 0; j < k; ++j) {
       if (data[j] < 0)
         throwRange(info.Env(), "indices[" + std::to_string(j) + "]: must be in [0, " +
-                                   std::to_string(batch_->shape().numEnvs) + "), got " + std::to_string(data[j]));
+                                   std::to_string(open(info.Env()).shape().numEnvs) + "), got " + std::to_string(data[j]));
       indexScratch_[j] = static_cast<uint32_t>(data[j]);
     }
   } else {
@@ -196,7 +229,7 @@ void EnvBatchWrap::readIndices(const Napi::CallbackInfo& info, size_t index) {
 Napi::Value EnvBatchWrap::stepText(const Napi::CallbackInfo& info) {
   readTexts(info, 0, "responses", true);
   requireAttached(info.Env());
-  guarded(info.Env(), [&] { batch_->stepText(viewScratch_.data(), hold_.data()); });
+  guarded(info.Env(), [&] { open(info.Env()).stepText(viewScratch_.data(), hold_.data()); });
   return info.Env().Undefined();
 }
 
@@ -206,34 +239,49 @@ Napi::Value EnvBatchWrap::stepAt(const Napi::CallbackInfo& info) {
   auto actions = requireTypedArray<Napi::Int32Array>(info, 1, "actions", napi_int32_array, "Int32Array",
                                                      indexScratch_.size());
   requireAttached(info.Env());
-  guarded(info.Env(), [&] { batch_->stepAt(indexScratch_.data(), indexScratch_.size(), actions.Data()); });
+  guarded(info.Env(), [&] { open(info.Env()).stepAt(indexScratch_.data(), indexScratch_.size(), actions.Data()); });
   return info.Env().Undefined();
 }
 
-// stepTextAt(indices: Int32Array | Uint32Array, responses: string[]): the responses are
-// read (running any getters) before the indices are copied and the outputs checked.
-Napi::Value EnvBatchWrap::stepTextAt(const Napi::CallbackInfo& info) {
+// (indices, responses) arguments: the responses are read first (their getters run JS),
+// then the indices are copied, so a getter that detaches or shrinks the indices is caught.
+void EnvBatchWrap::readIndexedTexts(const Napi::CallbackInfo& info) {
   if (!info[0].IsTypedArray()) throwType(info.Env(), "indices: expected an Int32Array or a Uint32Array");
   readTexts(info, 1, "responses", false, info[0].As<Napi::TypedArray>().ElementLength());
   readIndices(info, 0);
   if (indexScratch_.size() != viewScratch_.size())
     throwRange(info.Env(), "indices: expected length " + std::to_string(viewScratch_.size()) + " (responses), got " +
                                std::to_string(indexScratch_.size()));
+}
+
+// stepTextAt(indices: Int32Array | Uint32Array, responses: string[])
+Napi::Value EnvBatchWrap::stepTextAt(const Napi::CallbackInfo& info) {
+  readIndexedTexts(info);
   requireAttached(info.Env());
-  guarded(info.Env(), [&] { batch_->stepTextAt(indexScratch_.data(), indexScratch_.size(), viewScratch_.data()); });
+  guarded(info.Env(), [&] { open(info.Env()).stepTextAt(indexScratch_.data(), indexScratch_.size(), viewScratch_.data()); });
   return info.Env().Undefined();
 }
 
 Napi::Value EnvBatchWrap::parse(const Napi::CallbackInfo& info) {
   readTexts(info, 0, "responses", false);
-  auto actions = Napi::Int32Array::New(info.Env(), batch_->shape().numEnvs);
-  guarded(info.Env(), [&] { batch_->parse(viewScratch_.data(), actions.Data()); });
+  auto actions = Napi::Int32Array::New(info.Env(), open(info.Env()).shape().numEnvs);
+  guarded(info.Env(), [&] { open(info.Env()).parse(viewScratch_.data(), actions.Data()); });
+  return actions;
+}
+
+// parseAt(indices, responses) -> Int32Array: action ids of responses[j] for env indices[j].
+Napi::Value EnvBatchWrap::parseAt(const Napi::CallbackInfo& info) {
+  readIndexedTexts(info);
+  auto actions = Napi::Int32Array::New(info.Env(), indexScratch_.size());
+  guarded(info.Env(), [&] {
+    open(info.Env()).parseAt(indexScratch_.data(), indexScratch_.size(), viewScratch_.data(), actions.Data());
+  });
   return actions;
 }
 
 Napi::Value EnvBatchWrap::key(const Napi::CallbackInfo& info) {
   uint32_t i = envIndex(info, 0);
-  std::string k = guarded(info.Env(), [&] { return batch_->key(i); });
+  std::string k = guarded(info.Env(), [&] { return open(info.Env()).key(i); });
   return Napi::Buffer<char>::Copy(info.Env(), k.data(), k.size());
 }
 
@@ -241,14 +289,14 @@ Napi::Value EnvBatchWrap::actionName(const Napi::CallbackInfo& info) {
   uint32_t i = envIndex(info, 0);
   if (!info[1].IsNumber()) throwType(info.Env(), "action: expected an integer");
   double d = info[1].As<Napi::Number>().DoubleValue();
-  if (!(d >= 0 && d < batch_->shape().numActions) || static_cast<double>(static_cast<int32_t>(d)) != d)
-    throwRange(info.Env(), "action: must be an integer in [0, " + std::to_string(batch_->shape().numActions) + ")");
-  return Napi::String::New(info.Env(), guarded(info.Env(), [&] { return batch_->actionName(i, static_cast<int32_t>(d)); }));
+  if (!(d >= 0 && d < open(info.Env()).shape().numActions) || static_cast<double>(static_cast<int32_t>(d)) != d)
+    throwRange(info.Env(), "action: must be an integer in [0, " + std::to_string(open(info.Env()).shape().numActions) + ")");
+  return Napi::String::New(info.Env(), guarded(info.Env(), [&] { return open(info.Env()).actionName(i, static_cast<int32_t>(d)); }));
 }
 
 Napi::Value EnvBatchWrap::oracleActions(const Napi::CallbackInfo& info) {
-  auto actions = Napi::Int32Array::New(info.Env(), batch_->shape().numEnvs);
-  guarded(info.Env(), [&] { batch_->oracleActions(actions.Data()); });
+  auto actions = Napi::Int32Array::New(info.Env(), open(info.Env()).shape().numEnvs);
+  guarded(info.Env(), [&] { open(info.Env()).oracleActions(actions.Data()); });
   return actions;
 }
 

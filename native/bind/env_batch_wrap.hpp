@@ -16,9 +16,10 @@ class EnvBatchWrap : public Napi::ObjectWrap<EnvBatchWrap> {
  public:
   static Napi::Function define(Napi::Env env);
   explicit EnvBatchWrap(const Napi::CallbackInfo& info);
+  ~EnvBatchWrap() override;
+  void Finalize(Napi::BasicEnv env) override;
 
  private:
-  Napi::Value outputs(const Napi::CallbackInfo& info);
   Napi::Value shape(const Napi::CallbackInfo& info);
   Napi::Value reset(const Napi::CallbackInfo& info);
   Napi::Value step(const Napi::CallbackInfo& info);
@@ -29,6 +30,14 @@ class EnvBatchWrap : public Napi::ObjectWrap<EnvBatchWrap> {
   Napi::Value key(const Napi::CallbackInfo& info);
   Napi::Value actionName(const Napi::CallbackInfo& info);
   Napi::Value oracleActions(const Napi::CallbackInfo& info);
+  Napi::Value parseAt(const Napi::CallbackInfo& info);
+  Napi::Value close(const Napi::CallbackInfo& info);
+
+  // The batch, or a TypeError once closed. Called after reading the arguments, whose
+  // getters may have closed it.
+  BatchBase& open(Napi::Env env) const;
+  // Frees the core batch and tells V8 its memory is gone (close() and the destructor).
+  void release();
 
   void requireAttached(Napi::Env env) const;
   uint32_t envIndex(const Napi::CallbackInfo& info, size_t index) const;
@@ -37,14 +46,15 @@ class EnvBatchWrap : public Napi::ObjectWrap<EnvBatchWrap> {
   void readTexts(const Napi::CallbackInfo& info, size_t index, const char* name, bool allowHold,
                  int64_t length = -1);
   void readIndices(const Napi::CallbackInfo& info, size_t index);
+  void readIndexedTexts(const Napi::CallbackInfo& info);
 
   std::unique_ptr<BatchBase> batch_;
-  Napi::ObjectReference outputs_;
-  Napi::Reference<Napi::ArrayBuffer> buffer_;  // backs every output array
+  Napi::Reference<Napi::ArrayBuffer> buffer_;  // weak; backs every output array
   std::vector<std::string> textScratch_;
   std::vector<std::string_view> viewScratch_;
   std::vector<uint8_t> hold_;
   std::vector<uint32_t> indexScratch_;
+  int64_t externalBytes_ = 0;  // reported to V8 with AdjustExternalMemory
 };
 
 }  // namespace gigpo::bind

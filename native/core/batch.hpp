@@ -32,6 +32,10 @@ struct BatchConfig {
   uint32_t firstGroup = 0;
 };
 
+// The most memory one batch may take (an estimate computed before allocating; see
+// Batch::estimatedBytes). Larger rollouts are sharded over batches, threads or machines.
+constexpr uint64_t kMaxBatchBytes = uint64_t{8} << 30;
+
 struct BatchShape {
   std::string env;
   uint32_t numEnvs = 0;
@@ -41,6 +45,7 @@ struct BatchShape {
   int32_t numActions = 0;
   size_t maxObsBytes = 0;   // per environment
   size_t obsCapacity = 0;   // numEnvs * maxObsBytes: the size obsBytes must have
+  uint64_t memoryBytes = 0; // estimated native memory of the envs (without shared data)
   bool hasOracle = false;
 };
 
@@ -80,6 +85,10 @@ class BatchBase {
   virtual void stepAt(const uint32_t* indices, size_t count, const int32_t* actions) = 0;
   virtual void stepTextAt(const uint32_t* indices, size_t count, const std::string_view* responses) = 0;
   virtual void parse(const std::string_view* responses, int32_t* actions) = 0;
+  // Parses responses[j] with env indices[j]'s parser into actions[j]; the same index rules
+  // as stepAt, O(count), no env is stepped.
+  virtual void parseAt(const uint32_t* indices, size_t count, const std::string_view* responses,
+                       int32_t* actions) = 0;
   virtual std::string key(uint32_t env) const = 0;
   virtual std::string actionName(uint32_t env, int32_t action) const = 0;
   // Throws TypeError when the env type has no oracle.

@@ -22,23 +22,37 @@ class Batch final : public BatchBase {
     if (config.numEnvs % config.groupSize != 0)
       throw RangeError("groupSize: must divide numEnvs (" + std::to_string(config.numEnvs) + " % " +
                        std::to_string(config.groupSize) + " != 0)");
-    envs_.reserve(config.numEnvs);
-    for (uint32_t i = 0; i < config.numEnvs; ++i) envs_.emplace_back(envConfig_, *shared_);
-    episode_.assign(config.numEnvs, 0);
-    elapsed_.assign(config.numEnvs, 0);
-    ended_.assign(config.numEnvs, 0);
+    const uint64_t lastGroup = uint64_t{config.firstGroup} + config.numEnvs / config.groupSize - 1;
+    if (lastGroup > UINT32_MAX)
+      throw RangeError("firstGroup: groups " + std::to_string(config.firstGroup) + ".." + std::to_string(lastGroup) +
+                       " do not fit group ids of 32 bits (firstGroup + numEnvs / groupSize must be <= 2^32)");
+    // One env first: its bounds size the rest, which are checked before anything large is allocated.
+    E probe(envConfig_, *shared_);
     shape_.env = E::info().name;
     shape_.numEnvs = config.numEnvs;
     shape_.groupSize = config.groupSize;
     shape_.firstGroup = config.firstGroup;
     shape_.maxSteps = envConfig_.maxSteps;
-    shape_.numActions = envs_[0].numActions();
-    shape_.maxObsBytes = envs_[0].maxObsBytes();
+    shape_.numActions = probe.numActions();
+    shape_.maxObsBytes = probe.maxObsBytes();
     shape_.obsCapacity = static_cast<size_t>(config.numEnvs) * shape_.maxObsBytes;
     shape_.hasOracle = HasOracle<E>;
     if (shape_.obsCapacity >= (size_t{1} << 32))
       throw RangeError("numEnvs: " + std::to_string(config.numEnvs) + " envs of up to " +
                        std::to_string(shape_.maxObsBytes) + " observation bytes exceed 4 GiB");
+    const uint64_t need = estimatedBytes(config.numEnvs, shape_.maxObsBytes);
+    shape_.memoryBytes = need;
+    if (need > kMaxBatchBytes)
+      throw RangeError("numEnvs: " + std::to_string(config.numEnvs) + " " + shape_.env + " envs need about " +
+                       std::to_string(need >> 20) + " MiB, over the batch limit of " +
+                       std::to_string(kMaxBatchBytes >> 20) + " MiB (at most " +
+                       std::to_string(kMaxBatchBytes / estimatedBytes(1, shape_.maxObsBytes)) +
+                       " envs of this kind per batch; shard larger rollouts)");
+    envs_.reserve(config.numEnvs);
+    for (uint32_t i = 0; i < config.numEnvs; ++i) envs_.emplace_back(envConfig_, *shared_);
+    episode_.assign(config.numEnvs, 0);
+    elapsed_.assign(config.numEnvs, 0);
+    ended_.assign(config.numEnvs, 0);
     if constexpr (!keyIsObservation<E>()) keyScratch_.resize(shape_.maxObsBytes);
   }
 
@@ -95,6 +109,12 @@ class Batch final : public BatchBase {
     for (uint32_t i = 0; i < config_.numEnvs; ++i) actions[i] = envs_[i].parse(responses[i]);
   }
 
+  void parseAt(const uint32_t* indices, size_t count, const std::string_view* responses,
+               int32_t* actions) override {
+    checkIndices(indices, count);
+    for (size_t j = 0; j < count; ++j) actions[j] = envs_[indices[j]].parse(responses[j]);
+  }
+
   std::string key(uint32_t i) const override {
     std::string out(shape_.maxObsBytes, '\0');
     size_t len = keyIsObservation<E>() ? envs_[i].render(out.data()) : envs_[i].key(out.data());
@@ -123,6 +143,15 @@ class Batch final : public BatchBase {
   E& env(uint32_t i) { return envs_[i]; }
 
  private:
+  // Memory of n envs: the env structs, each env's observation slot, its outputs and
+  // bookkeeping, and up to two observation-sized texts an env keeps of its own (text envs
+  // hold their feedback and command lists) plus small allocations. An estimate, within
+  // 1.5x of the measured RSS for every env (docs/NATIVE.md), checked before allocating.
+  static uint64_t estimatedBytes(uint64_t n, size_t maxObsBytes) {
+    return n * (sizeof(E) + 3 * uint64_t{maxObsBytes} + kPerEnvOverheadBytes);
+  }
+  static constexpr uint64_t kPerEnvOverheadBytes = 1024;
+
   std::shared_ptr<const typename E::Shared> sharedData(const Options& options, SharedCache* cache) const {
     using Shared = typename E::Shared;
     if (!cache || !cacheableShared<E>()) return E::makeShared(envConfig_);

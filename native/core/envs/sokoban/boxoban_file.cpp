@@ -4,7 +4,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "core/envs/sokoban/level_text.hpp"
 #include "core/errors.hpp"
@@ -51,10 +50,20 @@ std::vector<Grid> readBoxobanFile(const std::string& path, const std::string& ar
   if (std::filesystem::is_directory(path, ec)) throw RangeError(argName + ": cannot read '" + path + "': it is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw RangeError(argName + ": cannot read '" + path + "': " + std::strerror(errno));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
+  // Read in blocks up to one byte past the limit (devices and pipes report no size).
+  std::string text;
+  constexpr size_t kBlock = size_t{1} << 16;
+  while (in && text.size() <= kMaxLevelFileBytes) {
+    const size_t at = text.size();
+    text.resize(at + kBlock);
+    in.read(text.data() + at, kBlock);
+    text.resize(at + static_cast<size_t>(in.gcount()));
+  }
   if (in.bad()) throw RangeError(argName + ": cannot read '" + path + "': read error");
-  return parseBoxobanText(buffer.str(), path);
+  if (text.size() > kMaxLevelFileBytes)
+    throw RangeError(argName + ": cannot read '" + path + "': larger than the " +
+                     std::to_string(kMaxLevelFileBytes >> 20) + " MiB limit for a level file");
+  return parseBoxobanText(text, path);
 }
 
 }  // namespace gigpo::sokoban

@@ -14,8 +14,13 @@ namespace gigpo::sokoban {
 // Throws FormatError.
 std::vector<Grid> parseBoxobanText(std::string_view text, const std::string& name);
 
-// Reads and parses the file at `path`. A file that cannot be read throws RangeError
-// "<argName>: cannot read '<path>': <reason>"; a malformed one throws FormatError.
+// The largest level file read (a Boxoban file of 1,000 levels is about 120 KB), so that a
+// device such as /dev/zero or a wrong path to a huge file fails fast instead of filling memory.
+constexpr size_t kMaxLevelFileBytes = size_t{64} << 20;
+
+// Reads and parses the file at `path`. A file that cannot be read, or is larger than
+// kMaxLevelFileBytes, throws RangeError "<argName>: cannot read '<path>': <reason>"; a
+// malformed one throws FormatError.
 std::vector<Grid> readBoxobanFile(const std::string& path, const std::string& argName);
 
 }  // namespace gigpo::sokoban
