@@ -20,9 +20,8 @@ export function outputFormat(path: string, flag: DataFormat | undefined): DataFo
 /** stdout, or a file under a temporary name that an interrupt (Ctrl-C, SIGTERM) removes. */
 export async function openOutput(path: string): Promise<ByteSink> {
   if (path === STDIO) return writableSink(process.stdout);
-  const file = await AtomicFile.open(path);
-  removeOnSignal(file.tempPath);
-  return file;
+  removeOnSignal(path);
+  return AtomicFile.open(path);
 }
 
 /** Human summaries go to stdout, or to stderr when stdout carries the data. */
