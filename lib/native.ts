@@ -66,6 +66,7 @@ export interface NativeEnvBatch {
   stepText(responses: ReadonlyArray<string | null | undefined>): void;
   stepAt(indices: Int32Array | Uint32Array, actions: Int32Array): void;
   stepTextAt(indices: Int32Array | Uint32Array, responses: readonly string[]): void;
+  resetAt(indices: Int32Array | Uint32Array, groups: Uint32Array, members: Uint32Array): void;
   parse(responses: readonly string[]): Int32Array;
   key(env: number): Buffer;
   actionName(env: number, action: number): string;

@@ -13,6 +13,8 @@ python_ready() {
   return 1
 }
 python_ready || need+=(python3 python3-msgpack python3-numpy)
+# The env-server example (test/env-server-python.test.ts) plays OpenEnv with python3-websockets.
+/usr/bin/python3 -c 'import websockets' 2>/dev/null || need+=(python3-websockets)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if ((${#need[@]})); then
   echo "setup-test-tools: installing ${need[*]}"

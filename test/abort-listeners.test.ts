@@ -3,9 +3,9 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { onAbort } from '../lib/policy/abort.js';
+import { onAbort } from '../lib/util/abort.js';
 import { openAIPolicy } from '../lib/policy/openai.js';
-import { Semaphore } from '../lib/policy/semaphore.js';
+import { Semaphore } from '../lib/util/semaphore.js';
 import { completion, startFakeOpenAI, type FakeOpenAIServer } from './fixtures/fake-openai-server.js';
 
 describe('abort listeners', () => {

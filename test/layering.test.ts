@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../lib', import.meta.url));
 
 /** Top to bottom. A module may import its own layer and the layers after it. */
-const LAYERS = ['cli', 'service', 'inspect', 'rollout', 'score', 'policy', 'advantage', 'io', 'envs', '.'];
+const LAYERS = ['cli', 'service', 'inspect', 'rollout', 'score', 'policy', 'advantage', 'io', 'envs', 'util', '.'];
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GigpoArgumentError, GigpoRangeError, openAIPolicy, PolicyRequestError } from '../lib/index.js';
 import type { OpenAIPolicyOptions, PolicyRequest } from '../lib/index.js';
-import { backoffMs, retryAfterMs } from '../lib/policy/backoff.js';
-import { Semaphore } from '../lib/policy/semaphore.js';
+import { backoffMs, retryAfterMs } from '../lib/util/backoff.js';
+import { Semaphore } from '../lib/util/semaphore.js';
 import { completion, startFakeOpenAI, type FakeOpenAIServer, type Script } from './fixtures/fake-openai-server.js';
 
 let server: FakeOpenAIServer | undefined;

@@ -38,4 +38,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'run distributed rollout jobs (one task group each) from Redis Streams until interrupted',
     load: async () => (await import('./worker.js')).registerWorker,
   },
+  {
+    name: 'serve-env',
+    summary: 'serve an environment over the OpenEnv (HTTP + WebSocket) and AgentGym (HTTP) protocols',
+    load: async () => (await import('./serve-env.js')).registerServeEnv,
+  },
 ];

@@ -127,6 +127,17 @@ export class EnvBatch {
     this.handle.stepTextAt(indices, responses);
   }
 
+  /**
+   * Puts env indices[j] at the start of task groups[j] as member members[j]: the state that
+   * member of that group starts from in any batch of this seed (members differ only in
+   * in-episode randomness). Only those envs are touched and published. This lets one batch
+   * serve independent sessions (`gigpo serve-env`). `reset()` restores every env's own group.
+   * Same index rules and errors as `stepAt`; groups and members are Uint32Arrays of the same length.
+   */
+  resetAt(indices: Int32Array | Uint32Array, groups: Uint32Array, members: Uint32Array): void {
+    this.handle.resetAt(indices, groups, members);
+  }
+
   /** Parses responses into action ids (INVALID_ACTION where they do not parse), without stepping. */
   parse(responses: readonly string[]): Int32Array {
     return this.handle.parse(responses);

@@ -8,13 +8,13 @@
 // The prompt is the model's own chat template (node-llama-cpp picks the wrapper from the GGUF's
 // metadata; a model without one gets its general "### Human / ### Assistant" format).
 import { GigpoArgumentError, GigpoDependencyError, GigpoInputError } from '../errors.js';
-import { abortError } from './abort.js';
+import { abortError } from '../util/abort.js';
 import { integerOption, numberOption } from './option-checks.js';
 import { resolveLlamaOptions, type LlamaPolicyOptions, type ResolvedLlamaOptions } from './llama-options.js';
 import type { LlamaBindings, LlamaContextSequenceLike, LlamaEngine } from './llama-bindings.js';
 import { PolicyRequestError } from './request-error.js';
 import { checkRequests } from './requests.js';
-import { Semaphore } from './semaphore.js';
+import { Semaphore } from '../util/semaphore.js';
 import type { ChatMessage, PolicyRequest, PolicyResponse, TextPolicy, TokenPolicy } from './types.js';
 
 export type { LlamaPolicyOptions } from './llama-options.js';

@@ -2,13 +2,13 @@
 // server, hosted APIs): one HTTP request per PolicyRequest, bounded concurrency, a timeout
 // per attempt, retries with backoff, and cancellation through act()'s AbortSignal.
 import { GigpoArgumentError } from '../errors.js';
-import { abortError, onAbort, sleep } from './abort.js';
-import { backoffMs, retryAfterMs } from './backoff.js';
+import { abortError, onAbort, sleep } from '../util/abort.js';
+import { backoffMs, retryAfterMs } from '../util/backoff.js';
 import { resolveOpenAIOptions, type OpenAIPolicyOptions, type ResolvedOpenAIOptions } from './openai-options.js';
 import { MalformedResponseError, parseChatCompletion } from './openai-response.js';
 import { PolicyRequestError, type PolicyFailureKind } from './request-error.js';
 import { checkRequests } from './requests.js';
-import { Semaphore } from './semaphore.js';
+import { Semaphore } from '../util/semaphore.js';
 import type { PolicyRequest, PolicyResponse, TextPolicy } from './types.js';
 
 export type { OpenAIPolicyOptions } from './openai-options.js';

@@ -16,6 +16,7 @@ Napi::Function EnvBatchWrap::define(Napi::Env env) {
                          InstanceMethod<&EnvBatchWrap::stepText>("stepText"),
                          InstanceMethod<&EnvBatchWrap::stepAt>("stepAt"),
                          InstanceMethod<&EnvBatchWrap::stepTextAt>("stepTextAt"),
+                         InstanceMethod<&EnvBatchWrap::resetAt>("resetAt"),
                          InstanceMethod<&EnvBatchWrap::parse>("parse"),
                          InstanceMethod<&EnvBatchWrap::key>("key"),
                          InstanceMethod<&EnvBatchWrap::actionName>("actionName"),
@@ -259,6 +260,17 @@ Napi::Value EnvBatchWrap::stepTextAt(const Napi::CallbackInfo& info) {
   readIndexedTexts(info);
   requireAttached(info.Env());
   guarded(info.Env(), [&] { open(info.Env()).stepTextAt(indexScratch_.data(), indexScratch_.size(), viewScratch_.data()); });
+  return info.Env().Undefined();
+}
+
+// resetAt(indices: Int32Array | Uint32Array, groups: Uint32Array, members: Uint32Array)
+Napi::Value EnvBatchWrap::resetAt(const Napi::CallbackInfo& info) {
+  readIndices(info, 0);
+  const size_t k = indexScratch_.size();
+  auto groups = requireTypedArray<Napi::Uint32Array>(info, 1, "groups", napi_uint32_array, "Uint32Array", k);
+  auto members = requireTypedArray<Napi::Uint32Array>(info, 2, "members", napi_uint32_array, "Uint32Array", k);
+  requireAttached(info.Env());
+  guarded(info.Env(), [&] { open(info.Env()).resetAt(indexScratch_.data(), k, groups.Data(), members.Data()); });
   return info.Env().Undefined();
 }
 

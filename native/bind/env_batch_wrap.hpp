@@ -26,6 +26,7 @@ class EnvBatchWrap : public Napi::ObjectWrap<EnvBatchWrap> {
   Napi::Value stepText(const Napi::CallbackInfo& info);
   Napi::Value stepAt(const Napi::CallbackInfo& info);
   Napi::Value stepTextAt(const Napi::CallbackInfo& info);
+  Napi::Value resetAt(const Napi::CallbackInfo& info);
   Napi::Value parse(const Napi::CallbackInfo& info);
   Napi::Value key(const Napi::CallbackInfo& info);
   Napi::Value actionName(const Napi::CallbackInfo& info);

@@ -84,6 +84,12 @@ class BatchBase {
   // position before any env is touched. Costs O(count), not O(numEnvs).
   virtual void stepAt(const uint32_t* indices, size_t count, const int32_t* actions) = 0;
   virtual void stepTextAt(const uint32_t* indices, size_t count, const std::string_view* responses) = 0;
+  // Puts env indices[j] at the start of episode 0 of group groups[j], member members[j]
+  // (the state env `members[j]` of group `groups[j]` starts from in a batch of this seed),
+  // and publishes only those envs; its later auto-resets continue that group's schedule.
+  // This is how one batch serves independent sessions, each on a task of its own. Same index
+  // rules and errors as stepAt; reset(seed) restores every env's own group and member.
+  virtual void resetAt(const uint32_t* indices, size_t count, const uint32_t* groups, const uint32_t* members) = 0;
   virtual void parse(const std::string_view* responses, int32_t* actions) = 0;
   // Parses responses[j] with env indices[j]'s parser into actions[j]; the same index rules
   // as stepAt, O(count), no env is stepped.

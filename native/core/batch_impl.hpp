@@ -51,6 +51,9 @@ class Batch final : public BatchBase {
     envs_.reserve(config.numEnvs);
     for (uint32_t i = 0; i < config.numEnvs; ++i) envs_.emplace_back(envConfig_, *shared_);
     episode_.assign(config.numEnvs, 0);
+    group_.resize(config.numEnvs);
+    member_.resize(config.numEnvs);
+    assignOwnGroups();
     elapsed_.assign(config.numEnvs, 0);
     ended_.assign(config.numEnvs, 0);
     if constexpr (!keyIsObservation<E>()) keyScratch_.resize(shape_.maxObsBytes);
@@ -59,6 +62,7 @@ class Batch final : public BatchBase {
   void reset(uint64_t seed) override {
     requireBound();
     config_.seed = seed;
+    assignOwnGroups();
     for (uint32_t i = 0; i < config_.numEnvs; ++i) {
       episode_[i] = 0;
       resetEnv(i);
@@ -101,6 +105,19 @@ class Batch final : public BatchBase {
     for (size_t j = 0; j < count; ++j) {
       const uint32_t i = indices[j];
       stepOne(i, parseUnlessEnded(i, responses[j]));
+      publishOne(i);
+    }
+  }
+
+  void resetAt(const uint32_t* indices, size_t count, const uint32_t* groups, const uint32_t* members) override {
+    requireBound();
+    checkIndices(indices, count);
+    for (size_t j = 0; j < count; ++j) {
+      const uint32_t i = indices[j];
+      group_[i] = groups[j];
+      member_[i] = members[j];
+      episode_[i] = 0;
+      resetEnv(i);
       publishOne(i);
     }
   }
@@ -200,11 +217,18 @@ class Batch final : public BatchBase {
     return ended_[i] ? kInvalidAction : envs_[i].parse(response);
   }
 
+  // Env i's place in the seeding schedule: group firstGroup + i / groupSize, member
+  // i % groupSize, until resetAt() moves it.
+  void assignOwnGroups() {
+    for (uint32_t i = 0; i < config_.numEnvs; ++i) {
+      group_[i] = config_.firstGroup + i / config_.groupSize;
+      member_[i] = i % config_.groupSize;
+    }
+  }
+
   void resetEnv(uint32_t i) {
-    const uint32_t group = config_.firstGroup + i / config_.groupSize;
-    const uint32_t member = i % config_.groupSize;
-    envs_[i].reset(deriveSeed(config_.seed, group, episode_[i]),
-                   deriveSeed(config_.seed, group, episode_[i], member + 1ull));
+    envs_[i].reset(deriveSeed(config_.seed, group_[i], episode_[i]),
+                   deriveSeed(config_.seed, group_[i], episode_[i], member_[i] + 1ull));
     elapsed_[i] = 0;
     ended_[i] = 0;
     out_.reward[i] = 0.0f;
@@ -260,6 +284,8 @@ class Batch final : public BatchBase {
   std::shared_ptr<const typename E::Shared> shared_;
   std::vector<E> envs_;
   std::vector<uint32_t> episode_;
+  std::vector<uint32_t> group_;   // seeding group of env i
+  std::vector<uint32_t> member_;  // member index of env i within its group
   std::vector<uint32_t> elapsed_;
   std::vector<uint8_t> ended_;
   std::vector<char> keyScratch_;

@@ -1,5 +1,6 @@
-// A Python with msgpack and numpy for the round-trip tests (scripts/setup-test-tools.sh
-// installs one); missing, a test skips loudly, and fails when CI=true.
+// A Python with the modules a test needs (msgpack and numpy for the round-trip tests,
+// websockets for the env-server example; scripts/setup-test-tools.sh installs them); missing,
+// a test skips loudly, and fails when CI=true.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -7,17 +8,19 @@ import { projectRoot } from './cli.js';
 
 export const pythonReader = join(projectRoot, 'python', 'gigpo_batch.py');
 
-function findPython(): string | undefined {
+function findPython(modules: readonly string[]): string | undefined {
   const candidates = [process.env.GIGPO_PYTHON, 'python3', '/usr/bin/python3'].filter((c): c is string => !!c);
-  return candidates.find((c) => spawnSync(c, ['-c', 'import msgpack, numpy'], { stdio: 'ignore' }).status === 0);
+  return candidates.find((c) => spawnSync(c, ['-c', `import ${modules.join(', ')}`], { stdio: 'ignore' }).status === 0);
 }
 
-let found: string | undefined | null = null;
+const found = new Map<string, string | undefined>();
 
-export function requirePython(ctx: { skip: (note?: string) => never }): string {
-  if (found === null) found = findPython();
-  if (found) return found;
-  const message = 'python3 with msgpack and numpy not found (run scripts/setup-test-tools.sh or set GIGPO_PYTHON)';
+export function requirePython(ctx: { skip: (note?: string) => never }, modules: readonly string[] = ['msgpack', 'numpy']): string {
+  const key = modules.join(',');
+  if (!found.has(key)) found.set(key, findPython(modules));
+  const python = found.get(key);
+  if (python) return python;
+  const message = `python3 with ${modules.join(' and ')} not found (run scripts/setup-test-tools.sh or set GIGPO_PYTHON)`;
   if (process.env.CI === 'true') throw new Error(`${message} (required when CI=true)`);
   console.warn(`\n*** SKIPPING: ${message} ***\n`);
   return ctx.skip(message);

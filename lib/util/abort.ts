@@ -1,4 +1,4 @@
-// Cancellation helpers shared by the HTTP policy: AbortError values and abortable sleeps.
+// Cancellation helpers shared by the HTTP policy and remote envs: AbortError values and abortable sleeps.
 
 /** The error act() rejects with when its signal fires: the signal's own reason if that is
  *  already an AbortError, else a DOMException named 'AbortError' that quotes the reason. */

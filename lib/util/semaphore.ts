@@ -44,7 +44,8 @@ export class Semaphore {
       if (released) return; // releasing twice must not mint an extra slot
       released = true;
       const next = this.waiters.shift();
-      if (next) next(); // hand the slot over directly: free stays unchanged
+      if (next)
+        next(); // hand the slot over directly: free stays unchanged
       else this.free++;
     };
   }
