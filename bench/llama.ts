@@ -1,7 +1,9 @@
-// llamaPolicy throughput on the tiny random GGUF (scripts/make-tiny-gguf.mjs): Sokoban rollouts
-// with 1 and 4 parallel sequences in one run, 1 llama.cpp thread; response and prompt tokens/s
-// and env steps/s, and the ratio. Responses are capped at --max-tokens (random weights rarely
-// close an action), so each step samples about that many tokens.
+// llamaPolicy throughput on the tiny random GGUF (scripts/make-tiny-gguf.mjs), with 1 and 4
+// parallel sequences in one run, 1 llama.cpp thread:
+// - decode: 16 requests with a short prompt, 64 sampled tokens each (no stop): tokens/s;
+// - rollout: Sokoban rollouts (prompts of about 650 tokens, the system prompt shared): response and
+//   prompt tokens/s and env steps/s. Responses are capped at --max-tokens (random weights rarely
+//   close an action), so each step samples about that many tokens.
 //   node dist/bench/llama.js [--model FILE.gguf] [--groups 4] [--group-size 4] [--max-steps 4] [--max-tokens 32]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +45,20 @@ interface Row {
   seconds: number;
 }
 
+async function decode(parallel: number): Promise<{ parallel: number; tokens: number; seconds: number }> {
+  const policy = llamaPolicy({ model: model!, parallel, threads: 1, maxTokens: 64, seed: 1, stop: ['\u0000never'] });
+  await policy.load();
+  try {
+    const requests = Array.from({ length: 16 }, (_, i) => ({ group: 0, traj: i, step: 0, messages: [{ role: 'user' as const, content: `Go ${i}.` }] }));
+    await policy.act(requests.slice(0, parallel)); // warm-up
+    const t0 = performance.now();
+    const out = await policy.act(requests);
+    return { parallel, tokens: out.reduce((n, r) => n + r.responseIds!.length, 0), seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    await policy.close();
+  }
+}
+
 async function run(parallel: number): Promise<Row> {
   const policy = llamaPolicy({ model: model!, parallel, threads: 1, maxTokens, seed: 1 });
   await policy.load();
@@ -65,6 +81,15 @@ async function run(parallel: number): Promise<Row> {
 }
 
 try {
+  const decodes = [await decode(1), await decode(4)];
+  console.log(
+    formatTable(
+      ['parallel', 'requests', 'tokens', 'seconds', 'tokens/s'],
+      decodes.map((d) => [String(d.parallel), '16', String(d.tokens), d.seconds.toFixed(2), (d.tokens / d.seconds).toFixed(0)]),
+    ),
+  );
+  const decodeRatio = decodes[1].tokens / decodes[1].seconds / (decodes[0].tokens / decodes[0].seconds);
+  console.log(`decode: 4 sequences / 1 sequence: ${decodeRatio.toFixed(2)}x tokens/s\n`);
   const rows = [await run(1), await run(4)];
   console.log(
     formatTable(
@@ -81,8 +106,8 @@ try {
     ),
   );
   const ratio = rows[1].responseTokens / rows[1].seconds / (rows[0].responseTokens / rows[0].seconds);
-  console.log(`4 sequences / 1 sequence: ${ratio.toFixed(2)}x response tokens/s`);
-  console.log(JSON.stringify({ bench: 'llama', groups, groupSize, maxSteps, maxTokens, rows, ratio }));
+  console.log(`rollout: 4 sequences / 1 sequence: ${ratio.toFixed(2)}x response tokens/s`);
+  console.log(JSON.stringify({ bench: 'llama', decodes, decodeRatio, groups, groupSize, maxSteps, maxTokens, rows, ratio }));
 } finally {
   if (dir) rmSync(dir, { recursive: true, force: true });
 }

@@ -167,7 +167,7 @@ describe('gigpo rollout', () => {
     ['a bad env option', ['--option', 'dim=2'], 'gigpo: --option: options.dim: must be in [5, 20], got 2\n'],
     ['--levels for an env without levels', ['--env', 'numberline', '--levels', 'x.txt'], "gigpo: --levels: environment 'numberline' has no levels option\n"],
     ['zero groups', ['--groups', '0'], "gigpo: --groups: expected an integer in [1, 16777216], got '0'\n"],
-    ['an unknown policy', ['--policy', 'greedy'], "error: option '--policy <name>' argument 'greedy' is invalid. Allowed choices are random, oracle, openai.\n"],
+    ['an unknown policy', ['--policy', 'greedy'], "error: option '--policy <name>' argument 'greedy' is invalid. Allowed choices are random, oracle, openai, llama.\n"],
   ];
   for (const [name, flags, message] of usage)
     it(`usage error: ${name} (exit 2, no file)`, () => {

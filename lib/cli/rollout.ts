@@ -20,6 +20,7 @@ import { RolloutPool } from '../rollout/pool.js';
 import type { DataFormat } from '../io/data-format.js';
 import { checkEnvName, checkEnvOptions } from './env-flags.js';
 import { openOutput, outputFormat, summaryStream } from './output.js';
+import { llamaPolicyOf } from './llama-policy-flags.js';
 import { collectOption, parseInteger, parseNumber, UsageError } from './options.js';
 import { compact, progressWanted, startProgress } from './progress.js';
 
@@ -28,7 +29,9 @@ interface RolloutFlags {
   groups: number;
   groupSize: number;
   maxSteps?: number;
-  policy: 'random' | 'oracle' | 'openai';
+  policy: 'random' | 'oracle' | 'openai' | 'llama';
+  parallel?: number;
+  grammar?: string;
   epsilon: number;
   baseUrl?: string;
   model?: string;
@@ -57,19 +60,21 @@ export function registerRollout(program: Command): void {
     .option('--groups <n>', 'task groups', parseInteger('--groups', 1, 1 << 24), 64)
     .option('--group-size <n>', 'trajectories per group (all start from the group state)', parseInteger('--group-size', 1, 1 << 16), 8)
     .option('--max-steps <n>', 'step limit per trajectory (default: the env option maxSteps)', parseInteger('--max-steps', 1, 1 << 20))
-    .addOption(new Option('--policy <name>', 'policy').choices(['random', 'oracle', 'openai']).default('random'))
+    .addOption(new Option('--policy <name>', 'policy').choices(['random', 'oracle', 'openai', 'llama']).default('random'))
     .option('--epsilon <e>', 'oracle: probability of a random action instead', parseNumber('--epsilon', 0, 1), 0)
     .option('--base-url <url>', 'openai: server base URL, e.g. http://localhost:8000/v1')
-    .option('--model <name>', 'openai: model name')
+    .option('--model <name>', 'openai: model name; llama: the GGUF model file')
     .option('--api-key <key>', 'openai: API key (default: the OPENAI_API_KEY environment variable)')
     .option('--temperature <t>', 'openai: sampling temperature', parseNumber('--temperature', 0, 100))
     .option('--max-tokens <n>', 'openai: max_tokens per completion', parseInteger('--max-tokens', 1, 2 ** 31 - 1))
     .option('--concurrency <n>', 'openai: requests in flight', parseInteger('--concurrency', 1, 65536))
+    .option('--parallel <n>', 'llama: sequences decoded together (default 4)', parseInteger('--parallel', 1, 256))
+    .option('--grammar <file>', 'llama: a GBNF grammar file every response must follow')
     .option('--history <n>', 'text policies: past (observation, action) pairs in each prompt', parseInteger('--history', 0, 1000), 2)
     .option('--levels <file>', 'sokoban: a Boxoban level file to play (the levels option)')
     .option('--option <key=value>', 'environment option (repeatable; see gigpo envs)', collectOption, {})
     .option('--seed <n>', 'base seed', parseInteger('--seed', 0), 1)
-    .option('--threads <n>', 'worker threads for native policies', parseInteger('--threads', 1, 256), 1)
+    .option('--threads <n>', 'worker threads for native policies; llama: llama.cpp CPU threads', parseInteger('--threads', 1, 256), 1)
     .option('--redis <url>', 'native policies: hand one job per group to `gigpo worker` processes through this Redis')
     .option('--prefix <prefix>', 'with --redis: key prefix shared with the workers', 'gigpo')
     .option('--chunk-groups <n>', 'groups collected and written together (one msgpack chunk)', parseInteger('--chunk-groups', 1, 1 << 24), 1024)
@@ -80,7 +85,8 @@ export function registerRollout(program: Command): void {
     .action(async (flags: RolloutFlags) => {
       const format = outputFormat(flags.out, flags.outFormat);
       const envOptions = envOptionsOf(flags);
-      const policy = policyOf(flags);
+      const llama = flags.policy === 'llama' ? await llamaPolicyOf(flags) : undefined;
+      const policy = llama ?? policyOf(flags);
       if (flags.redis && policy.kind !== 'native') throw new UsageError('--redis: distributed rollouts take the random or oracle policy');
       const pool = policy.kind === 'native' && flags.threads > 1 ? new RolloutPool({ maxThreads: flags.threads }) : undefined;
       const engine = new RolloutEngine();
@@ -122,6 +128,7 @@ export function registerRollout(program: Command): void {
       } finally {
         progress.stop();
         await pool?.destroy();
+        await llama?.close();
       }
       report(totals, flags, format);
     });
