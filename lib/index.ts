@@ -3,12 +3,14 @@
 // else under lib/ is internal.
 
 // Environments
-export { createEnvBatch, EnvBatch, INVALID_ACTION, HOLD_ACTION } from './envs/env-batch.js';
+export { createEnvBatch, EnvBatch, INVALID_ACTION, HOLD_ACTION, ACTION_FLAG_INVALID, actionOf } from './envs/env-batch.js';
 export type { EnvBatchConfig, EnvOptions } from './envs/env-batch.js';
-export { listEnvs, envInfo } from './envs/registry.js';
+export { listEnvs, envInfo, successRewardOf } from './envs/registry.js';
 export type { EnvInfo } from './envs/registry.js';
 export { hashStrings } from './envs/hash.js';
 export { buildMessages, promptSpec } from './envs/prompts.js';
+export { compilePromptTemplate, formatNamed } from './envs/prompt-template.js';
+export type { PromptContext, PromptTemplate, PromptTemplateSpec, PromptTemplateFunction } from './envs/prompt-template.js';
 export type { ChatMessage } from './envs/chat-message.js';
 export { solveSokoban, readBoxobanLevels, SOKOBAN_ACTIONS } from './envs/sokoban.js';
 export type { SokobanSolution, SokobanSolveOptions } from './envs/sokoban.js';

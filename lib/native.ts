@@ -22,14 +22,39 @@ export const packageRoot = (() => {
 export interface NativeEnvOptionInfo {
   name: string;
   kind: 'integer' | 'number' | 'boolean' | 'string';
-  default: string;
+  /** The default under profile 'native'; null when there is none or it is derived (see defaultNote). */
+  default: number | boolean | string | null;
   description: string;
+  /** Integer and number options: the inclusive range. */
+  min?: number;
+  max?: number;
+  /** String options with a fixed set of values. */
+  choices?: string[];
+  /** The default under profile 'verl-agent', where it differs. */
+  verlAgentDefault?: number | boolean | string;
+  /** A default derived from other options, in words. */
+  defaultNote?: string;
+}
+
+export interface NativeEnvProfileInfo {
+  name: 'native' | 'verl-agent';
+  /** An episode that ends by the env's rules with a last reward >= this succeeded. */
+  successReward: number;
+  /** Whether the observation lists the admissible actions itself. */
+  observationListsActions: boolean;
+  /** verl-agent: what the profile reproduces. */
+  reference?: string;
 }
 
 export interface NativeEnvInfo {
   name: string;
   description: string;
+  /** What the agent is doing and the rules that matter (the prompts' task text). */
+  task: string;
+  successReward: number;
+  observationListsActions: boolean;
   options: NativeEnvOptionInfo[];
+  profiles: NativeEnvProfileInfo[];
 }
 
 export interface NativeBatchShape {

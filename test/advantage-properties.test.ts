@@ -168,11 +168,11 @@ describe('estimator values on small cases', () => {
     trajectoriesToBatch(rewards.map((reward, k) => ({ group: 'g', traj: k, steps: [{ obs: `o${k}`, reward }] })));
 
   it('grpo_passk: only the best row gets r_max - r_second', () => {
-    expect(Array.from(computeAdvantages(single([1, 3, 2]), { estimator: 'grpo_passk' }).advantage)).toEqual([0, 1, 0]);
+    expect(Array.from(computeAdvantages(single([1, 3, 2]), { estimator: 'grpo_passk', mode: 'mean_norm' }).advantage)).toEqual([0, 1, 0]);
     const std = computeAdvantages(single([1, 3, 2]), { estimator: 'grpo_passk', mode: 'mean_std_norm' });
     expect(Array.from(std.advantage)).toEqual([0, Math.fround(1 / (1 + 1e-6)), 0]);
     // A tie at the top leaves no gap.
-    expect(Array.from(computeAdvantages(single([3, 1, 3]), { estimator: 'grpo_passk' }).advantage)).toEqual([0, 0, 0]);
+    expect(Array.from(computeAdvantages(single([3, 1, 3]), { estimator: 'grpo_passk', mode: 'mean_norm' }).advantage)).toEqual([0, 0, 0]);
   });
 
   it('reinforce_pp_baseline: group baseline, then whitening over the batch (token-weighted)', () => {

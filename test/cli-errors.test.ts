@@ -58,7 +58,7 @@ describe('gigpo score: bad JSONL input', () => {
     ['bare NaN', `{"group":0,"traj":0,"steps":[{"obs":"a","reward":NaN}]}\n`, ':1: steps[0].reward: expected a finite number, got NaN (NaN and Infinity are not JSON numbers)'],
     ['bare Infinity', `${good(0, 0)}\n{"group":0,"traj":1,"steps":[{"obs":"a","reward":-Infinity}]}\n`, ':2: steps[0].reward: expected a finite number, got -Infinity (NaN and Infinity are not JSON numbers)'],
     ['beyond float32', `{"group":0,"traj":0,"steps":[{"obs":"a","reward":1e39}]}\n`, ':1: steps[0].reward: 1e+39 is outside the float32 range'],
-    ['bad anchor', `{"group":0,"traj":0,"steps":[{"anchor":"zz","reward":0}]}\n`, ':1: steps[0].anchor: expected 16 hex digits, 0x-prefixed hex or a decimal u64, got "zz"'],
+    ['bad anchor', `{"group":0,"traj":0,"steps":[{"anchor":true,"reward":0}]}\n`, ':1: steps[0].anchor: expected a string or a non-negative integer, got true'],
     ['empty file', '', ': empty file: no records'],
     ['blank lines only', '\n\n  \n', ': empty file: no records'],
     ['row form after trajectory form', `${good(0, 0)}\n{"group":0,"traj":1,"step":0,"obs":"a","reward":0}\n`, ':2: line: expected a trajectory-form record ({group, traj, steps: [...]}) like the first record, got a row'],

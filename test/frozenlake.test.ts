@@ -251,6 +251,6 @@ describe('frozenlake', () => {
     expect(() => createEnvBatch({ env: 'frozenlake', numEnvs: 1, options: { slippery: 'yes' } })).toThrow(TypeError);
     const tiny = createEnvBatch({ env: 'frozenlake', numEnvs: 1, seed: 1, options: { size: 2, frozenProbability: 1 } });
     expect(tiny.observation(0)).toBe('P_\n_G');
-    expect(envInfo('frozenlake')?.options.map((o) => o.name)).toEqual(['size', 'frozenProbability', 'slippery', 'maxSteps', 'requireThink']);
+    expect(envInfo('frozenlake')?.options.map((o) => o.name)).toEqual(['profile', 'size', 'frozenProbability', 'slippery', 'maxSteps', 'requireThink']);
   });
 });

@@ -60,7 +60,7 @@ function oracleCommand(b: EnvBatch): string {
 describe('household', () => {
   it('is registered with its options', () => {
     const info = envInfo('household');
-    expect(info?.options.map((o) => o.name)).toEqual(['maxSteps', 'requireThink']);
+    expect(info?.options.map((o) => o.name)).toEqual(['profile', 'maxSteps', 'requireThink']);
     const b = single(1);
     expect(b.maxSteps).toBe(50);
     expect(b.numActions).toBe(79);

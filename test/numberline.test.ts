@@ -145,6 +145,6 @@ describe('numberline', () => {
     expect(() => createEnvBatch({ env: 'numberline', numEnvs: 1, options: { maxPosition: 1 } })).toThrow(/options\.maxPosition: must be in \[2, 1000000\]/);
     expect(() => createEnvBatch({ env: 'numberline', numEnvs: 1, options: { maxPosition: 2.5 } })).toThrow(RangeError);
     expect(createEnvBatch({ env: 'numberline', numEnvs: 1, options: { maxPosition: 1000000 } }).maxSteps).toBe(2000000);
-    expect(envInfo('numberline')?.options.map((o) => o.name)).toEqual(['maxPosition', 'maxSteps', 'requireThink']);
+    expect(envInfo('numberline')?.options.map((o) => o.name)).toEqual(['profile', 'maxPosition', 'maxSteps', 'requireThink']);
   });
 });

@@ -231,7 +231,7 @@ describe('points24', () => {
     // Only four 9s make 6561: solvableOnly deals them at once, not after ~270k redraws.
     const nines = createEnvBatch({ env: 'points24', numEnvs: 100, seed: 1, options: { target: 6561, solvableOnly: true } });
     for (const o of nines.observations()) expect(parseCardObservation(o).cards).toEqual([9, 9, 9, 9]);
-    expect(envInfo('points24')?.options.map((o) => o.name)).toEqual(['target', 'solvableOnly', 'maxSteps', 'requireThink']);
+    expect(envInfo('points24')?.options.map((o) => o.name)).toEqual(['profile', 'target', 'solvableOnly', 'maxSteps', 'requireThink']);
   });
 });
 

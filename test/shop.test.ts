@@ -118,7 +118,7 @@ function act(b: EnvBatch, action: string): Page {
 
 describe('shop', () => {
   it('is registered with its options', () => {
-    expect(envInfo('shop')?.options.map((o) => o.name)).toEqual(['maxSteps', 'requireThink', 'catalogSeed', 'catalogSize']);
+    expect(envInfo('shop')?.options.map((o) => o.name)).toEqual(['profile', 'maxSteps', 'requireThink', 'catalogSeed', 'catalogSize']);
     const b = shop(1, 1);
     expect(b.maxSteps).toBe(15);
     expect(b.numActions).toBe(18);

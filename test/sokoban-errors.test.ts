@@ -27,7 +27,7 @@ function expectError(fn: () => unknown, type: ErrorConstructor | TypeErrorConstr
 describe('sokoban bad input', () => {
   it('rejects unknown options and out-of-range generator options, naming them', () => {
     expect(create({ colour: 'red' })).toThrow(TypeError);
-    expect(create({ colour: 'red' })).toThrow(/^options\.colour: unknown option for env 'sokoban' \(known: maxSteps, dim, /);
+    expect(create({ colour: 'red' })).toThrow(/^options\.colour: unknown option for env 'sokoban' \(known: profile, maxSteps, dim, /);
     expectError(create({ dim: 4 }), RangeError, 'options.dim: must be in [5, 20], got 4');
     expectError(create({ dim: 21 }), RangeError, 'options.dim: must be in [5, 20], got 21');
     expectError(create({ dim: 6.5 }), RangeError, 'options.dim: expected an integer, got 6.500000');
@@ -38,7 +38,7 @@ describe('sokoban bad input', () => {
     expectError(create({ searchDepth: 0 }), RangeError, 'options.searchDepth: must be in [1, 300], got 0');
     expectError(create({ maxSteps: 0 }), RangeError, 'options.maxSteps: must be in [1, 1073741824], got 0');
     expectError(create({ solverBudget: 0 }), RangeError, 'options.solverBudget: must be in [1, 10000000], got 0');
-    expectError(create({ symbols: 'ascii' }), RangeError, "options.symbols: must be one of 'ragen', 'boxoban', got 'ascii'");
+    expectError(create({ symbols: 'ascii' }), RangeError, "options.symbols: must be one of 'ragen', 'boxoban', 'tabbed', got 'ascii'");
     expectError(create({ requireThink: 1 }), TypeError, 'options.requireThink: expected a boolean');
   });
 

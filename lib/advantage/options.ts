@@ -17,7 +17,7 @@ export interface AdvantageOptions {
   gamma?: number;
   /** Weight ω of the step advantage; default 1. */
   stepWeight?: number;
-  /** Default `mean_norm`. */
+  /** Default `mean_norm`; for `grpo_passk` `mean_std_norm` (verl's default divides pass@k by std). */
   mode?: NormMode;
   /** ε added to std; > 0, default 1e-6. */
   epsilon?: number;
@@ -77,6 +77,7 @@ export function resolveAdvantageOptions(options: AdvantageOptions = {}, path = '
   for (const [key, value] of Object.entries(options)) if (value !== undefined) (o as Record<string, unknown>)[key] = value;
 
   o.estimator = choice(o.estimator, ESTIMATORS, `${path}.estimator`);
+  if (options.mode === undefined && o.estimator === 'grpo_passk') o.mode = 'mean_std_norm';
   o.gamma = finite(o.gamma, `${path}.gamma`, (x) => x >= 0 && x <= 1, 'a number in [0, 1]');
   o.stepWeight = finite(o.stepWeight, `${path}.stepWeight`, () => true, 'a finite number');
   o.mode = choice(o.mode, ['mean_norm', 'mean_std_norm'] as const, `${path}.mode`);

@@ -1,7 +1,19 @@
 // gigpo envs: the environments and their options.
 import type { Command } from 'commander';
 
-import { listEnvs } from '../envs/registry.js';
+import { listEnvs, type EnvInfo } from '../envs/registry.js';
+
+/** "integer in [1, 300], default 15; verl-agent 30" and the like. */
+export function describeOption(o: EnvInfo['options'][number]): string {
+  const parts: string[] = [o.kind];
+  if (o.min !== undefined && o.max !== undefined && Number.isFinite(o.min) && Number.isFinite(o.max)) parts[0] += ` in [${o.min}, ${o.max}]`;
+  if (o.choices) parts[0] += ` (${o.choices.map((c) => `'${c}'`).join(', ')})`;
+  if (o.default !== null) parts.push(`default ${typeof o.default === 'string' ? `'${o.default}'` : String(o.default)}`);
+  else parts.push(o.defaultNote ? `default ${o.defaultNote}` : 'no default');
+  if (o.verlAgentDefault !== undefined)
+    parts.push(`verl-agent ${typeof o.verlAgentDefault === 'string' ? `'${o.verlAgentDefault}'` : String(o.verlAgentDefault)}`);
+  return parts.join(', ');
+}
 
 export function registerEnvs(program: Command): void {
   program
@@ -15,7 +27,7 @@ export function registerEnvs(program: Command): void {
       }
       for (const e of envs) {
         console.log(`${e.name}\n  ${e.description}`);
-        for (const o of e.options) console.log(`    ${o.name} (${o.kind}, default ${o.default}): ${o.description}`);
+        for (const o of e.options) console.log(`    ${o.name} (${describeOption(o)}): ${o.description}`);
         console.log();
       }
     });

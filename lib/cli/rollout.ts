@@ -23,6 +23,32 @@ import { openOutput, outputFormat, summaryStream } from './output.js';
 import { llamaPolicyOf } from './llama-policy-flags.js';
 import { collectOption, parseInteger, parseNumber, UsageError } from './options.js';
 import { compact, progressWanted, startProgress } from './progress.js';
+import { compilePromptTemplate, type PromptTemplate } from '../envs/prompt-template.js';
+import { readFileSync } from 'node:fs';
+
+/** --prompt-template FILE: a .json file is a PromptTemplateSpec, any other file the user message's text. */
+function readPromptTemplate(path: string): PromptTemplate {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--prompt-template: cannot read ${path}: ${(err as Error).message}`);
+  }
+  let template: PromptTemplate = text;
+  if (path.endsWith('.json')) {
+    try {
+      template = JSON.parse(text) as PromptTemplate;
+    } catch (err) {
+      throw new UsageError(`--prompt-template: ${path} is not JSON: ${(err as Error).message}`);
+    }
+  }
+  try {
+    compilePromptTemplate(template);
+  } catch (err) {
+    throw new UsageError(`--prompt-template: ${path}: ${(err as Error).message}`);
+  }
+  return template;
+}
 
 interface RolloutFlags {
   env: string;
@@ -40,6 +66,7 @@ interface RolloutFlags {
   maxTokens?: number;
   concurrency?: number;
   history: number;
+  promptTemplate?: string;
   levels?: string;
   option: EnvOptions;
   seed: number;
@@ -71,6 +98,7 @@ export function registerRollout(program: Command): void {
     .option('--parallel <n>', 'llama: sequences decoded together (default 4)', parseInteger('--parallel', 1, 256))
     .option('--grammar <file>', 'llama: a GBNF grammar file every response must follow')
     .option('--history <n>', 'text policies: past (observation, action) pairs in each prompt', parseInteger('--history', 0, 1000), 2)
+    .option('--prompt-template <file>', 'text policies: the prompt template (text with {placeholders}, or a .json spec; see docs/ENVS.md)')
     .option('--levels <file>', 'sokoban: a Boxoban level file to play (the levels option)')
     .option('--option <key=value>', 'environment option (repeatable; see gigpo envs)', collectOption, {})
     .option('--seed <n>', 'base seed', parseInteger('--seed', 0), 1)
@@ -87,6 +115,7 @@ export function registerRollout(program: Command): void {
       const envOptions = envOptionsOf(flags);
       const llama = flags.policy === 'llama' ? await llamaPolicyOf(flags) : undefined;
       const policy = llama ?? policyOf(flags);
+      const promptTemplate = flags.promptTemplate !== undefined ? readPromptTemplate(flags.promptTemplate) : undefined;
       if (flags.redis && policy.kind !== 'native') throw new UsageError('--redis: distributed rollouts take the random or oracle policy');
       const pool = policy.kind === 'native' && flags.threads > 1 ? new RolloutPool({ maxThreads: flags.threads }) : undefined;
       const engine = new RolloutEngine();
@@ -108,6 +137,7 @@ export function registerRollout(program: Command): void {
             firstGroup: first,
             policy,
             historyLength: flags.history,
+            ...(promptTemplate !== undefined ? { promptTemplate } : {}),
             onProgress: (p) => {
               const done = first + groups - p.activeEnvs / flags.groupSize;
               progress.update(done, `${compact(done)}/${compact(flags.groups)} groups, ${compact(totals.rows + p.rows)} rows`);

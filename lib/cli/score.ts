@@ -17,7 +17,7 @@ interface ScoreFlags {
   out: string;
   estimator: Estimator;
   gamma: number;
-  mode: 'mean_norm' | 'mean_std_norm';
+  mode?: 'mean_norm' | 'mean_std_norm';
   stepWeight: number;
   epsilon: number;
   invalidPenalty: number;
@@ -47,7 +47,7 @@ export function registerScore(program: Command): void {
     .requiredOption('--out <file>', 'output file (.jsonl or .msgpack), or - for stdout')
     .addOption(new Option('--estimator <name>', 'advantage estimator').choices(ESTIMATORS).default('gigpo'))
     .option('--gamma <g>', 'discount γ in [0, 1]', parseNumber('--gamma', 0, 1), 0.95)
-    .addOption(new Option('--mode <mode>', 'normalisation').choices(['mean_norm', 'mean_std_norm']).default('mean_norm'))
+    .addOption(new Option('--mode <mode>', 'normalisation (default mean_norm; grpo_passk: mean_std_norm)').choices(['mean_norm', 'mean_std_norm']))
     .option('--step-weight <w>', 'weight ω of the step advantage', parseNumber('--step-weight', -Number.MAX_VALUE, Number.MAX_VALUE), 1)
     .option('--epsilon <e>', 'ε added to std in mean_std_norm', parseNumber('--epsilon', Number.MIN_VALUE, Number.MAX_VALUE), 1e-6)
     .option('--invalid-penalty <c>', 'subtracted from a row whose action was invalid', parseNumber('--invalid-penalty', 0, Number.MAX_VALUE), 0.1)

@@ -24,6 +24,16 @@ export interface EnvBatchConfig {
 export const INVALID_ACTION = -1;
 /** Action id meaning "leave this environment untouched this step". */
 export const HOLD_ACTION = -2;
+/**
+ * Set by `parse()` on a real action (profile 'verl-agent': a well-formed action without the required
+ * `<think>` block): `step()` runs `action & ~ACTION_FLAG_INVALID` and reports the step invalid.
+ */
+export const ACTION_FLAG_INVALID = 1 << 30;
+
+/** The action a parsed id runs (drops ACTION_FLAG_INVALID). */
+export function actionOf(parsed: number): number {
+  return parsed >= 0 ? parsed & ~ACTION_FLAG_INVALID : parsed;
+}
 
 const decoder = new TextDecoder();
 
@@ -58,6 +68,8 @@ export class EnvBatch {
    */
   readonly obsLengths: Uint32Array;
   readonly obsBytes: Uint8Array;
+  /** The options the batch was created with (a copy). */
+  readonly options: Readonly<EnvOptions>;
   private readonly handle: NativeEnvBatch;
   private readonly seed: number | bigint;
 
@@ -70,6 +82,7 @@ export class EnvBatch {
       config.options ?? {},
     );
     this.seed = config.seed ?? 0;
+    this.options = Object.freeze({ ...(config.options ?? {}) });
     const shape: NativeBatchShape = this.handle.shape();
     const out = this.handle.outputs;
     this.env = shape.env;
@@ -138,7 +151,10 @@ export class EnvBatch {
     this.handle.resetAt(indices, groups, members);
   }
 
-  /** Parses responses into action ids (INVALID_ACTION where they do not parse), without stepping. */
+  /**
+   * Parses responses into action ids (INVALID_ACTION where they do not parse), without stepping; an id
+   * may carry ACTION_FLAG_INVALID (see there).
+   */
   parse(responses: readonly string[]): Int32Array {
     return this.handle.parse(responses);
   }
@@ -192,7 +208,7 @@ export class EnvBatch {
 
   /** The text an LLM would answer for `action` in env i. */
   actionName(i: number, action: number): string {
-    return this.handle.actionName(i, action);
+    return this.handle.actionName(i, actionOf(action));
   }
 
   /** A good action for every env (envs with an oracle only). */

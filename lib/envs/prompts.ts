@@ -2,7 +2,12 @@
 // (the task and the answer format), the last K (observation, action) pairs as
 // user/assistant turns, and the current observation with the admissible actions.
 // The anchor is always the bare observation (the env's key), never this prompt.
+// The task text, the success reward and whether the observation lists the actions are
+// the env's own metadata (its C++ info, via listEnvs()); a profile may change the last two.
+import { GigpoArgumentError } from '../errors.js';
 import type { ChatMessage } from './chat-message.js';
+import type { EnvOptions } from './env-batch.js';
+import { envInfo } from './registry.js';
 
 export interface EnvPromptSpec {
   /** What the agent is doing and the rules that matter. */
@@ -16,61 +21,15 @@ export interface EnvPromptSpec {
 const ANSWER_FORMAT =
   'Think step by step inside <think>...</think>, then give exactly one action inside <action>...</action>.';
 
-const SPECS: Record<string, EnvPromptSpec> = {
-  sokoban: {
-    task:
-      'You are solving a Sokoban puzzle. Push every box onto a target. You can only push boxes (never pull) and cannot walk through walls or boxes. ' +
-      'Symbols: # wall, space or _ floor, . or O target, $ or X box, * or √ box on target, @ or P you, + or S you on a target. ' +
-      'Rewards: -0.1 per step, +1 for a box onto a target, -1 for a box off a target, +10 when all boxes are on targets.',
-    successReward: 10,
-    observationListsActions: false,
-  },
-  frozenlake: {
-    task:
-      'You are walking on a frozen lake to reach the goal without falling into a hole. The ice may be slippery. ' +
-      'Symbols: P you, _ frozen ice, O hole, G goal, X you in a hole, * you on the goal. Reward 1 at the goal.',
-    successReward: 1,
-    observationListsActions: false,
-  },
-  numberline: {
-    task: 'Move along a number line to the target position. "+" moves up by one, "-" down by one. +1 on arrival, -1 for a move that does not get closer.',
-    successReward: 1,
-    observationListsActions: false,
-  },
-  ezpoints: {
-    task:
-      'Build a formula that uses both cards once and equals 12, one token at a time (a card number, +, *, and finally =). ' +
-      'Face cards count 10. Reward 10 for a correct formula, -1 for an illegal token or a wrong formula.',
-    successReward: 10,
-    observationListsActions: false,
-  },
-  points24: {
-    task:
-      'Build a formula that uses all four cards once and equals 24, one token at a time (card numbers, + - * /, parentheses, and finally =). ' +
-      'Face cards count 10. Reward 10 for a correct formula, -1 for an illegal token or a wrong formula.',
-    successReward: 10,
-    observationListsActions: false,
-  },
-  household: {
-    task: 'You are an agent in a household. Complete the task stated in the observation by issuing one admissible command per step. Reward 10 when the task is done.',
-    successReward: 10,
-    observationListsActions: true,
-  },
-  shop: {
-    task: 'You are shopping on a website. Find and buy the product that best matches the instruction (attributes, options, price) using search[...] and click[...] actions. The reward at purchase measures how well it matches.',
-    successReward: 1,
-    observationListsActions: true,
-  },
-};
-
-const GENERIC: EnvPromptSpec = {
-  task: 'You are an agent acting in an environment. Reach the goal described by the observation.',
-  successReward: Number.POSITIVE_INFINITY,
-  observationListsActions: false,
-};
-
-export function promptSpec(env: string): EnvPromptSpec {
-  return SPECS[env] ?? GENERIC;
+/** The prompt facts of `env` under the profile its options select (default 'native'). */
+export function promptSpec(env: string, options: Readonly<EnvOptions> = {}): EnvPromptSpec {
+  const info = envInfo(env);
+  if (!info) throw new GigpoArgumentError('env', `unknown environment '${String(env)}'`);
+  const profileName = options.profile ?? 'native';
+  const profile = info.profiles.find((p) => p.name === profileName);
+  if (!profile)
+    throw new GigpoArgumentError('options.profile', `must be one of ${info.profiles.map((p) => `'${p.name}'`).join(', ')}, got '${String(profileName)}'`);
+  return { task: info.task, successReward: profile.successReward, observationListsActions: profile.observationListsActions };
 }
 
 export interface PromptHistoryEntry {
@@ -84,8 +43,9 @@ export function buildMessages(
   observation: string,
   admissible: readonly string[],
   history: readonly PromptHistoryEntry[],
+  options: Readonly<EnvOptions> = {},
 ): ChatMessage[] {
-  const spec = promptSpec(env);
+  const spec = promptSpec(env, options);
   const messages: ChatMessage[] = [{ role: 'system', content: `${spec.task}\n${ANSWER_FORMAT}` }];
   for (const h of history) {
     messages.push({ role: 'user', content: `Observation:\n${h.observation}` });

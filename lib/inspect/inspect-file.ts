@@ -2,7 +2,7 @@
 // (plus 8 bytes per trajectory for the return quantiles): counts, success rate, the
 // episode return distribution, step-group sizes and groups without episode-level signal.
 import { computeAdvantages } from '../advantage/compute.js';
-import { promptSpec } from '../envs/prompts.js';
+import { successRewardOf } from '../envs/registry.js';
 import { GigpoArgumentError } from '../errors.js';
 import { newReadStats } from '../io/jsonl-reader.js';
 import type { StepBatch } from '../io/step-batch.js';
@@ -74,6 +74,12 @@ export interface InspectReport {
   skipped: number;
 }
 
+/** The env profile a rollout's meta names (envOptions.profile), default 'native'. */
+function metaProfile(meta: Record<string, unknown> | undefined): string {
+  const profile = meta?.profile;
+  return typeof profile === 'string' ? profile : 'native';
+}
+
 class Accumulator {
   rows = 0;
   trajectories = 0;
@@ -89,6 +95,7 @@ class Accumulator {
   returns = new Float64Array(1024);
   adv = { sum: 0, sumSq: 0, min: Infinity, max: -Infinity };
   env?: string;
+  profile?: string;
 
   constructor(private successReward: number | undefined) {}
 
@@ -96,7 +103,8 @@ class Accumulator {
     this.pieces++;
     const metaEnv = typeof b.meta?.env === 'string' ? b.meta.env : undefined;
     if (metaEnv) this.env ??= metaEnv;
-    const threshold = this.successReward ?? (metaEnv && Number.isFinite(promptSpec(metaEnv).successReward) ? promptSpec(metaEnv).successReward : undefined);
+    if (metaEnv) this.profile ??= metaProfile(b.meta);
+    const threshold = this.successReward ?? (metaEnv ? successRewardOf(metaEnv, metaProfile(b.meta)) : undefined);
     this.rows += b.numRows;
     let groupMin = Infinity;
     let groupMax = -Infinity;
@@ -197,7 +205,7 @@ export async function inspectFile(options: InspectOptions): Promise<InspectRepor
     await input.close();
   }
   const scored = acc.rows > 0 && acc.scoredRows === acc.rows;
-  const threshold = successReward ?? (acc.env && Number.isFinite(promptSpec(acc.env).successReward) ? promptSpec(acc.env).successReward : undefined);
+  const threshold = successReward ?? (acc.env ? successRewardOf(acc.env, acc.profile) : undefined);
   const n = acc.scoredRows;
   const mean = n ? acc.adv.sum / n : 0;
   return {

@@ -9,8 +9,11 @@ export type RecordId = string | number;
 export interface StepRecord {
   /** Observation text before the action. */
   obs?: string;
-  /** 64-bit anchor state id, if the producer computed one (replaces hashing `obs`). */
-  anchor?: bigint;
+  /**
+   * The anchor state, if the producer named one (replaces hashing `obs`): a 64-bit id, or an opaque
+   * state name (any other string) that is hashed as `obs` would be, so equal names give equal anchors.
+   */
+  anchor?: bigint | string;
   action?: string | number;
   reward: number;
   /** The action parsed as valid. Default true. */
@@ -133,18 +136,17 @@ function id(v: unknown, source: string, field: string): RecordId {
   return fail(source, field, `expected a string or an integer, got ${describe(v)}`);
 }
 
-/** An anchor: 16 hex digits, "0x" + hex, a decimal u64 string, or an integer below 2^53. */
-export function parseAnchor(v: unknown, source: string, field: string): bigint {
+/**
+ * An anchor: 16 hex digits (the form this library writes) or an integer in [0, 2^53) name that
+ * 64-bit id; any other string is an opaque state name (hashed like `obs` when the batch is built).
+ */
+export function parseAnchor(v: unknown, source: string, field: string): bigint | string {
   if (typeof v === 'number') {
     if (Number.isSafeInteger(v) && v >= 0) return BigInt(v);
-    return fail(source, field, `expected a non-negative integer below 2^53 (write larger anchors as strings), got ${describe(v)}`);
+    return fail(source, field, `expected a string or a non-negative integer below 2^53 (write larger ids as strings), got ${describe(v)}`);
   }
-  if (typeof v === 'string') {
-    if (/^[0-9a-fA-F]{16}$/.test(v)) return BigInt(`0x${v}`);
-    if (/^0[xX][0-9a-fA-F]{1,16}$/.test(v)) return BigInt(v);
-    if (/^[0-9]{1,20}$/.test(v) && BigInt(v) <= U64_MAX) return BigInt(v);
-  }
-  return fail(source, field, `expected 16 hex digits, 0x-prefixed hex or a decimal u64, got ${describe(v)}`);
+  if (typeof v === 'string') return /^[0-9a-fA-F]{16}$/.test(v) ? BigInt(`0x${v}`) : v;
+  return fail(source, field, `expected a string or a non-negative integer, got ${describe(v)}`);
 }
 
 /** The step fields of `v`; `at` prefixes field names ("steps[3]." or "" for a row). */

@@ -47,6 +47,10 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
   const trajStarts = new Uint32Array(numTraj + 1);
   const table = new TextTable();
   const hashed = new Uint8Array(numRows); // 1 where the anchor is the hash of the observation
+  // Opaque anchor names (hashed like observations): names[named[r] - 1] where named[r] > 0.
+  const named = new Uint32Array(numRows);
+  const names: string[] = [];
+  const nameIndex = new Map<string, number>();
   let actionTexts: string[] | undefined; // per row, once some action is text
   // Per row, once some step has the field: the optional columns the input carried.
   const texts: { prompt?: string[]; response?: string[] } = {};
@@ -80,8 +84,15 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
         batch.reward[r] = step.reward;
         batch.valid[r] = step.valid ? 1 : 0;
         batch.obs[r] = o;
-        if (step.anchor !== undefined) batch.anchor[r] = step.anchor;
-        else hashed[r] = 1;
+        if (typeof step.anchor === 'bigint') {
+          batch.anchor[r] = step.anchor;
+        } else if (step.anchor !== undefined) {
+          let k = nameIndex.get(step.anchor);
+          if (k === undefined) nameIndex.set(step.anchor, (k = names.push(step.anchor) - 1));
+          named[r] = k + 1;
+        } else {
+          hashed[r] = 1;
+        }
         if (step.done !== undefined) batch.done[r] = step.done ? 1 : 0;
         if (step.truncated !== undefined) batch.truncated[r] = step.truncated ? 1 : 0;
         if (step.prompt !== undefined) (texts.prompt ??= new Array<string>(numRows).fill(''))[r] = step.prompt;
@@ -116,5 +127,9 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
   batch.observations = table.pack();
   const hashes = native.hashBytes(batch.observations.data, batch.observations.offsets);
   for (let row = 0; row < numRows; row++) if (hashed[row]) batch.anchor[row] = hashes[batch.obs[row]];
+  if (names.length > 0) {
+    const nameHashes = native.hashStrings(names);
+    for (let row = 0; row < numRows; row++) if (named[row]) batch.anchor[row] = nameHashes[named[row] - 1];
+  }
   return { batch, ids: { group: groupIds, traj: trajIds }, trajStarts };
 }

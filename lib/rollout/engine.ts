@@ -2,14 +2,16 @@
 // observation), ask the policy once for all active envs, parse the responses natively,
 // step the batch, record one row per active env. An env stops at done or truncation and
 // is held (never sent to the policy again). Returns a StepBatch of complete groups.
-import { createEnvBatch, HOLD_ACTION, INVALID_ACTION, type EnvBatch, type EnvOptions } from '../envs/env-batch.js';
+import { actionOf, createEnvBatch, HOLD_ACTION, INVALID_ACTION, type EnvBatch, type EnvOptions } from '../envs/env-batch.js';
+import { admissibleActions } from '../envs/admissible.js';
+import { compilePromptTemplate, type PromptTemplate } from '../envs/prompt-template.js';
 import { buildMessages, promptSpec, type PromptHistoryEntry } from '../envs/prompts.js';
 import { GigpoArgumentError } from '../errors.js';
 import type { StepBatch } from '../io/step-batch.js';
 import type { NativePolicy, Policy, PolicyRequest, TextPolicy } from '../policy/types.js';
 import { RandomStreams } from '../seeded-random.js';
 import { TrajectoryRecorder, type RowText } from './recorder.js';
-import { finishRollout, policyLabel, type RolloutMeta } from './rollout-meta.js';
+import { finishRollout, policyLabel, profileOf, type RolloutMeta } from './rollout-meta.js';
 
 export interface RolloutProgress {
   step: number;
@@ -31,6 +33,8 @@ export interface CollectOptions {
   policy: Policy;
   /** Number of past (observation, action) pairs in each prompt (text policies). Default 2. */
   historyLength?: number;
+  /** The prompt of each step (text policies): a template or a function (lib/envs/prompt-template.ts); default buildMessages. */
+  promptTemplate?: PromptTemplate;
   signal?: AbortSignal;
   onProgress?: (progress: RolloutProgress) => void;
   /** Global id of the first group (a shard of a larger rollout). Default 0. */
@@ -92,7 +96,7 @@ export class RolloutEngine {
       await loop(batch, recorder, policy as never, options, latencies, started);
       const seconds = (performance.now() - started) / 1000;
       const out = recorder.finish();
-      finishRollout(out, { env: batch.env, seed, groupSize: batch.groupSize, policy: policyLabel(policy) }, seconds, latencies);
+      finishRollout(out, { env: batch.env, ...profileOf(batch.options), seed, groupSize: batch.groupSize, policy: policyLabel(policy) }, seconds, latencies);
       return out;
     } finally {
       batch.close();
@@ -162,9 +166,9 @@ async function textLoop(
   const historyLength = options.historyLength ?? 2;
   const history: PromptHistoryEntry[][] = Array.from({ length: n }, () => []);
   // Discrete envs list their fixed action names; text envs list admissible commands in the observation.
-  const admissible = promptSpec(batch.env).observationListsActions
-    ? []
-    : Array.from({ length: batch.numActions }, (_, a) => batch.actionName(0, a));
+  const spec = promptSpec(batch.env, batch.options);
+  const template = options.promptTemplate !== undefined ? compilePromptTemplate(options.promptTemplate) : undefined;
+  const admissibleOf = (i: number): readonly string[] => (spec.observationListsActions ? [] : admissibleActions(batch, i));
   const active = new Uint8Array(n).fill(1);
   const texts = new Array<string>(n).fill('');
   const baseTraj = batch.firstGroup * batch.groupSize;
@@ -182,7 +186,9 @@ async function textLoop(
         group: batch.firstGroup + Math.floor(i / batch.groupSize),
         traj: baseTraj + i,
         step: t,
-        messages: buildMessages(batch.env, t, obs, admissible, history[i]),
+        messages: template
+          ? template({ env: batch.env, task: spec.task, step: t, observation: obs, admissibleActions: admissibleOf(i), history: history[i] })
+          : buildMessages(batch.env, t, obs, admissibleOf(i), history[i], batch.options),
       });
       envOf.push(i);
     }
@@ -214,7 +220,7 @@ async function textLoop(
       if (res.promptIds) row.promptIds = res.promptIds;
       if (res.responseIds) row.responseIds = res.responseIds;
       if (res.logprobs) row.logprobs = res.logprobs;
-      recorder.recordOutcome(i, t, actions[i], batch.rewards[i], batch.done[i], batch.truncated[i], batch.valid[i], row);
+      recorder.recordOutcome(i, t, actionOf(actions[i]), batch.rewards[i], batch.done[i], batch.truncated[i], batch.valid[i], row);
       if (historyLength > 0) {
         history[i].push({ observation: observations[i], action: actionTexts[i] });
         if (history[i].length > historyLength) history[i].shift();

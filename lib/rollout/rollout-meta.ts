@@ -9,6 +9,8 @@ import { rolloutMetrics, type RolloutMetrics } from './metrics.js';
 /** What ran: the env, the seeds, the group size and the policy's label. */
 export interface RolloutRun {
   env: string;
+  /** The env profile, when the options chose one ('native' | 'verl-agent'). */
+  profile?: string;
   seed: number;
   groupSize: number;
   policy: string;
@@ -20,6 +22,11 @@ export interface RolloutMeta extends RolloutRun {
   policyLatenciesMs: number[];
 }
 
+/** `{ profile }` when env options name one (for RolloutRun), else `{}`. */
+export function profileOf(options: Readonly<Record<string, unknown>> | undefined): { profile?: string } {
+  return options?.profile !== undefined ? { profile: String(options.profile) } : {};
+}
+
 /** The label of a policy in meta: its name, with the oracle's epsilon. */
 export function policyLabel(policy: Policy): string {
   return policy.kind === 'native' && policy.name === 'oracle' ? `oracle(epsilon=${policy.epsilon})` : policy.name;
@@ -29,10 +36,11 @@ export function policyLabel(policy: Policy): string {
 export function finishRollout(batch: StepBatch, run: RolloutRun, seconds: number, latenciesMs: number[]): RolloutMeta {
   const meta: RolloutMeta = {
     env: run.env,
+    ...(run.profile !== undefined ? { profile: run.profile } : {}),
     seed: run.seed,
     groupSize: run.groupSize,
     policy: run.policy,
-    metrics: rolloutMetrics(batch, promptSpec(run.env).successReward, seconds, latenciesMs),
+    metrics: rolloutMetrics(batch, promptSpec(run.env, run.profile !== undefined ? { profile: run.profile } : {}).successReward, seconds, latenciesMs),
     policyLatenciesMs: latenciesMs,
   };
   batch.meta = { ...meta };

@@ -5,7 +5,8 @@
 // only the envs it steps: stepping k of N envs costs O(k).
 //
 // Actions: 0..numActions-1; kInvalidAction (-1) = the response did not parse (an invalid
-// no-op the env still charges for); kHoldAction (-2) = leave this env untouched this call.
+// no-op the env still charges for); kHoldAction (-2) = leave this env untouched this call;
+// a real action | kFlagInvalid (as parse() returns it) = run it but report the step invalid.
 // Auto-reset is next-step: an env that ended is reset by the following step call (its
 // action is then ignored) and that call reports reset[i] = 1 with reward 0.
 // Seeding: env i belongs to group firstGroup + i / groupSize; its e-th episode starts from

@@ -181,6 +181,7 @@ class Batch final : public BatchBase {
   }
 
   void checkAction(const char* name, size_t position, int32_t a) const {
+    if (a >= 0) a &= ~kFlagInvalid;  // parse()'s "run it, but flag the step invalid"
     if (a < kHoldAction || a >= shape_.numActions)
       throw RangeError(std::string(name) + "[" + std::to_string(position) + "]: must be in [-2, " +
                        std::to_string(shape_.numActions) + ") (-1 invalid, -2 hold), got " + std::to_string(a));
@@ -250,6 +251,8 @@ class Batch final : public BatchBase {
       resetEnv(i);
       return;
     }
+    const bool flagged = action >= 0 && (action & kFlagInvalid);
+    if (flagged) action &= ~kFlagInvalid;
     StepResult r = envs_[i].step(action);
     ++elapsed_[i];
     const bool truncated = !r.done && elapsed_[i] >= envConfig_.maxSteps;
@@ -257,7 +260,7 @@ class Batch final : public BatchBase {
     out_.reward[i] = r.reward;
     out_.done[i] = r.done;
     out_.truncated[i] = truncated;
-    out_.valid[i] = r.valid && action != kInvalidAction;
+    out_.valid[i] = r.valid && action != kInvalidAction && !flagged;
     out_.reset[i] = 0;
   }
 

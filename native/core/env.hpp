@@ -18,6 +18,9 @@
 //     int32_t parse(std::string_view response);       // LLM text -> action, -1 when invalid
 //   };
 //
+// parse() may return `action | kFlagInvalid`: run `action` but report the step invalid
+// (profile 'verl-agent': a well-formed action without the required <think> block).
+//
 // Optional members, detected at compile time:
 //     static constexpr bool kKeyIsObservation = true; // anchors hash render() output directly
 //     int32_t oracleAction();                         // a good action now (tests, oracle policy)
@@ -29,6 +32,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +44,8 @@ namespace gigpo {
 // Action ids with a meaning of their own (real actions are 0..numActions-1).
 constexpr int32_t kInvalidAction = -1;  // the response did not parse: an invalid no-op
 constexpr int32_t kHoldAction = -2;     // batch only: leave this env untouched
+// Set by parse() on a real action: run it, but flag the step invalid.
+constexpr int32_t kFlagInvalid = int32_t{1} << 30;
 
 struct StepResult {
   float reward = 0.0f;
@@ -47,10 +53,18 @@ struct StepResult {
   bool valid = true;   // the action was legal here
 };
 
+// What the engine and the prompts know of an environment; listEnvs() shows all of it.
 struct EnvInfo {
   std::string name;
   std::string description;
   std::vector<OptionSpec> options;
+  std::string task;                      // what the agent is doing and the rules (prompts)
+  double successReward = 0;              // an episode that ends with a last reward >= this succeeded
+  bool observationListsActions = false;  // the observation lists the admissible actions itself
+  std::string reference;                 // what profile 'verl-agent' reproduces
+  // Where profile 'verl-agent' differs (unset = as native).
+  std::optional<double> referenceSuccessReward;
+  std::optional<bool> referenceListsActions;
 };
 
 template <class E>

@@ -109,11 +109,11 @@ export function referenceAdvantages(batch: StepBatch, o: ResolvedAdvantageOption
           case 'gigpo':
             if (st.n === 1) episode[r] = std ? x / (1 + eps) : x;
             else if (!std) episode[r] = x - st.mean;
-            else episode[r] = st.constant ? 0 : (x - st.mean) / (st.std + eps);
+            else episode[r] = st.constant ? x - st.mean : (x - st.mean) / (st.std + eps);
             break;
           case 'grpo':
             if (st.n === 1) episode[r] = x / (1 + eps);
-            else episode[r] = st.constant ? 0 : (x - st.mean) / (st.std + eps);
+            else episode[r] = st.constant ? x - st.mean : (x - st.mean) / (st.std + eps);
             break;
           case 'drgrpo':
           case 'reinforce_pp_baseline':

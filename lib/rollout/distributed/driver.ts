@@ -9,7 +9,7 @@ import { concatStepBatches } from '../../io/concat.js';
 import { decodeChunk } from '../../io/msgpack-chunk.js';
 import type { StepBatch } from '../../io/step-batch.js';
 import { abortError, type CollectOptions } from '../engine.js';
-import { finishRollout, policyLabel } from '../rollout-meta.js';
+import { finishRollout, policyLabel, profileOf } from '../rollout-meta.js';
 import { entryFields, jobsKey, liveKey, resultsKey, type JobSpec } from './protocol.js';
 
 export interface DistributedCollectOptions extends Omit<CollectOptions, 'cancelFlag' | 'historyLength'> {
@@ -83,7 +83,7 @@ export async function distributedCollect(options: DistributedCollectOptions): Pr
     }
     const merged = concatStepBatches(shards as StepBatch[]);
     const seconds = (performance.now() - started) / 1000;
-    finishRollout(merged, { env: options.env, seed: options.seed ?? 0, groupSize: options.groupSize, policy: policyLabel(policy) }, seconds, []);
+    finishRollout(merged, { env: options.env, ...profileOf(options.envOptions), seed: options.seed ?? 0, groupSize: options.groupSize, policy: policyLabel(policy) }, seconds, []);
     return merged;
   } finally {
     await redis.del(results, live).catch(() => undefined);

@@ -69,8 +69,11 @@ void groupEpisodeAdvantages(const Layout& layout, uint32_t g, const GroupScores&
     const bool scaled = o.estimator == Estimator::Gigpo || o.estimator == Estimator::Grpo;
     for (size_t k = 0; k < rows; ++k) out[k] = scaled && divide ? s[k] / (1 + o.epsilon) : s[k];
   } else if (divide) {
+    // A group whose statistics are constant is not divided (std 0): rows equal to the mean get
+    // exactly 0, and a row below it (an invalid row when the statistics are over trajectories)
+    // keeps its penalty, -c, instead of -c / epsilon.
     const double denominator = m.std() + o.epsilon;
-    for (size_t k = 0; k < rows; ++k) out[k] = m.constant() ? 0 : (s[k] - m.mean) / denominator;
+    for (size_t k = 0; k < rows; ++k) out[k] = m.constant() ? s[k] - m.mean : (s[k] - m.mean) / denominator;
   } else if (o.estimator == Estimator::Rloo) {
     const double factor = static_cast<double>(m.count) / (m.count - 1);
     for (size_t k = 0; k < rows; ++k) out[k] = (s[k] - m.mean) * factor;

@@ -4,7 +4,8 @@
 //   gigpo  A^E = (s - mean) / F          grpo    (s - mean) / (std + eps)
 //   drgrpo s - mean                      rloo    n/(n-1) · (s - mean); s when n = 1
 //   reinforce_pp_baseline  s - mean here, then whitenBatch over the whole batch
-//   grpo_passk  the best element gets r_max - r_second (÷ std + eps in mean_std_norm), others 0
+//   grpo_passk  the best element gets r_max - r_second (÷ std + eps in mean_std_norm, its
+//               default, as verl's), others 0
 // A group of one element has mean 0 and std 1; zero std gives exactly 0 where std divides.
 #pragma once
 #include "core/advantage/episode_scores.hpp"

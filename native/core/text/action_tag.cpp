@@ -58,4 +58,29 @@ std::optional<std::string_view> extractAction(std::string_view response, bool re
   return trim(response.substr(inner, close - inner));
 }
 
+std::optional<std::string_view> firstActionText(std::string_view response) {
+  static constexpr std::string_view kOpen = "<action>", kClose = "</action>";
+  const size_t open = findIgnoreCase(response, kOpen);
+  const size_t close = findIgnoreCase(response, kClose);
+  if (open == std::string_view::npos || close == std::string_view::npos) return std::nullopt;
+  const size_t inner = open + kOpen.size();
+  if (close < inner) return std::string_view();
+  return trim(response.substr(inner, close - inner));
+}
+
+bool hasThinkTags(std::string_view response) {
+  return response.find("<think>") != std::string_view::npos && response.find("</think>") != std::string_view::npos;
+}
+
+bool hasCjkIdeograph(std::string_view s) {
+  // U+4E00..U+9FFF is E4 B8 80 .. E9 BF BF in UTF-8: lead byte E4..E9 (E4 needs a second
+  // byte >= B8).
+  for (size_t i = 0; i + 2 < s.size(); ++i) {
+    const auto b0 = static_cast<unsigned char>(s[i]), b1 = static_cast<unsigned char>(s[i + 1]);
+    if (b0 >= 0xE5 && b0 <= 0xE9 && (b1 & 0xC0) == 0x80) return true;
+    if (b0 == 0xE4 && b1 >= 0xB8 && b1 <= 0xBF) return true;
+  }
+  return false;
+}
+
 }  // namespace gigpo::text

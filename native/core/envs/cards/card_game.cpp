@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/envs/cards/python_eval.hpp"
 #include "core/errors.hpp"
 #include "core/rng.hpp"
 #include "core/text/action_tag.hpp"
@@ -41,16 +42,19 @@ void forEachHand(Hand& hand, int at, uint8_t from, F&& f) {
 
 }  // namespace
 
-CardGameConfig configureCardGame(const EnvInfo& info, const Options& options, const CardGameSpec& spec,
-                                 int32_t defaultTarget, bool defaultSolvableOnly, uint32_t defaultMaxSteps) {
+CardGameConfig configureCardGame(const EnvInfo& info, const Options& options, const CardGameSpec& spec) {
   OptionReader r(info.name, options, info.options);
   CardGameConfig c;
   c.numCards = spec.numCards;
   c.rules.operators = spec.operators;
   c.rules.parentheses = spec.parentheses;
-  c.rules.target = static_cast<int32_t>(r.integer("target", defaultTarget, 0, 10000));
-  c.solvableOnly = r.boolean("solvableOnly", defaultSolvableOnly);
-  c.maxSteps = readMaxSteps(r, defaultMaxSteps);
+  c.reference = r.reference();
+  c.referenceMaxTokens = spec.referenceMaxTokens;
+  c.rules.target = static_cast<int32_t>(r.integer("target"));
+  c.solvableOnly = r.boolean("solvableOnly");
+  if (c.reference && c.solvableOnly)
+    throw TypeError("options.solvableOnly: profile 'verl-agent' deals as gym_cards does; it has no solvableOnly");
+  c.maxSteps = readMaxSteps(r);
   c.requireThink = readRequireThink(r);
   // Actions: the numbers 1..10, the game's operators, its parentheses, then `=`.
   for (uint8_t v = 1; v <= kMaxCardValue; ++v) c.actionTokens[c.numActions++] = v;
@@ -84,7 +88,9 @@ std::shared_ptr<const CardGameShared> makeCardGameShared(const CardGameConfig& c
 
 void CardGame::reset(uint64_t levelSeed, uint64_t) {
   Pcg32 rng(levelSeed);
-  if (config_.solvableOnly) {
+  if (config_.reference) {
+    dealReference(rng);
+  } else if (config_.solvableOnly) {
     // A solvable multiset with the chance a deal has of being it, in a random order: the
     // same distribution as dealing until the hand is solvable.
     const auto& cumulative = shared_->cumulativeWeight;
@@ -97,11 +103,62 @@ void CardGame::reset(uint64_t levelSeed, uint64_t) {
   }
   formula_ = Formula();
   planLength_ = 0;
+  rawLength_ = 0;
+  std::memset(used_, 0, sizeof used_);
+}
+
+void CardGame::dealReference(Pcg32& rng) {
+  hand_.count = config_.numCards;
+  if (config_.numCards != 2) {
+    for (int k = 0; k < hand_.count; ++k)
+      hand_.values[k] = static_cast<uint8_t>(std::min<uint32_t>(1 + rng.below(13), kMaxCardValue));
+    return;
+  }
+  // ezpoints: a first card 2..K, a second that makes the target (12) with it.
+  const uint32_t first = std::min<uint32_t>(2 + rng.below(12), kMaxCardValue);
+  const uint32_t target = static_cast<uint32_t>(config_.rules.target);
+  const bool divides = first != 0 && target % first == 0 && target / first <= kMaxCardValue && target / first >= 1;
+  const bool product = divides && rng.uniform() <= 0.5;
+  const uint32_t second = product ? target / first : target > first ? target - first : 0;
+  hand_.values[0] = static_cast<uint8_t>(first);
+  hand_.values[1] = static_cast<uint8_t>(std::min<uint32_t>(second, kMaxCardValue));
+  if (rng.uniform() <= 0.5) std::swap(hand_.values[0], hand_.values[1]);
+}
+
+StepResult CardGame::stepReference(uint8_t token) {
+  StepResult r;
+  r.reward = 0.0f;
+  if (token == kNoToken) {
+    r.valid = false;
+    return r;
+  }
+  if (rawLength_ > config_.referenceMaxTokens) return r;  // the formula is full: a no-op
+  if (isNumber(token)) {
+    int have = 0;
+    for (int k = 0; k < hand_.count; ++k) have += hand_.values[k] == token;
+    if (used_[token] + 1 > have) return r;  // no unused card of this value: a no-op
+    ++used_[token];
+  }
+  if (token == kEquals) {
+    char text[kMaxReferenceTokens * 2];
+    size_t at = 0;
+    for (int k = 0; k < rawLength_; ++k) at += put(text + at, tokenText(raw_[k]));
+    int usedCards = 0;
+    for (uint8_t u : used_) usedCards += u;
+    const auto value = pythonArithmetic(std::string_view(text, at));
+    r.done = true;
+    if (value && *value == static_cast<double>(config_.rules.target) && usedCards == hand_.count)
+      r.reward = kCorrectReward;
+    return r;
+  }
+  raw_[rawLength_++] = token;
+  return r;
 }
 
 StepResult CardGame::step(int32_t action) {
   StepResult r;
   const uint8_t token = action >= 0 ? config_.actionTokens[action] : uint8_t{kNoToken};
+  if (config_.reference) return stepReference(token);
   if (token == kNoToken || formula_.check(token, hand_) != Verdict::kLegal) {
     r.reward = kIllegalReward;
     r.valid = false;
@@ -125,14 +182,41 @@ size_t CardGame::render(char* out) const {
   at += put(out + at, "\nTarget: ");
   at += putUint(out + at, static_cast<uint32_t>(config_.rules.target));
   at += put(out + at, "\nFormula:");
-  if (formula_.length()) {
+  if (config_.reference && rawLength_) {
+    out[at++] = ' ';
+    for (int k = 0; k < rawLength_; ++k) at += put(out + at, tokenText(raw_[k]));
+  } else if (formula_.length()) {
     out[at++] = ' ';
     at += formula_.render(out + at);
   }
   return at;
 }
 
+int32_t CardGame::parseReference(std::string_view response) const {
+  // Lower-casing only matters for the key, so compare it ignoring case.
+  size_t from = text::findIgnoreCase(response, "\"action\":");
+  if (from == std::string_view::npos) from = response.empty() ? 0 : response.size() - 1;
+  std::string rest(response.substr(from));
+  int32_t found = kInvalidAction, distinct = 0;
+  if (rest.find("10") != std::string::npos) {
+    for (size_t at; (at = rest.find("10")) != std::string::npos;) rest.erase(at, 2);
+    found = actionOf(10);
+    distinct = 1;
+  }
+  for (int32_t a = 0; a < config_.numActions; ++a) {
+    const uint8_t t = config_.actionTokens[a];
+    if (t == 10) continue;
+    if (rest.find(tokenText(t)) != std::string::npos) {
+      found = a;
+      ++distinct;
+    }
+  }
+  if (distinct != 1) return kInvalidAction;
+  return config_.requireThink && !text::hasThinkTags(response) ? (found | kFlagInvalid) : found;
+}
+
 int32_t CardGame::parse(std::string_view response) {
+  if (config_.reference) return parseReference(response);
   auto text = text::extractAction(response, config_.requireThink);
   if (!text) return kInvalidAction;
   for (int32_t a = 0; a < config_.numActions; ++a)

@@ -15,6 +15,17 @@
 //   Formula: (3+10)*
 // Cards are shown by value in dealing order (J, Q, K as 10, an ace as 1); the formula is
 // its tokens without spaces ("Formula:" alone while empty).
+//
+// Profile 'verl-agent' (gym_cards, as verl-agent runs it): reward 0 for everything but a
+// correct formula (+10); no syntax check: every operator and parenthesis is appended, and
+// `=` scores the formula as Python's eval() would (python_eval.hpp) with all cards used; a
+// number no unused card has is a valid no-op; once the formula holds more than
+// referenceMaxTokens tokens every step is a no-op. Parse rule: the response lower-cased,
+// from its first `"action":` on (or only its last character when there is none); exactly
+// one distinct token text must occur in it (a "10" is taken out first), else the step is
+// an invalid no-op. Deals: ezpoints draws a first card 2..K and a second that makes 12 by
+// sum or (when possible, half the time) product, in random order; points24 draws 4 cards
+// 1..K independently.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -37,6 +48,8 @@ struct CardGameConfig {
   FormulaRules rules;
   uint8_t numActions = 0;
   uint8_t actionTokens[kTokenEnd] = {};  // action id -> token
+  bool reference = false;                 // profile verl-agent
+  uint8_t referenceMaxTokens = 0;         // verl-agent: the formula stops growing past this
 };
 
 // With solvableOnly: every solvable multiset of values and the running sum of their deal
@@ -51,11 +64,12 @@ struct CardGameSpec {
   uint8_t numCards;
   uint8_t operators;  // FormulaRules::operators
   bool parentheses;
+  uint8_t referenceMaxTokens;
 };
 
-// Reads the options every card game declares: target, solvableOnly, maxSteps, requireThink.
-CardGameConfig configureCardGame(const EnvInfo& info, const Options& options, const CardGameSpec& spec,
-                                 int32_t defaultTarget, bool defaultSolvableOnly, uint32_t defaultMaxSteps);
+// Reads the options every card game declares: profile, target, solvableOnly, maxSteps,
+// requireThink (defaults from `info`).
+CardGameConfig configureCardGame(const EnvInfo& info, const Options& options, const CardGameSpec& spec);
 // Throws RangeError naming options.target when solvableOnly and no hand can make it.
 std::shared_ptr<const CardGameShared> makeCardGameShared(const CardGameConfig& config);
 
@@ -65,13 +79,14 @@ class CardGame {
   static constexpr float kCorrectReward = 10.0f;
   static constexpr float kIllegalReward = -1.0f;
   static constexpr float kWrongReward = -1.0f;
+  static constexpr int kMaxReferenceTokens = 24;
   using Config = CardGameConfig;
   using Shared = CardGameShared;
 
   CardGame(const Config& config, const Shared& shared) : config_(config), shared_(&shared) {}
 
   int32_t numActions() const { return config_.numActions; }
-  size_t maxObsBytes() const { return 128; }
+  size_t maxObsBytes() const { return 160; }
   void reset(uint64_t levelSeed, uint64_t dynamicsSeed);
   StepResult step(int32_t action);
   size_t render(char* out) const;
@@ -88,6 +103,9 @@ class CardGame {
  private:
   int32_t actionOf(uint8_t token) const;
   bool planFits() const;
+  void dealReference(Pcg32& rng);
+  StepResult stepReference(uint8_t token);
+  int32_t parseReference(std::string_view response) const;
 
   Config config_;
   const Shared* shared_;
@@ -96,6 +114,10 @@ class CardGame {
   // The oracle's formula (with `=`), found once and followed while the episode keeps to it.
   uint8_t plan_[Formula::kMaxTokens] = {};
   uint8_t planLength_ = 0;
+  // Profile verl-agent: the formula as typed (no syntax check) and the cards it used.
+  uint8_t raw_[kMaxReferenceTokens] = {};
+  uint8_t rawLength_ = 0;
+  uint8_t used_[kMaxCardValue + 1] = {};
 };
 
 }  // namespace gigpo::cards

@@ -1,6 +1,7 @@
 #include "core/envs/frozenlake/frozenlake.hpp"
 
 #include <cmath>
+#include <cstring>
 
 #include "core/text/action_tag.hpp"
 
@@ -22,23 +23,32 @@ const EnvInfo& FrozenLake::info() {
       "hole, * player on the goal. Each seed draws a random map with a path to the goal. Unparseable text is a "
       "no-op with reward 0, flagged invalid. Truncated after maxSteps.",
       {
-          {"size", OptionKind::Integer, "4", "side of the square map (2..16)"},
-          {"frozenProbability", OptionKind::Number, "0.8", "chance that a tile is frozen rather than a hole (0.5..1)"},
-          {"slippery", OptionKind::Boolean, "false", "moves slip to a perpendicular direction 2 times in 3"},
-          maxStepsOption("100"),
+          profileOption(),
+          integerOption("size", 4, 2, frozenlake::LakeMap::kMaxSize, "side of the square map"),
+          numberOption("frozenProbability", 0.8, 0.5, 1.0, "chance that a tile is frozen rather than a hole"),
+          booleanOption("slippery", false, "moves slip to a perpendicular direction 2 times in 3")
+              .withReferenceDefault(true),
+          maxStepsOption(100),
           requireThinkOption(),
-      }};
+      },
+      "You are walking on a frozen lake to reach the goal without falling into a hole. The ice may be slippery. "
+      "Symbols: P you, _ frozen ice, O hole, G goal, X you in a hole, * or √ you on the goal. Reward 1 at the goal.",
+      1,
+      false,
+      "RAGEN's FrozenLake (verl-agent has none): slippery, player on goal shown as √",
+  };
   return kInfo;
 }
 
 FrozenLake::Config FrozenLake::configure(const Options& options) {
   OptionReader r(info().name, options, info().options);
   Config c;
-  c.size = static_cast<uint8_t>(r.integer("size", 4, 2, frozenlake::LakeMap::kMaxSize));
-  const double p = r.number("frozenProbability", 0.8, 0.5, 1.0);
+  c.reference = r.reference();
+  c.size = static_cast<uint8_t>(r.integer("size"));
+  const double p = r.number("frozenProbability");
   c.frozen = static_cast<uint64_t>(std::llround(std::ldexp(p, 32)));
-  c.slippery = r.boolean("slippery", false);
-  c.maxSteps = readMaxSteps(r, 100);
+  c.slippery = r.boolean("slippery");
+  c.maxSteps = readMaxSteps(r);
   c.requireThink = readRequireThink(r);
   return c;
 }
@@ -84,7 +94,14 @@ size_t FrozenLake::render(char* out) const {
     if (r == n - 1) out[at + n - 1] = 'G';
     if (r == row_) {
       char& here = out[at + col_];
-      here = here == 'O' ? 'X' : here == 'G' ? '*' : 'P';
+      if (here == 'G' && config_.reference) {
+        // √ is 3 bytes: shift the rest of the row right by 2.
+        std::memmove(out + at + col_ + 3, out + at + col_ + 1, static_cast<size_t>(n - col_ - 1));
+        std::memcpy(out + at + col_, "\xE2\x88\x9A", 3);
+        at += 2;
+      } else {
+        here = here == 'O' ? 'X' : here == 'G' ? '*' : 'P';
+      }
     }
     at += n;
   }
@@ -92,6 +109,15 @@ size_t FrozenLake::render(char* out) const {
 }
 
 int32_t FrozenLake::parse(std::string_view response) {
+  if (config_.reference) {
+    // The Sokoban-style rule of the reference text envs: first tag pair, words as substrings.
+    const auto inner = text::firstActionText(response);
+    if (!inner) return kInvalidAction;
+    for (int32_t a = 0; a < 4; ++a)
+      if (text::findIgnoreCase(*inner, kMoveNames[a]) != std::string_view::npos)
+        return config_.requireThink && !text::hasThinkTags(response) ? (a | kFlagInvalid) : a;
+    return kInvalidAction;
+  }
   auto text = text::extractAction(response, config_.requireThink);
   if (!text) return kInvalidAction;
   for (int32_t a = 0; a < 4; ++a)

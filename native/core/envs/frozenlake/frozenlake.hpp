@@ -10,6 +10,9 @@
 //   other moves 0; an unparseable response is a no-op with reward 0, flagged invalid.
 //   Observation (also the anchor key): the grid, one row per line, no trailing newline:
 //   P player, _ frozen, O hole, G goal, X player in a hole, * player on the goal.
+// Profile 'verl-agent' (RAGEN's FrozenLake, which verl-agent lacks): slippery by
+// default, and the player on the goal is shown as √. (RAGEN's random start and goal
+// cells are not reproduced: the start stays top-left and the goal bottom-right.)
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -32,6 +35,7 @@ class FrozenLake {
     uint8_t size = 4;
     uint64_t frozen = 0;  // frozen probability * 2^32
     bool slippery = false;
+    bool reference = false;  // profile verl-agent
     bool requireThink = false;
   };
   struct Shared {};
@@ -43,7 +47,7 @@ class FrozenLake {
   FrozenLake(const Config& config, const Shared&) : config_(config) {}
 
   int32_t numActions() const { return 4; }
-  size_t maxObsBytes() const { return static_cast<size_t>(config_.size) * (config_.size + 1); }
+  size_t maxObsBytes() const { return static_cast<size_t>(config_.size) * (config_.size + 1) + 2; }
   void reset(uint64_t levelSeed, uint64_t dynamicsSeed);
   StepResult step(int32_t action);
   size_t render(char* out) const;

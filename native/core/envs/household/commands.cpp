@@ -60,7 +60,7 @@ int admissibleCommands(const World& w, CommandList& out) {
   return n;
 }
 
-void appendCommand(const World& w, const Command& c, std::string& out) {
+void appendCommand(const World& w, const Command& c, std::string& out, bool alfworldWords) {
   switch (c.verb) {
     case Verb::kGoTo:
       out += "go to ";
@@ -78,10 +78,10 @@ void appendCommand(const World& w, const Command& c, std::string& out) {
       appendReceptacleName(w, c.receptacle, out);
       break;
     case Verb::kPut:
-      out += "put ";
+      out += alfworldWords ? "move " : "put ";
       appendObjectName(w, c.object, out);
       out += ' ';
-      out += prepositionFor(w, c.receptacle);
+      out += alfworldWords ? std::string_view("to") : prepositionFor(w, c.receptacle);
       out += ' ';
       appendReceptacleName(w, c.receptacle, out);
       break;

@@ -40,8 +40,9 @@ using CommandList = std::array<Command, kMaxCommands>;
 // Fills `out` with the admissible commands; returns their count.
 int admissibleCommands(const World& w, CommandList& out);
 
-// Appends the command's text, e.g. "take mug 1 from cabinet 2".
-void appendCommand(const World& w, const Command& c, std::string& out);
+// Appends the command's text, e.g. "take mug 1 from cabinet 2". With alfworldWords a put
+// reads as ALFWorld writes it: "move mug 1 to cabinet 2".
+void appendCommand(const World& w, const Command& c, std::string& out, bool alfworldWords = false);
 
 // Applies an admissible command and appends the feedback it produces.
 void execute(World& w, const Command& c, std::string& feedback);

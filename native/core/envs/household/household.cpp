@@ -38,16 +38,26 @@ const EnvInfo& Household::info() {
       "open, close, take, put, clean/heat/cool, use desklamp, examine, look, inventory; the observation lists the "
       "admissible ones and action id k is the k-th of them. Reward 10 on completing the task, else 0.",
       {
-          maxStepsOption("50"),
+          profileOption(),
+          maxStepsOption(50),
           requireThinkOption(),
-      }};
+      },
+      "You are an agent in a household. Complete the task stated in the observation by issuing one admissible "
+      "command per step. Reward 10 when the task is done.",
+      10,
+      true,
+      "verl-agent's ALFWorld (env_package/alfworld projection and environment manager)",
+      std::nullopt,
+      false,
+  };
   return kInfo;
 }
 
 Household::Config Household::configure(const Options& options) {
   OptionReader r(info().name, options, info().options);
   Config c;
-  c.maxSteps = readMaxSteps(r, 50);
+  c.reference = r.reference();
+  c.maxSteps = readMaxSteps(r);
   c.requireThink = readRequireThink(r);
   return c;
 }
@@ -69,6 +79,7 @@ void Household::reset(uint64_t levelSeed, uint64_t) {
   household::appendInstruction(world_, task_, instruction_);
   feedback_.clear();
   household::appendLook(world_, feedback_);
+  stepped_ = false;
   listCommands();
 }
 
@@ -77,7 +88,7 @@ void Household::listCommands() {
   commandText_.clear();
   for (int32_t k = 0; k < numCommands_; ++k) {
     commandOffsets_[k] = static_cast<uint32_t>(commandText_.size());
-    household::appendCommand(world_, commands_[k], commandText_);
+    household::appendCommand(world_, commands_[k], commandText_, config_.reference);
   }
   commandOffsets_[numCommands_] = static_cast<uint32_t>(commandText_.size());
 }
@@ -85,9 +96,10 @@ void Household::listCommands() {
 StepResult Household::step(int32_t action) {
   StepResult r;
   feedback_.clear();
+  stepped_ = true;
   if (action < 0 || action >= numCommands_) {
     feedback_ += kNothingHappens;
-    r.valid = false;
+    r.valid = config_.reference && action == household::kMaxCommands;
     return r;
   }
   household::execute(world_, commands_[action], feedback_);
@@ -101,12 +113,27 @@ StepResult Household::step(int32_t action) {
 
 size_t Household::render(char* out) const {
   text::TextSink sink(out, kMaxObsBytes);
+  if (config_.reference) {
+    sink << feedback_;
+    if (!stepped_) sink << "\n\nYour task is to: " << instruction_;
+    return sink.finish();
+  }
   sink << feedback_ << "\nYour task is to: " << instruction_ << "\nAdmissible commands: ";
   for (int32_t k = 0; k < numCommands_; ++k) sink << (k ? ", " : "") << commandText(k);
   return sink.finish();
 }
 
 int32_t Household::parse(std::string_view response) {
+  if (config_.reference) {
+    const auto inner = text::firstActionText(response);
+    if (!inner) return kInvalidAction;
+    text::normalizeCommand(*inner, typed_);
+    int32_t action = household::kMaxCommands;
+    for (int32_t k = 0; k < numCommands_ && action == household::kMaxCommands; ++k)
+      if (commandText(k) == typed_) action = k;
+    const bool flagged = (config_.requireThink && !text::hasThinkTags(response)) || text::hasCjkIdeograph(response);
+    return flagged ? (action | kFlagInvalid) : action;
+  }
   auto text = text::extractAction(response, config_.requireThink);
   if (!text) return kInvalidAction;
   text::normalizeCommand(*text, typed_);

@@ -17,6 +17,14 @@
 // <action>...</action>, normalises case, spaces and a trailing period, and finds it among
 // the admissible commands ("put O in R", "put O on R" and "put O in/on R" all match the
 // put command). actionName(k) is the k-th admissible command's text ("" past the list).
+//
+// Profile 'verl-agent' (verl-agent's ALFWorld): a put is written "move O to R"; the
+// observation is the raw game text (after reset the look-around and the task, after a
+// step only its feedback), without the admissible list; parse rule: the text between the
+// FIRST "<action>" and "</action>", lower-cased; no tag pair = invalid; a command that is
+// not admissible is a VALID step answered "Nothing happens." (action kMaxCommands); a
+// response without both "<think>" and "</think>", or with a CJK ideograph, is flagged
+// invalid but its command runs. ALFWorld's `slice` and `help` commands do not exist here.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -42,6 +50,7 @@ class Household {
   struct Config {
     uint32_t maxSteps = 50;
     bool requireThink = false;
+    bool reference = false;  // profile verl-agent
   };
   struct Shared {};
 
@@ -51,7 +60,8 @@ class Household {
 
   Household(const Config& config, const Shared&);
 
-  int32_t numActions() const { return household::kMaxCommands; }
+  // verl-agent: id kMaxCommands is "a command that is not admissible".
+  int32_t numActions() const { return household::kMaxCommands + (config_.reference ? 1 : 0); }
   size_t maxObsBytes() const { return kMaxObsBytes; }
   void reset(uint64_t levelSeed, uint64_t dynamicsSeed);
   StepResult step(int32_t action);
@@ -81,6 +91,7 @@ class Household {
   std::string commandText_;  // the admissible commands' texts, back to back
   std::array<uint32_t, household::kMaxCommands + 1> commandOffsets_{};
   std::string typed_;  // parse() scratch
+  bool stepped_ = false;  // a step was taken this episode (verl-agent's observation)
 };
 
 }  // namespace gigpo

@@ -12,18 +12,26 @@ const EnvInfo& NumberLine::info() {
       "numberline",
       "Move along 0..maxPosition to the target with '+' and '-'; +1 on arrival, -1 for a move that does not get closer.",
       {
-          {"maxPosition", OptionKind::Integer, "5", "largest position on the line (2..1000000)"},
-          maxStepsOption("2*maxPosition"),
-          requireThinkOption(),
-      }};
+          profileOption(),
+          integerOption("maxPosition", 5, 2, 1000000, "largest position on the line"),
+          maxStepsOption(10).derivedDefault("2*maxPosition"),
+          requireThinkOption(false),
+      },
+      "Move along a number line to the target position. \"+\" moves up by one, \"-\" down by one. +1 on arrival, -1 "
+      "for a move that does not get closer.",
+      1,
+      false,
+      "gym_cards NumberLine-v0 with verl-agent's projection (env_package/gym_cards)",
+  };
   return kInfo;
 }
 
 NumberLine::Config NumberLine::configure(const Options& options) {
   OptionReader r(info().name, options, info().options);
   Config c;
-  c.maxPosition = static_cast<uint32_t>(r.integer("maxPosition", 5, 2, 1000000));
-  c.maxSteps = readMaxSteps(r, 2 * c.maxPosition);
+  c.reference = r.reference();
+  c.maxPosition = static_cast<uint32_t>(r.integer("maxPosition"));
+  c.maxSteps = static_cast<uint32_t>(r.integer("maxSteps", 2 * int64_t{c.maxPosition}));
   c.requireThink = readRequireThink(r);
   return c;
 }
@@ -31,6 +39,13 @@ NumberLine::Config NumberLine::configure(const Options& options) {
 void NumberLine::reset(uint64_t levelSeed, uint64_t) {
   Pcg32 rng(levelSeed);
   const uint32_t span = config_.maxPosition + 1;
+  if (config_.reference) {
+    // gym_cards: two uniform draws; a target equal to the start moves to (target + 1) mod maxPosition.
+    position_ = rng.below(span);
+    target_ = rng.below(span);
+    if (target_ == position_) target_ = (target_ + 1) % config_.maxPosition;
+    return;
+  }
   position_ = rng.below(span);
   // A target different from the start: draw from the other maxPosition positions.
   target_ = rng.below(span - 1);
@@ -40,7 +55,7 @@ void NumberLine::reset(uint64_t levelSeed, uint64_t) {
 StepResult NumberLine::step(int32_t action) {
   StepResult r;
   if (action != kPlus && action != kMinus) {
-    r.reward = -1.0f;
+    r.reward = config_.reference ? 0.0f : -1.0f;
     r.valid = false;
     return r;
   }
@@ -89,6 +104,16 @@ size_t NumberLine::render(char* out) const {
 }
 
 int32_t NumberLine::parse(std::string_view response) {
+  if (config_.reference) {
+    // gym_cards' rule: from the first "action": on (else the last character), exactly one of - and +.
+    size_t from = text::findIgnoreCase(response, "\"action\":");
+    if (from == std::string_view::npos) from = response.empty() ? 0 : response.size() - 1;
+    const std::string_view rest = response.substr(from);
+    const bool minus = rest.find('-') != std::string_view::npos, plus = rest.find('+') != std::string_view::npos;
+    if (minus == plus) return kInvalidAction;
+    const int32_t a = plus ? kPlus : kMinus;
+    return config_.requireThink && !text::hasThinkTags(response) ? (a | kFlagInvalid) : a;
+  }
   auto text = text::extractAction(response, config_.requireThink);
   if (!text) return kInvalidAction;
   if (*text == "+" || text::equalsIgnoreCase(*text, "plus")) return kPlus;

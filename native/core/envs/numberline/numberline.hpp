@@ -2,6 +2,10 @@
 // Reward +1 on reaching the target (the episode ends), -1 for a move that does not get
 // closer (including bumping into either end, and an invalid action), 0 otherwise.
 // Truncated after 2 * maxPosition steps unless maxSteps says otherwise.
+// Profile 'verl-agent' (gym_cards): an invalid step earns 0; start and target are two
+// uniform draws, a target equal to the start moving to (target + 1) mod maxPosition; parse
+// rule: from the first `"action":` on (else only the last character), exactly one of
+// `-` and `+` must occur.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -21,6 +25,7 @@ class NumberLine {
     uint32_t maxPosition = 5;
     uint32_t maxSteps = 10;
     bool requireThink = false;
+    bool reference = false;  // profile verl-agent (gym_cards' rules)
   };
   struct Shared {};
 

@@ -14,17 +14,25 @@ const EnvInfo& Points24::info() {
       "deals have no solution (about a quarter; solvableOnly deals only solvable ones). Truncated after maxSteps. "
       "Observation: 'Cards: 3, 10, 7, 1', 'Target: 24', 'Formula: (3+'.",
       {
-          {"target", OptionKind::Integer, "24", "value the formula must reach (0..10000)"},
-          {"solvableOnly", OptionKind::Boolean, "false", "deal only hands some formula solves"},
-          maxStepsOption("20"),
-          requireThinkOption(),
-      }};
+          profileOption(),
+          integerOption("target", 24, 0, 10000, "value the formula must reach"),
+          booleanOption("solvableOnly", false, "deal only hands some formula solves"),
+          maxStepsOption(20),
+          requireThinkOption(false),
+      },
+      "Build a formula that uses all four cards once and equals 24, one token at a time (card numbers, + - * /, "
+      "parentheses, and finally =). Face cards count 10. Reward 10 for a correct formula, -1 for an illegal token or "
+      "a wrong formula.",
+      10,
+      false,
+      "gym_cards Points24-v0 with verl-agent's projection (env_package/gym_cards)",
+  };
   return kInfo;
 }
 
 Points24::Config Points24::configure(const Options& options) {
-  const cards::CardGameSpec spec{4, 0b1111, true};  // all four operators
-  return cards::configureCardGame(info(), options, spec, 24, false, 20);
+  const cards::CardGameSpec spec{4, 0b1111, true, 20};  // all four operators
+  return cards::configureCardGame(info(), options, spec);
 }
 
 }  // namespace gigpo

@@ -40,21 +40,30 @@ const EnvInfo& Shop::info() {
       "pages, then buy. Reward at purchase: type match x (matched attributes + options + price within budget) / "
       "(attributes + options + 1). Action 0 = the parsed search, k = click the k-th listed element.",
       {
-          maxStepsOption("15"),
+          profileOption(),
+          maxStepsOption(15),
           requireThinkOption(),
-          {"catalogSeed", OptionKind::Integer, "0", "seed of the generated catalog (0..2^32-1)"},
-          {"catalogSize", OptionKind::Integer, "10000", "number of products in the catalog (100..1000000)"},
-      }};
+          integerOption("catalogSeed", 0, 0, 0xFFFFFFFFll, "seed of the generated catalog"),
+          integerOption("catalogSize", 10000, 100, 1000000, "number of products in the catalog"),
+      },
+      "You are shopping on a website. Find and buy the product that best matches the instruction (attributes, "
+      "options, price) using search[...] and click[...] actions. The reward at purchase measures how well it matches.",
+      1,
+      true,
+      "verl-agent's WebShop (env_package/webshop projection and environment wrapper)",
+      10,
+  };
   return kInfo;
 }
 
 Shop::Config Shop::configure(const Options& options) {
   OptionReader r(info().name, options, info().options);
   Config c;
-  c.maxSteps = readMaxSteps(r, 15);
+  c.reference = r.reference();
+  c.maxSteps = readMaxSteps(r);
   c.requireThink = readRequireThink(r);
-  c.catalogSeed = static_cast<uint64_t>(r.integer("catalogSeed", 0, 0, 0xFFFFFFFFll));
-  c.catalogSize = static_cast<uint32_t>(r.integer("catalogSize", 10000, 100, 1000000));
+  c.catalogSeed = static_cast<uint64_t>(r.integer("catalogSeed"));
+  c.catalogSize = static_cast<uint32_t>(r.integer("catalogSize"));
   return c;
 }
 
@@ -90,12 +99,15 @@ StepResult Shop::step(int32_t action) {
     }
   } else if (action >= 1 && action <= numClickables_) {
     if (shop::follow(session_, clickables_[action - 1])) {
-      r.reward = static_cast<float>(shop::purchaseReward(goal_, shared_->catalog[session_.product], session_.selected));
+      const double score = shop::purchaseReward(goal_, shared_->catalog[session_.product], session_.selected);
+      r.reward = config_.reference ? (score == 1.0 ? kReferenceWinReward : 0.0f) : static_cast<float>(score);
       r.done = true;
     }
   } else {
     r.valid = false;
   }
+  // verl-agent: every well-formed action is a valid step, whatever it does.
+  if (config_.reference && action >= 0) r.valid = true;
   pendingQuery_.clear();
   listClickables();
   return r;
@@ -108,9 +120,21 @@ size_t Shop::render(char* out) const {
 }
 
 int32_t Shop::parse(std::string_view response) {
+  if (config_.reference) {
+    const auto inner = text::firstActionText(response);
+    if (!inner) return kInvalidAction;
+    int32_t action = parseCommand(*inner);
+    if (action == kInvalidAction) action = 1 + shop::kMaxClickables;
+    const bool flagged = (config_.requireThink && !text::hasThinkTags(response)) || text::hasCjkIdeograph(response);
+    return flagged ? (action | kFlagInvalid) : action;
+  }
   auto text = text::extractAction(response, config_.requireThink);
   if (!text) return kInvalidAction;
-  text::normalizeCommand(*text, typed_);
+  return parseCommand(*text);
+}
+
+int32_t Shop::parseCommand(std::string_view text) {
+  text::normalizeCommand(text, typed_);
   std::string_view inside;
   if (bracketed(typed_, "search", inside)) {
     if (inside.empty()) return kInvalidAction;

@@ -21,6 +21,14 @@
 // parse() reads the last <action>...</action>: "search[query]" or "click[element]"
 // (case, spaces and a trailing period are normalised; elements match ignoring case).
 // actionName(0) is "search[<pending query>]", actionName(k) "click[<element k-1>]".
+//
+// Profile 'verl-agent' (verl-agent's WebShop): the reward at purchase is 10 when the score
+// is 1 and 0 otherwise (the score stays a metric: successReward 10); parse rule: the text
+// between the FIRST "<action>" and "</action>", lower-cased; no tag pair = invalid; any
+// other text (an element not on the page, a search away from the search page) is a VALID
+// no-op (action 1 + kMaxClickables); a response without both "<think>" and "</think>", or
+// with a CJK ideograph, is flagged invalid but its action runs. Not reproduced: WebShop's
+// "[SEP]"-joined page text and its fuzzy attribute and option matching.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -49,6 +57,7 @@ class Shop {
   struct Config {
     uint32_t maxSteps = 15;
     bool requireThink = false;
+    bool reference = false;  // profile verl-agent
     uint64_t catalogSeed = 0;
     uint32_t catalogSize = 10000;
   };
@@ -64,13 +73,15 @@ class Shop {
 
   Shop(const Config& config, const Shared& shared);
 
-  int32_t numActions() const { return 1 + shop::kMaxClickables; }
+  // verl-agent: id 1 + kMaxClickables is "text that names no action here" (a valid no-op).
+  int32_t numActions() const { return 1 + shop::kMaxClickables + (config_.reference ? 1 : 0); }
   size_t maxObsBytes() const { return kMaxObsBytes; }
   void reset(uint64_t levelSeed, uint64_t dynamicsSeed);
   StepResult step(int32_t action);
   size_t render(char* out) const;
   size_t key(char* out) const { return render(out); }
   int32_t parse(std::string_view response);
+  static constexpr float kReferenceWinReward = 10.0f;
   int32_t oracleAction();
   std::string actionName(int32_t action) const;
 
@@ -78,6 +89,8 @@ class Shop {
   const shop::Session& session() const { return session_; }
 
  private:
+  // "search[q]" or "click[e]" (already extracted from the tags) -> action, or -1.
+  int32_t parseCommand(std::string_view text);
   void listClickables() { numClickables_ = shop::listClickables(session_, shared_->catalog, clickables_); }
 
   Config config_;

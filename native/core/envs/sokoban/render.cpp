@@ -18,7 +18,7 @@ constexpr Glyph kRagenCell[8] = {{{'_'}, 1}, {{'#'}, 1}, {{'O'}, 1}, {{'#'}, 1},
 }  // namespace
 
 size_t maxRenderBytes(int width, int height, Symbols symbols) {
-  const size_t perCell = symbols == Symbols::Ragen ? 3 : 1;
+  const size_t perCell = symbols == Symbols::Ragen ? 3 : symbols == Symbols::Tabbed ? 6 : 1;
   return static_cast<size_t>(height) * (static_cast<size_t>(width) * perCell + 1);
 }
 
@@ -35,19 +35,21 @@ size_t render(const Grid& g, Symbols symbols, char* out) {
     }
     return static_cast<size_t>(p - out);
   }
+  const bool tabbed = symbols == Symbols::Tabbed;
   for (int r = 0; r < h; ++r) {
     const uint8_t* row = g.cells.data() + r * w;
     for (int c = 0; c < w; ++c) {
+      if (tabbed) *p++ = ' ';
       if (r * w + c == g.player) {
         *p++ = (row[c] & kTarget) ? 'S' : 'P';
-        continue;
-      }
-      const Glyph& gl = kRagenCell[row[c] & 7];
-      if (gl.length == 1) {
-        *p++ = gl.bytes[0];
       } else {
-        std::memcpy(p, gl.bytes, 3);
-        p += 3;
+        const Glyph& gl = kRagenCell[row[c] & 7];
+        std::memcpy(p, gl.bytes, gl.length);
+        p += gl.length;
+      }
+      if (tabbed) {
+        *p++ = ' ';
+        *p++ = '\t';
       }
     }
     if (r + 1 < h) *p++ = '\n';

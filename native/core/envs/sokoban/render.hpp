@@ -5,6 +5,7 @@
 //                 wall floor target box box+target player player+target
 //   boxoban        #   ' '    .      $     *         @       +
 //   ragen          #    _     O      X     √         P       S      (√ is 3 bytes of UTF-8)
+//   tabbed         the ragen symbols, each cell written as " c \t" (verl-agent's text form)
 #pragma once
 #include <cstddef>
 
@@ -12,7 +13,7 @@
 
 namespace gigpo::sokoban {
 
-enum class Symbols { Boxoban, Ragen };
+enum class Symbols { Boxoban, Ragen, Tabbed };
 
 // Upper bound on render() output for a width x height grid.
 size_t maxRenderBytes(int width, int height, Symbols symbols);

@@ -8,7 +8,15 @@
 // an invalid no-op that still costs the step penalty.
 //
 // The observation is the grid in the chosen symbol set (render.hpp); the anchor key is
-// always the grid in Boxoban symbols, so both symbol sets give the same anchors.
+// always the grid in Boxoban symbols, so every symbol set gives the same anchors.
+//
+// Profile 'verl-agent' (verl-agent's Sokoban): levels from reference_generator.hpp
+// (searchDepth 30), observation in the tabbed symbols, action 4 `still` (a valid no-op
+// costing the step penalty), and its parse rule: the whole response lower-cased, the text
+// between the FIRST "<action>" and the first "</action>", the first of up, down, left,
+// right, still contained in it (substring match); no tag pair or no word = an invalid
+// no-op; a response without both "<think>" and "</think>" (case-sensitive, anywhere) is
+// flagged invalid but its action runs (requireThink, default true there).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -33,6 +41,7 @@ class Sokoban {
     int64_t levelIndex = -1;  // -1: levelSeed mod level count
     sokoban::Symbols symbols = sokoban::Symbols::Ragen;
     bool requireThink = false;
+    bool reference = false;  // profile verl-agent
     uint64_t solverBudget = sokoban::Solver::kDefaultBudget;
   };
   // The loaded level file (empty when generating), read once per batch.
@@ -48,7 +57,8 @@ class Sokoban {
 
   Sokoban(const Config& config, const Shared& shared);
 
-  int32_t numActions() const { return sokoban::kNumDirections; }
+  // verl-agent adds `still` (action 4).
+  int32_t numActions() const { return sokoban::kNumDirections + (config_.reference ? 1 : 0); }
   size_t maxObsBytes() const { return maxObsBytes_; }
   void reset(uint64_t levelSeed, uint64_t dynamicsSeed);
   StepResult step(int32_t action);
@@ -67,6 +77,7 @@ class Sokoban {
 
  private:
   int32_t fallbackAction() const;
+  int32_t parseReference(std::string_view response) const;
 
   Config config_;
   const Shared* shared_;
