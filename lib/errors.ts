@@ -41,6 +41,14 @@ export class GigpoInputError extends Error {
   }
 }
 
+/**
+ * `err` as a GigpoInputError naming `source` when it is a native RangeError about the data
+ * (bad data the readers let through); any other error unchanged.
+ */
+export function asInputError(err: unknown, source: string): unknown {
+  return err instanceof RangeError && !(err instanceof GigpoArgumentError) ? new GigpoInputError(source, err.message) : err;
+}
+
 /** An optional package that a feature needs is not installed or does not load; `packageName` names it. */
 export class GigpoDependencyError extends Error {
   readonly packageName: string;

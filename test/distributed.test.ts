@@ -108,7 +108,7 @@ describe.runIf(haveRedis)('gigpo rollout --redis with gigpo worker', () => {
       const local = spawnSync(process.execPath, [cli, ...common, '--out', join(dir, 'local.jsonl')], { encoding: 'utf8' });
       expect(local.status).toBe(0);
       const remote = spawnSync(process.execPath, [cli, ...common, '--redis', server.url, '--prefix', 'cli', '--out', join(dir, 'remote.jsonl')], { encoding: 'utf8' });
-      expect(remote.stderr).toBe('');
+      expect(remote.stderr).toMatch(/^gigpo: distributed run ([0-9a-f-]{36}) \(continue it with --resume \1 if this driver stops\)\n$/);
       expect(remote.status).toBe(0);
       expect(readFileSync(join(dir, 'remote.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'local.jsonl'), 'utf8'));
       const exit = await new Promise<number | null>((resolve) => worker.once('exit', resolve));

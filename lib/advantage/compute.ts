@@ -79,6 +79,22 @@ function outputColumns(n: number, into: AdvantageColumns | undefined): Advantage
   return { returns, episodeAdvantage, stepAdvantage, advantage, stepGroup };
 }
 
+function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength && a.byteLength > 0 && b.byteLength > 0;
+}
+
+/** The kernel reads every input while it writes the outputs: an `into` column may share memory with no other column. */
+function checkNoAliasing(inputs: Record<string, ArrayBufferView | undefined>, outputs: AdvantageColumns): void {
+  const written = SCORE_COLUMNS.map((name) => [name, outputs[name]] as const);
+  for (let i = 0; i < written.length; i++) {
+    const [name, column] = written[i];
+    for (const [other, input] of Object.entries(inputs))
+      if (input && overlaps(column, input)) throw new GigpoArgumentError(`into.${name}`, `shares memory with the input column ${other}`);
+    for (let j = 0; j < i; j++)
+      if (overlaps(column, written[j][1])) throw new GigpoArgumentError(`into.${name}`, `shares memory with into.${written[j][0]}`);
+  }
+}
+
 /**
  * Advantages of every row of `batch` (docs/ADVANTAGES.md). Rows of a trajectory must be contiguous
  * with steps 0..T-1; group and trajectory ids may be any u32. Throws GigpoArgumentError for
@@ -93,19 +109,21 @@ export function computeAdvantages(batch: StepBatch, options?: AdvantageOptions, 
   checkColumns(batch);
   const n = batch.numRows;
   const outputs = outputColumns(n, into);
+  const inputs = {
+    group: batch.group,
+    traj: batch.traj,
+    step: batch.step,
+    reward: batch.reward,
+    valid: batch.valid,
+    anchor: batch.anchor,
+    obs: batch.obs,
+    obsOffsets: batch.observations.offsets,
+    obsBytes: batch.observations.data,
+    responseOffsets: batch.responseIds?.offsets,
+  };
+  if (into !== undefined) checkNoAliasing(inputs, outputs);
   const report = native.computeAdvantages(
-    {
-      group: batch.group,
-      traj: batch.traj,
-      step: batch.step,
-      reward: batch.reward,
-      valid: batch.valid,
-      anchor: batch.anchor,
-      obs: batch.obs,
-      obsOffsets: batch.observations.offsets,
-      obsBytes: batch.observations.data,
-      responseOffsets: batch.responseIds?.offsets,
-    },
+    inputs,
     {
       estimator: o.estimator,
       gamma: o.gamma,

@@ -2,9 +2,10 @@
 // The gigpo command line. Exit codes: 0 success, 1 runtime or input error, 2 usage error.
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
+import { constants } from 'node:os';
 
 import { COMMANDS } from './commands.js';
-import { UsageError } from './options.js';
+import { InterruptedError, UsageError } from './options.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../../package.json') as { version: string };
@@ -48,6 +49,10 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
       if (err.cause instanceof UsageError) process.stderr.write(`gigpo: ${err.cause.message}\n`);
       return 2;
+    }
+    if (err instanceof InterruptedError) {
+      process.stderr.write(`gigpo: ${err.message}\n`);
+      return 128 + (constants.signals[err.signal] ?? 2);
     }
     if (err instanceof UsageError) {
       process.stderr.write(`gigpo: ${err.message}\n`);

@@ -1,6 +1,17 @@
 // Parsing of CLI flag values; errors are UsageErrors (exit code 2).
 import type { EnvOptions } from '../envs/env-batch.js';
 
+/** The command stopped on a signal; the process exits 128 + the signal's number. */
+export class InterruptedError extends Error {
+  constructor(
+    readonly signal: NodeJS.Signals,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InterruptedError';
+  }
+}
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);

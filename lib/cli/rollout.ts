@@ -4,6 +4,7 @@
 // The API key comes from --api-key or the OPENAI_API_KEY environment variable; only the
 // CLI reads that variable (the library never reads the environment).
 import { Option, type Command } from 'commander';
+import { randomUUID } from 'node:crypto';
 
 import { createEnvBatch, type EnvOptions } from '../envs/env-batch.js';
 import { listEnvs } from '../envs/registry.js';
@@ -15,13 +16,14 @@ import { oraclePolicy, randomPolicy } from '../policy/native.js';
 import { openAIPolicy } from '../policy/openai.js';
 import type { Policy } from '../policy/types.js';
 import { RolloutEngine, type CollectOptions, type RolloutMeta } from '../rollout/engine.js';
-import { distributedCollect } from '../rollout/distributed/driver.js';
+import { DEFAULT_REDIS_TIMEOUT_MS, distributedCollect } from '../rollout/distributed/driver.js';
+import { DEFAULT_RESULT_TTL_MS } from '../rollout/distributed/protocol.js';
 import { RolloutPool } from '../rollout/pool.js';
 import type { DataFormat } from '../io/data-format.js';
 import { checkEnvName, checkEnvOptions } from './env-flags.js';
 import { openOutput, outputFormat, summaryStream } from './output.js';
 import { llamaPolicyOf } from './llama-policy-flags.js';
-import { collectOption, parseInteger, parseNumber, UsageError } from './options.js';
+import { collectOption, InterruptedError, parseInteger, parseNumber, UsageError } from './options.js';
 import { compact, progressWanted, startProgress } from './progress.js';
 import { compilePromptTemplate, type PromptTemplate } from '../envs/prompt-template.js';
 import { readFileSync } from 'node:fs';
@@ -65,6 +67,8 @@ interface RolloutFlags {
   temperature?: number;
   maxTokens?: number;
   concurrency?: number;
+  maxResponseBytes?: number;
+  followRedirects?: boolean;
   history: number;
   promptTemplate?: string;
   levels?: string;
@@ -73,6 +77,8 @@ interface RolloutFlags {
   threads: number;
   redis?: string;
   prefix: string;
+  resume?: string;
+  redisTimeoutMs: number;
   chunkGroups: number;
   out: string;
   outFormat?: DataFormat;
@@ -95,6 +101,8 @@ export function registerRollout(program: Command): void {
     .option('--temperature <t>', 'openai: sampling temperature', parseNumber('--temperature', 0, 100))
     .option('--max-tokens <n>', 'openai: max_tokens per completion', parseInteger('--max-tokens', 1, 2 ** 31 - 1))
     .option('--concurrency <n>', 'openai: requests in flight', parseInteger('--concurrency', 1, 65536))
+    .option('--max-response-bytes <n>', 'openai: refuse larger response bodies, without retrying (default 16 MiB)', parseInteger('--max-response-bytes', 1, 2 ** 32))
+    .option('--follow-redirects', 'openai: follow HTTP redirects (default: a redirect fails the request)')
     .option('--parallel <n>', 'llama: sequences decoded together (default 4)', parseInteger('--parallel', 1, 256))
     .option('--grammar <file>', 'llama: a GBNF grammar file every response must follow')
     .option('--history <n>', 'text policies: past (observation, action) pairs in each prompt', parseInteger('--history', 0, 1000), 2)
@@ -105,6 +113,13 @@ export function registerRollout(program: Command): void {
     .option('--threads <n>', 'worker threads for native policies; llama: llama.cpp CPU threads', parseInteger('--threads', 1, 256), 1)
     .option('--redis <url>', 'native policies: hand one job per group to `gigpo worker` processes through this Redis')
     .option('--prefix <prefix>', 'with --redis: key prefix shared with the workers', 'gigpo')
+    .option('--resume <run>', 'with --redis: continue this run (the id it printed) from the results already in Redis')
+    .option(
+      '--redis-timeout-ms <ms>',
+      'with --redis: fail when Redis stays unreachable this long',
+      parseInteger('--redis-timeout-ms', 100, 2 ** 31 - 1),
+      DEFAULT_REDIS_TIMEOUT_MS,
+    )
     .option('--chunk-groups <n>', 'groups collected and written together (one msgpack chunk)', parseInteger('--chunk-groups', 1, 1 << 24), 1024)
     .requiredOption('--out <file>', 'output file (.msgpack or .jsonl), or - for stdout')
     .addOption(new Option('--out-format <format>', 'output format (default: from the extension; JSONL for -)').choices(['jsonl', 'msgpack']))
@@ -117,6 +132,9 @@ export function registerRollout(program: Command): void {
       const policy = llama ?? policyOf(flags);
       const promptTemplate = flags.promptTemplate !== undefined ? readPromptTemplate(flags.promptTemplate) : undefined;
       if (flags.redis && policy.kind !== 'native') throw new UsageError('--redis: distributed rollouts take the random or oracle policy');
+      if (flags.resume !== undefined && !flags.redis) throw new UsageError('--resume: needs --redis');
+      if (flags.resume !== undefined && !/^[\w.:-]{1,128}$/.test(flags.resume)) throw new UsageError(`--resume: expected a run id, got '${flags.resume}'`);
+      const distributed = flags.redis ? startDistributedRun(flags) : undefined;
       const pool = policy.kind === 'native' && flags.threads > 1 ? new RolloutPool({ maxThreads: flags.threads }) : undefined;
       const engine = new RolloutEngine();
       const progress = startProgress(progressWanted(flags.json), 'rollout', flags.groups);
@@ -143,8 +161,17 @@ export function registerRollout(program: Command): void {
               progress.update(done, `${compact(done)}/${compact(flags.groups)} groups, ${compact(totals.rows + p.rows)} rows`);
             },
           };
-          const batch = flags.redis
-            ? await distributedCollect({ ...options, redis: flags.redis, prefix: flags.prefix })
+          const batch = distributed
+            ? await distributedCollect({
+                ...options,
+                redis: flags.redis!,
+                prefix: flags.prefix,
+                run: distributed.run,
+                keepResults: first + groups < flags.groups, // the last call ends the run
+                redisTimeoutMs: flags.redisTimeoutMs,
+                signal: distributed.signal,
+                onRun: ({ resumed }) => resumed > 0 && process.stderr.write(`gigpo: run ${distributed.run}: ${resumed} of ${groups} groups already done\n`),
+              })
             : pool
               ? await pool.collect(options)
               : await engine.collect(options);
@@ -154,14 +181,41 @@ export function registerRollout(program: Command): void {
         await write.close();
       } catch (err) {
         await sink?.abort();
+        if (distributed?.signal.aborted)
+          throw new InterruptedError(
+            distributed.signal.reason as NodeJS.Signals,
+            `interrupted: distributed run ${distributed.run} cancelled; its results stay in Redis for ${DEFAULT_RESULT_TTL_MS / 60_000} minutes: continue with --resume ${distributed.run}`,
+          );
         throw err;
       } finally {
         progress.stop();
+        distributed?.stop();
         await pool?.destroy();
         await llama?.close();
       }
       report(totals, flags, format);
     });
+}
+
+/**
+ * The run id of a distributed rollout (printed, so that a stopped driver can be continued)
+ * and a signal that SIGINT / SIGTERM fire: the driver then cancels its queued jobs.
+ */
+function startDistributedRun(flags: RolloutFlags): { run: string; signal: AbortSignal; stop(): void } {
+  const run = flags.resume ?? randomUUID();
+  if (flags.resume === undefined) process.stderr.write(`gigpo: distributed run ${run} (continue it with --resume ${run} if this driver stops)\n`);
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => controller.abort(signal);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    run,
+    signal: controller.signal,
+    stop() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
 function envOptionsOf(flags: RolloutFlags): EnvOptions {
@@ -193,6 +247,8 @@ function policyOf(flags: RolloutFlags): Policy {
       temperature: flags.temperature,
       maxTokens: flags.maxTokens,
       concurrency: flags.concurrency,
+      maxResponseBytes: flags.maxResponseBytes,
+      followRedirects: flags.followRedirects,
     });
   } catch (err) {
     throw new UsageError(`--policy openai: ${(err as Error).message}`);

@@ -76,6 +76,7 @@ export class EnvBatch {
   constructor(config: EnvBatchConfig) {
     if (config === null || typeof config !== 'object') throw new GigpoArgumentError('config', 'expected an object');
     if (typeof config.env !== 'string') throw new GigpoArgumentError('config.env', 'expected an environment name');
+    if (config.numEnvs === undefined) throw new GigpoArgumentError('config.numEnvs', 'missing (expected the number of envs, a positive integer)');
     this.handle = new native.EnvBatch(
       config.env,
       { numEnvs: config.numEnvs, groupSize: config.groupSize ?? 1, seed: config.seed ?? 0, firstGroup: config.firstGroup ?? 0 },

@@ -3,7 +3,7 @@
 // episode return distribution, step-group sizes and groups without episode-level signal.
 import { computeAdvantages } from '../advantage/compute.js';
 import { successRewardOf } from '../envs/registry.js';
-import { GigpoArgumentError } from '../errors.js';
+import { asInputError, GigpoArgumentError } from '../errors.js';
 import { newReadStats } from '../io/jsonl-reader.js';
 import type { StepBatch } from '../io/step-batch.js';
 import { readGroupBatches } from '../score/group-batches.js';
@@ -99,7 +99,8 @@ class Accumulator {
 
   constructor(private successReward: number | undefined) {}
 
-  add(b: StepBatch): void {
+  /** `source` names the batch in errors. */
+  add(b: StepBatch, source: string): void {
     this.pieces++;
     const metaEnv = typeof b.meta?.env === 'string' ? b.meta.env : undefined;
     if (metaEnv) this.env ??= metaEnv;
@@ -126,7 +127,7 @@ class Accumulator {
         groupMax = -Infinity;
       }
     }
-    const stepGroup = b.scores ? b.scores.stepGroup : computeAdvantages(b).stepGroup;
+    const stepGroup = b.scores ? b.scores.stepGroup : exactStepGroups(b, source);
     this.countStepGroups(stepGroup);
     if (b.scores) {
       this.scoredRows += b.numRows;
@@ -187,6 +188,15 @@ class Accumulator {
   }
 }
 
+/** Step groups of exact anchors; bad data the readers let through is an input error naming `source`. */
+function exactStepGroups(b: StepBatch, source: string): Uint32Array {
+  try {
+    return computeAdvantages(b).stepGroup;
+  } catch (err) {
+    throw asInputError(err, source);
+  }
+}
+
 export async function inspectFile(options: InspectOptions): Promise<InspectReport> {
   if (options === null || typeof options !== 'object') throw new GigpoArgumentError('options', 'expected an object');
   const { successReward } = options;
@@ -198,7 +208,8 @@ export async function inspectFile(options: InspectOptions): Promise<InspectRepor
   const started = performance.now();
   try {
     for await (const batch of readGroupBatches(input, { maxOpenRows: options.maxOpenRows, skipInvalid: options.skipInvalid, stats })) {
-      acc.add(batch);
+      // Names as readMsgpackChunks gives them; a JSONL batch holds the groups of many lines.
+      acc.add(batch, `${input.name}: ${input.format === 'msgpack' ? 'chunk' : 'batch of groups'} ${acc.pieces}`);
       options.onProgress?.({ bytesRead: input.bytesRead(), totalBytes: input.size, rows: acc.rows, groups: acc.groups, elapsedMs: performance.now() - started });
     }
   } finally {

@@ -13,6 +13,11 @@ export interface ByteSource {
    * `into`) unless the data ends first, and more if they are at hand. Returns the count.
    */
   read(into: Uint8Array, at: number, min?: number): Promise<number>;
+  /**
+   * `end`, or the length of the data if it ends before `end`: lets a reader check that a
+   * declared length is there before allocating memory for it.
+   */
+  available(end: number): Promise<number>;
   /** Bytes before `at` will not be read again. */
   release(at: number): void;
   close(): Promise<void>;
@@ -28,6 +33,9 @@ export async function openInputFile(path: string): Promise<FileHandle> {
   }
 }
 
+/** Longest single read: node's fs read takes a 32-bit length. */
+const MAX_READ_BYTES = 1 << 30;
+
 export async function openFileSource(path: string): Promise<ByteSource> {
   const fh = await openInputFile(path);
   return {
@@ -36,7 +44,7 @@ export async function openFileSource(path: string): Promise<ByteSource> {
       let got = 0;
       try {
         while (got < min) {
-          const { bytesRead } = await fh.read(into, got, into.length - got, at + got);
+          const { bytesRead } = await fh.read(into, got, Math.min(into.length - got, MAX_READ_BYTES), at + got);
           if (bytesRead === 0) break;
           got += bytesRead;
         }
@@ -44,6 +52,15 @@ export async function openFileSource(path: string): Promise<ByteSource> {
         throw new GigpoInputError(path, `cannot read: ${(err as Error).message}`);
       }
       return got;
+    },
+    async available(end) {
+      let stat;
+      try {
+        stat = await fh.stat();
+      } catch (err) {
+        throw new GigpoInputError(path, `cannot read: ${(err as Error).message}`);
+      }
+      return stat.isFile() ? Math.min(end, stat.size) : end; // a pipe's length is known only by reading it
     },
     release() {},
     close: () => fh.close(),
@@ -87,6 +104,10 @@ export function streamSource(stream: AsyncIterable<Uint8Array | string>, name: s
         pieceStart = pieceEnd;
       }
       return got;
+    },
+    async available(end) {
+      await fill(end);
+      return Math.min(end, first + buffered);
     },
     release(at) {
       while (pieces.length > 0 && first + pieces[0].length <= at) {

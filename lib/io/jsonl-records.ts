@@ -86,37 +86,54 @@ const MARK = '\u0000gigpo-non-finite:';
  * Where a bare NaN / Infinity / -Infinity sits (as Python's json.dumps writes them): each
  * such token outside string literals is swapped for a marker string, and if the line then
  * parses, the first marker's path is the field. Undefined if that does not explain the error.
+ * A plain scan and an explicit stack: lines of many megabytes or deep nesting are fine.
  */
 function nonFiniteField(text: string): { field: string; token: string } | undefined {
-  let found = false;
-  const marked = text.replace(/"(?:[^"\\]|\\.)*"|-?(?:NaN|Infinity)/g, (m) => {
-    if (m.startsWith('"')) return m;
-    found = true;
-    return JSON.stringify(MARK + m);
-  });
-  if (!found) return undefined;
+  const marked = markNonFinite(text);
+  if (marked === undefined) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(marked);
   } catch {
     return undefined;
   }
-  const search = (v: unknown, path: string): { field: string; token: string } | undefined => {
-    if (typeof v === 'string') return v.startsWith(MARK) ? { field: path || 'line', token: v.slice(MARK.length) } : undefined;
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        const hit = search(v[i], `${path}[${i}]`);
-        if (hit) return hit;
-      }
+  const stack: { v: unknown; path: string }[] = [{ v: value, path: '' }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.startsWith(MARK)) return { field: path || 'line', token: v.slice(MARK.length) };
     } else if (v !== null && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        const hit = search(x, path ? `${path}.${k}` : k);
-        if (hit) return hit;
-      }
+      // Pushed in reverse so the first field in the line is found first.
+      const entries = Array.isArray(v) ? v.map((x, i) => [`${path}[${i}]`, x] as const) : Object.entries(v).map(([k, x]) => [path ? `${path}.${k}` : k, x] as const);
+      for (let i = entries.length - 1; i >= 0; i--) stack.push({ v: entries[i][1], path: entries[i][0] });
     }
-    return undefined;
-  };
-  return search(value, '');
+  }
+  return undefined;
+}
+
+const NON_FINITE = ['-Infinity', 'Infinity', 'NaN'];
+
+/** `text` with every NaN / Infinity / -Infinity outside strings replaced by a marker string; undefined if there is none. */
+function markNonFinite(text: string): string | undefined {
+  const pieces: string[] = [];
+  let copied = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip a string literal: up to the next quote that is not escaped.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+      continue;
+    }
+    if (c !== 0x2d && c !== 0x49 && c !== 0x4e) continue; // '-', 'I', 'N'
+    const token = NON_FINITE.find((t) => text.startsWith(t, i));
+    if (token === undefined) continue;
+    pieces.push(text.slice(copied, i), JSON.stringify(MARK + token));
+    i += token.length - 1;
+    copied = i + 1;
+  }
+  if (pieces.length === 0) return undefined;
+  pieces.push(text.slice(copied));
+  return pieces.join('');
 }
 
 function fail(source: string, field: string, message: string): never {

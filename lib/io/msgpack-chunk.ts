@@ -6,6 +6,7 @@
 // reads it; typed arrays go in as Uint8Array views because msgpackr without `moreTypes`
 // would write a Float32Array element by element. Decoding views the bins in place
 // (copying only a misaligned column) and validates everything before returning.
+import { isUtf8 } from 'node:buffer';
 import { createRequire } from 'node:module';
 
 import type { Packr, Unpackr } from 'msgpackr';
@@ -110,7 +111,14 @@ function describe(v: unknown): string {
   if (ArrayBuffer.isView(v)) return `${/^[AEIOU]/.test(v.constructor.name) ? 'an' : 'a'} ${v.constructor.name}`;
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
   if (typeof v === 'object') return 'a map';
-  return String(v);
+  return String(v); // numbers, booleans and the BigInts msgpackr gives for integers >= 2^53
+}
+
+/** A shape as the file gave it, e.g. [3, 4]; its entries may be anything (a BigInt, a map). */
+function describeShape(shape: unknown): string {
+  if (!Array.isArray(shape)) return describe(shape);
+  const entries = shape.slice(0, 4).map((x) => (typeof x === 'number' || typeof x === 'bigint' ? String(x) : describe(x)));
+  return `[${entries.join(',')}${shape.length > 4 ? `,... (${shape.length} entries)` : ''}]`;
 }
 
 /** Reads and checks one { dtype, shape, data } column; `length` is the expected shape[0] if known. */
@@ -120,7 +128,7 @@ function readColumn(source: string, name: string, raw: unknown, dtype: Dtype, le
   if (raw.dtype !== dtype) throw new GigpoInputError(source, `${name}.dtype: expected ${dtype}, got ${describe(raw.dtype)}`);
   const shape = raw.shape;
   if (!Array.isArray(shape) || shape.length !== 1 || !Number.isSafeInteger(shape[0]) || shape[0] < 0)
-    throw new GigpoInputError(source, `${name}.shape: expected [length], got ${Array.isArray(shape) ? JSON.stringify(shape) : describe(shape)}`);
+    throw new GigpoInputError(source, `${name}.shape: expected [length], got ${describeShape(shape)}`);
   if (length !== undefined && shape[0] !== length)
     throw new GigpoInputError(source, `${name}.shape: expected [${length}], got [${shape[0]}]`);
   const data = raw.data;
@@ -151,6 +159,26 @@ function readRagged<T extends Uint8Array | Int32Array | Float32Array>(
   if (offsets[offsets.length - 1] !== data.length)
     throw new GigpoInputError(source, `${name}.offsets: last offset ${offsets[offsets.length - 1]} != data length ${data.length}`);
   return { offsets, data };
+}
+
+/**
+ * Each element of a text column is valid UTF-8: the whole data is, and no offset falls
+ * inside a character (on a continuation byte 0b10xxxxxx).
+ */
+function checkText(source: string, name: string, column: Ragged<Uint8Array>): void {
+  const { offsets, data } = column;
+  if (!isUtf8(data)) {
+    for (let i = 0; i + 1 < offsets.length; i++)
+      if (!isUtf8(data.subarray(offsets[i], offsets[i + 1]))) throw new GigpoInputError(source, `${name}[${i}]: invalid UTF-8`);
+  }
+  for (let i = 1; i + 1 < offsets.length; i++)
+    if ((data[offsets[i]] & 0xc0) === 0x80) throw new GigpoInputError(source, `${name}[${i}]: invalid UTF-8 (starts inside a character)`);
+}
+
+function readText(source: string, name: string, raw: unknown, rows?: number): Ragged<Uint8Array> {
+  const column = readRagged<Uint8Array>(source, name, raw, 'u8', rows);
+  checkText(source, name, column);
+  return column;
 }
 
 function readLabels(source: string, name: string, raw: unknown): string[] {
@@ -197,11 +225,14 @@ export function decodeChunk(bytes: Uint8Array, source: string): StepBatch {
     valid: fixed.valid as Uint8Array,
     anchor: fixed.anchor as BigUint64Array,
     obs: fixed.obs as Uint32Array,
-    observations: readRagged(source, 'columns.observations', cols.observations, 'u8'),
+    observations: readText(source, 'columns.observations', cols.observations),
     meta: (top.meta ?? {}) as Record<string, unknown>,
   };
   for (const name of RAGGED_COLUMNS)
-    if (cols[name] !== undefined) (batch as unknown as Record<string, unknown>)[name] = readRagged(source, `columns.${name}`, cols[name], RAGGED_DTYPES[name], n);
+    if (cols[name] !== undefined)
+      (batch as unknown as Record<string, unknown>)[name] = TEXT_COLUMNS.has(name)
+        ? readText(source, `columns.${name}`, cols[name], n)
+        : readRagged(source, `columns.${name}`, cols[name], RAGGED_DTYPES[name], n);
   for (const name of TAG_COLUMNS)
     if (cols[name] !== undefined) batch[name] = readColumn(source, `columns.${name}`, cols[name], TAG_DTYPES[name], n) as Uint32Array;
   if (SCORE_COLUMNS.some((name) => cols[name] !== undefined)) {

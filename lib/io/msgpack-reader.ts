@@ -79,6 +79,9 @@ async function readChunkBytes(src: ByteSource, window: Uint8Array, start: number
     // Keep the block if this chunk fills at least half of it; else copy, not to pin the rest.
     return length >= guess >> 1 ? block.subarray(0, length) : new Uint8Array(block.subarray(0, length));
   }
+  // A declared length the data does not hold is a truncated chunk: say so before allocating it.
+  const end = await src.available(start + length);
+  if (end < start + length) throw truncated(where, start, end);
   if (length > constants.MAX_LENGTH) throw new GigpoInputError(where, `chunk of ${length} bytes is larger than a buffer can hold`);
   const bytes = Buffer.allocUnsafeSlow(length);
   bytes.set(block.subarray(0, got));

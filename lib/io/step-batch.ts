@@ -210,7 +210,7 @@ export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
 
 /** Per-row rules; returns the rows where trajectories start. */
 function checkRows(batch: StepBatch, numObs: number, name: string): Uint32Array {
-  const { numRows: n, group, traj, step, obs, reward } = batch;
+  const { numRows: n, group, traj, step, obs, reward, done, truncated, valid } = batch;
   const starts = new Uint32Array(n);
   let numTraj = 0;
   for (let r = 0; r < n; r++) {
@@ -228,8 +228,15 @@ function checkRows(batch: StepBatch, numObs: number, name: string): Uint32Array 
       throw new GigpoArgumentError(`${name}.obs[${r}]`, `index ${obs[r]} outside the observation table (${numObs})`);
     if (!Number.isFinite(reward[r]))
       throw new GigpoArgumentError(`${name}.reward[${r}]`, `must be finite, got ${reward[r]}`);
+    if ((done[r] | truncated[r] | valid[r]) > 1) throw flagError(batch, r, name);
   }
   return starts.subarray(0, numTraj);
+}
+
+/** The error for row r, where done, truncated or valid is neither 0 nor 1. */
+function flagError(batch: StepBatch, r: number, name: string): GigpoArgumentError {
+  const col = (['done', 'truncated', 'valid'] as const).find((c) => batch[c][r] > 1)!;
+  return new GigpoArgumentError(`${name}.${col}[${r}]`, `must be 0 or 1, got ${batch[col][r]}`);
 }
 
 /** No trajectory id and no group id starts twice (each is one contiguous run). */

@@ -33,11 +33,20 @@ export interface OpenAIPolicyOptions {
   returnTokenIds?: boolean;
   /** Policy name (default `openai:<model>`). */
   name?: string;
+  /**
+   * Largest response body accepted, in bytes (default 16 MiB, far above a long completion with
+   * log-probs and token ids). A larger body fails the request at once, kind 'too-large', without
+   * a retry: memory stays bounded by about concurrency x this.
+   */
+  maxResponseBytes?: number;
+  /** Follow HTTP redirects (default false: a 3xx fails the request, kind 'http', without a retry). */
+  followRedirects?: boolean;
 }
 
 export type ResolvedOpenAIOptions = Required<Omit<OpenAIPolicyOptions, 'apiKey'>> & { apiKey?: string };
 
 const MAX_TIMER_MS = 2 ** 31 - 1; // setTimeout's limit
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 // The policy owns these body fields: streaming and n > 1 would break reading choices[0].
 const RESERVED_BODY_FIELDS = ['model', 'messages', 'stream', 'n'];
 
@@ -59,7 +68,11 @@ export function resolveOpenAIOptions(options: OpenAIPolicyOptions): ResolvedOpen
     headers: headers(o.headers),
     returnTokenIds: o.returnTokenIds ?? true,
     name: o.name === undefined ? `openai:${o.model}` : nonEmpty('name', o.name),
+    maxResponseBytes: integer('maxResponseBytes', o.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 1, 2 ** 32),
+    followRedirects: o.followRedirects ?? false,
   };
+  if (typeof resolved.followRedirects !== 'boolean')
+    throw new GigpoArgumentError('openai.followRedirects', `must be a boolean, got ${describe(o.followRedirects)}`);
   if (typeof resolved.returnTokenIds !== 'boolean')
     throw new GigpoArgumentError('openai.returnTokenIds', `must be a boolean, got ${describe(o.returnTokenIds)}`);
   if (o.apiKey !== undefined) {

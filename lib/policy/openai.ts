@@ -6,6 +6,7 @@ import { abortError, onAbort, sleep } from '../util/abort.js';
 import { backoffMs, retryAfterMs } from '../util/backoff.js';
 import { resolveOpenAIOptions, type OpenAIPolicyOptions, type ResolvedOpenAIOptions } from './openai-options.js';
 import { MalformedResponseError, parseChatCompletion } from './openai-response.js';
+import { BodyTooLargeError, readBodyText } from './read-body.js';
 import { PolicyRequestError, type PolicyFailureKind } from './request-error.js';
 import { checkRequests } from './requests.js';
 import { Semaphore } from '../util/semaphore.js';
@@ -51,7 +52,7 @@ export function openAIPolicy(options: OpenAIPolicyOptions): TextPolicy {
       const release = await slots.acquire(signal);
       let failure: AttemptFailure;
       try {
-        return await attemptOnce(url, headers, payload, o.timeoutMs, signal);
+        return await attemptOnce(url, headers, payload, o, signal);
       } catch (err) {
         if (signal.aborted) throw abortError(signal);
         if (!(err instanceof AttemptFailure)) throw err; // a bug, not a server problem
@@ -123,7 +124,7 @@ async function attemptOnce(
   url: string,
   headers: Headers,
   payload: string,
-  timeoutMs: number,
+  { timeoutMs, maxResponseBytes, followRedirects }: ResolvedOpenAIOptions,
   signal: AbortSignal,
 ): Promise<PolicyResponse> {
   // A slot may be granted just after act() was cancelled: the listener below would never fire then.
@@ -138,12 +139,15 @@ async function attemptOnce(
     let text: string;
     let retryAfter: string | null = null;
     try {
-      const res = await fetch(url, { method: 'POST', headers, body: payload, signal: controller.signal });
+      const res = await fetch(url, { method: 'POST', headers, body: payload, signal: controller.signal, redirect: followRedirects ? 'follow' : 'manual' });
       status = res.status;
       retryAfter = res.headers.get('retry-after');
-      text = await res.text(); // the timeout covers the body too: a server may stall mid-body
+      if (status >= 300 && status <= 399) throw redirectFailure(res);
+      text = await readBodyText(res, maxResponseBytes); // the timeout covers the body too: a server may stall mid-body
     } catch (err) {
       if (signal.aborted) throw abortError(signal);
+      if (err instanceof AttemptFailure) throw err;
+      if (err instanceof BodyTooLargeError) throw new AttemptFailure('too-large', err.message, false, status);
       if (controller.signal.reason instanceof AttemptTimeout)
         throw new AttemptFailure('timeout', `timed out after ${timeoutMs} ms`, true, status || undefined);
       throw new AttemptFailure('network', `network error: ${describeNetworkError(err)}`, true, status || undefined, undefined, err);
@@ -166,6 +170,13 @@ async function attemptOnce(
     clearTimeout(timer);
     unsubscribe();
   }
+}
+
+/** A redirect is answered by failing (retrying cannot change it) unless followRedirects is set. */
+function redirectFailure(res: Response): AttemptFailure {
+  void res.body?.cancel().catch(() => undefined);
+  const to = res.headers.get('location');
+  return new AttemptFailure('http', `HTTP ${res.status} redirect${to ? ` to ${to}` : ''} not followed (set followRedirects to follow it)`, false, res.status);
 }
 
 function httpFailure(status: number, body: string, retryAfter: string | null): AttemptFailure {

@@ -4,8 +4,9 @@
 /**
  * Why the last attempt failed. 'context-length': the server refused the prompt as longer than the
  * model's context (HTTP 400 "maximum context length"); the engine ends that trajectory as truncated.
+ * 'too-large': the response body passed maxResponseBytes (not retried).
  */
-export type PolicyFailureKind = 'http' | 'timeout' | 'network' | 'malformed' | 'context-length';
+export type PolicyFailureKind = 'http' | 'timeout' | 'network' | 'malformed' | 'context-length' | 'too-large';
 
 export interface PolicyRequestId {
   group: number;

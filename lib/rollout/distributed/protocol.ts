@@ -1,11 +1,16 @@
 // The Redis Streams protocol between a rollout driver and its workers.
 //
-//   <prefix>:jobs            one entry per job: { run, job, spec }, read by the consumer
+//   <prefix>:jobs            one entry per job: { run, job, spec, ttl }, read by the consumer
 //                            group `workers` (at-least-once; a crashed worker's pending
-//                            jobs are reclaimed with XAUTOCLAIM after `claimIdleMs`)
+//                            jobs are reclaimed with XAUTOCLAIM after `claimIdleMs`, and a
+//                            running job's worker renews its claim); an entry is deleted
+//                            when its job is done, dropped, or cancelled by its driver
 //   <prefix>:results:<run>   one entry per finished job: { job, chunk } (a columnar msgpack
-//                            chunk), or { job, error } when the job failed for good
-//   <prefix>:live:<run>      set (with an expiry the driver keeps refreshing) while the
+//                            chunk), or { job, error } when the job failed for good. It
+//                            expires `ttl` ms after the last write or refresh (kept for
+//                            --resume of a cancelled or dead run), and is deleted when the
+//                            run ends
+//   <prefix>:live:<run>      set (with a short expiry the driver keeps refreshing) while the
 //                            driver waits; jobs of a run without it are dropped
 //
 // A job is whole task groups (one by default), so anchor grouping never crosses machines. The driver keeps
@@ -15,6 +20,9 @@ import type { EnvOptions } from '../../envs/env-batch.js';
 import type { NativePolicy } from '../../policy/types.js';
 
 export const WORKER_GROUP = 'workers';
+
+/** How long the results of a run outlive their last write or refresh. Default 1 hour. */
+export const DEFAULT_RESULT_TTL_MS = 3_600_000;
 
 /** What a worker needs to run one job: plain JSON. */
 export interface JobSpec {
