@@ -22,7 +22,7 @@ export { GigpoArgumentError, GigpoDependencyError, GigpoInputError, GigpoRangeEr
 export { randomPolicy, oraclePolicy } from './policy/native.js';
 export { functionPolicy } from './policy/function.js';
 export type { PolicyFunction } from './policy/function.js';
-export type { Policy, PolicyRequest, PolicyResponse, TextPolicy, NativePolicy } from './policy/types.js';
+export type { Policy, PolicyRequest, PolicyResponse, TextPolicy, NativePolicy, TokenPolicy, TokenRequest } from './policy/types.js';
 export { openAIPolicy } from './policy/openai.js';
 export type { OpenAIPolicyOptions } from './policy/openai.js';
 export { llamaPolicy } from './policy/llama.js';
@@ -32,7 +32,12 @@ export type { PolicyFailureKind, PolicyRequestId } from './policy/request-error.
 
 // Rollouts
 export { RolloutEngine } from './rollout/engine.js';
-export type { CollectOptions, RolloutProgress } from './rollout/engine.js';
+export type { CollectOptions, CollectTextOptions, TextRolloutOptions, RolloutProgress, Schedule, PromptMode, OnPolicyError, StopReason } from './rollout/engine.js';
+export { CHATML } from './rollout/conversation.js';
+export type { ChatFormat } from './rollout/conversation.js';
+export { nativeTextEnvs } from './envs/native-text-envs.js';
+export { INVALID_ACTION_TEXT } from './envs/text-envs.js';
+export type { TextEnvs, StepOutcome } from './envs/text-envs.js';
 export type { RolloutMeta } from './rollout/rollout-meta.js';
 export type { RolloutMetrics } from './rollout/metrics.js';
 export { RolloutPool } from './rollout/pool.js';

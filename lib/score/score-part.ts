@@ -3,7 +3,7 @@
 // about the data are GigpoInputErrors naming where it came from.
 import { computeAdvantages, type AdvantageColumns, type AdvantageStats } from '../advantage/compute.js';
 import type { ResolvedAdvantageOptions } from '../advantage/options.js';
-import { GigpoArgumentError, GigpoInputError } from '../errors.js';
+import { GigpoArgumentError, GigpoRangeError, GigpoInputError } from '../errors.js';
 import { decodeChunk } from '../io/msgpack-chunk.js';
 import type { StepBatch, StepScores } from '../io/step-batch.js';
 
@@ -37,7 +37,7 @@ export function scoreBatch(
     result = computeAdvantages(batch, options, into);
   } catch (err) {
     // Bad data the readers let through (e.g. grpo_passk on a group of one) is an input error.
-    if (err instanceof RangeError && !(err instanceof GigpoArgumentError)) throw new GigpoInputError(source, err.message);
+    if (err instanceof RangeError && !(err instanceof GigpoArgumentError) && !(err instanceof GigpoRangeError)) throw new GigpoInputError(source, err.message);
     throw err;
   }
   const { returns, episodeAdvantage, stepAdvantage, advantage, stepGroup, stats, groupIds } = result;
