@@ -32,16 +32,7 @@ export type { PolicyFailureKind, PolicyRequestId } from './policy/request-error.
 
 // Rollouts
 export { RolloutEngine } from './rollout/engine.js';
-export type {
-  CollectOptions,
-  CollectTextOptions,
-  TextRolloutOptions,
-  RolloutProgress,
-  Schedule,
-  PromptMode,
-  OnPolicyError,
-  StopReason,
-} from './rollout/engine.js';
+export type { CollectOptions, CollectTextOptions, TextRolloutOptions, RolloutProgress, Schedule, PromptMode, OnPolicyError, StopReason } from './rollout/engine.js';
 export { CHATML } from './rollout/conversation.js';
 export type { ChatFormat } from './rollout/conversation.js';
 export { nativeTextEnvs } from './envs/native-text-envs.js';
