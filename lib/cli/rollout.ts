@@ -24,6 +24,7 @@ import { RolloutPool } from '../rollout/pool.js';
 import type { DataFormat } from '../io/data-format.js';
 import { checkEnvName, checkEnvOptions } from './env-flags.js';
 import { openOutput, outputFormat, summaryStream } from './output.js';
+import { stopGracefullyOnSignal } from './signals.js';
 import { llamaPolicyOf } from './llama-policy-flags.js';
 import { collectOption, InterruptedError, parseInteger, parseNumber, UsageError } from './options.js';
 import { compact, progressWanted, startProgress } from './progress.js';
@@ -229,12 +230,14 @@ function startDistributedRun(flags: RolloutFlags): { run: string; signal: AbortS
   if (flags.resume === undefined) process.stderr.write(`gigpo: distributed run ${run} (continue it with --resume ${run} if this driver stops)\n`);
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => controller.abort(signal);
+  const release = stopGracefullyOnSignal();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   return {
     run,
     signal: controller.signal,
     stop() {
+      release();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     },
