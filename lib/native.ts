@@ -76,6 +76,7 @@ export interface NativeBatchOutputs {
   reset: Uint8Array;
   episodeStep: Uint32Array;
   anchor: BigUint64Array;
+  stateAnchor: BigUint64Array;
   obsLengths: Uint32Array;
   obsBytes: Uint8Array;
 }

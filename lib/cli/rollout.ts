@@ -14,6 +14,7 @@ import type { StepBatch } from '../io/step-batch.js';
 import { oraclePolicy, randomPolicy } from '../policy/native.js';
 import { openAIPolicy } from '../policy/openai.js';
 import type { Policy } from '../policy/types.js';
+import type { AnchorSource } from '../rollout/anchor-source.js';
 import { RolloutEngine, type CollectOptions, type RolloutMeta } from '../rollout/engine.js';
 import { distributedCollect } from '../rollout/distributed/driver.js';
 import { RolloutPool } from '../rollout/pool.js';
@@ -67,6 +68,7 @@ interface RolloutFlags {
   concurrency?: number;
   history: number;
   promptTemplate?: string;
+  anchor: AnchorSource;
   levels?: string;
   option: EnvOptions;
   seed: number;
@@ -99,6 +101,7 @@ export function registerRollout(program: Command): void {
     .option('--grammar <file>', 'llama: a GBNF grammar file every response must follow')
     .option('--history <n>', 'text policies: past (observation, action) pairs in each prompt', parseInteger('--history', 0, 1000), 2)
     .option('--prompt-template <file>', 'text policies: the prompt template (text with {placeholders}, or a .json spec; see docs/ENVS.md)')
+    .addOption(new Option('--anchor <source>', "step grouping: each row's anchor hashes the observation or the env's full state").choices(['observation', 'state']).default('observation'))
     .option('--levels <file>', 'sokoban: a Boxoban level file to play (the levels option)')
     .option('--option <key=value>', 'environment option (repeatable; see gigpo envs)', collectOption, {})
     .option('--seed <n>', 'base seed', parseInteger('--seed', 0), 1)
@@ -137,6 +140,7 @@ export function registerRollout(program: Command): void {
             firstGroup: first,
             policy,
             historyLength: flags.history,
+            anchor: flags.anchor,
             ...(promptTemplate !== undefined ? { promptTemplate } : {}),
             onProgress: (p) => {
               const done = first + groups - p.activeEnvs / flags.groupSize;

@@ -11,6 +11,7 @@ import type { StepBatch } from '../io/step-batch.js';
 import type { NativePolicy, Policy, PolicyRequest, TextPolicy } from '../policy/types.js';
 import { RandomStreams } from '../seeded-random.js';
 import { TrajectoryRecorder, type RowText } from './recorder.js';
+import { anchorSourceOf, type AnchorSource } from './anchor-source.js';
 import { finishRollout, policyLabel, profileOf, type RolloutMeta } from './rollout-meta.js';
 
 export interface RolloutProgress {
@@ -31,6 +32,11 @@ export interface CollectOptions {
   maxSteps?: number;
   seed?: number;
   policy: Policy;
+  /**
+   * Which hash each row's `anchor` (the step grouping) is: 'observation' (default; the observation's
+   * anchor key) or 'state' (the env's full canonical state: lib/rollout/anchor-source.ts).
+   */
+  anchor?: AnchorSource;
   /** Number of past (observation, action) pairs in each prompt (text policies). Default 2. */
   historyLength?: number;
   /** The prompt of each step (text policies): a template or a function (lib/envs/prompt-template.ts); default buildMessages. */
@@ -63,6 +69,7 @@ function checkOptions(o: CollectOptions): void {
     throw new GigpoArgumentError('seed', `expected a non-negative safe integer, got ${String(o.seed)}`);
   if (o.historyLength !== undefined && (!Number.isInteger(o.historyLength) || o.historyLength < 0))
     throw new GigpoArgumentError('historyLength', `expected an integer >= 0, got ${String(o.historyLength)}`);
+  anchorSourceOf(o.anchor);
   const p = o.policy as Policy | undefined;
   if (!p || (p.kind !== 'native' && p.kind !== 'text'))
     throw new GigpoArgumentError('policy', 'expected a policy (randomPolicy(), oraclePolicy(), functionPolicy(fn), openAIPolicy(...))');
@@ -89,7 +96,7 @@ export class RolloutEngine {
       const policy = options.policy;
       if (policy.kind === 'native' && policy.name === 'oracle' && !batch.hasOracle)
         throw new GigpoArgumentError('policy', `env '${options.env}' has no oracle`);
-      const recorder = new TrajectoryRecorder(batch, batch.maxSteps, policy.kind === 'text');
+      const recorder = new TrajectoryRecorder(batch, batch.maxSteps, policy.kind === 'text', anchorSourceOf(options.anchor));
       const latencies: number[] = [];
       const started = performance.now();
       const loop = policy.kind === 'native' ? nativeLoop : textLoop;

@@ -53,6 +53,7 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
     return at;
   };
   const size_t anchorAt = section(8 * n);
+  const size_t stateAnchorAt = section(8 * n);
   const size_t rewardAt = section(4 * n);
   const size_t episodeStepAt = section(4 * n);
   const size_t obsLengthsAt = section(4 * n);
@@ -63,6 +64,7 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
   const size_t obsBytesAt = section(s.obsCapacity);
   Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, size);
   auto anchor = Napi::BigUint64Array::New(env, n, buffer, anchorAt);
+  auto stateAnchor = Napi::BigUint64Array::New(env, n, buffer, stateAnchorAt);
   auto reward = Napi::Float32Array::New(env, n, buffer, rewardAt);
   auto episodeStep = Napi::Uint32Array::New(env, n, buffer, episodeStepAt);
   auto obsLengths = Napi::Uint32Array::New(env, n, buffer, obsLengthsAt);
@@ -80,6 +82,7 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
   out.Set("reset", reset);
   out.Set("episodeStep", episodeStep);
   out.Set("anchor", anchor);
+  out.Set("stateAnchor", stateAnchor);
   out.Set("obsLengths", obsLengths);
   out.Set("obsBytes", obsBytes);
   // The wrapper object itself holds the outputs (a read-only own property), and this
@@ -98,6 +101,7 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
   o.anchor = anchor.Data();
   o.obsLengths = obsLengths.Data();
   o.obsBytes = obsBytes.Data();
+  o.stateAnchor = stateAnchor.Data();
   batch_->bind(o);
   guarded(env, [&] { batch_->reset(config.seed); });
   // The envs live on the native heap: tell V8, so that it collects dropped batches soon.

@@ -61,6 +61,7 @@ struct BatchOutputs {
   uint64_t* anchor = nullptr;       // hash of the current state's key
   uint32_t* obsLengths = nullptr;   // bytes of env i's observation in its slot
   uint8_t* obsBytes = nullptr;
+  uint64_t* stateAnchor = nullptr;  // hash of its full state (env.hpp: stateKey), else = anchor
 };
 
 class BatchBase {

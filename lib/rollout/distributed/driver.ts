@@ -48,6 +48,7 @@ export async function distributedCollect(options: DistributedCollectOptions): Pr
         maxSteps: options.maxSteps,
         seed: options.seed ?? 0,
         policy,
+        ...(options.anchor !== undefined ? { anchor: options.anchor } : {}),
       };
       pipeline.xadd(jobsKey(prefix), '*', 'run', run, 'job', String(g), 'spec', JSON.stringify(spec));
     }

@@ -13,6 +13,7 @@
 import { GigpoArgumentError } from '../../errors.js';
 import type { EnvOptions } from '../../envs/env-batch.js';
 import type { NativePolicy } from '../../policy/types.js';
+import type { AnchorSource } from '../anchor-source.js';
 
 export const WORKER_GROUP = 'workers';
 
@@ -25,6 +26,8 @@ export interface JobSpec {
   maxSteps?: number;
   seed: number;
   policy: NativePolicy;
+  /** Absent = 'observation'. */
+  anchor?: AnchorSource;
 }
 
 export function jobsKey(prefix: string): string {

@@ -74,6 +74,7 @@ export async function runWorker(options: WorkerOptions): Promise<{ jobs: number 
           firstGroup: spec.group,
           maxSteps: spec.maxSteps,
           seed: spec.seed,
+          anchor: spec.anchor,
           policy: spec.policy,
         });
         rows = batch.numRows;
