@@ -96,6 +96,7 @@ export interface NativeEnvBatch {
   parse(responses: readonly string[]): Int32Array;
   key(env: number): Buffer;
   actionName(env: number, action: number): string;
+  admissibleActions(env: number): Int32Array;
   oracleActions(): Int32Array;
   parseAt(indices: Int32Array | Uint32Array, responses: readonly string[]): Int32Array;
   close(): void;

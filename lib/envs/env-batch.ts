@@ -218,6 +218,14 @@ export class EnvBatch {
     return this.handle.actionName(i, actionOf(action));
   }
 
+  /**
+   * The actions env i may take now, ascending: household and shop their admissible commands, the
+   * card games (profile native) the tokens legal next, every other env all of 0..numActions-1.
+   */
+  admissibleActionIds(i: number): Int32Array {
+    return this.handle.admissibleActions(i);
+  }
+
   /** A good action for every env (envs with an oracle only). */
   oracleActions(): Int32Array {
     return this.handle.oracleActions();

@@ -133,6 +133,13 @@ async function nativeLoop(
   const active = new Uint8Array(n).fill(1);
   const actions = new Int32Array(n);
   const oracle = policy.name === 'oracle';
+  // Text envs (their observation lists commands): a random action is uniform over the admissible ones.
+  const overAdmissible = promptSpec(batch.env).observationListsActions;
+  const randomAction = (i: number): number => {
+    if (!overAdmissible) return streams.below(i, batch.numActions);
+    const ids = batch.admissibleActionIds(i);
+    return ids.length > 0 ? ids[streams.below(i, ids.length)] : streams.below(i, batch.numActions);
+  };
   let remaining = n;
   for (let t = 0; remaining > 0; t++) {
     checkCancelled(options);
@@ -145,7 +152,7 @@ async function nativeLoop(
       }
       recorder.observe(batch, i);
       if (best && !(policy.epsilon > 0 && streams.uniform(i) < policy.epsilon)) actions[i] = best[i];
-      else actions[i] = streams.below(i, batch.numActions);
+      else actions[i] = randomAction(i);
     }
     latencies.push(performance.now() - t0);
     batch.step(actions);

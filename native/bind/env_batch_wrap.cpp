@@ -1,5 +1,7 @@
 #include "bind/env_batch_wrap.hpp"
 
+#include <algorithm>
+
 #include "bind/addon.hpp"
 #include "bind/args.hpp"
 
@@ -20,6 +22,7 @@ Napi::Function EnvBatchWrap::define(Napi::Env env) {
                          InstanceMethod<&EnvBatchWrap::parse>("parse"),
                          InstanceMethod<&EnvBatchWrap::key>("key"),
                          InstanceMethod<&EnvBatchWrap::actionName>("actionName"),
+                         InstanceMethod<&EnvBatchWrap::admissibleActions>("admissibleActions"),
                          InstanceMethod<&EnvBatchWrap::oracleActions>("oracleActions"),
                          InstanceMethod<&EnvBatchWrap::parseAt>("parseAt"),
                          InstanceMethod<&EnvBatchWrap::close>("close"),
@@ -308,6 +311,14 @@ Napi::Value EnvBatchWrap::actionName(const Napi::CallbackInfo& info) {
   if (!(d >= 0 && d < open(info.Env()).shape().numActions) || static_cast<double>(static_cast<int32_t>(d)) != d)
     throwRange(info.Env(), "action: must be an integer in [0, " + std::to_string(open(info.Env()).shape().numActions) + ")");
   return Napi::String::New(info.Env(), guarded(info.Env(), [&] { return open(info.Env()).actionName(i, static_cast<int32_t>(d)); }));
+}
+
+Napi::Value EnvBatchWrap::admissibleActions(const Napi::CallbackInfo& info) {
+  uint32_t i = envIndex(info, 0);
+  std::vector<int32_t> a = guarded(info.Env(), [&] { return open(info.Env()).admissibleActions(i); });
+  auto out = Napi::Int32Array::New(info.Env(), a.size());
+  std::copy(a.begin(), a.end(), out.Data());
+  return out;
 }
 
 Napi::Value EnvBatchWrap::oracleActions(const Napi::CallbackInfo& info) {

@@ -147,6 +147,17 @@ class Batch final : public BatchBase {
     }
   }
 
+  std::vector<int32_t> admissibleActions(uint32_t i) const override {
+    std::vector<int32_t> out;
+    for (int32_t a = 0; a < shape_.numActions; ++a) {
+      if constexpr (HasAdmissible<E>) {
+        if (!envs_[i].admissible(a)) continue;
+      }
+      out.push_back(a);
+    }
+    return out;
+  }
+
   void oracleActions(int32_t* actions) override {
     if constexpr (HasOracle<E>) {
       for (uint32_t i = 0; i < config_.numEnvs; ++i)

@@ -27,6 +27,8 @@
 //                                                     // (the state anchor); without it the state
 //                                                     // anchor is the anchor (key() is the full state)
 //     int32_t oracleAction();                         // a good action now (tests, oracle policy)
+//     bool admissible(int32_t action) const;          // `action` is legal now (prompts, random
+//                                                     // policy); without it every action is
 //     std::string actionName(int32_t action) const;   // text an LLM would answer for `action`
 //     static constexpr bool kCacheShared = true;      // Shared is a pure function of the options
 //                                                     // (not of files), so batches may share it
@@ -96,6 +98,11 @@ concept HasOracle = requires(E env) {
 template <class E>
 concept HasStateKey = requires(const E env, std::string& out) {
   { env.stateKey(out) };
+};
+
+template <class E>
+concept HasAdmissible = requires(const E env, int32_t action) {
+  { env.admissible(action) } -> std::same_as<bool>;
 };
 
 template <class E>

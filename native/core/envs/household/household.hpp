@@ -76,6 +76,7 @@ class Household {
   int32_t parse(std::string_view response);
   int32_t oracleAction();
   std::string actionName(int32_t action) const;
+  bool admissible(int32_t action) const { return action >= 0 && action < numCommands_; }
 
   int32_t numAdmissible() const { return numCommands_; }
   const household::World& world() const { return world_; }

@@ -90,6 +90,11 @@ class Shop {
   static constexpr float kReferenceWinReward = 10.0f;
   int32_t oracleAction();
   std::string actionName(int32_t action) const;
+  // A click on this page's elements, or a search with a pending query on the search page.
+  bool admissible(int32_t action) const {
+    if (action == kSearchAction) return session_.page == shop::Page::kSearch && !pendingQuery_.empty();
+    return action >= 1 && action <= numClickables_;
+  }
 
   const shop::Goal& goal() const { return goal_; }
   const shop::Session& session() const { return session_; }
