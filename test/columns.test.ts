@@ -66,11 +66,13 @@ describe('the column schema', () => {
     b.responseIds = { offsets: Uint32Array.of(0, 2, 3), data: Int32Array.of(7, 8, 9) };
     b.logprobs = { offsets: Uint32Array.of(0, 2, 3), data: Float32Array.of(-1, -2, -3) };
     b.scores = allocateScoreColumns(2);
+    b.policyVersion = Uint32Array.of(3, 4);
     const bytes = encodeChunk(b, {});
     const top = new Unpackr({ useRecords: false, mapsAsObjects: true }).unpack(bytes) as { columns: Record<string, { dtype?: string }> };
     expect(Object.keys(top.columns).sort()).toEqual(COLUMNS.map((c) => c.name).sort());
     for (const c of COLUMNS) if (c.kind !== 'labels') expect(top.columns[c.name].dtype).toBe(c.dtype);
     const back = decodeChunk(bytes, 'chunk');
     for (const name of RAGGED_COLUMNS) expect(Array.from(back[name]!.data)).toEqual(Array.from(b[name]!.data));
+    expect(Array.from(back.policyVersion!)).toEqual([3, 4]);
   });
 });

@@ -39,6 +39,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./worker.js')).registerWorker,
   },
   {
+    name: 'serve',
+    summary: 'serve rollouts and continuous scored-batch streams to trainers over HTTP (docs/SERVICE.md)',
+    load: async () => (await import('./serve.js')).registerServe,
+  },
+  {
     name: 'serve-env',
     summary: 'serve an environment over the OpenEnv (HTTP + WebSocket) and AgentGym (HTTP) protocols',
     load: async () => (await import('./serve-env.js')).registerServeEnv,

@@ -7,9 +7,10 @@ import { DTYPES, type Dtype } from './dtype.js';
  * `row`: one element per row, always present. `table`: a ragged table indexed by a row
  * column (the interned observations). `ragged`: one variable-length element per row,
  * optional. `score`: one element per row, present on scored batches (all five or none).
- * `labels`: an optional array of strings indexed by an id column.
+ * `labels`: an optional array of strings indexed by an id column. `tag`: one element per
+ * row, optional: where the row came from (the rollout service's policy version).
  */
-export type ColumnKind = 'row' | 'table' | 'ragged' | 'score' | 'labels';
+export type ColumnKind = 'row' | 'table' | 'ragged' | 'score' | 'labels' | 'tag';
 
 export interface ColumnSpec {
   readonly name: string;
@@ -39,6 +40,7 @@ export const COLUMNS = [
   { name: 'promptIds', dtype: 'i32', kind: 'ragged', meaning: 'prompt token ids' },
   { name: 'responseIds', dtype: 'i32', kind: 'ragged', meaning: 'response token ids' },
   { name: 'logprobs', dtype: 'f32', kind: 'ragged', meaning: 'sampler log-probs of the response tokens' },
+  { name: 'policyVersion', dtype: 'u32', kind: 'tag', meaning: "version of the policy weights that generated the row's group (rows served by `gigpo serve`)" },
   { name: 'groupLabels', dtype: 'string', kind: 'labels', meaning: "the user's name of each group (index = `group` id)" },
   { name: 'trajLabels', dtype: 'string', kind: 'labels', meaning: "the user's name of each trajectory (index = `traj` id)" },
   { name: 'returns', dtype: 'f32', kind: 'score', meaning: 'discounted return from the step to the end of its trajectory' },
@@ -65,6 +67,7 @@ export type RowColumn = NamesOf<'row'>;
 export type RaggedColumn = NamesOf<'ragged'>;
 export type ScoreColumn = NamesOf<'score'>;
 export type LabelColumn = NamesOf<'labels'>;
+export type TagColumn = NamesOf<'tag'>;
 
 function namesOf<K extends ColumnKind>(kind: K): NamesOf<K>[] {
   return COLUMNS.filter((c) => c.kind === kind).map((c) => c.name) as NamesOf<K>[];
@@ -78,6 +81,8 @@ export const ROW_COLUMNS = namesOf('row');
 export const RAGGED_COLUMNS = namesOf('ragged');
 export const SCORE_COLUMNS = namesOf('score');
 export const LABEL_COLUMNS = namesOf('labels');
+export const TAG_COLUMNS = namesOf('tag');
+export const TAG_DTYPES = dtypesOf('tag');
 export const ROW_DTYPES = dtypesOf('row');
 export const RAGGED_DTYPES = dtypesOf('ragged');
 export const SCORE_DTYPES = dtypesOf('score');
@@ -86,6 +91,7 @@ export const TEXT_COLUMNS: ReadonlySet<string> = new Set(COLUMNS.filter((c) => '
 
 export type RowColumns = { [N in RowColumn]: ArrayOfDtype[DtypeOf<N>] };
 export type ScoreColumns = { [N in ScoreColumn]: ArrayOfDtype[DtypeOf<N>] };
+export type TagColumns = { [N in TagColumn]?: ArrayOfDtype[DtypeOf<N>] };
 
 /** Zeroed row columns of `n` rows. */
 export function allocateRowColumns(n: number): RowColumns {

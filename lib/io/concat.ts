@@ -3,7 +3,7 @@
 // de-duplicated by anchor, which is exactly how a single rollout numbers it.
 import { GigpoArgumentError } from '../errors.js';
 import { InternTable } from './intern-table.js';
-import { RAGGED_DTYPES } from './columns.js';
+import { RAGGED_DTYPES, TAG_COLUMNS } from './columns.js';
 import { DTYPES } from './dtype.js';
 import { ROW_RAGGED_KEYS, type Ragged, type RaggedText, type RowRaggedKey, type StepBatch, type StepScores } from './step-batch.js';
 
@@ -126,6 +126,12 @@ export class StepBatchConcatenator {
       const column = concatRagged(batches, key, (k: number) => new type(k) as Uint8Array);
       if (column) (out as unknown as Record<RowRaggedKey, unknown>)[key] = column;
     }
+    for (const name of TAG_COLUMNS) {
+      const tagged = batches.filter((b) => b[name]).length;
+      if (tagged !== 0 && tagged !== batches.length)
+        throw new GigpoArgumentError('batches', `${tagged} of ${batches.length} batches carry ${name}; concatenate all tagged or none`);
+      if (tagged) out[name] = concatColumn(batches.map((b) => b[name]!), (k) => new Uint32Array(k));
+    }
     const scores = concatScores(batches);
     if (scores) out.scores = scores;
     if (meta) out.meta = meta;
@@ -145,7 +151,7 @@ export function stepBatchBuffers(batch: StepBatch): ArrayBuffer[] {
   const add = (a: { buffer: ArrayBufferLike } | undefined) => {
     if (a && a.buffer instanceof ArrayBuffer) set.add(a.buffer);
   };
-  for (const c of [batch.group, batch.traj, batch.step, batch.action, batch.reward, batch.done, batch.truncated, batch.valid, batch.anchor, batch.obs])
+  for (const c of [batch.group, batch.traj, batch.step, batch.action, batch.reward, batch.done, batch.truncated, batch.valid, batch.anchor, batch.obs, ...TAG_COLUMNS.map((k) => batch[k])])
     add(c);
   if (batch.scores) for (const c of Object.values(batch.scores)) add(c);
   for (const r of [batch.observations, ...ROW_RAGGED_KEYS.map((k) => batch[k])]) {

@@ -1,6 +1,7 @@
 // Gathering rows of a StepBatch (in any order, repeats allowed) into a new batch: the
 // fixed columns and every ragged column are copied; the observation table, labels and meta
 // are shared, since `obs` indices keep pointing into the same table.
+import { TAG_COLUMNS } from './columns.js';
 import { ROW_RAGGED_KEYS, type Ragged, type StepBatch } from './step-batch.js';
 
 type RaggedData = Uint8Array | Int32Array | Float32Array;
@@ -45,12 +46,58 @@ export function selectRows(batch: StepBatch, rows: Uint32Array): StepBatch {
     obs: gather(batch.obs, rows),
     observations: batch.observations,
   };
+  for (const name of TAG_COLUMNS) if (batch[name]) out[name] = gather(batch[name], rows);
   if (batch.groupLabels) out.groupLabels = batch.groupLabels;
   if (batch.trajLabels) out.trajLabels = batch.trajLabels;
   if (batch.meta) out.meta = batch.meta;
   for (const key of ROW_RAGGED_KEYS) {
     const column = batch[key];
     if (column) (out as unknown as Record<string, unknown>)[key] = gatherRagged(column as Ragged<Uint8Array>, rows);
+  }
+  return out;
+}
+
+/**
+ * Rows [start, end) of `batch` as views where possible (fixed and score columns share the
+ * batch's buffers; ragged columns get rebased offsets over a view of their data). For
+ * cutting a batch at group boundaries without copying.
+ */
+export function sliceRows(batch: StepBatch, start: number, end: number): StepBatch {
+  const out: StepBatch = {
+    numRows: end - start,
+    group: batch.group.subarray(start, end),
+    traj: batch.traj.subarray(start, end),
+    step: batch.step.subarray(start, end),
+    action: batch.action.subarray(start, end),
+    reward: batch.reward.subarray(start, end),
+    done: batch.done.subarray(start, end),
+    truncated: batch.truncated.subarray(start, end),
+    valid: batch.valid.subarray(start, end),
+    anchor: batch.anchor.subarray(start, end),
+    obs: batch.obs.subarray(start, end),
+    observations: batch.observations,
+  };
+  for (const name of TAG_COLUMNS) if (batch[name]) out[name] = batch[name].subarray(start, end);
+  if (batch.scores) {
+    const s = batch.scores;
+    out.scores = {
+      returns: s.returns.subarray(start, end),
+      episodeAdvantage: s.episodeAdvantage.subarray(start, end),
+      stepAdvantage: s.stepAdvantage.subarray(start, end),
+      advantage: s.advantage.subarray(start, end),
+      stepGroup: s.stepGroup.subarray(start, end),
+    };
+  }
+  if (batch.groupLabels) out.groupLabels = batch.groupLabels;
+  if (batch.trajLabels) out.trajLabels = batch.trajLabels;
+  if (batch.meta) out.meta = batch.meta;
+  for (const key of ROW_RAGGED_KEYS) {
+    const column = batch[key] as Ragged<RaggedData> | undefined;
+    if (!column) continue;
+    const base = column.offsets[start];
+    const offsets = column.offsets.slice(start, end + 1);
+    for (let i = 0; i < offsets.length; i++) offsets[i] -= base;
+    (out as unknown as Record<string, unknown>)[key] = { offsets, data: column.data.subarray(base, column.offsets[end]) };
   }
   return out;
 }

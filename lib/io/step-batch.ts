@@ -8,6 +8,7 @@ import {
   ROW_COLUMNS,
   SCORE_COLUMNS,
   SCORE_DTYPES,
+  TAG_COLUMNS,
   type RaggedColumn,
   type RowColumns,
   type ScoreColumns,
@@ -55,6 +56,8 @@ export interface StepBatch {
   responseIds?: Ragged<Int32Array>;
   /** Sampler log-probs, aligned with responseIds. */
   logprobs?: Ragged<Float32Array>;
+  /** Version of the policy weights that generated each row's group (the rollout service's staleness tag). */
+  policyVersion?: Uint32Array;
   /** Advantages and their inputs, once the batch has been scored. */
   scores?: StepScores;
   meta?: Record<string, unknown>;
@@ -165,6 +168,11 @@ export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
       if (c.offsets.length !== n + 1)
         throw new GigpoArgumentError(`${name}.${col}.offsets`, `expected ${n + 1} offsets, got ${c.offsets.length}`);
     }
+  }
+  for (const col of TAG_COLUMNS) {
+    const c = batch[col];
+    if (c !== undefined && (!(c instanceof Uint32Array) || c.length !== n))
+      throw new GigpoArgumentError(`${name}.${col}`, `expected a Uint32Array of ${n} elements`);
   }
   checkLabels(batch.groupLabels, batch.group, `${name}.groupLabels`);
   checkLabels(batch.trajLabels, batch.traj, `${name}.trajLabels`);

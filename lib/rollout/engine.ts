@@ -31,6 +31,11 @@ export interface CollectOptions {
   /** Step limit per trajectory (the env's `maxSteps` option; default: the env's own). */
   maxSteps?: number;
   seed?: number;
+  /**
+   * Seed of the native policies' random draws (default: `seed`). A service replaying one
+   * task (the group's start state under `seed`) sets a fresh one per attempt.
+   */
+  actionSeed?: number;
   policy: Policy;
   /**
    * Which hash each row's `anchor` (the step grouping) is: 'observation' (default; the observation's
@@ -67,6 +72,8 @@ function checkOptions(o: CollectOptions): void {
     throw new GigpoArgumentError('maxSteps', `expected an integer >= 1, got ${String(o.maxSteps)}`);
   if (o.seed !== undefined && (!Number.isSafeInteger(o.seed) || o.seed < 0))
     throw new GigpoArgumentError('seed', `expected a non-negative safe integer, got ${String(o.seed)}`);
+  if (o.actionSeed !== undefined && (!Number.isSafeInteger(o.actionSeed) || o.actionSeed < 0))
+    throw new GigpoArgumentError('actionSeed', `expected a non-negative safe integer, got ${String(o.actionSeed)}`);
   if (o.historyLength !== undefined && (!Number.isInteger(o.historyLength) || o.historyLength < 0))
     throw new GigpoArgumentError('historyLength', `expected an integer >= 0, got ${String(o.historyLength)}`);
   anchorSourceOf(o.anchor);
@@ -129,7 +136,7 @@ async function nativeLoop(
   started: number,
 ): Promise<void> {
   const n = batch.numEnvs;
-  const streams = new RandomStreams(options.seed ?? 0, batch.firstGroup * batch.groupSize, n);
+  const streams = new RandomStreams(options.actionSeed ?? options.seed ?? 0, batch.firstGroup * batch.groupSize, n);
   const active = new Uint8Array(n).fill(1);
   const actions = new Int32Array(n);
   const oracle = policy.name === 'oracle';

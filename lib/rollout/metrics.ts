@@ -54,3 +54,32 @@ export function rolloutMetrics(batch: StepBatch, successReward: number, seconds:
     policyLatencyP99Ms: quantile(sorted, 0.99),
   };
 }
+
+/** Metrics of a run made of parts (chunks, jobs), from each part's own metrics. */
+export class MetricsTotals {
+  trajectories = 0;
+  steps = 0;
+  successes = 0;
+  returns = 0;
+  invalid = 0;
+
+  add(m: RolloutMetrics): void {
+    this.trajectories += m.trajectories;
+    this.steps += m.steps;
+    this.successes += m.successRate * m.trajectories;
+    this.returns += m.meanEpisodeReturn * m.trajectories;
+    this.invalid += m.invalidActionRate * m.steps;
+  }
+
+  summary(): Pick<RolloutMetrics, 'trajectories' | 'steps' | 'successRate' | 'meanEpisodeReturn' | 'meanLength' | 'invalidActionRate'> {
+    const t = this.trajectories;
+    return {
+      trajectories: t,
+      steps: this.steps,
+      successRate: t ? this.successes / t : 0,
+      meanEpisodeReturn: t ? this.returns / t : 0,
+      meanLength: t ? this.steps / t : 0,
+      invalidActionRate: this.steps ? this.invalid / this.steps : 0,
+    };
+  }
+}

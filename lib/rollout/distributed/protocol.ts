@@ -8,7 +8,7 @@
 //   <prefix>:live:<run>      set (with an expiry the driver keeps refreshing) while the
 //                            driver waits; jobs of a run without it are dropped
 //
-// One job = one task group, so anchor grouping never crosses machines. The driver keeps
+// A job is whole task groups (one by default), so anchor grouping never crosses machines. The driver keeps
 // the first result per job id and ignores duplicates from re-delivered jobs.
 import { GigpoArgumentError } from '../../errors.js';
 import type { EnvOptions } from '../../envs/env-batch.js';
@@ -22,9 +22,14 @@ export interface JobSpec {
   env: string;
   envOptions?: EnvOptions;
   groupSize: number;
+  /** First task group of the job. */
   group: number;
+  /** Groups in the job (default 1). */
+  groups?: number;
   maxSteps?: number;
   seed: number;
+  /** Seed of the native policy's draws (default: seed). */
+  actionSeed?: number;
   policy: NativePolicy;
   /** Absent = 'observation'. */
   anchor?: AnchorSource;
@@ -52,6 +57,8 @@ export function parseJobSpec(text: string, where: string): JobSpec {
   }
   if (!spec || typeof spec.env !== 'string' || !Number.isInteger(spec.group) || !Number.isInteger(spec.groupSize))
     throw new GigpoArgumentError(where, 'job spec lacks env, group or groupSize');
+  if (spec.groups !== undefined && (!Number.isInteger(spec.groups) || spec.groups < 1 || spec.groups > 65536))
+    throw new GigpoArgumentError(where, 'job spec groups must be an integer in [1, 65536]');
   if (!spec.policy || spec.policy.kind !== 'native')
     throw new GigpoArgumentError(where, 'distributed rollouts take native policies (random, oracle)');
   return spec;

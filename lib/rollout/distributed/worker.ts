@@ -69,11 +69,12 @@ export async function runWorker(options: WorkerOptions): Promise<{ jobs: number 
         const batch = await engine.collect({
           env: spec.env,
           envOptions: spec.envOptions,
-          groups: 1,
+          groups: spec.groups ?? 1,
           groupSize: spec.groupSize,
           firstGroup: spec.group,
           maxSteps: spec.maxSteps,
           seed: spec.seed,
+          actionSeed: spec.actionSeed,
           anchor: spec.anchor,
           policy: spec.policy,
         });

@@ -1,0 +1,105 @@
+// /v1/streams of `gigpo serve`: batches of whole non-zero-variance groups (backfilled to
+// the requested rows), policy versions on every row with the staleness bound enforced and
+// counted, success-band curation measured against uniform task sampling.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { computeAdvantages, type StepBatch } from '../lib/index.js';
+import type { RolloutServer } from '../lib/service/rollout/server.js';
+import { call, startService, streamBatch } from './helpers/rollout-service.js';
+
+/** Per group of a batch: its rows' policyVersion (one value) and whether its trajectories' returns differ. */
+function groupsOf(batch: StepBatch): { group: number; versions: Set<number>; returns: Set<number> }[] {
+  const out = new Map<number, { group: number; versions: Set<number>; returns: Set<number> }>();
+  for (let r = 0; r < batch.numRows; r++) {
+    const g = out.get(batch.group[r]) ?? { group: batch.group[r], versions: new Set<number>(), returns: new Set<number>() };
+    out.set(batch.group[r], g);
+    g.versions.add(batch.policyVersion![r]);
+    if (batch.step[r] === 0) g.returns.add(batch.scores!.returns[r]);
+  }
+  return [...out.values()];
+}
+
+async function waitFor(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const until = performance.now() + ms;
+  while (!(await check())) {
+    if (performance.now() > until) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const oracle = { env: 'sokoban', groupSize: 4, seed: 3, maxSteps: 20, policy: { kind: 'oracle', epsilon: 0.5 } };
+
+describe('/v1/streams', () => {
+  let server: RolloutServer;
+  beforeAll(async () => {
+    server = await startService();
+  });
+  afterAll(async () => {
+    await server.shutdown();
+  });
+
+  it('serves at least R rows of whole groups with non-zero variance, generating more as needed', async () => {
+    const created = await call(server.url, 'POST', '/v1/streams', { ...oracle, bufferGroups: 8 });
+    expect(created.status).toBe(201);
+    const id = created.json.id as string;
+    try {
+      for (const rows of [50, 400, 1]) {
+        const batch = await streamBatch(server.url, id, rows);
+        expect(batch.numRows).toBeGreaterThanOrEqual(rows);
+        const groups = groupsOf(batch);
+        for (const g of groups) expect(g.returns.size).toBeGreaterThan(1); // not a zero-variance group
+        // Whole groups: each has groupSize trajectories.
+        for (const g of groups) expect(new Set(Array.from(batch.traj).filter((_, r) => batch.group[r] === g.group)).size).toBe(4);
+        // The served advantages are computeAdvantages' on the same rows.
+        const again = computeAdvantages(batch, {});
+        expect(Array.from(batch.scores!.advantage)).toEqual(Array.from(again.advantage));
+        // Groups are taken until there are enough rows: without the last one there were fewer than `rows`.
+        const last = groups[groups.length - 1].group;
+        expect(batch.numRows - Array.from(batch.group).filter((x) => x === last).length).toBeLessThan(rows);
+      }
+      const info = (await call(server.url, 'GET', `/v1/streams/${id}`)).json;
+      expect(info.counters.droppedZeroVarianceGroups).toBeGreaterThan(0);
+      expect(info.counters.batches).toBe(3);
+    } finally {
+      expect((await call(server.url, 'DELETE', `/v1/streams/${id}`)).json.deleted).toBe(true);
+    }
+    expect((await call(server.url, 'GET', `/v1/streams/${id}`)).status).toBe(404);
+  });
+
+  it('never serves a group older than maxStaleness versions and counts the drops', async () => {
+    const id = (await call(server.url, 'POST', '/v1/streams', { ...oracle, bufferGroups: 16, maxStaleness: 1 })).json.id as string;
+    try {
+      let version = 0;
+      let servedGroups = 0;
+      for (let iteration = 0; iteration < 8; iteration++) {
+        // Sometimes let the buffer fill first, sometimes announce while jobs run, sometimes skip versions.
+        if (iteration % 3 === 0) await waitFor(async () => (await call(server.url, 'GET', `/v1/streams/${id}`)).json.bufferedGroups === 16);
+        const batch = await streamBatch(server.url, id, 30);
+        const current = (batch.meta as { policyVersion: number }).policyVersion;
+        expect(current).toBe(version);
+        for (const g of groupsOf(batch)) {
+          expect(g.versions.size).toBe(1); // a group never straddles versions
+          const v = [...g.versions][0];
+          expect(current - v).toBeLessThanOrEqual(1);
+          expect(v).toBeLessThanOrEqual(current);
+        }
+        servedGroups += groupsOf(batch).length;
+        version += iteration % 2 === 0 ? 1 : 3;
+        const announced = await call(server.url, 'POST', `/v1/streams/${id}/policy`, { version });
+        expect(announced.status).toBe(200);
+        expect(announced.json.policyVersion).toBe(version);
+      }
+      const info = (await call(server.url, 'GET', `/v1/streams/${id}`)).json;
+      const c = info.counters;
+      expect(c.servedGroups).toBe(servedGroups);
+      expect(c.droppedStaleGroups).toBeGreaterThanOrEqual(16); // a full buffer jumped 3 versions at least once
+      // Every finished group is accounted for: served, dropped (stale or zero variance) or still buffered.
+      expect(c.generatedGroups).toBe(c.servedGroups + c.droppedZeroVarianceGroups + (c.droppedStaleGroups - c.cancelledStaleGroups) + info.bufferedGroups);
+      const conflict = await call(server.url, 'POST', `/v1/streams/${id}/policy`, { version });
+      expect(conflict.status).toBe(409);
+      expect(conflict.json.error.field).toBe('version');
+    } finally {
+      await call(server.url, 'DELETE', `/v1/streams/${id}`);
+    }
+  });
+});
