@@ -6,14 +6,29 @@ export type { EnvInfo } from './envs/registry.js';
 export { hashStrings } from './envs/hash.js';
 export { GigpoArgumentError, GigpoDependencyError, GigpoInputError } from './errors.js';
 export { RolloutEngine } from './rollout/engine.js';
-export type { CollectOptions, RolloutProgress, RolloutMeta } from './rollout/engine.js';
+export type {
+  CollectOptions,
+  CollectTextOptions,
+  TextRolloutOptions,
+  RolloutProgress,
+  RolloutMeta,
+  Schedule,
+  PromptMode,
+  OnPolicyError,
+  StopReason,
+} from './rollout/engine.js';
+export { CHATML } from './rollout/conversation.js';
+export type { ChatFormat } from './rollout/conversation.js';
+export { nativeTextEnvs } from './envs/native-text-envs.js';
+export { INVALID_ACTION_TEXT } from './envs/text-envs.js';
+export type { TextEnvs, StepOutcome } from './envs/text-envs.js';
 export { RolloutPool } from './rollout/pool.js';
 export type { RolloutPoolOptions, PoolCollectOptions } from './rollout/pool.js';
 export type { RolloutMetrics } from './rollout/metrics.js';
 export { randomPolicy, oraclePolicy } from './policy/native.js';
 export { functionPolicy } from './policy/function.js';
 export type { PolicyFunction } from './policy/function.js';
-export type { ChatMessage, Policy, PolicyRequest, PolicyResponse, TextPolicy, NativePolicy } from './policy/types.js';
+export type { ChatMessage, Policy, PolicyRequest, PolicyResponse, TextPolicy, NativePolicy, TokenPolicy, TokenRequest } from './policy/types.js';
 export { buildMessages, promptSpec } from './envs/prompts.js';
 export { compilePromptTemplate, formatNamed } from './envs/prompt-template.js';
 export type { PromptContext, PromptTemplate, PromptTemplateSpec, PromptTemplateFunction } from './envs/prompt-template.js';

@@ -27,7 +27,7 @@ DTYPES = {
     "i32": "<i4", "u64": "<u8", "i64": "<i8", "f32": "<f4", "f64": "<f8",
 }
 # Ragged columns with one element per row (observations is a table, indexed by "obs").
-ROW_RAGGED = ("prompt", "response", "actionText", "promptIds", "responseIds", "logprobs")
+ROW_RAGGED = ("prompt", "response", "actionText", "promptIds", "responseIds", "logprobs", "responseMask")
 
 
 class FormatError(ValueError):

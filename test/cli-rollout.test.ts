@@ -161,7 +161,51 @@ describe('gigpo rollout', () => {
     }
   });
 
+  it('--policy openai takes the policy options; a failed request drops its group and the summary says so', async () => {
+    const server = await startFakeOpenAI((req) => {
+      if (req.index === 0) return { hang: true }; // the first request never answers: it times out
+      const messages = req.body.messages as { content: string }[];
+      const m = /Position: (\d+)\nTarget: (\d+)/.exec(messages[messages.length - 1].content)!;
+      return { json: { ...completion(`<action>${Number(m[1]) < Number(m[2]) ? '+' : '-'}</action>`), usage: { prompt_tokens: 30, completion_tokens: 4 } }, delayMs: 2 };
+    });
+    try {
+      const path = tmp.path('openai-flags.jsonl');
+      const args = ['rollout', '--env', 'numberline', '--groups', '4', '--group-size', '4', '--seed', '1', '--policy', 'openai', '--base-url', server.baseURL, '--model', 'm1'];
+      const flags = ['--timeout-ms', '300', '--retries', '0', '--top-p', '0.9', '--extra-body', '{"top_k":20}', '--no-return-token-ids', '--concurrency', '2', '--schedule', 'step'];
+      const r = await runCliAsync([...args, ...flags, '--out', path, '--json']);
+      expect(r.stderr).toBe(''); // no MaxListenersExceededWarning with 16 requests queued on 2 slots
+      expect(r.status).toBe(0);
+      const summary = JSON.parse(r.stdout);
+      expect(summary).toMatchObject({ groups: 3, trajectories: 12, failedRequests: 1, droppedGroups: 1, retries: 0, schedule: 'step', promptMode: 'history' });
+      expect(summary.tokensIn).toBe(30 * (server.requests.length - 1));
+      expect(summary.tokensOut).toBe(4 * (server.requests.length - 1));
+      expect(summary.policyLatencyP99Ms).toBeGreaterThanOrEqual(300);
+      expect(summary.firstError).toMatch(/step 0 failed after 1 attempt: timed out after 300 ms/);
+      expect(Object.values(summary.stopReasons)).toEqual(['policy-error']);
+      for (const q of server.requests) {
+        expect(q.body).toMatchObject({ top_p: 0.9, top_k: 20, max_tokens: 128 });
+        expect(q.body.return_token_ids).toBeUndefined();
+      }
+      expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(12);
+      // The human summary line names the same figures.
+      const human = await runCliAsync([...args, '--max-tokens', '64', '--out', tmp.path('openai-flags-2.jsonl')]);
+      expect(human.status).toBe(0);
+      expect(human.stdout).toMatch(/policy latency p50 [\d.]+ ms, p99 [\d.]+ ms, tokens in [\d.k]+ \/ out [\d.k]+, retries 0, failed requests 0, dropped groups 0\n/);
+      expect(server.requests[server.requests.length - 1].body.max_tokens).toBe(64);
+    } finally {
+      await server.close();
+    }
+  });
+
+  const openai = ['--policy', 'openai', '--base-url', 'http://127.0.0.1:9/v1', '--model', 'm'];
   const usage: [string, string[], string][] = [
+    ['--epsilon with openai', [...openai, '--epsilon', '0.1'], 'gigpo: --epsilon does not apply to --policy openai (only to --policy oracle)\n'],
+    ['--timeout-ms with random', ['--timeout-ms', '10'], 'gigpo: --timeout-ms does not apply to --policy random (only to --policy openai)\n'],
+    ['--schedule with oracle', ['--policy', 'oracle', '--schedule', 'step'], 'gigpo: --schedule does not apply to --policy oracle (only to --policy openai, --policy llama)\n'],
+    ['--threads with openai', [...openai, '--threads', '2'], 'gigpo: --threads does not apply to --policy openai (only to --policy random, --policy oracle, --policy llama)\n'],
+    ['--extra-body not an object', [...openai, '--extra-body', '[1]'], "gigpo: --extra-body: expected a JSON object, got '[1]'\n"],
+    ['--extra-body overriding the model', [...openai, '--extra-body', '{"model":"x"}'], 'gigpo: --policy openai: openai.extraBody.model: is set by the policy and cannot be overridden\n'],
+    ['a bad --prompt-mode', [...openai, '--prompt-mode', 'chat'], "error: option '--prompt-mode <m>' argument 'chat' is invalid. Allowed choices are history, conversation.\n"],
     ['an unknown env', ['--env', 'chess'], "gigpo: --env: unknown environment 'chess' (known: sokoban, numberline, frozenlake, ezpoints, points24, household, shop)\n"],
     ['openai without a server', ['--policy', 'openai'], 'gigpo: --policy openai needs --base-url and --model\n'],
     ['a bad env option', ['--option', 'dim=2'], 'gigpo: --option: options.dim: must be in [5, 20], got 2\n'],

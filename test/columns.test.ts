@@ -65,6 +65,7 @@ describe('the column schema', () => {
     b.promptIds = { offsets: Uint32Array.of(0, 1, 2), data: Int32Array.of(5, 6) };
     b.responseIds = { offsets: Uint32Array.of(0, 2, 3), data: Int32Array.of(7, 8, 9) };
     b.logprobs = { offsets: Uint32Array.of(0, 2, 3), data: Float32Array.of(-1, -2, -3) };
+    b.responseMask = { offsets: Uint32Array.of(0, 3, 7), data: Uint8Array.of(0, 1, 1, 0, 1, 1, 1) };
     b.scores = allocateScoreColumns(2);
     b.policyVersion = Uint32Array.of(3, 4);
     const bytes = encodeChunk(b, {});

@@ -1,6 +1,7 @@
 // gigpo envs: the environments and their options.
 import type { Command } from 'commander';
 
+import { promptSpec } from '../envs/prompts.js';
 import { listEnvs, type EnvInfo } from '../envs/registry.js';
 
 /** "integer in [1, 300], default 15; verl-agent 30" and the like. */
@@ -20,13 +21,13 @@ export function registerEnvs(program: Command): void {
     .command('envs')
     .option('--json', 'print JSON')
     .action((flags: { json?: boolean }) => {
-      const envs = listEnvs();
+      const envs = listEnvs().map((e) => ({ ...e, maxTokens: promptSpec(e.name).maxTokens }));
       if (flags.json) {
         console.log(JSON.stringify(envs));
         return;
       }
       for (const e of envs) {
-        console.log(`${e.name}\n  ${e.description}`);
+        console.log(`${e.name}\n  ${e.description}\n  text policies: max tokens per answer ${e.maxTokens} (default of --max-tokens)`);
         for (const o of e.options) console.log(`    ${o.name} (${describeOption(o)}): ${o.description}`);
         console.log();
       }

@@ -15,7 +15,9 @@ import { oraclePolicy, randomPolicy } from '../policy/native.js';
 import { openAIPolicy } from '../policy/openai.js';
 import type { Policy } from '../policy/types.js';
 import type { AnchorSource } from '../rollout/anchor-source.js';
-import { RolloutEngine, type CollectOptions, type RolloutMeta } from '../rollout/engine.js';
+import { RolloutEngine, type CollectOptions, type OnPolicyError, type PromptMode, type RolloutMeta, type Schedule } from '../rollout/engine.js';
+import { quantile } from '../rollout/metrics.js';
+import { ON_POLICY_ERROR, PROMPT_MODES, SCHEDULES } from '../rollout/trajectory-loop.js';
 import { distributedCollect } from '../rollout/distributed/driver.js';
 import { RolloutPool } from '../rollout/pool.js';
 import type { DataFormat } from '../io/data-format.js';
@@ -65,8 +67,16 @@ interface RolloutFlags {
   apiKey?: string;
   temperature?: number;
   maxTokens?: number;
+  topP?: number;
+  timeoutMs?: number;
+  retries?: number;
+  extraBody?: Record<string, unknown>;
+  returnTokenIds: boolean;
   concurrency?: number;
   history: number;
+  schedule: Schedule;
+  promptMode: PromptMode;
+  onPolicyError: OnPolicyError;
   promptTemplate?: string;
   anchor: AnchorSource;
   levels?: string;
@@ -95,11 +105,21 @@ export function registerRollout(program: Command): void {
     .option('--model <name>', 'openai: model name; llama: the GGUF model file')
     .option('--api-key <key>', 'openai: API key (default: the OPENAI_API_KEY environment variable)')
     .option('--temperature <t>', 'openai: sampling temperature', parseNumber('--temperature', 0, 100))
-    .option('--max-tokens <n>', 'openai: max_tokens per completion', parseInteger('--max-tokens', 1, 2 ** 31 - 1))
-    .option('--concurrency <n>', 'openai: requests in flight', parseInteger('--concurrency', 1, 65536))
+    .option('--max-tokens <n>', 'text policies: max tokens per answer (default: the env\'s, see gigpo envs)', parseInteger('--max-tokens', 1, 2 ** 31 - 1))
+    .option('--top-p <p>', 'openai: nucleus sampling top_p, in (0, 1]', parseNumber('--top-p', Number.MIN_VALUE, 1))
+    .option('--timeout-ms <ms>', 'openai: timeout of one attempt, request to last body byte (default 120000)', parseInteger('--timeout-ms', 1, 2 ** 31 - 1))
+    .option('--retries <n>', 'openai: retries after the first attempt on 408/429/5xx, timeouts, network errors (default 4)', parseInteger('--retries', 0, 100))
+    .option('--extra-body <json>', 'openai: JSON object merged into every request body, e.g. \'{"top_k":20}\'', parseJsonObject)
+    .option('--no-return-token-ids', 'openai: do not send return_token_ids (for servers that reject unknown fields)')
+    .option('--concurrency <n>', 'openai: requests in flight (default 64)', parseInteger('--concurrency', 1, 65536))
     .option('--parallel <n>', 'llama: sequences decoded together (default 4)', parseInteger('--parallel', 1, 256))
     .option('--grammar <file>', 'llama: a GBNF grammar file every response must follow')
     .option('--history <n>', 'text policies: past (observation, action) pairs in each prompt', parseInteger('--history', 0, 1000), 2)
+    .addOption(new Option('--schedule <s>', 'text policies: trajectory = no step barrier; step = every env finishes step t first').choices(SCHEDULES).default('trajectory'))
+    .addOption(new Option('--prompt-mode <m>', 'text policies: history = rebuilt chat per step; conversation = one growing chat as token ids').choices(PROMPT_MODES).default('history'))
+    .addOption(
+      new Option('--on-policy-error <what>', 'text policies: a request failed for good: drop its group, keep the rows (truncated), or abort').choices(ON_POLICY_ERROR).default('drop-group'),
+    )
     .option('--prompt-template <file>', 'text policies: the prompt template (text with {placeholders}, or a .json spec; see docs/ENVS.md)')
     .addOption(new Option('--anchor <source>', "step grouping: each row's anchor hashes the observation or the env's full state").choices(['observation', 'state']).default('observation'))
     .option('--levels <file>', 'sokoban: a Boxoban level file to play (the levels option)')
@@ -113,13 +133,13 @@ export function registerRollout(program: Command): void {
     .addOption(new Option('--out-format <format>', 'output format (default: from the extension; JSONL for -)').choices(['jsonl', 'msgpack']))
     .option('--rows', 'JSONL output in row form (one step per line) instead of one trajectory per line')
     .option('--json', 'print the summary as one JSON line')
-    .action(async (flags: RolloutFlags) => {
+    .action(async (flags: RolloutFlags, command: Command) => {
+      checkFlagsApply(flags.policy, (name) => command.getOptionValueSource(name) === 'cli');
       const format = outputFormat(flags.out, flags.outFormat);
       const envOptions = envOptionsOf(flags);
       const llama = flags.policy === 'llama' ? await llamaPolicyOf(flags) : undefined;
       const policy = llama ?? policyOf(flags);
       const promptTemplate = flags.promptTemplate !== undefined ? readPromptTemplate(flags.promptTemplate) : undefined;
-      if (flags.redis && policy.kind !== 'native') throw new UsageError('--redis: distributed rollouts take the random or oracle policy');
       const pool = policy.kind === 'native' && flags.threads > 1 ? new RolloutPool({ maxThreads: flags.threads }) : undefined;
       const engine = new RolloutEngine();
       const progress = startProgress(progressWanted(flags.json), 'rollout', flags.groups);
@@ -141,6 +161,9 @@ export function registerRollout(program: Command): void {
             policy,
             historyLength: flags.history,
             anchor: flags.anchor,
+            schedule: flags.schedule,
+            promptMode: flags.promptMode,
+            onPolicyError: flags.onPolicyError,
             ...(promptTemplate !== undefined ? { promptTemplate } : {}),
             onProgress: (p) => {
               const done = first + groups - p.activeEnvs / flags.groupSize;
@@ -166,6 +189,55 @@ export function registerRollout(program: Command): void {
       }
       report(totals, flags, format);
     });
+}
+
+type PolicyName = RolloutFlags['policy'];
+const TEXT_POLICIES: readonly PolicyName[] = ['openai', 'llama'];
+const NATIVE_POLICIES: readonly PolicyName[] = ['random', 'oracle'];
+
+/** The policies each policy-specific flag applies to (option attribute name -> flag, policies). */
+const FLAG_POLICIES: Record<string, [flag: string, policies: readonly PolicyName[]]> = {
+  epsilon: ['--epsilon', ['oracle']],
+  baseUrl: ['--base-url', ['openai']],
+  model: ['--model', TEXT_POLICIES],
+  apiKey: ['--api-key', ['openai']],
+  temperature: ['--temperature', TEXT_POLICIES],
+  maxTokens: ['--max-tokens', TEXT_POLICIES],
+  topP: ['--top-p', ['openai']],
+  timeoutMs: ['--timeout-ms', ['openai']],
+  retries: ['--retries', ['openai']],
+  extraBody: ['--extra-body', ['openai']],
+  returnTokenIds: ['--no-return-token-ids', ['openai']],
+  concurrency: ['--concurrency', ['openai']],
+  parallel: ['--parallel', ['llama']],
+  grammar: ['--grammar', ['llama']],
+  history: ['--history', TEXT_POLICIES],
+  promptTemplate: ['--prompt-template', TEXT_POLICIES],
+  schedule: ['--schedule', TEXT_POLICIES],
+  promptMode: ['--prompt-mode', TEXT_POLICIES],
+  onPolicyError: ['--on-policy-error', TEXT_POLICIES],
+  threads: ['--threads', [...NATIVE_POLICIES, 'llama']], // llama: its CPU threads
+  redis: ['--redis', NATIVE_POLICIES],
+  prefix: ['--prefix', NATIVE_POLICIES],
+};
+
+/** A flag given for a policy it does not apply to is refused, not silently ignored. */
+function checkFlagsApply(policy: PolicyName, given: (name: string) => boolean): void {
+  for (const [name, [flag, policies]] of Object.entries(FLAG_POLICIES))
+    if (given(name) && !policies.includes(policy))
+      throw new UsageError(`${flag} does not apply to --policy ${policy} (only to ${policies.map((p) => `--policy ${p}`).join(', ')})`);
+}
+
+function parseJsonObject(value: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (err) {
+    throw new UsageError(`--extra-body: not JSON (${(err as Error).message}): '${value}'`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new UsageError(`--extra-body: expected a JSON object, got '${value}'`);
+  return parsed as Record<string, unknown>;
 }
 
 function envOptionsOf(flags: RolloutFlags): EnvOptions {
@@ -196,6 +268,11 @@ function policyOf(flags: RolloutFlags): Policy {
       apiKey: apiKey === '' ? undefined : apiKey,
       temperature: flags.temperature,
       maxTokens: flags.maxTokens,
+      topP: flags.topP,
+      timeoutMs: flags.timeoutMs,
+      retries: flags.retries,
+      extraBody: flags.extraBody,
+      returnTokenIds: flags.returnTokenIds,
       concurrency: flags.concurrency,
     });
   } catch (err) {
@@ -222,11 +299,27 @@ class Totals {
   invalid = 0;
   seconds = 0;
   policy = '';
+  latenciesMs: number[] = [];
+  tokensIn = 0;
+  tokensOut = 0;
+  retries = 0;
+  failedRequests = 0;
+  droppedGroups = 0;
+  stopReasons: Record<string, string> = {};
+  firstError: string | undefined;
 
   add(batch: StepBatch): void {
     const meta = batch.meta as unknown as RolloutMeta;
     const m = meta.metrics;
     this.policy = meta.policy;
+    for (const l of meta.policyLatenciesMs) this.latenciesMs.push(l);
+    this.tokensIn += m.tokensIn;
+    this.tokensOut += m.tokensOut;
+    this.retries += m.retries;
+    this.failedRequests += m.failedRequests;
+    this.droppedGroups += m.droppedGroups;
+    Object.assign(this.stopReasons, meta.stopReasons ?? {});
+    this.firstError ??= m.firstError;
     this.rows += batch.numRows;
     this.trajectories += m.trajectories;
     this.groups += m.trajectories / meta.groupSize;
@@ -238,6 +331,8 @@ class Totals {
 }
 
 function report(t: Totals, flags: RolloutFlags, format: DataFormat): void {
+  const latencies = Float64Array.from(t.latenciesMs).sort();
+  const text = flags.policy !== 'random' && flags.policy !== 'oracle';
   const summary = {
     command: 'rollout',
     env: flags.env,
@@ -255,6 +350,21 @@ function report(t: Totals, flags: RolloutFlags, format: DataFormat): void {
     stepsPerSecond: t.seconds > 0 ? t.rows / t.seconds : 0,
     threads: flags.threads,
     seed: flags.seed,
+    ...(text
+      ? {
+          schedule: flags.schedule,
+          promptMode: flags.promptMode,
+          policyLatencyP50Ms: quantile(latencies, 0.5),
+          policyLatencyP99Ms: quantile(latencies, 0.99),
+          tokensIn: t.tokensIn,
+          tokensOut: t.tokensOut,
+          retries: t.retries,
+          failedRequests: t.failedRequests,
+          droppedGroups: t.droppedGroups,
+          stopReasons: t.stopReasons,
+          ...(t.firstError === undefined ? {} : { firstError: t.firstError }),
+        }
+      : {}),
   };
   const out = summaryStream(flags.out);
   if (flags.json) {
@@ -265,6 +375,12 @@ function report(t: Totals, flags: RolloutFlags, format: DataFormat): void {
     `${summary.env}, ${summary.policy}: ${summary.groups} groups x ${summary.groupSize}, ${summary.rows} steps in ${summary.seconds.toFixed(2)} s ` +
       `(${compact(summary.stepsPerSecond)} steps/s) -> ${flags.out}\n` +
       `success rate ${(100 * summary.successRate).toFixed(1)}%, mean episode return ${summary.meanEpisodeReturn.toFixed(3)}, ` +
-      `invalid actions ${(100 * summary.invalidActionRate).toFixed(1)}%\n`,
+      `invalid actions ${(100 * summary.invalidActionRate).toFixed(1)}%\n` +
+      (text
+        ? `policy latency p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms, ` +
+          `tokens in ${compact(t.tokensIn)} / out ${compact(t.tokensOut)}, retries ${t.retries}, ` +
+          `failed requests ${t.failedRequests}, dropped groups ${t.droppedGroups}\n` +
+          (t.firstError === undefined ? '' : `first failure: ${t.firstError}\n`)
+        : ''),
   );
 }

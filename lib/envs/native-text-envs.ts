@@ -1,28 +1,18 @@
 // The TextEnvs adapter over a native EnvBatch: env i of the interface is env i of the batch, and
-// one stepText(i, text) parses and steps env i alone in the C++ core (synchronously).
-import { actionOf, HOLD_ACTION, INVALID_ACTION, type EnvBatch } from './env-batch.js';
+// one stepText(i, text) parses and steps env i alone in the C++ core (synchronously). close()
+// closes the batch.
+import { actionOf, INVALID_ACTION, type EnvBatch } from './env-batch.js';
 import { admissibleActions } from './admissible.js';
 import { promptSpec } from './prompts.js';
 import { INVALID_ACTION_TEXT, type StepOutcome, type TextEnvs } from './text-envs.js';
 
 export function nativeTextEnvs(batch: EnvBatch): TextEnvs {
-  // Discrete envs list their fixed action names; text envs list admissible commands in the observation.
   // When the observation lists the actions the prompt does not repeat them.
   const listed = promptSpec(batch.env, batch.options).observationListsActions;
-  // TODO(native subset step): full-width parse/step holding the other envs, O(numEnvs) per step.
-  const texts = new Array<string>(batch.numEnvs).fill('');
-  const actions = new Int32Array(batch.numEnvs).fill(HOLD_ACTION);
-  const parseAt = (i: number, text: string): number => {
-    texts[i] = text;
-    const a = batch.parse(texts)[i];
-    texts[i] = '';
-    return a;
-  };
-  const stepAt = (i: number, action: number): void => {
-    actions[i] = action;
-    batch.step(actions);
-    actions[i] = HOLD_ACTION;
-  };
+  // One-element arguments reused for every step: parse and step touch env i only, O(1) in numEnvs.
+  const index = new Uint32Array(1);
+  const parsed = new Int32Array(1);
+  const text1 = [''];
   return {
     env: batch.env,
     numEnvs: batch.numEnvs,
@@ -34,11 +24,13 @@ export function nativeTextEnvs(batch: EnvBatch): TextEnvs {
     stateAnchor: (i) => batch.stateAnchors[i],
     admissibleActions: (i) => (listed ? [] : admissibleActions(batch, i)),
     stepText(i: number, text: string): StepOutcome {
-      const parsed = parseAt(i, text);
-      const action = actionOf(parsed);
+      index[0] = i;
+      text1[0] = text;
+      parsed[0] = batch.parseAt(index, text1)[0];
+      const action = actionOf(parsed[0]);
       // Named before stepping: text envs name actions by the current state.
       const actionText = action === INVALID_ACTION ? INVALID_ACTION_TEXT : batch.actionName(i, action);
-      stepAt(i, parsed);
+      batch.stepAt(index, parsed);
       return {
         action,
         actionText,
@@ -48,6 +40,8 @@ export function nativeTextEnvs(batch: EnvBatch): TextEnvs {
         valid: batch.valid[i] === 1,
       };
     },
-    close() {},
+    close() {
+      batch.close();
+    },
   };
 }

@@ -16,7 +16,13 @@ export interface EnvPromptSpec {
   successReward: number;
   /** Whether the observation already lists the admissible actions (text envs). */
   observationListsActions: boolean;
+  /** Default answer budget (max_tokens): room for a short <think> and one action. */
+  maxTokens: number;
 }
+
+// Answer budgets per env (the default of a text policy's max tokens; `gigpo envs` shows them).
+const ANSWER_TOKENS: Record<string, number> = { numberline: 128, sokoban: 256, frozenlake: 256, ezpoints: 256, points24: 384, household: 384, shop: 384 };
+const DEFAULT_ANSWER_TOKENS = 512;
 
 const ANSWER_FORMAT =
   'Think step by step inside <think>...</think>, then give exactly one action inside <action>...</action>.';
@@ -29,13 +35,21 @@ export function promptSpec(env: string, options: Readonly<EnvOptions> = {}): Env
   const profile = info.profiles.find((p) => p.name === profileName);
   if (!profile)
     throw new GigpoArgumentError('options.profile', `must be one of ${info.profiles.map((p) => `'${p.name}'`).join(', ')}, got '${String(profileName)}'`);
-  return { task: info.task, successReward: profile.successReward, observationListsActions: profile.observationListsActions };
+  return {
+    task: info.task,
+    successReward: profile.successReward,
+    observationListsActions: profile.observationListsActions,
+    maxTokens: ANSWER_TOKENS[env] ?? DEFAULT_ANSWER_TOKENS,
+  };
 }
 
 export interface PromptHistoryEntry {
   observation: string;
   action: string;
 }
+
+// One system prompt string per task: every request of an env shares it (the rollout loop caches its JSON).
+const systemPrompts = new Map<string, string>();
 
 export function buildMessages(
   env: string,
@@ -46,7 +60,9 @@ export function buildMessages(
   options: Readonly<EnvOptions> = {},
 ): ChatMessage[] {
   const spec = promptSpec(env, options);
-  const messages: ChatMessage[] = [{ role: 'system', content: `${spec.task}\n${ANSWER_FORMAT}` }];
+  let system = systemPrompts.get(spec.task);
+  if (system === undefined) systemPrompts.set(spec.task, (system = `${spec.task}\n${ANSWER_FORMAT}`));
+  const messages: ChatMessage[] = [{ role: 'system', content: system }];
   for (const h of history) {
     messages.push({ role: 'user', content: `Observation:\n${h.observation}` });
     messages.push({ role: 'assistant', content: `<action>${h.action}</action>` });

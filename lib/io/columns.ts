@@ -40,6 +40,12 @@ export const COLUMNS = [
   { name: 'promptIds', dtype: 'i32', kind: 'ragged', meaning: 'prompt token ids' },
   { name: 'responseIds', dtype: 'i32', kind: 'ragged', meaning: 'response token ids' },
   { name: 'logprobs', dtype: 'f32', kind: 'ragged', meaning: 'sampler log-probs of the response tokens' },
+  {
+    name: 'responseMask',
+    dtype: 'u8',
+    kind: 'ragged',
+    meaning: 'over promptIds then responseIds: 1 where the policy sampled the token (this and earlier answers of one conversation), 0 where the engine wrote it',
+  },
   { name: 'policyVersion', dtype: 'u32', kind: 'tag', meaning: "version of the policy weights that generated the row's group (rows served by `gigpo serve`)" },
   { name: 'groupLabels', dtype: 'string', kind: 'labels', meaning: "the user's name of each group (index = `group` id)" },
   { name: 'trajLabels', dtype: 'string', kind: 'labels', meaning: "the user's name of each trajectory (index = `traj` id)" },

@@ -38,7 +38,7 @@ function shortestUncached(x: number): number {
 }
 
 /** A JSON array of a ragged column's element r. */
-function numbers(c: Ragged<Int32Array | Float32Array>, r: number, float: boolean): string {
+function numbers(c: Ragged<Uint8Array | Int32Array | Float32Array>, r: number, float: boolean): string {
   let out = '[';
   for (let i = c.offsets[r]; i < c.offsets[r + 1]; i++) {
     if (i > c.offsets[r]) out += ',';
@@ -118,6 +118,7 @@ export class JsonlFormatter {
     if (b.promptIds) s += `,"prompt_ids":${numbers(b.promptIds, r, false)}`;
     if (b.responseIds) s += `,"response_ids":${numbers(b.responseIds, r, false)}`;
     if (b.logprobs) s += `,"logprobs":${numbers(b.logprobs, r, true)}`;
+    if (b.responseMask) s += `,"response_mask":${numbers(b.responseMask, r, false)}`;
     const sc = b.scores;
     if (sc)
       s +=

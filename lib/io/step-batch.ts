@@ -56,6 +56,11 @@ export interface StepBatch {
   responseIds?: Ragged<Int32Array>;
   /** Sampler log-probs, aligned with responseIds. */
   logprobs?: Ragged<Float32Array>;
+  /**
+   * promptMode 'conversation': over promptIds then responseIds, 1 where the policy sampled the token
+   * (this row's answer and the earlier answers inside its prompt), 0 where the engine wrote it.
+   */
+  responseMask?: Ragged<Uint8Array>;
   /** Version of the policy weights that generated each row's group (the rollout service's staleness tag). */
   policyVersion?: Uint32Array;
   /** Advantages and their inputs, once the batch has been scored. */

@@ -11,7 +11,7 @@ export interface OpenAIPolicyOptions {
   apiKey?: string;
   /** Sampling temperature (default 1: RL rollouts sample from the policy). */
   temperature?: number;
-  /** `max_tokens` of each completion (default 1024). */
+  /** `max_tokens` of each completion (default: the env's answer budget, `gigpo envs` shows it; else 1024). */
   maxTokens?: number;
   /** Nucleus sampling `top_p` (default 1). */
   topP?: number;
@@ -31,6 +31,11 @@ export interface OpenAIPolicyOptions {
   headers?: Record<string, string>;
   /** Send vLLM's `return_token_ids: true` (default true; turn off for servers that reject unknown fields). */
   returnTokenIds?: boolean;
+  /**
+   * The server's tokenize endpoint, used by promptMode 'conversation' (default: baseURL without its
+   * trailing /v1, then /tokenize: where vLLM and llama.cpp's server have it).
+   */
+  tokenizeURL?: string;
   /** Policy name (default `openai:<model>`). */
   name?: string;
 }
@@ -48,7 +53,7 @@ export function resolveOpenAIOptions(options: OpenAIPolicyOptions): ResolvedOpen
     baseURL: baseURL(o.baseURL),
     model: nonEmpty('model', o.model),
     temperature: number('temperature', o.temperature, 1, 0, Number.MAX_VALUE),
-    maxTokens: integer('maxTokens', o.maxTokens, 1024, 1, 2 ** 31 - 1),
+    maxTokens: integer('maxTokens', o.maxTokens, 0, 1, 2 ** 31 - 1), // 0: the request's budget
     topP: number('topP', o.topP, 1, 0, 1, true),
     concurrency: integer('concurrency', o.concurrency, 64, 1, 65536),
     timeoutMs: number('timeoutMs', o.timeoutMs, 120_000, 1, MAX_TIMER_MS),
@@ -59,7 +64,10 @@ export function resolveOpenAIOptions(options: OpenAIPolicyOptions): ResolvedOpen
     headers: headers(o.headers),
     returnTokenIds: o.returnTokenIds ?? true,
     name: o.name === undefined ? `openai:${o.model}` : nonEmpty('name', o.name),
+    tokenizeURL: '',
   };
+  resolved.tokenizeURL =
+    o.tokenizeURL === undefined ? `${resolved.baseURL.replace(/\/v1$/, '')}/tokenize` : baseURL(o.tokenizeURL, 'openai.tokenizeURL');
   if (typeof resolved.returnTokenIds !== 'boolean')
     throw new GigpoArgumentError('openai.returnTokenIds', `must be a boolean, got ${describe(o.returnTokenIds)}`);
   if (o.apiKey !== undefined) {
@@ -70,8 +78,7 @@ export function resolveOpenAIOptions(options: OpenAIPolicyOptions): ResolvedOpen
   return resolved;
 }
 
-function baseURL(value: unknown): string {
-  const path = 'openai.baseURL';
+function baseURL(value: unknown, path = 'openai.baseURL'): string {
   if (typeof value !== 'string') throw new GigpoArgumentError(path, `must be an http(s) URL string, got ${describe(value)}`);
   let url: URL;
   try {

@@ -5,16 +5,17 @@ import { GigpoArgumentError } from '../errors.js';
 import { abortError, onAbort, sleep } from '../util/abort.js';
 import { backoffMs, retryAfterMs } from '../util/backoff.js';
 import { resolveOpenAIOptions, type OpenAIPolicyOptions, type ResolvedOpenAIOptions } from './openai-options.js';
-import { MalformedResponseError, parseChatCompletion } from './openai-response.js';
-import { PolicyRequestError, type PolicyFailureKind } from './request-error.js';
+import { MalformedResponseError, parseChatCompletion, parseTextCompletion, parseTokenize } from './openai-response.js';
+import { PolicyRequestError, type PolicyFailureKind, type PolicyRequestId } from './request-error.js';
 import { checkRequests } from './requests.js';
 import { Semaphore } from '../util/semaphore.js';
-import type { PolicyRequest, PolicyResponse, TextPolicy } from './types.js';
+import type { PolicyRequest, PolicyResponse, TextPolicy, TokenPolicy, TokenRequest } from './types.js';
 
 export type { OpenAIPolicyOptions } from './openai-options.js';
 
 const LABEL = 'openai policy';
 const SNIPPET_CHARS = 500;
+const DEFAULT_MAX_TOKENS = 1024; // when neither the options nor the request give a budget
 // How vLLM, SGLang, llama.cpp's server and OpenAI word a prompt longer than the model's context.
 const CONTEXT_LENGTH = /maximum context length|context length|context window|exceeds the available context|too many tokens/i;
 
@@ -38,6 +39,7 @@ class AttemptTimeout extends Error {}
 export function openAIPolicy(options: OpenAIPolicyOptions): TextPolicy {
   const o = resolveOpenAIOptions(options);
   const url = `${o.baseURL}/chat/completions`;
+  const completionsURL = `${o.baseURL}/completions`;
   // Headers (not a record) so that a user's 'Content-Type' replaces ours instead of doubling it.
   const headers = new Headers(o.headers);
   headers.set('content-type', 'application/json');
@@ -45,13 +47,19 @@ export function openAIPolicy(options: OpenAIPolicyOptions): TextPolicy {
   if (o.apiKey !== undefined) headers.set('authorization', `Bearer ${o.apiKey}`);
   const slots = new Semaphore(o.concurrency); // shared by every act() call of this policy object
 
-  async function complete(request: PolicyRequest, signal: AbortSignal): Promise<PolicyResponse> {
-    const payload = JSON.stringify(requestBody(o, request));
+  /** One request with its retries; resolves with the parsed answer and the attempts it took. */
+  async function send<T>(
+    target: string,
+    payload: string,
+    request: PolicyRequestId,
+    parse: (json: unknown) => T,
+    signal: AbortSignal,
+  ): Promise<{ value: T; attempts: number }> {
     for (let attempt = 1; ; attempt++) {
       const release = await slots.acquire(signal);
       let failure: AttemptFailure;
       try {
-        return await attemptOnce(url, headers, payload, o.timeoutMs, signal);
+        return { value: await attemptOnce(target, headers, payload, o.timeoutMs, signal, parse), attempts: attempt };
       } catch (err) {
         if (signal.aborted) throw abortError(signal);
         if (!(err instanceof AttemptFailure)) throw err; // a bug, not a server problem
@@ -74,9 +82,36 @@ export function openAIPolicy(options: OpenAIPolicyOptions): TextPolicy {
     }
   }
 
+  async function complete(request: PolicyRequest, signal: AbortSignal): Promise<PolicyResponse> {
+    return answered(await send(url, JSON.stringify(requestBody(o, request)), request, parseChatCompletion, signal));
+  }
+
+  // Token-in/token-out (promptMode 'conversation'): /v1/completions with a token-id prompt, and the
+  // server's /tokenize for the text the engine adds. One body serves vLLM ({prompt,
+  // add_special_tokens}) and llama.cpp's server ({content, add_special, parse_special}).
+  const tokens: TokenPolicy = {
+    async tokenize(text, options, signal) {
+      const payload = JSON.stringify({
+        model: o.model,
+        prompt: text,
+        add_special_tokens: options.addSpecial,
+        content: text,
+        add_special: options.addSpecial,
+        parse_special: true,
+      });
+      const id = options.request ?? { group: -1, traj: -1, step: -1 };
+      return (await send(o.tokenizeURL, payload, id, parseTokenize, signal ?? NEVER)).value;
+    },
+    async completeIds(request, signal) {
+      const body = completionBody(o, request);
+      return answered(await send(completionsURL, JSON.stringify(body), request, parseTextCompletion, signal ?? NEVER));
+    },
+  };
+
   return {
     kind: 'text',
     name: o.name,
+    tokens,
     async act(requests, signal) {
       checkRequests(requests);
       if (signal?.aborted) throw abortError(signal);
@@ -104,12 +139,34 @@ export function openAIPolicy(options: OpenAIPolicyOptions): TextPolicy {
   };
 }
 
+const NEVER = new AbortController().signal;
+
+function answered({ value, attempts }: { value: PolicyResponse; attempts: number }): PolicyResponse {
+  if (attempts > 1) value.attempts = attempts; // absent means 1
+  return value;
+}
+
+/** A text completion continuing token ids; `logprobs: 1` asks for the sampled token's log-prob. */
+function completionBody(o: ResolvedOpenAIOptions, request: TokenRequest): Record<string, unknown> {
+  return {
+    model: o.model,
+    prompt: Array.from(request.promptIds),
+    temperature: o.temperature,
+    max_tokens: o.maxTokens || request.maxTokens || DEFAULT_MAX_TOKENS,
+    top_p: o.topP,
+    logprobs: 1,
+    n: 1,
+    ...(o.returnTokenIds ? { return_token_ids: true } : {}),
+    ...o.extraBody,
+  };
+}
+
 function requestBody(o: ResolvedOpenAIOptions, request: PolicyRequest): Record<string, unknown> {
   return {
     model: o.model,
     messages: request.messages,
     temperature: o.temperature,
-    max_tokens: o.maxTokens,
+    max_tokens: o.maxTokens || request.maxTokens || DEFAULT_MAX_TOKENS,
     top_p: o.topP,
     logprobs: true,
     n: 1,
@@ -119,13 +176,14 @@ function requestBody(o: ResolvedOpenAIOptions, request: PolicyRequest): Record<s
 }
 
 /** One HTTP exchange under its own timeout; throws AttemptFailure, or AbortError when `signal` fires. */
-async function attemptOnce(
+async function attemptOnce<T>(
   url: string,
   headers: Headers,
   payload: string,
   timeoutMs: number,
   signal: AbortSignal,
-): Promise<PolicyResponse> {
+  parse: (json: unknown) => T,
+): Promise<T> {
   // A slot may be granted just after act() was cancelled: the listener below would never fire then.
   if (signal.aborted) throw abortError(signal);
   // A private controller per attempt instead of AbortSignal.any/timeout: the timer and the listener
@@ -157,7 +215,7 @@ async function attemptOnce(
       throw new AttemptFailure('malformed', `malformed response: body is not JSON: ${snippet(text)}`, true, status);
     }
     try {
-      return parseChatCompletion(json);
+      return parse(json);
     } catch (err) {
       if (!(err instanceof MalformedResponseError)) throw err;
       throw new AttemptFailure('malformed', err.message, true, status);

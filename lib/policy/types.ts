@@ -13,6 +13,8 @@ export interface PolicyRequest {
   /** Step index within the trajectory. */
   step: number;
   messages: ChatMessage[];
+  /** The env's answer budget (its prompt spec's maxTokens); a policy uses it unless it was given its own. */
+  maxTokens?: number;
 }
 
 export interface PolicyResponse {
@@ -36,6 +38,8 @@ export interface TokenRequest {
   step: number;
   /** The whole prompt, as ids; sent as is (no special tokens added, nothing re-tokenized). */
   promptIds: Int32Array;
+  /** As PolicyRequest.maxTokens. */
+  maxTokens?: number;
 }
 
 /**
@@ -50,7 +54,11 @@ export interface TokenPolicy {
    * at the start of a sequence (BOS); the engine asks for them only for a trajectory's first segment.
    * Special-token markup in `text` (chat-template markers) is parsed as those tokens.
    */
-  tokenize(text: string, options: { addSpecial: boolean }, signal?: AbortSignal): Promise<Int32Array>;
+  tokenize(
+    text: string,
+    options: { addSpecial: boolean; /** The step the text is for (names it in errors). */ request?: { group: number; traj: number; step: number } },
+    signal?: AbortSignal,
+  ): Promise<Int32Array>;
   /** One completion continuing `request.promptIds`. The response must carry responseIds (and logprobs). */
   completeIds(request: TokenRequest, signal?: AbortSignal): Promise<PolicyResponse>;
 }

@@ -1,18 +1,35 @@
-// RolloutEngine: the step loop. Each step: capture every active env's state (anchor and
-// observation), ask the policy once for all active envs, parse the responses natively,
-// step the batch, record one row per active env. An env stops at done or truncation and
-// is held (never sent to the policy again). Returns a StepBatch of complete groups.
-import { actionOf, createEnvBatch, HOLD_ACTION, INVALID_ACTION, type EnvBatch, type EnvOptions } from '../envs/env-batch.js';
-import { admissibleActions } from '../envs/admissible.js';
-import { compilePromptTemplate, type PromptTemplate } from '../envs/prompt-template.js';
-import { buildMessages, promptSpec, type PromptHistoryEntry } from '../envs/prompts.js';
+// RolloutEngine: runs G task groups of n trajectories with a policy and returns their rows.
+// Native policies (random, oracle) step the whole batch per step in one native call (no text round
+// trip). Text policies run every trajectory as its own asynchronous loop (trajectory-loop.ts) over
+// a TextEnvs: the native batch here, or remote envs through collectText(). Returns a StepBatch of
+// complete groups.
+import { createEnvBatch, HOLD_ACTION, type EnvBatch, type EnvOptions } from '../envs/env-batch.js';
+import { nativeTextEnvs } from '../envs/native-text-envs.js';
+import { promptSpec } from '../envs/prompts.js';
+import type { TextEnvs } from '../envs/text-envs.js';
+import type { PromptTemplate } from '../envs/prompt-template.js';
 import { GigpoArgumentError } from '../errors.js';
 import type { StepBatch } from '../io/step-batch.js';
-import type { NativePolicy, Policy, PolicyRequest, TextPolicy } from '../policy/types.js';
+import type { NativePolicy, Policy, TextPolicy } from '../policy/types.js';
 import { RandomStreams } from '../seeded-random.js';
-import { TrajectoryRecorder, type RowText } from './recorder.js';
 import { anchorSourceOf, type AnchorSource } from './anchor-source.js';
+import type { ChatFormat } from './conversation.js';
+import { PolicyStats } from './policy-stats.js';
+import { TrajectoryRecorder } from './recorder.js';
 import { finishRollout, policyLabel, profileOf, type RolloutMeta } from './rollout-meta.js';
+import {
+  DEFAULT_TEXT_LOOP,
+  ON_POLICY_ERROR,
+  PROMPT_MODES,
+  runTrajectories,
+  SCHEDULES,
+  type OnPolicyError,
+  type PromptMode,
+  type Schedule,
+  type StopReason,
+} from './trajectory-loop.js';
+
+export type { OnPolicyError, PromptMode, Schedule, StopReason } from './trajectory-loop.js';
 
 export interface RolloutProgress {
   step: number;
@@ -21,7 +38,39 @@ export interface RolloutProgress {
   elapsedMs: number;
 }
 
-export interface CollectOptions {
+/** How a text policy's rollout runs (ignored by native policies). */
+export interface TextRolloutOptions {
+  /** Number of past (observation, action) pairs in each prompt (promptMode 'history'). Default 2. */
+  historyLength?: number;
+  /**
+   * 'trajectory' (default): every trajectory is its own loop, no step barrier. 'step': every running
+   * trajectory finishes step t before any starts step t + 1 (the step-synchronous loop).
+   */
+  schedule?: Schedule;
+  /**
+   * 'history' (default): each prompt is rebuilt as chat messages (task, last `historyLength` steps,
+   * current observation). 'conversation': one growing chat per trajectory kept as token ids, sent
+   * to the policy's token capability (`policy.tokens`); rows carry promptIds, responseIds, logprobs.
+   */
+  promptMode?: PromptMode;
+  /** The prompt of each step: a template or a function (lib/envs/prompt-template.ts); default buildMessages. */
+  promptTemplate?: PromptTemplate;
+  /** Conversation mode: the chat template as text (default ChatML). */
+  chatFormat?: ChatFormat;
+  /**
+   * A request that failed after its retries: 'drop-group' (default) leaves the trajectory's group out
+   * of the batch; 'keep' keeps the rows it has, the last marked truncated; 'abort' rejects collect().
+   */
+  onPolicyError?: OnPolicyError;
+  /**
+   * Which hash each row's `anchor` (the step grouping) is: 'observation' (default; the observation's
+   * anchor key) or 'state' (the env's full canonical state: lib/rollout/anchor-source.ts). Native
+   * policies too.
+   */
+  anchor?: AnchorSource;
+}
+
+export interface CollectOptions extends TextRolloutOptions {
   env: string;
   envOptions?: EnvOptions;
   /** Number of task groups. */
@@ -37,20 +86,23 @@ export interface CollectOptions {
    */
   actionSeed?: number;
   policy: Policy;
-  /**
-   * Which hash each row's `anchor` (the step grouping) is: 'observation' (default; the observation's
-   * anchor key) or 'state' (the env's full canonical state: lib/rollout/anchor-source.ts).
-   */
-  anchor?: AnchorSource;
-  /** Number of past (observation, action) pairs in each prompt (text policies). Default 2. */
-  historyLength?: number;
-  /** The prompt of each step (text policies): a template or a function (lib/envs/prompt-template.ts); default buildMessages. */
-  promptTemplate?: PromptTemplate;
   signal?: AbortSignal;
   onProgress?: (progress: RolloutProgress) => void;
   /** Global id of the first group (a shard of a larger rollout). Default 0. */
   firstGroup?: number;
   /** Cancellation flag shared with another thread: non-zero = stop. */
+  cancelFlag?: Int32Array;
+}
+
+/** collectText(): a text policy over envs the caller made (remote envs, or native ones). */
+export interface CollectTextOptions extends TextRolloutOptions {
+  policy: TextPolicy;
+  /** Recorded in meta.seed (the envs were seeded by whoever made them). Default 0. */
+  seed?: number;
+  /** The env options' profile, when they name one (meta, success reward). */
+  profile?: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: RolloutProgress) => void;
   cancelFlag?: Int32Array;
 }
 
@@ -74,12 +126,26 @@ function checkOptions(o: CollectOptions): void {
     throw new GigpoArgumentError('seed', `expected a non-negative safe integer, got ${String(o.seed)}`);
   if (o.actionSeed !== undefined && (!Number.isSafeInteger(o.actionSeed) || o.actionSeed < 0))
     throw new GigpoArgumentError('actionSeed', `expected a non-negative safe integer, got ${String(o.actionSeed)}`);
-  if (o.historyLength !== undefined && (!Number.isInteger(o.historyLength) || o.historyLength < 0))
-    throw new GigpoArgumentError('historyLength', `expected an integer >= 0, got ${String(o.historyLength)}`);
-  anchorSourceOf(o.anchor);
+  checkTextOptions(o);
   const p = o.policy as Policy | undefined;
   if (!p || (p.kind !== 'native' && p.kind !== 'text'))
     throw new GigpoArgumentError('policy', 'expected a policy (randomPolicy(), oraclePolicy(), functionPolicy(fn), openAIPolicy(...))');
+}
+
+function checkTextOptions(o: TextRolloutOptions): void {
+  anchorSourceOf(o.anchor);
+  if (o.historyLength !== undefined && (!Number.isInteger(o.historyLength) || o.historyLength < 0))
+    throw new GigpoArgumentError('historyLength', `expected an integer >= 0, got ${String(o.historyLength)}`);
+  for (const [name, value, allowed] of [
+    ['schedule', o.schedule, SCHEDULES],
+    ['promptMode', o.promptMode, PROMPT_MODES],
+    ['onPolicyError', o.onPolicyError, ON_POLICY_ERROR],
+  ] as const)
+    if (value !== undefined && !(allowed as readonly string[]).includes(value))
+      throw new GigpoArgumentError(name, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`);
+  const f = o.chatFormat;
+  if (f !== undefined && (typeof f?.system !== 'function' || typeof f.user !== 'function' || typeof f.endOfAnswer !== 'string'))
+    throw new GigpoArgumentError('chatFormat', 'expected { system(content), user(content), endOfAnswer: string }');
 }
 
 export class RolloutEngine {
@@ -98,27 +164,95 @@ export class RolloutEngine {
       firstGroup,
       options: envOptions,
     });
+    const policy = options.policy;
+    // Text policies: the adapter's close() frees the batch when collectText ends.
+    if (policy.kind === 'text') return this.collectText(nativeTextEnvs(batch), { ...options, policy, seed, ...profileOf(batch.options) });
     // The batch's native memory is freed here, not when the GC and the event loop get to it.
     try {
-      const policy = options.policy;
-      if (policy.kind === 'native' && policy.name === 'oracle' && !batch.hasOracle)
-        throw new GigpoArgumentError('policy', `env '${options.env}' has no oracle`);
-      const recorder = new TrajectoryRecorder(batch, batch.maxSteps, policy.kind === 'text', anchorSourceOf(options.anchor));
+      if (policy.name === 'oracle' && !batch.hasOracle) throw new GigpoArgumentError('policy', `env '${options.env}' has no oracle`);
+      const recorder = new TrajectoryRecorder(batch, batch.maxSteps, false, anchorSourceOf(options.anchor));
       const latencies: number[] = [];
       const started = performance.now();
-      const loop = policy.kind === 'native' ? nativeLoop : textLoop;
-      await loop(batch, recorder, policy as never, options, latencies, started);
-      const seconds = (performance.now() - started) / 1000;
+      await nativeLoop(batch, recorder, policy, options, latencies, started);
       const out = recorder.finish();
+      const seconds = (performance.now() - started) / 1000;
       finishRollout(out, { env: batch.env, ...profileOf(batch.options), seed, groupSize: batch.groupSize, policy: policyLabel(policy) }, seconds, latencies);
       return out;
     } finally {
       batch.close();
     }
   }
+
+  /**
+   * Runs every env of `envs` as one trajectory of a text policy and returns their rows (groups whose
+   * trajectory failed left out, as onPolicyError says). Closes `envs` when done, also on failure.
+   */
+  async collectText(envs: TextEnvs, options: CollectTextOptions): Promise<StepBatch> {
+    try {
+      if (options === null || typeof options !== 'object') throw new GigpoArgumentError('options', 'expected an object');
+      checkTextOptions(options);
+      const policy = options.policy as Policy | undefined;
+      if (!policy || policy.kind !== 'text')
+        throw new GigpoArgumentError('policy', 'expected a text policy (functionPolicy(fn), openAIPolicy(...), llamaPolicy(...))');
+      const controller = new AbortController();
+      const onAbort = (): void => controller.abort(options.signal!.reason);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.anchor === 'state' && !envs.stateAnchor)
+        throw new GigpoArgumentError('anchor', `'state': env '${envs.env}' does not tell its full state (remote envs); use 'observation'`);
+      const recorder = new TrajectoryRecorder(envs, envs.maxSteps, true);
+      const stats = new PolicyStats();
+      const started = performance.now();
+      let lastReport = 0;
+      try {
+        const result = await runTrajectories(envs, recorder, policy, stats, {
+          ...DEFAULT_TEXT_LOOP,
+          ...defined(options),
+          controller,
+          checkCancelled: () => {
+            checkCancelled(options);
+            if (controller.signal.aborted) throw abortError(controller.signal.reason);
+          },
+          onStep: (step, running) => {
+            const now = performance.now();
+            if (step >= 0 && now - lastReport < 100) return;
+            lastReport = now;
+            options.onProgress?.({ step: Math.max(step, 0), activeEnvs: running, rows: recorder.numRows, elapsedMs: now - started });
+          },
+        });
+        const out = recorder.finish(result.dropped);
+        const run = { env: envs.env, ...(options.profile !== undefined ? { profile: options.profile } : {}), seed: options.seed ?? 0, groupSize: envs.groupSize, policy: policyLabel(policy) };
+        const meta = finishRollout(out, run, (performance.now() - started) / 1000, stats.latenciesMs, stats);
+        meta.metrics.droppedGroups = result.droppedGroups;
+        const baseTraj = envs.firstGroup * envs.groupSize;
+        const stopReasons: Record<string, StopReason> = {};
+        for (let i = 0; i < envs.numEnvs; i++) {
+          const reason = result.stopReasons[i];
+          if (reason !== 'done' && reason !== 'max-steps') stopReasons[baseTraj + i] = reason;
+          if (reason === 'policy-error') meta.metrics.policyErrors++;
+          else if (reason === 'context-length') meta.metrics.contextLengthStops++;
+          else if (reason === 'env-error') meta.metrics.envErrors++;
+        }
+        meta.stopReasons = stopReasons;
+        if (result.firstError) meta.metrics.firstError = result.firstError.message;
+        out.meta = { ...meta };
+        return out;
+      } finally {
+        options.signal?.removeEventListener('abort', onAbort);
+      }
+    } finally {
+      await envs.close();
+    }
+  }
 }
 
-function checkCancelled(options: CollectOptions): void {
+/** The text-loop options the caller set (undefined ones keep their defaults). */
+function defined(o: TextRolloutOptions): Partial<TextRolloutOptions> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['historyLength', 'schedule', 'promptMode', 'chatFormat', 'onPolicyError', 'promptTemplate'] as const) if (o[key] !== undefined) out[key] = o[key];
+  return out as Partial<TextRolloutOptions>;
+}
+
+function checkCancelled(options: { signal?: AbortSignal; cancelFlag?: Int32Array }): void {
   if (options.signal?.aborted) throw abortError(options.signal.reason);
   if (options.cancelFlag && Atomics.load(options.cancelFlag, 0) !== 0) throw abortError();
 }
@@ -166,86 +300,6 @@ async function nativeLoop(
     for (let i = 0; i < n; i++) {
       if (!active[i]) continue;
       recorder.record(batch, i, t, actions[i]);
-      if (batch.done[i] || batch.truncated[i]) {
-        active[i] = 0;
-        remaining--;
-      }
-    }
-    report(options, t, remaining, recorder, started);
-  }
-}
-
-async function textLoop(
-  batch: EnvBatch,
-  recorder: TrajectoryRecorder,
-  policy: TextPolicy,
-  options: CollectOptions,
-  latencies: number[],
-  started: number,
-): Promise<void> {
-  const n = batch.numEnvs;
-  const historyLength = options.historyLength ?? 2;
-  const history: PromptHistoryEntry[][] = Array.from({ length: n }, () => []);
-  // Discrete envs list their fixed action names; text envs list admissible commands in the observation.
-  const spec = promptSpec(batch.env, batch.options);
-  const template = options.promptTemplate !== undefined ? compilePromptTemplate(options.promptTemplate) : undefined;
-  const admissibleOf = (i: number): readonly string[] => (spec.observationListsActions ? [] : admissibleActions(batch, i));
-  const active = new Uint8Array(n).fill(1);
-  const texts = new Array<string>(n).fill('');
-  const baseTraj = batch.firstGroup * batch.groupSize;
-  let remaining = n;
-  for (let t = 0; remaining > 0; t++) {
-    checkCancelled(options);
-    const requests: PolicyRequest[] = [];
-    const envOf: number[] = [];
-    const observations: string[] = [];
-    for (let i = 0; i < n; i++) {
-      if (!active[i]) continue;
-      const obs = recorder.observationText(recorder.observe(batch, i));
-      observations[i] = obs;
-      requests.push({
-        group: batch.firstGroup + Math.floor(i / batch.groupSize),
-        traj: baseTraj + i,
-        step: t,
-        messages: template
-          ? template({ env: batch.env, task: spec.task, step: t, observation: obs, admissibleActions: admissibleOf(i), history: history[i] })
-          : buildMessages(batch.env, t, obs, admissibleOf(i), history[i], batch.options),
-      });
-      envOf.push(i);
-    }
-    const t0 = performance.now();
-    const responses = await policy.act(requests, options.signal);
-    latencies.push(performance.now() - t0);
-    checkCancelled(options);
-    if (!Array.isArray(responses) || responses.length !== requests.length)
-      throw new GigpoArgumentError('policy', `act() returned ${Array.isArray(responses) ? responses.length : 'no array of'} responses for ${requests.length} requests`);
-    texts.fill('');
-    for (let k = 0; k < envOf.length; k++) {
-      const text = responses[k]?.text;
-      if (typeof text !== 'string')
-        throw new GigpoArgumentError(`policy response ${k} (traj ${requests[k].traj}, step ${t})`, 'expected { text: string }');
-      texts[envOf[k]] = text;
-    }
-    const actions = batch.parse(texts);
-    // Action names are resolved before stepping: text envs name actions by the current state.
-    const actionTexts: string[] = [];
-    for (let i = 0; i < n; i++) {
-      if (!active[i]) actions[i] = HOLD_ACTION;
-      else actionTexts[i] = actions[i] === INVALID_ACTION ? '(invalid)' : batch.actionName(i, actions[i]);
-    }
-    batch.step(actions);
-    for (let k = 0; k < envOf.length; k++) {
-      const i = envOf[k];
-      const res = responses[k];
-      const row: RowText = { prompt: JSON.stringify(requests[k].messages), response: res.text };
-      if (res.promptIds) row.promptIds = res.promptIds;
-      if (res.responseIds) row.responseIds = res.responseIds;
-      if (res.logprobs) row.logprobs = res.logprobs;
-      recorder.recordOutcome(i, t, actionOf(actions[i]), batch.rewards[i], batch.done[i], batch.truncated[i], batch.valid[i], row);
-      if (historyLength > 0) {
-        history[i].push({ observation: observations[i], action: actionTexts[i] });
-        if (history[i].length > historyLength) history[i].shift();
-      }
       if (batch.done[i] || batch.truncated[i]) {
         active[i] = 0;
         remaining--;

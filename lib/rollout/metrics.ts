@@ -1,6 +1,16 @@
 // Per-batch rollout metrics, computed once from the finished columnar batch.
 import type { StepBatch } from '../io/step-batch.js';
 
+/** Counts of the policy's work, as PolicyStats gathers them. */
+export interface PolicyCounts {
+  requests: number;
+  failedRequests: number;
+  retries: number;
+  tokensIn: number;
+  tokensOut: number;
+  serverBusyMs: number;
+}
+
 export interface RolloutMetrics {
   trajectories: number;
   steps: number;
@@ -11,9 +21,31 @@ export interface RolloutMetrics {
   invalidActionRate: number;
   stepsPerSecond: number;
   seconds: number;
-  /** Latency of one policy call for all active envs of a step, in milliseconds. */
+  /**
+   * Latency of one policy call, in milliseconds: one request of a text policy; all active envs'
+   * actions of one step of a native policy.
+   */
   policyLatencyP50Ms: number;
   policyLatencyP99Ms: number;
+  /** Text policies: requests sent (each counted once, however many attempts it took). */
+  policyRequests: number;
+  /** Requests that failed after their retries. */
+  failedRequests: number;
+  /** Attempts beyond the first, over all requests. */
+  retries: number;
+  /** Prompt and completion tokens (the server's usage counts, else the token ids' lengths). */
+  tokensIn: number;
+  tokensOut: number;
+  /** Seconds with at least one request in flight: how long the rollout kept the server busy. */
+  serverBusySeconds: number;
+  /** Groups left out of the batch because one of their trajectories failed (onPolicyError 'drop-group', env errors). */
+  droppedGroups: number;
+  /** Trajectories ended by a failed request, by a prompt over the context length, by a failed env step. */
+  policyErrors: number;
+  contextLengthStops: number;
+  envErrors: number;
+  /** The message of the first failure that ended a trajectory. */
+  firstError?: string;
 }
 
 export function quantile(sorted: Float64Array | number[], q: number): number {
@@ -22,7 +54,13 @@ export function quantile(sorted: Float64Array | number[], q: number): number {
   return sorted[pos];
 }
 
-export function rolloutMetrics(batch: StepBatch, successReward: number, seconds: number, latenciesMs: number[]): RolloutMetrics {
+export function rolloutMetrics(
+  batch: StepBatch,
+  successReward: number,
+  seconds: number,
+  latenciesMs: number[],
+  counts?: PolicyCounts,
+): RolloutMetrics {
   let trajectories = 0;
   let successes = 0;
   let returns = 0;
@@ -52,6 +90,16 @@ export function rolloutMetrics(batch: StepBatch, successReward: number, seconds:
     seconds,
     policyLatencyP50Ms: quantile(sorted, 0.5),
     policyLatencyP99Ms: quantile(sorted, 0.99),
+    policyRequests: counts?.requests ?? 0,
+    failedRequests: counts?.failedRequests ?? 0,
+    retries: counts?.retries ?? 0,
+    tokensIn: counts?.tokensIn ?? 0,
+    tokensOut: counts?.tokensOut ?? 0,
+    serverBusySeconds: (counts?.serverBusyMs ?? 0) / 1000,
+    droppedGroups: 0,
+    policyErrors: 0,
+    contextLengthStops: 0,
+    envErrors: 0,
   };
 }
 

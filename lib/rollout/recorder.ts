@@ -14,6 +14,7 @@ export interface RowText {
   promptIds?: ArrayLike<number>;
   responseIds?: ArrayLike<number>;
   logprobs?: ArrayLike<number>;
+  responseMask?: ArrayLike<number>;
 }
 
 /** Where a recorder's rows come from: env i is trajectory firstGroup * groupSize + i. */
@@ -247,7 +248,7 @@ export class TrajectoryRecorder {
 const decoder = new TextDecoder();
 const EMPTY_TEXT: RowText = { prompt: '', response: '' };
 
-function packRagged<T extends Int32Array | Float32Array>(
+function packRagged<T extends Uint8Array | Int32Array | Float32Array>(
   texts: RowText[],
   order: Uint32Array,
   pick: (t: RowText) => ArrayLike<number> | undefined,
@@ -275,5 +276,7 @@ function packTexts(texts: RowText[], order: Uint32Array): Partial<StepBatch> {
   if (promptIds) out.promptIds = promptIds;
   if (responseIds) out.responseIds = responseIds;
   if (logprobs) out.logprobs = logprobs;
+  const responseMask = packRagged(texts, order, (t) => t.responseMask, (n) => new Uint8Array(n));
+  if (responseMask) out.responseMask = responseMask;
   return out;
 }

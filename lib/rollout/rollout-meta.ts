@@ -4,7 +4,8 @@
 import { promptSpec } from '../envs/prompts.js';
 import type { StepBatch } from '../io/step-batch.js';
 import type { Policy } from '../policy/types.js';
-import { rolloutMetrics, type RolloutMetrics } from './metrics.js';
+import { rolloutMetrics, type PolicyCounts, type RolloutMetrics } from './metrics.js';
+import type { StopReason } from './trajectory-loop.js';
 
 /** What ran: the env, the seeds, the group size and the policy's label. */
 export interface RolloutRun {
@@ -20,6 +21,8 @@ export interface RolloutMeta extends RolloutRun {
   metrics: RolloutMetrics;
   /** Every policy call's latency (ms), for merging shards' percentiles. */
   policyLatenciesMs: number[];
+  /** Text policies: trajectories (by traj id) that ended for another reason than done or max-steps. */
+  stopReasons?: Record<string, StopReason>;
 }
 
 /** `{ profile }` when env options name one (for RolloutRun), else `{}`. */
@@ -32,15 +35,18 @@ export function policyLabel(policy: Policy): string {
   return policy.kind === 'native' && policy.name === 'oracle' ? `oracle(epsilon=${policy.epsilon})` : policy.name;
 }
 
-/** Sets the batch's meta from what ran, the wall time and the policy latencies; returns it. */
-export function finishRollout(batch: StepBatch, run: RolloutRun, seconds: number, latenciesMs: number[]): RolloutMeta {
+/**
+ * Sets the batch's meta from what ran, the wall time, the policy latencies and (text policies) the
+ * policy's counts; returns it (a caller adding fields sets batch.meta again).
+ */
+export function finishRollout(batch: StepBatch, run: RolloutRun, seconds: number, latenciesMs: number[], counts?: PolicyCounts): RolloutMeta {
   const meta: RolloutMeta = {
     env: run.env,
     ...(run.profile !== undefined ? { profile: run.profile } : {}),
     seed: run.seed,
     groupSize: run.groupSize,
     policy: run.policy,
-    metrics: rolloutMetrics(batch, promptSpec(run.env, run.profile !== undefined ? { profile: run.profile } : {}).successReward, seconds, latenciesMs),
+    metrics: rolloutMetrics(batch, promptSpec(run.env, run.profile !== undefined ? { profile: run.profile } : {}).successReward, seconds, latenciesMs, counts),
     policyLatenciesMs: latenciesMs,
   };
   batch.meta = { ...meta };

@@ -109,6 +109,11 @@ export function makeBatch(o: MakeBatchOptions): StepBatch {
     batch.promptIds = packNumbers(ids.map((x) => x.p), Int32Array);
     batch.responseIds = packNumbers(ids.map((x) => x.r), Int32Array);
     batch.logprobs = packNumbers(ids.map((x) => x.l), Float32Array);
+    // Sampled tokens: the response, and the second half of the prompt (an earlier answer).
+    batch.responseMask = packNumbers(
+      ids.map((x) => [...x.p.map((_, k) => (2 * k >= x.p.length ? 1 : 0)), ...x.r.map(() => 1)]),
+      Uint8Array,
+    );
   }
   if (o.scores) {
     const f = (k: number) => Float32Array.from({ length: n }, (_, r) => AWKWARD[(r + k) % AWKWARD.length] / (k + 1));
@@ -138,7 +143,7 @@ function packStrings(strings: string[]) {
   return { offsets, data };
 }
 
-function packNumbers<T extends Int32Array | Float32Array>(lists: number[][], type: { new (n: number): T }) {
+function packNumbers<T extends Uint8Array | Int32Array | Float32Array>(lists: number[][], type: { new (n: number): T }) {
   const offsets = new Uint32Array(lists.length + 1);
   for (let i = 0; i < lists.length; i++) offsets[i + 1] = offsets[i] + lists[i].length;
   const data = new type(offsets[lists.length]);
@@ -171,6 +176,7 @@ export function batchColumns(b: StepBatch): Record<string, unknown> {
     promptIds: ragged(b.promptIds),
     responseIds: ragged(b.responseIds),
     logprobs: ragged(b.logprobs),
+    responseMask: ragged(b.responseMask),
     scores: b.scores && {
       returns: bits(b.scores.returns),
       episodeAdvantage: bits(b.scores.episodeAdvantage),
