@@ -186,4 +186,7 @@ export interface NativeAddon {
 const require = createRequire(import.meta.url);
 const load = require('node-gyp-build') as (dir: string) => unknown;
 
-export const native = load(packageRoot) as NativeAddon;
+// GIGPO_NATIVE_ADDON names another build of the addon to load instead (the sanitizer build
+// of native/test/run.sh, run under LD_PRELOAD of libasan).
+const override = process.env.GIGPO_NATIVE_ADDON;
+export const native = (override ? require(override) : load(packageRoot)) as NativeAddon;

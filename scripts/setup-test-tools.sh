@@ -16,6 +16,11 @@ python_ready || need+=(python3 python3-msgpack python3-numpy)
 # The env-server example (test/env-server-python.test.ts) plays OpenEnv with python3-websockets.
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || need+=(python3-websockets)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# The C++ unit tests, sanitizer builds and libFuzzer targets (native/test/run.sh).
+command -v clang++-14 >/dev/null 2>&1 || need+=(clang-14)
+[[ -f $(clang++-14 -print-file-name=libclang_rt.asan-x86_64.so 2>/dev/null) ]] 2>/dev/null || need+=(libclang-rt-14-dev)
+[[ -f /usr/include/doctest/doctest.h ]] || need+=(doctest-dev)
+command -v make >/dev/null 2>&1 || need+=(make)
 if ((${#need[@]})); then
   echo "setup-test-tools: installing ${need[*]}"
   if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi

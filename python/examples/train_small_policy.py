@@ -138,10 +138,12 @@ def train(*, env: str, estimator: str, seed: int, iterations: int, groups: int, 
                 summary = run.summary or {}
                 metrics = summary.get("metrics", {})
                 env_steps += int(metrics.get("steps", 0))
+                # The service's own split: computing advantages, encoding chunks, the rest generating.
                 scoring = float(summary.get("scoringSeconds", float("nan")))
+                encoding = float(summary.get("encodingSeconds", 0.0))
                 service_s = float(summary.get("seconds", wall))
-                rollout = service_s - (0.0 if np.isnan(scoring) else scoring)
-                transfer = max(0.0, wall - service_s)
+                rollout = service_s - (0.0 if np.isnan(scoring) else scoring) - encoding
+                transfer = max(0.0, wall - service_s) + encoding  # encode, HTTP, decode in this process
             rows = batch_rows(chunks, env)
             t1 = time.perf_counter()
             stats = clipped_pg_update(net, optimizer, rows, epochs=epochs, entropy=entropy, seed=seed * 7919 + it)

@@ -23,6 +23,9 @@ export interface RolloutSummary {
   /** ms from the request to the first chunk written (-1: none). */
   firstChunkMs: number;
   seconds: number;
+  /** Of `seconds`: computing advantages (the engine's GiGPO/GRPO share) and encoding chunks. */
+  scoringSeconds: number;
+  encodingSeconds: number;
   metrics: ReturnType<MetricsTotals['summary']>;
   /** Set when the rollout stopped early: 'client' (disconnect) or 'shutdown'. */
   cancelled?: string;
@@ -38,7 +41,7 @@ export async function runRollout(spec: RolloutSpec, runner: GroupRunner, sink: C
   const successReward = promptSpec(spec.env).successReward;
   const totals = new MetricsTotals();
   const summary: RolloutSummary = {
-    format: SUMMARY_FORMAT, groups: 0, droppedGroups: 0, rows: 0, chunks: 0, firstChunkMs: -1, seconds: 0, metrics: totals.summary(),
+    format: SUMMARY_FORMAT, groups: 0, droppedGroups: 0, rows: 0, chunks: 0, firstChunkMs: -1, seconds: 0, scoringSeconds: 0, encodingSeconds: 0, metrics: totals.summary(),
   };
   const jobs = new AbortController();
   const cancel = () => jobs.abort(signal.reason);
@@ -50,7 +53,10 @@ export async function runRollout(spec: RolloutSpec, runner: GroupRunner, sink: C
   const emit = (batch: StepBatch): Promise<void> => {
     const meta = batch.meta as unknown as RolloutMeta;
     totals.add(meta.metrics);
+    const t0 = performance.now();
     const groups = scoreJob(batch, spec.advantage, successReward, 0, (g) => g);
+    const t1 = performance.now();
+    summary.scoringSeconds += (t1 - t0) / 1000;
     const kept = spec.dropZeroVarianceGroups ? groups.filter((g) => !g.zeroVariance) : groups;
     summary.droppedGroups += groups.length - kept.length;
     summary.groups += kept.length;
@@ -59,6 +65,7 @@ export async function runRollout(spec: RolloutSpec, runner: GroupRunner, sink: C
     const out = joinGroups(kept, chunkMeta);
     delete out.policyVersion; // one-shot rollouts have no policy versions
     const bytes = encodeChunk(out, chunkMeta, { validate: false });
+    summary.encodingSeconds += (performance.now() - t1) / 1000;
     summary.rows += out.numRows;
     // Writes are chained so chunks never interleave; each is one whole chunk.
     writing = writing.then(async () => {
