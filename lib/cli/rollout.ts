@@ -14,6 +14,7 @@ import type { StepBatch } from '../io/step-batch.js';
 import { oraclePolicy, randomPolicy } from '../policy/native.js';
 import { openAIPolicy } from '../policy/openai.js';
 import type { Policy } from '../policy/types.js';
+import type { AnchorSource } from '../rollout/anchor-source.js';
 import { RolloutEngine, type CollectOptions, type OnPolicyError, type PromptMode, type RolloutMeta, type Schedule } from '../rollout/engine.js';
 import { quantile } from '../rollout/metrics.js';
 import { ON_POLICY_ERROR, PROMPT_MODES, SCHEDULES } from '../rollout/trajectory-loop.js';
@@ -77,6 +78,7 @@ interface RolloutFlags {
   promptMode: PromptMode;
   onPolicyError: OnPolicyError;
   promptTemplate?: string;
+  anchor: AnchorSource;
   levels?: string;
   option: EnvOptions;
   seed: number;
@@ -119,6 +121,7 @@ export function registerRollout(program: Command): void {
       new Option('--on-policy-error <what>', 'text policies: a request failed for good: drop its group, keep the rows (truncated), or abort').choices(ON_POLICY_ERROR).default('drop-group'),
     )
     .option('--prompt-template <file>', 'text policies: the prompt template (text with {placeholders}, or a .json spec; see docs/ENVS.md)')
+    .addOption(new Option('--anchor <source>', "step grouping: each row's anchor hashes the observation or the env's full state").choices(['observation', 'state']).default('observation'))
     .option('--levels <file>', 'sokoban: a Boxoban level file to play (the levels option)')
     .option('--option <key=value>', 'environment option (repeatable; see gigpo envs)', collectOption, {})
     .option('--seed <n>', 'base seed', parseInteger('--seed', 0), 1)
@@ -157,6 +160,7 @@ export function registerRollout(program: Command): void {
             firstGroup: first,
             policy,
             historyLength: flags.history,
+            anchor: flags.anchor,
             schedule: flags.schedule,
             promptMode: flags.promptMode,
             onPolicyError: flags.onPolicyError,

@@ -42,6 +42,7 @@ export async function distributedCollect(options: DistributedCollectOptions): Pr
           seed: options.seed ?? 0,
           actionSeed: options.actionSeed,
           policy,
+          ...(options.anchor !== undefined ? { anchor: options.anchor } : {}),
         };
         const shard = await client.submit(spec, jobs.signal);
         received++;
