@@ -76,6 +76,7 @@ export interface NativeBatchOutputs {
   reset: Uint8Array;
   episodeStep: Uint32Array;
   anchor: BigUint64Array;
+  stateAnchor: BigUint64Array;
   obsLengths: Uint32Array;
   obsBytes: Uint8Array;
 }
@@ -95,6 +96,7 @@ export interface NativeEnvBatch {
   parse(responses: readonly string[]): Int32Array;
   key(env: number): Buffer;
   actionName(env: number, action: number): string;
+  admissibleActions(env: number): Int32Array;
   oracleActions(): Int32Array;
   parseAt(indices: Int32Array | Uint32Array, responses: readonly string[]): Int32Array;
   close(): void;

@@ -2,7 +2,7 @@
 // 64-bit seed by SplitMix64, so a seed gives the same numbers on every machine. SeededRandom
 // is one stream (batch assembly); RandomStreams is many independent streams in one typed
 // array (the native policies: one stream per trajectory).
-import { GigpoArgumentError } from './errors.js';
+import { valueError } from './errors.js';
 
 const MASK64 = (1n << 64n) - 1n;
 
@@ -42,7 +42,7 @@ function nextWord(state: Uint32Array, at: number): number {
 
 function checkSeed(seed: number | bigint, path: string): bigint {
   if (typeof seed === 'number' ? !Number.isSafeInteger(seed) || seed < 0 : typeof seed !== 'bigint' || seed < 0n || seed > MASK64)
-    throw new GigpoArgumentError(path, `expected a non-negative safe integer or a BigInt below 2^64, got ${String(seed)}`);
+    throw valueError(path, Number.isInteger(seed) || typeof seed === 'bigint' ? seed : undefined, `expected a non-negative safe integer or a BigInt below 2^64, got ${String(seed)}`);
   return BigInt(seed);
 }
 

@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import {
   computeAdvantages,
   trajectoriesToBatch,
-  selectRows,
   type StepBatch,
   type Trajectory,
   ESTIMATORS,
 } from '../lib/index.js';
+import { selectRows } from '../lib/io/select-rows.js';
 import { prng, randomBatch } from './helpers/random-batch.js';
 
 function sumsBy(keys: ArrayLike<number>, values: Float32Array): Map<number, { sum: number; scale: number; count: number }> {

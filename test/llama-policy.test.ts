@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildMessages, GigpoArgumentError, raggedText, llamaPolicy, PolicyRequestError, RolloutEngine, type LlamaPolicy, type PolicyRequest } from '../lib/index.js';
+import { buildMessages, GigpoArgumentError, GigpoRangeError, raggedText, llamaPolicy, PolicyRequestError, RolloutEngine, type LlamaPolicy, type PolicyRequest } from '../lib/index.js';
 import { projectRoot } from './helpers/cli.js';
 import { llamaAvailable, tinyModel } from './helpers/tiny-model.js';
 
@@ -40,7 +40,11 @@ describe('llamaPolicy options', () => {
     [{ threads: 1.5 }, 'llama.threads: must be an integer in [1, 256], got 1.5'],
     [{ stop: [''] }, 'llama.stop: must be an array of non-empty strings'],
   ])('rejects %o', (o, message) => {
-    expect(() => llamaPolicy({ model: model.path, ...o } as any)).toThrow(GigpoArgumentError);
+    // A number out of its range is a GigpoRangeError (RangeError); a wrong type, NaN or a
+    // fraction where an integer is wanted is a GigpoArgumentError (TypeError).
+    const v = Object.values(o).at(-1);
+    const range = typeof v === 'number' && !Number.isNaN(v) && /must be (an integer|a number|a finite number)/.test(message) && (Number.isInteger(v) || !message.includes('an integer'));
+    expect(() => llamaPolicy({ model: model.path, ...o } as any)).toThrow(range ? GigpoRangeError : GigpoArgumentError);
     expect(() => llamaPolicy({ model: model.path, ...o } as any)).toThrow(message);
   });
 });

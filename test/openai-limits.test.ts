@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { GigpoArgumentError, openAIPolicy, PolicyRequestError, type PolicyRequest } from '../lib/index.js';
+import { GigpoArgumentError, GigpoRangeError, openAIPolicy, PolicyRequestError, type PolicyRequest } from '../lib/index.js';
 import { runCli, runCliAsync, tempDir } from './helpers/cli.js';
 import { completion, startFakeOpenAI, type FakeOpenAIServer } from './fixtures/fake-openai-server.js';
 
@@ -85,8 +85,17 @@ describe('openAIPolicy: maxResponseBytes', () => {
   });
 
   it('checks the option', () => {
-    for (const bad of [0, -1, 1.5, 'big'])
-      expect(() => openAIPolicy({ baseURL: 'http://localhost:1/v1', model: 'm', maxResponseBytes: bad as number })).toThrow(GigpoArgumentError);
+    // Out of range is a RangeError, not an integer a TypeError; both name the option.
+    for (const [bad, type] of [[0, GigpoRangeError], [-1, GigpoRangeError], [1.5, GigpoArgumentError], ['big', GigpoArgumentError]] as const) {
+      let caught: unknown;
+      try {
+        openAIPolicy({ baseURL: 'http://localhost:1/v1', model: 'm', maxResponseBytes: bad as number });
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught, String(bad)).toBeInstanceOf(type);
+      expect((caught as Error).message).toContain('openai.maxResponseBytes');
+    }
     expect(() => openAIPolicy({ baseURL: 'http://localhost:1/v1', model: 'm', followRedirects: 'yes' as never })).toThrow('openai.followRedirects: must be a boolean');
   });
 });
@@ -113,7 +122,8 @@ describe('gigpo rollout --max-response-bytes', () => {
     try {
       const s = await fake(() => ({ raw: bigCompletion(5000) }));
       const args = ['rollout', '--env', 'numberline', '--groups', '1', '--group-size', '1', '--policy', 'openai', '--base-url', s.baseURL, '--model', 'm'];
-      const r = await runCliAsync([...args, '--on-policy-error', 'abort', '--max-response-bytes', '1000', '--out', tmp.path('out.jsonl')]);
+      // The default (--on-policy-error drop-group) loses the group, not the run; abort fails the run.
+      const r = await runCliAsync([...args, '--max-response-bytes', '1000', '--on-policy-error', 'abort', '--out', tmp.path('out.jsonl')]);
       expect(r.status).toBe(1);
       expect(r.stderr).toContain('exceeds maxResponseBytes 1000');
       expect(s.requests).toHaveLength(1);

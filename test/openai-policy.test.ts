@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { GigpoArgumentError, openAIPolicy, PolicyRequestError } from '../lib/index.js';
+import { GigpoArgumentError, GigpoRangeError, openAIPolicy, PolicyRequestError } from '../lib/index.js';
 import type { OpenAIPolicyOptions, PolicyRequest } from '../lib/index.js';
 import { backoffMs, retryAfterMs } from '../lib/util/backoff.js';
 import { Semaphore } from '../lib/util/semaphore.js';
@@ -414,7 +414,11 @@ describe('openAIPolicy: options and arguments', () => {
     [{ ...base, apiKey: 'has space' }, 'openai.apiKey: must be a non-empty string of printable ASCII without spaces'],
     [{ ...base, returnTokenIds: 'yes' }, 'openai.returnTokenIds: must be a boolean, got "yes"'],
   ])('rejects %o', (options, message) => {
-    expect(() => openAIPolicy(options as any)).toThrow(GigpoArgumentError);
+    // A number out of its range is a GigpoRangeError (RangeError); a wrong type, NaN or a
+    // fraction where an integer is wanted is a GigpoArgumentError (TypeError).
+    const v = Object.values(options).at(-1);
+    const range = typeof v === 'number' && !Number.isNaN(v) && /must be (an integer|a number|a finite number)/.test(message) && (Number.isInteger(v) || !message.includes('an integer'));
+    expect(() => openAIPolicy(options as any)).toThrow(range ? GigpoRangeError : GigpoArgumentError);
     expect(() => openAIPolicy(options as any)).toThrow(message);
   });
 

@@ -7,14 +7,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   computeAdvantages,
   GigpoInputError,
-  GroupWindow,
-  recordsToBatch,
   resolveAdvantageOptions,
   scoreFile,
   ScorePool,
   type ByteSink,
   type TrajectoryRecord,
 } from '../lib/index.js';
+import { recordsToBatch } from '../lib/io/records-to-batch.js';
+import { GroupWindow } from '../lib/score/group-window.js';
 import { tempDir } from './helpers/cli.js';
 import { randomTrajectories, toJsonl } from './helpers/random-trajectories.js';
 import { prng } from './helpers/random-batch.js';

@@ -4,7 +4,7 @@
 // balancing the row count to a multiple of k. Rows come out task group by task group and
 // trajectory-major (the input order when its groups are contiguous); every step keeps
 // that order, and a duplicated row follows its original.
-import { GigpoArgumentError } from '../errors.js';
+import { GigpoArgumentError, valueError } from '../errors.js';
 import { gatherRagged, selectRows } from '../io/select-rows.js';
 import type { Ragged, StepBatch } from '../io/step-batch.js';
 import type { AdvantageResult } from './compute.js';
@@ -60,7 +60,7 @@ export interface AssembleExtras {
 
 function positiveInteger(value: unknown, path: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
-    throw new GigpoArgumentError(path, `expected a positive integer, got ${String(value)}`);
+    throw valueError(path, Number.isInteger(value) ? value : undefined, `expected a positive integer, got ${String(value)}`);
   return value;
 }
 

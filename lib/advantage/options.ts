@@ -1,5 +1,5 @@
 // Advantage estimator options: defaults and validation (docs/ADVANTAGES.md, "Options").
-import { GigpoArgumentError } from '../errors.js';
+import { GigpoArgumentError, valueError } from '../errors.js';
 
 export const ESTIMATORS = ['gigpo', 'grpo', 'drgrpo', 'rloo', 'reinforce_pp_baseline', 'grpo_passk'] as const;
 export type Estimator = (typeof ESTIMATORS)[number];
@@ -55,7 +55,7 @@ function choice<T extends string>(value: unknown, allowed: readonly T[], path: s
 
 function finite(value: unknown, path: string, check: (x: number) => boolean, expected: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || !check(value))
-    throw new GigpoArgumentError(path, `must be ${expected}, got ${show(value)}`);
+    throw valueError(path, value, `must be ${expected}, got ${show(value)}`);
   return value;
 }
 

@@ -3,7 +3,7 @@
 // the model are loaded then too, so a missing node-llama-cpp fails before anything is written.
 import { readFileSync } from 'node:fs';
 
-import { GigpoArgumentError } from '../errors.js';
+import { GigpoArgumentError, GigpoRangeError } from '../errors.js';
 import { llamaPolicy, type LlamaPolicy } from '../policy/llama.js';
 import { UsageError } from './options.js';
 
@@ -39,13 +39,13 @@ export async function llamaPolicyOf(flags: LlamaFlags): Promise<LlamaPolicy> {
       grammar,
     });
   } catch (err) {
-    if (err instanceof GigpoArgumentError) throw new UsageError(`--policy llama: ${err.message}`);
+    if (err instanceof GigpoArgumentError || err instanceof GigpoRangeError) throw new UsageError(`--policy llama: ${err.message}`);
     throw err;
   }
   try {
     await policy.load();
   } catch (err) {
-    if (err instanceof GigpoArgumentError) throw new UsageError(`--grammar: ${err.message}`);
+    if (err instanceof GigpoArgumentError || err instanceof GigpoRangeError) throw new UsageError(`--grammar: ${err.message}`);
     throw err;
   }
   return policy;

@@ -4,6 +4,7 @@ import { AtomicFile } from '../io/atomic-file.js';
 import { writableSink, type ByteSink } from '../io/byte-sink.js';
 import { formatOfPath, type DataFormat } from '../io/data-format.js';
 import { UsageError } from './options.js';
+import { removeOnSignal } from './signals.js';
 
 export const STDIO = '-';
 
@@ -16,8 +17,11 @@ export function outputFormat(path: string, flag: DataFormat | undefined): DataFo
   return format;
 }
 
+/** stdout, or a file under a temporary name that an interrupt (Ctrl-C, SIGTERM) removes. */
 export async function openOutput(path: string): Promise<ByteSink> {
-  return path === STDIO ? writableSink(process.stdout) : AtomicFile.open(path);
+  if (path === STDIO) return writableSink(process.stdout);
+  removeOnSignal(path);
+  return AtomicFile.open(path);
 }
 
 /** Human summaries go to stdout, or to stderr when stdout carries the data. */

@@ -15,6 +15,7 @@ import type { StepBatch } from '../io/step-batch.js';
 import { oraclePolicy, randomPolicy } from '../policy/native.js';
 import { openAIPolicy } from '../policy/openai.js';
 import type { Policy } from '../policy/types.js';
+import type { AnchorSource } from '../rollout/anchor-source.js';
 import { RolloutEngine, type CollectOptions, type OnPolicyError, type PromptMode, type RolloutMeta, type Schedule } from '../rollout/engine.js';
 import { quantile } from '../rollout/metrics.js';
 import { ON_POLICY_ERROR, PROMPT_MODES, SCHEDULES } from '../rollout/trajectory-loop.js';
@@ -24,6 +25,7 @@ import { RolloutPool } from '../rollout/pool.js';
 import type { DataFormat } from '../io/data-format.js';
 import { checkEnvName, checkEnvOptions } from './env-flags.js';
 import { openOutput, outputFormat, summaryStream } from './output.js';
+import { stopGracefullyOnSignal } from './signals.js';
 import { llamaPolicyOf } from './llama-policy-flags.js';
 import { collectOption, InterruptedError, parseInteger, parseNumber, UsageError } from './options.js';
 import { compact, progressWanted, startProgress } from './progress.js';
@@ -81,6 +83,7 @@ interface RolloutFlags {
   promptMode: PromptMode;
   onPolicyError: OnPolicyError;
   promptTemplate?: string;
+  anchor: AnchorSource;
   levels?: string;
   option: EnvOptions;
   seed: number;
@@ -127,6 +130,7 @@ export function registerRollout(program: Command): void {
       new Option('--on-policy-error <what>', 'text policies: a request failed for good: drop its group, keep the rows (truncated), or abort').choices(ON_POLICY_ERROR).default('drop-group'),
     )
     .option('--prompt-template <file>', 'text policies: the prompt template (text with {placeholders}, or a .json spec; see docs/ENVS.md)')
+    .addOption(new Option('--anchor <source>', "step grouping: each row's anchor hashes the observation or the env's full state").choices(['observation', 'state']).default('observation'))
     .option('--levels <file>', 'sokoban: a Boxoban level file to play (the levels option)')
     .option('--option <key=value>', 'environment option (repeatable; see gigpo envs)', collectOption, {})
     .option('--seed <n>', 'base seed', parseInteger('--seed', 0), 1)
@@ -175,6 +179,7 @@ export function registerRollout(program: Command): void {
             firstGroup: first,
             policy,
             historyLength: flags.history,
+            anchor: flags.anchor,
             schedule: flags.schedule,
             promptMode: flags.promptMode,
             onPolicyError: flags.onPolicyError,
@@ -229,12 +234,14 @@ function startDistributedRun(flags: RolloutFlags): { run: string; signal: AbortS
   if (flags.resume === undefined) process.stderr.write(`gigpo: distributed run ${run} (continue it with --resume ${run} if this driver stops)\n`);
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => controller.abort(signal);
+  const release = stopGracefullyOnSignal();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   return {
     run,
     signal: controller.signal,
     stop() {
+      release();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     },
@@ -272,6 +279,7 @@ const FLAG_POLICIES: Record<string, [flag: string, policies: readonly PolicyName
   redis: ['--redis', NATIVE_POLICIES],
   prefix: ['--prefix', NATIVE_POLICIES],
   resume: ['--resume', NATIVE_POLICIES],
+  redisTimeoutMs: ['--redis-timeout-ms', NATIVE_POLICIES],
 };
 
 /** A flag given for a policy it does not apply to is refused, not silently ignored. */

@@ -1,6 +1,7 @@
 // The actions an agent may take in env i's current state, as the text it would answer.
-// Discrete envs (Sokoban, the card games...) have fixed action names; text envs (household,
-// shop) name their admissible commands by the state, so those are read per state.
+// Discrete envs (Sokoban, the card games...) have fixed action names, of which the env says which
+// are legal now (the card games: the tokens the formula allows next); text envs (household, shop)
+// name their admissible commands by the state, so those are read per state.
 import type { EnvBatch } from './env-batch.js';
 import { promptSpec } from './prompts.js';
 
@@ -18,7 +19,9 @@ export function admissibleActions(batch: EnvBatch, i: number): readonly string[]
       names = Array.from({ length: batch.numActions }, (_, a) => batch.actionName(0, a));
       fixedNames.set(batch, names);
     }
-    return names;
+    const ids = batch.admissibleActionIds(i);
+    if (ids.length === names.length) return names;
+    return Array.from(ids, (a) => names[a]);
   }
   const out: string[] = [];
   for (let a = 0; a < batch.numActions; a++) {

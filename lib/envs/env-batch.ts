@@ -60,6 +60,12 @@ export class EnvBatch {
   readonly episodeSteps: Uint32Array;
   /** 64-bit hash of each env's current canonical state (the anchor for its next action). */
   readonly anchors: BigUint64Array;
+  /**
+   * 64-bit hash of each env's FULL canonical state (household: the world with inventory and object
+   * places; shop: the session). Equal to `anchors` for envs whose anchor key is already the full
+   * state (docs/ENVS.md). Equal state anchors imply equal anchors.
+   */
+  readonly stateAnchors: BigUint64Array;
   /** Upper bound on one observation's UTF-8 bytes; env i's slot in obsBytes has this size. */
   readonly maxObsBytes: number;
   /**
@@ -102,6 +108,7 @@ export class EnvBatch {
     this.resets = out.reset;
     this.episodeSteps = out.episodeStep;
     this.anchors = out.anchor;
+    this.stateAnchors = out.stateAnchor;
     this.obsLengths = out.obsLengths;
     this.obsBytes = out.obsBytes;
   }
@@ -210,6 +217,14 @@ export class EnvBatch {
   /** The text an LLM would answer for `action` in env i. */
   actionName(i: number, action: number): string {
     return this.handle.actionName(i, actionOf(action));
+  }
+
+  /**
+   * The actions env i may take now, ascending: household and shop their admissible commands, the
+   * card games (profile native) the tokens legal next, every other env all of 0..numActions-1.
+   */
+  admissibleActionIds(i: number): Int32Array {
+    return this.handle.admissibleActions(i);
   }
 
   /** A good action for every env (envs with an oracle only). */

@@ -21,6 +21,7 @@ export function nativeTextEnvs(batch: EnvBatch): TextEnvs {
     maxSteps: batch.maxSteps,
     observation: (i) => batch.observation(i),
     anchor: (i) => batch.anchors[i],
+    stateAnchor: (i) => batch.stateAnchors[i],
     admissibleActions: (i) => (listed ? [] : admissibleActions(batch, i)),
     stepText(i: number, text: string): StepOutcome {
       index[0] = i;

@@ -65,6 +65,11 @@ export interface TextEnvs {
   /** 64-bit hash of env i's current canonical state. */
   anchor(i: number): bigint;
   /**
+   * 64-bit hash of env i's FULL state (rollout option `anchor: 'state'`); envs that cannot tell
+   * their full state (remote envs) leave it out.
+   */
+  stateAnchor?(i: number): bigint;
+  /**
    * Actions env i may take now, as the policy should write them. Empty when the observation already
    * lists them (text envs), and then the prompt does not repeat them.
    */

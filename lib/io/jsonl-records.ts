@@ -20,7 +20,20 @@ export interface StepRecord {
   valid: boolean;
   /** What a scored file carries (all five fields present and well-formed), else absent. */
   scores?: StepRecordScores;
+  /** The episode ended here by the env's rules / by the step limit, when the file says so. */
+  done?: boolean;
+  truncated?: boolean;
+  /** What the policy was sent and answered, and its tokens, when the producer had them. */
+  prompt?: string;
+  response?: string;
+  promptIds?: number[];
+  responseIds?: number[];
+  logprobs?: number[];
 }
+
+/** The optional per-step fields that become the batch's optional columns: JSON name -> record key. */
+const TEXT_FIELDS = [['prompt', 'prompt'], ['response', 'response']] as const;
+const LIST_FIELDS = [['prompt_ids', 'promptIds', true], ['response_ids', 'responseIds', true], ['logprobs', 'logprobs', false]] as const;
 
 /** The score fields of a scored JSONL step (return, episode_advantage, ...). */
 export interface StepRecordScores {
@@ -173,6 +186,19 @@ function step(v: unknown, source: string, at: string): StepRecord {
   if (out.obs === undefined && out.anchor === undefined) fail(source, `${at}obs`, 'missing (each step needs obs, a string, or anchor)');
   const scores = scoreFields(s);
   if (scores) out.scores = scores;
+  for (const flag of ['done', 'truncated'] as const) {
+    const x = s[flag];
+    if (x === undefined || x === null) continue;
+    if (typeof x !== 'boolean') fail(source, `${at}${flag}`, `expected true or false, got ${describe(x)}`);
+    out[flag] = x;
+  }
+  for (const [name, key] of TEXT_FIELDS) {
+    const x = s[name];
+    if (x === undefined || x === null) continue;
+    if (typeof x !== 'string') fail(source, `${at}${name}`, `expected a string, got ${describe(x)}`);
+    out[key] = x;
+  }
+  for (const [name, key, integers] of LIST_FIELDS) if (s[name] !== undefined && s[name] !== null) out[key] = numberList(s[name], integers, source, `${at}${name}`);
   if (s.action !== undefined && s.action !== null) {
     const a = s.action;
     if (typeof a === 'string') out.action = a;
@@ -180,6 +206,19 @@ function step(v: unknown, source: string, at: string): StepRecord {
     else fail(source, `${at}action`, `expected a string or a 32-bit integer, got ${describe(a)}`);
   }
   return out;
+}
+
+/** A list of 32-bit integers (token ids) or of float32-range numbers (log-probs). */
+function numberList(v: unknown, integers: boolean, source: string, field: string): number[] {
+  if (!Array.isArray(v)) fail(source, field, `expected an array of numbers, got ${describe(v)}`);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    const ok = integers
+      ? typeof x === 'number' && Number.isInteger(x) && x >= -0x80000000 && x <= 0x7fffffff
+      : typeof x === 'number' && Number.isFinite(Math.fround(x));
+    if (!ok) fail(source, `${field}[${i}]`, `expected ${integers ? 'a 32-bit integer' : 'a finite float32 number'}, got ${describe(x)}`);
+  }
+  return v as number[];
 }
 
 /** The scores of a step written by a scorer, when all five fields are there and well-formed. */

@@ -7,7 +7,7 @@ import { native } from '../native.js';
 import { allocateScoreColumns } from './columns.js';
 import type { TrajectoryRecord, RecordId } from './jsonl-records.js';
 import type { JsonlIds } from './jsonl-writer.js';
-import { allocateStepBatch, packText, type StepBatch } from './step-batch.js';
+import { allocateStepBatch, packNumbers, packText, type StepBatch } from './step-batch.js';
 import { TextTable } from './text-table.js';
 
 export interface RecordsBatch {
@@ -24,7 +24,10 @@ export interface RecordsBatch {
  * label String(its id). Anchors are the record's `anchor`, else the hash of `obs` (a
  * missing `obs` is the empty text). Numeric actions are kept; text actions become -1 with
  * their text in the batch's actionText column.
- * The last step of every trajectory is marked done. Scores read from a scored file become
+ * `done` and `truncated` are the file's when given; otherwise the last step of every
+ * trajectory is marked done. The optional columns (prompt, response, promptIds,
+ * responseIds, logprobs) are kept when some step has them (empty where a step has not).
+ * Scores read from a scored file become
  * the batch's scores when every step has them.
  */
 export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[]): RecordsBatch {
@@ -49,6 +52,9 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
   const names: string[] = [];
   const nameIndex = new Map<string, number>();
   let actionTexts: string[] | undefined; // per row, once some action is text
+  // Per row, once some step has the field: the optional columns the input carried.
+  const texts: { prompt?: string[]; response?: string[] } = {};
+  const lists: { promptIds?: number[][]; responseIds?: number[][]; logprobs?: number[][] } = {};
   // Scores read from a scored file, kept only when every step has them.
   let scored = numRows > 0 && groups[0][0].steps[0].scores !== undefined;
   const scores = allocateScoreColumns(scored ? numRows : 0);
@@ -87,6 +93,13 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
         } else {
           hashed[r] = 1;
         }
+        if (step.done !== undefined) batch.done[r] = step.done ? 1 : 0;
+        if (step.truncated !== undefined) batch.truncated[r] = step.truncated ? 1 : 0;
+        if (step.prompt !== undefined) (texts.prompt ??= new Array<string>(numRows).fill(''))[r] = step.prompt;
+        if (step.response !== undefined) (texts.response ??= new Array<string>(numRows).fill(''))[r] = step.response;
+        if (step.promptIds !== undefined) (lists.promptIds ??= new Array<number[]>(numRows))[r] = step.promptIds;
+        if (step.responseIds !== undefined) (lists.responseIds ??= new Array<number[]>(numRows))[r] = step.responseIds;
+        if (step.logprobs !== undefined) (lists.logprobs ??= new Array<number[]>(numRows))[r] = step.logprobs;
         const sc = step.scores;
         if (!sc) scored = false;
         else if (scored) {
@@ -97,13 +110,20 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
           scores.stepGroup[r] = sc.stepGroup;
         }
       }
-      batch.done[r - 1] = 1;
+      // The last step ends the trajectory: by the env's rules unless the file says otherwise.
+      const last = steps[steps.length - 1];
+      if (last.done === undefined && !last.truncated) batch.done[r - 1] = 1;
       t++;
     }
   }
   trajStarts[numTraj] = numRows;
   if (scored) batch.scores = scores;
   if (actionTexts) batch.actionText = packText(actionTexts);
+  if (texts.prompt) batch.prompt = packText(texts.prompt);
+  if (texts.response) batch.response = packText(texts.response);
+  if (lists.promptIds) batch.promptIds = packNumbers(Int32Array, lists.promptIds);
+  if (lists.responseIds) batch.responseIds = packNumbers(Int32Array, lists.responseIds);
+  if (lists.logprobs) batch.logprobs = packNumbers(Float32Array, lists.logprobs);
   batch.observations = table.pack();
   const hashes = native.hashBytes(batch.observations.data, batch.observations.offsets);
   for (let row = 0; row < numRows; row++) if (hashed[row]) batch.anchor[row] = hashes[batch.obs[row]];

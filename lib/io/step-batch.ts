@@ -132,6 +132,22 @@ export function packText(strings: readonly string[]): RaggedText {
   return { offsets, data: new Uint8Array(data.buffer, data.byteOffset, total) };
 }
 
+/** Packs lists of numbers into a ragged column of `type` (undefined lists are empty). */
+export function packNumbers<T extends Int32Array | Float32Array>(
+  type: { new (length: number): T },
+  lists: readonly (ArrayLike<number> | undefined)[],
+): Ragged<T> {
+  const offsets = new Uint32Array(lists.length + 1);
+  let total = 0;
+  for (let i = 0; i < lists.length; i++) offsets[i + 1] = total += lists[i]?.length ?? 0;
+  const data = new type(total);
+  for (let i = 0; i < lists.length; i++) {
+    const list = lists[i];
+    if (list) data.set(list, offsets[i]);
+  }
+  return { offsets, data };
+}
+
 /** The observation text of row r. */
 export function rowObservation(batch: StepBatch, r: number): string {
   return raggedText(batch.observations, batch.obs[r]);

@@ -1,13 +1,13 @@
 // Checks of policy options shared by every policy: numbers and integers in a range, with a
 // default, rejected with a GigpoArgumentError that names the option (`openai.topP`).
-import { GigpoArgumentError } from '../errors.js';
+import { GigpoArgumentError, valueError } from '../errors.js';
 
 /** `value` if it is a number in [min, max] (or (min, max] with `minOpen`), `fallback` if undefined. */
 export function numberOption(path: string, value: unknown, fallback: number, min: number, max: number, minOpen = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !((minOpen ? value > min : value >= min) && value <= max)) {
     const range = max === Number.MAX_VALUE ? `a finite number >= ${min}` : `a number in ${minOpen ? '(' : '['}${min}, ${max}]`;
-    throw new GigpoArgumentError(path, `must be ${range}, got ${describeValue(value)}`);
+    throw valueError(path, value, `must be ${range}, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -16,7 +16,7 @@ export function numberOption(path: string, value: unknown, fallback: number, min
 export function integerOption(path: string, value: unknown, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || !((value as number) >= min && (value as number) <= max))
-    throw new GigpoArgumentError(path, `must be an integer in [${min}, ${max}], got ${describeValue(value)}`);
+    throw valueError(path, Number.isInteger(value) ? value : undefined, `must be an integer in [${min}, ${max}], got ${describeValue(value)}`);
   return value as number;
 }
 

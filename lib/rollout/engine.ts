@@ -12,6 +12,7 @@ import { GigpoArgumentError } from '../errors.js';
 import type { StepBatch } from '../io/step-batch.js';
 import type { NativePolicy, Policy, TextPolicy } from '../policy/types.js';
 import { RandomStreams } from '../seeded-random.js';
+import { anchorSourceOf, type AnchorSource } from './anchor-source.js';
 import type { ChatFormat } from './conversation.js';
 import { PolicyStats } from './policy-stats.js';
 import { TrajectoryRecorder } from './recorder.js';
@@ -61,6 +62,12 @@ export interface TextRolloutOptions {
    * of the batch; 'keep' keeps the rows it has, the last marked truncated; 'abort' rejects collect().
    */
   onPolicyError?: OnPolicyError;
+  /**
+   * Which hash each row's `anchor` (the step grouping) is: 'observation' (default; the observation's
+   * anchor key) or 'state' (the env's full canonical state: lib/rollout/anchor-source.ts). Native
+   * policies too.
+   */
+  anchor?: AnchorSource;
 }
 
 export interface CollectOptions extends TextRolloutOptions {
@@ -126,6 +133,7 @@ function checkOptions(o: CollectOptions): void {
 }
 
 function checkTextOptions(o: TextRolloutOptions): void {
+  anchorSourceOf(o.anchor);
   if (o.historyLength !== undefined && (!Number.isInteger(o.historyLength) || o.historyLength < 0))
     throw new GigpoArgumentError('historyLength', `expected an integer >= 0, got ${String(o.historyLength)}`);
   for (const [name, value, allowed] of [
@@ -162,7 +170,7 @@ export class RolloutEngine {
     // The batch's native memory is freed here, not when the GC and the event loop get to it.
     try {
       if (policy.name === 'oracle' && !batch.hasOracle) throw new GigpoArgumentError('policy', `env '${options.env}' has no oracle`);
-      const recorder = new TrajectoryRecorder(batch, batch.maxSteps, false);
+      const recorder = new TrajectoryRecorder(batch, batch.maxSteps, false, anchorSourceOf(options.anchor));
       const latencies: number[] = [];
       const started = performance.now();
       await nativeLoop(batch, recorder, policy, options, latencies, started);
@@ -189,6 +197,8 @@ export class RolloutEngine {
       const controller = new AbortController();
       const onAbort = (): void => controller.abort(options.signal!.reason);
       options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.anchor === 'state' && !envs.stateAnchor)
+        throw new GigpoArgumentError('anchor', `'state': env '${envs.env}' does not tell its full state (remote envs); use 'observation'`);
       const recorder = new TrajectoryRecorder(envs, envs.maxSteps, true);
       const stats = new PolicyStats();
       const started = performance.now();
@@ -264,6 +274,13 @@ async function nativeLoop(
   const active = new Uint8Array(n).fill(1);
   const actions = new Int32Array(n);
   const oracle = policy.name === 'oracle';
+  // Text envs (their observation lists commands): a random action is uniform over the admissible ones.
+  const overAdmissible = promptSpec(batch.env).observationListsActions;
+  const randomAction = (i: number): number => {
+    if (!overAdmissible) return streams.below(i, batch.numActions);
+    const ids = batch.admissibleActionIds(i);
+    return ids.length > 0 ? ids[streams.below(i, ids.length)] : streams.below(i, batch.numActions);
+  };
   let remaining = n;
   for (let t = 0; remaining > 0; t++) {
     checkCancelled(options);
@@ -276,7 +293,7 @@ async function nativeLoop(
       }
       recorder.observe(batch, i);
       if (best && !(policy.epsilon > 0 && streams.uniform(i) < policy.epsilon)) actions[i] = best[i];
-      else actions[i] = streams.below(i, batch.numActions);
+      else actions[i] = randomAction(i);
     }
     latencies.push(performance.now() - t0);
     batch.step(actions);

@@ -6,6 +6,7 @@
 import type { EnvBatch } from '../envs/env-batch.js';
 import { packText, type Ragged, type RaggedText, type StepBatch } from '../io/step-batch.js';
 import { InternTable } from '../io/intern-table.js';
+import type { AnchorSource } from './anchor-source.js';
 
 export interface RowText {
   prompt: string;
@@ -56,7 +57,8 @@ export class TrajectoryRecorder {
   private obsOffsets = new Uint32Array(1 << 10);
   private numObs = 0;
 
-  constructor(layout: RowLayout, maxSteps: number, withText: boolean) {
+  /** `anchor`: which hash observe() records as a row's anchor (the batch's `anchors` or `stateAnchors`). */
+  constructor(layout: RowLayout, maxSteps: number, withText: boolean, private readonly anchorSource: AnchorSource = 'observation') {
     this.pendingLo = new Uint32Array(layout.numEnvs);
     this.pendingHi = new Uint32Array(layout.numEnvs);
     this.pendingObs = new Uint32Array(layout.numEnvs);
@@ -89,7 +91,8 @@ export class TrajectoryRecorder {
   observe(batch: EnvBatch, i: number): number {
     if (batch !== this.boundBatch) {
       this.boundBatch = batch;
-      this.boundAnchorWords = new Uint32Array(batch.anchors.buffer, batch.anchors.byteOffset, batch.numEnvs * 2);
+      const anchors = this.anchorSource === 'state' ? batch.stateAnchors : batch.anchors;
+      this.boundAnchorWords = new Uint32Array(anchors.buffer, anchors.byteOffset, batch.numEnvs * 2);
     }
     const lo = this.boundAnchorWords[2 * i];
     const hi = this.boundAnchorWords[2 * i + 1];

@@ -19,6 +19,7 @@ import { PolicyRequestError } from '../policy/request-error.js';
 import type { ChatMessage, PolicyRequest, PolicyResponse, TextPolicy } from '../policy/types.js';
 import { CHATML, Conversation, type ChatFormat } from './conversation.js';
 import type { PolicyStats } from './policy-stats.js';
+import type { AnchorSource } from './anchor-source.js';
 import type { RowText, TrajectoryRecorder } from './recorder.js';
 import { StepBarrier } from './step-barrier.js';
 
@@ -42,6 +43,8 @@ export interface TextLoopOptions {
   chatFormat: ChatFormat;
   /** The prompt of each step instead of buildMessages (lib/envs/prompt-template.ts). */
   promptTemplate?: PromptTemplate;
+  /** 'state': rows are anchored by envs.stateAnchor (checked to exist by the caller). */
+  anchor?: AnchorSource;
   /** Aborted when the rollout is cancelled, and by the loop itself when one trajectory fails the rollout. */
   controller: AbortController;
   /** Throws the cancellation error when the rollout was cancelled. */
@@ -149,7 +152,7 @@ export async function runTrajectories(
         if (barrier) await barrier.arrive();
         o.checkCancelled();
         const observation = envs.observation(i);
-        recorder.observeText(i, envs.anchor(i), observation);
+        recorder.observeText(i, o.anchor === 'state' ? envs.stateAnchor!(i) : envs.anchor(i), observation);
         const request: PolicyRequest = {
           group,
           traj: baseTraj + i,

@@ -50,10 +50,10 @@ int main(int argc, char** argv) {
     std::vector<float> reward(numEnvs);
     std::vector<uint8_t> done(numEnvs), truncated(numEnvs), valid(numEnvs), reset(numEnvs);
     std::vector<uint32_t> episodeStep(numEnvs), obsLengths(numEnvs);
-    std::vector<uint64_t> anchor(numEnvs);
+    std::vector<uint64_t> anchor(numEnvs), stateAnchor(numEnvs);
     std::vector<uint8_t> obsBytes(s.obsCapacity);
     batch->bind({reward.data(), done.data(), truncated.data(), valid.data(), reset.data(), episodeStep.data(),
-                 anchor.data(), obsLengths.data(), obsBytes.data()});
+                 anchor.data(), obsLengths.data(), obsBytes.data(), stateAnchor.data()});
     batch->reset(seed);
     std::vector<int32_t> actions(numEnvs);
     Pcg32 rng(seed);

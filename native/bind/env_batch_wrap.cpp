@@ -1,5 +1,7 @@
 #include "bind/env_batch_wrap.hpp"
 
+#include <algorithm>
+
 #include "bind/addon.hpp"
 #include "bind/args.hpp"
 
@@ -20,6 +22,7 @@ Napi::Function EnvBatchWrap::define(Napi::Env env) {
                          InstanceMethod<&EnvBatchWrap::parse>("parse"),
                          InstanceMethod<&EnvBatchWrap::key>("key"),
                          InstanceMethod<&EnvBatchWrap::actionName>("actionName"),
+                         InstanceMethod<&EnvBatchWrap::admissibleActions>("admissibleActions"),
                          InstanceMethod<&EnvBatchWrap::oracleActions>("oracleActions"),
                          InstanceMethod<&EnvBatchWrap::parseAt>("parseAt"),
                          InstanceMethod<&EnvBatchWrap::close>("close"),
@@ -53,6 +56,7 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
     return at;
   };
   const size_t anchorAt = section(8 * n);
+  const size_t stateAnchorAt = section(8 * n);
   const size_t rewardAt = section(4 * n);
   const size_t episodeStepAt = section(4 * n);
   const size_t obsLengthsAt = section(4 * n);
@@ -63,6 +67,7 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
   const size_t obsBytesAt = section(s.obsCapacity);
   Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, size);
   auto anchor = Napi::BigUint64Array::New(env, n, buffer, anchorAt);
+  auto stateAnchor = Napi::BigUint64Array::New(env, n, buffer, stateAnchorAt);
   auto reward = Napi::Float32Array::New(env, n, buffer, rewardAt);
   auto episodeStep = Napi::Uint32Array::New(env, n, buffer, episodeStepAt);
   auto obsLengths = Napi::Uint32Array::New(env, n, buffer, obsLengthsAt);
@@ -80,6 +85,7 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
   out.Set("reset", reset);
   out.Set("episodeStep", episodeStep);
   out.Set("anchor", anchor);
+  out.Set("stateAnchor", stateAnchor);
   out.Set("obsLengths", obsLengths);
   out.Set("obsBytes", obsBytes);
   // The wrapper object itself holds the outputs (a read-only own property), and this
@@ -98,6 +104,7 @@ EnvBatchWrap::EnvBatchWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<En
   o.anchor = anchor.Data();
   o.obsLengths = obsLengths.Data();
   o.obsBytes = obsBytes.Data();
+  o.stateAnchor = stateAnchor.Data();
   batch_->bind(o);
   guarded(env, [&] { batch_->reset(config.seed); });
   // The envs live on the native heap: tell V8, so that it collects dropped batches soon.
@@ -304,6 +311,14 @@ Napi::Value EnvBatchWrap::actionName(const Napi::CallbackInfo& info) {
   if (!(d >= 0 && d < open(info.Env()).shape().numActions) || static_cast<double>(static_cast<int32_t>(d)) != d)
     throwRange(info.Env(), "action: must be an integer in [0, " + std::to_string(open(info.Env()).shape().numActions) + ")");
   return Napi::String::New(info.Env(), guarded(info.Env(), [&] { return open(info.Env()).actionName(i, static_cast<int32_t>(d)); }));
+}
+
+Napi::Value EnvBatchWrap::admissibleActions(const Napi::CallbackInfo& info) {
+  uint32_t i = envIndex(info, 0);
+  std::vector<int32_t> a = guarded(info.Env(), [&] { return open(info.Env()).admissibleActions(i); });
+  auto out = Napi::Int32Array::New(info.Env(), a.size());
+  std::copy(a.begin(), a.end(), out.Data());
+  return out;
 }
 
 Napi::Value EnvBatchWrap::oracleActions(const Napi::CallbackInfo& info) {

@@ -30,6 +30,7 @@ class EnvBatchWrap : public Napi::ObjectWrap<EnvBatchWrap> {
   Napi::Value parse(const Napi::CallbackInfo& info);
   Napi::Value key(const Napi::CallbackInfo& info);
   Napi::Value actionName(const Napi::CallbackInfo& info);
+  Napi::Value admissibleActions(const Napi::CallbackInfo& info);
   Napi::Value oracleActions(const Napi::CallbackInfo& info);
   Napi::Value parseAt(const Napi::CallbackInfo& info);
   Napi::Value close(const Napi::CallbackInfo& info);

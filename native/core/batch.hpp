@@ -61,6 +61,7 @@ struct BatchOutputs {
   uint64_t* anchor = nullptr;       // hash of the current state's key
   uint32_t* obsLengths = nullptr;   // bytes of env i's observation in its slot
   uint8_t* obsBytes = nullptr;
+  uint64_t* stateAnchor = nullptr;  // hash of its full state (env.hpp: stateKey), else = anchor
 };
 
 class BatchBase {
@@ -98,6 +99,8 @@ class BatchBase {
                        int32_t* actions) = 0;
   virtual std::string key(uint32_t env) const = 0;
   virtual std::string actionName(uint32_t env, int32_t action) const = 0;
+  // The actions env may take now, ascending (every action when the env does not say).
+  virtual std::vector<int32_t> admissibleActions(uint32_t env) const = 0;
   // Throws TypeError when the env type has no oracle.
   virtual void oracleActions(int32_t* actions) = 0;
 

@@ -147,6 +147,17 @@ class Batch final : public BatchBase {
     }
   }
 
+  std::vector<int32_t> admissibleActions(uint32_t i) const override {
+    std::vector<int32_t> out;
+    for (int32_t a = 0; a < shape_.numActions; ++a) {
+      if constexpr (HasAdmissible<E>) {
+        if (!envs_[i].admissible(a)) continue;
+      }
+      out.push_back(a);
+    }
+    return out;
+  }
+
   void oracleActions(int32_t* actions) override {
     if constexpr (HasOracle<E>) {
       for (uint32_t i = 0; i < config_.numEnvs; ++i)
@@ -278,6 +289,13 @@ class Batch final : public BatchBase {
       size_t klen = envs_[i].key(keyScratch_.data());
       out_.anchor[i] = hash64(keyScratch_.data(), klen);
     }
+    if constexpr (HasStateKey<E>) {
+      stateScratch_.clear();
+      envs_[i].stateKey(stateScratch_);
+      out_.stateAnchor[i] = hash64(stateScratch_.data(), stateScratch_.size());
+    } else {
+      out_.stateAnchor[i] = out_.anchor[i];
+    }
     out_.obsLengths[i] = static_cast<uint32_t>(len);
     out_.episodeStep[i] = elapsed_[i];
   }
@@ -292,6 +310,7 @@ class Batch final : public BatchBase {
   std::vector<uint32_t> elapsed_;
   std::vector<uint8_t> ended_;
   std::vector<char> keyScratch_;
+  std::string stateScratch_;         // stateKey() output, reused
   std::vector<uint32_t> indexMark_;  // j + 1 while checkIndices() runs, else 0
 };
 

@@ -23,7 +23,12 @@
 //
 // Optional members, detected at compile time:
 //     static constexpr bool kKeyIsObservation = true; // anchors hash render() output directly
+//     void stateKey(std::string& out) const;          // appends the FULL canonical state's bytes
+//                                                     // (the state anchor); without it the state
+//                                                     // anchor is the anchor (key() is the full state)
 //     int32_t oracleAction();                         // a good action now (tests, oracle policy)
+//     bool admissible(int32_t action) const;          // `action` is legal now (prompts, random
+//                                                     // policy); without it every action is
 //     std::string actionName(int32_t action) const;   // text an LLM would answer for `action`
 //     static constexpr bool kCacheShared = true;      // Shared is a pure function of the options
 //                                                     // (not of files), so batches may share it
@@ -86,6 +91,18 @@ concept Environment = requires(E env, const E cenv, const typename E::Config& cf
 template <class E>
 concept HasOracle = requires(E env) {
   { env.oracleAction() } -> std::same_as<int32_t>;
+};
+
+// The state key must determine key(): equal state keys imply equal anchors, so grouping
+// on the state anchor refines grouping on the anchor.
+template <class E>
+concept HasStateKey = requires(const E env, std::string& out) {
+  { env.stateKey(out) };
+};
+
+template <class E>
+concept HasAdmissible = requires(const E env, int32_t action) {
+  { env.admissible(action) } -> std::same_as<bool>;
 };
 
 template <class E>

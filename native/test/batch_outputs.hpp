@@ -15,15 +15,15 @@ struct OwnedOutputs {
   std::vector<float> reward;
   std::vector<uint8_t> done, truncated, valid, reset, obsBytes;
   std::vector<uint32_t> episodeStep, obsLengths;
-  std::vector<uint64_t> anchor;
+  std::vector<uint64_t> anchor, stateAnchor;
 
   explicit OwnedOutputs(const BatchShape& s)
       : reward(s.numEnvs), done(s.numEnvs), truncated(s.numEnvs), valid(s.numEnvs), reset(s.numEnvs),
-        obsBytes(s.obsCapacity), episodeStep(s.numEnvs), obsLengths(s.numEnvs), anchor(s.numEnvs) {}
+        obsBytes(s.obsCapacity), episodeStep(s.numEnvs), obsLengths(s.numEnvs), anchor(s.numEnvs), stateAnchor(s.numEnvs) {}
 
   BatchOutputs view() {
     return {reward.data(), done.data(), truncated.data(), valid.data(), reset.data(), episodeStep.data(),
-            anchor.data(), obsLengths.data(), obsBytes.data()};
+            anchor.data(), obsLengths.data(), obsBytes.data(), stateAnchor.data()};
   }
 };
 

@@ -4,14 +4,9 @@
 // watches it: a death is a crash, a silence past the case timeout is a hang.
 import { join } from 'node:path';
 
-import {
-  GigpoInputError,
-  inspectFile,
-  readJsonlTrajectories,
-  readMsgpackChunks,
-  scoreFile,
-  ScorePool,
-} from '../../dist/lib/index.js';
+import { GigpoInputError, inspectFile, readMsgpackChunks, scoreFile, ScorePool } from '../../dist/lib/index.js';
+// The JSONL reader the scorer uses (internal: the public API has readTrajectoryRecords).
+import { readJsonlTrajectories } from '../../dist/lib/io/jsonl-reader.js';
 
 let pool;
 

@@ -104,6 +104,7 @@ export async function distributedCollect(options: DistributedCollectOptions): Pr
         seed: options.seed ?? 0,
         actionSeed: options.actionSeed,
         policy,
+        ...(options.anchor !== undefined ? { anchor: options.anchor } : {}),
       };
       pipeline.xadd(jobsKey(prefix), '*', 'run', run, 'job', String(firstGroup + g), 'ttl', String(ttlMs), 'spec', JSON.stringify(spec));
     }

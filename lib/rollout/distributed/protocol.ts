@@ -18,6 +18,7 @@
 import { GigpoArgumentError } from '../../errors.js';
 import type { EnvOptions } from '../../envs/env-batch.js';
 import type { NativePolicy } from '../../policy/types.js';
+import type { AnchorSource } from '../anchor-source.js';
 
 export const WORKER_GROUP = 'workers';
 
@@ -38,6 +39,8 @@ export interface JobSpec {
   /** Seed of the native policy's draws (default: seed). */
   actionSeed?: number;
   policy: NativePolicy;
+  /** Absent = 'observation'. */
+  anchor?: AnchorSource;
 }
 
 export function jobsKey(prefix: string): string {

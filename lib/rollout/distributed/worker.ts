@@ -115,6 +115,7 @@ export async function runWorker(options: WorkerOptions): Promise<{ jobs: number 
           maxSteps: spec.maxSteps,
           seed: spec.seed,
           actionSeed: spec.actionSeed,
+          anchor: spec.anchor,
           policy: spec.policy,
         });
         rows = batch.numRows;

@@ -1,6 +1,6 @@
 // Errors the rollout service answers with: an HTTP status plus a JSON body that names the
 // field at fault, e.g. 400 { error: { field: 'policy.baseURL', message: 'policy.baseURL: ...' } }.
-import { GigpoArgumentError } from '../../errors.js';
+import { GigpoArgumentError, GigpoRangeError } from '../../errors.js';
 
 export type HttpErrorCode =
   | 'bad_request'
@@ -63,7 +63,7 @@ export function badField(field: string, message: string): HttpError {
 export function asHttpError(err: unknown, rename?: (path: string) => string): unknown {
   if (err instanceof HttpError) return err;
   if (err instanceof GigpoArgumentError || err instanceof TypeError || err instanceof RangeError) {
-    const path = err instanceof GigpoArgumentError ? err.path : undefined;
+    const path = err instanceof GigpoArgumentError || err instanceof GigpoRangeError ? err.path : undefined;
     if (path === undefined) return new HttpError('bad_request', err.message);
     const field = rename ? rename(path) : path;
     const rest = err.message.startsWith(`${path}: `) ? err.message.slice(path.length + 2) : err.message;

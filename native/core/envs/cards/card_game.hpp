@@ -96,6 +96,10 @@ class CardGame {
   // one that comes closest), then `=`.
   int32_t oracleAction();
   std::string actionName(int32_t action) const { return std::string(tokenText(config_.actionTokens[action])); }
+  // Native: the tokens Formula::check allows now; verl-agent appends every token.
+  bool admissible(int32_t action) const {
+    return config_.reference || formula_.check(config_.actionTokens[action], hand_) == Verdict::kLegal;
+  }
 
   const Hand& hand() const { return hand_; }
   const Formula& formula() const { return formula_; }

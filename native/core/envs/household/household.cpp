@@ -3,6 +3,7 @@
 #include "core/envs/household/describe.hpp"
 #include "core/envs/household/planner.hpp"
 #include "core/rng.hpp"
+#include "core/state_key.hpp"
 #include "core/text/action_tag.hpp"
 #include "core/text/normalize.hpp"
 #include "core/text/text_sink.hpp"
@@ -152,6 +153,20 @@ int32_t Household::oracleAction() {
 std::string Household::actionName(int32_t action) const {
   if (action < 0 || action >= numCommands_) return "";
   return std::string(commandText(action));
+}
+
+void Household::stateKey(std::string& out) const {
+  appendObservation(*this, out);
+  const household::World& w = world_;
+  appendField(out, w.agentAt);
+  appendField(out, w.held);
+  appendField(out, w.lampOn);
+  for (int r = 0; r < w.numReceptacles; ++r) appendField(out, w.receptacles[r].open);
+  for (int k = 0; k < w.numObjects; ++k) {
+    const household::Object& o = w.objects[k];
+    appendField(out, o.location);
+    appendField(out, static_cast<uint8_t>(o.clean | o.hot << 1 | o.cool << 2));
+  }
 }
 
 }  // namespace gigpo

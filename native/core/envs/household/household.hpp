@@ -10,6 +10,9 @@
 //   Your task is to: <instruction>
 //   Admissible commands: <command>, <command>, ...
 //
+// State anchor (stateKey): the observation plus the whole world (inventory, every object's
+// location and state, open receptacles), so equal texts with different worlds differ.
+//
 // Action ids: id k < numAdmissible() is the k-th admissible command as listed in the
 // observation (commands.hpp gives the order); numActions() = kMaxCommands is a fixed
 // upper bound. Any other id (and -1, an unparseable response) answers "Nothing happens."
@@ -67,9 +70,13 @@ class Household {
   StepResult step(int32_t action);
   size_t render(char* out) const;
   size_t key(char* out) const { return render(out); }
+  // The observation, then the world: the agent's place and hands, every receptacle's
+  // open flag, every object's place and clean/hot/cool flags, the lamp.
+  void stateKey(std::string& out) const;
   int32_t parse(std::string_view response);
   int32_t oracleAction();
   std::string actionName(int32_t action) const;
+  bool admissible(int32_t action) const { return action >= 0 && action < numCommands_; }
 
   int32_t numAdmissible() const { return numCommands_; }
   const household::World& world() const { return world_; }

@@ -5,6 +5,7 @@
 #include "core/envs/shop/render.hpp"
 #include "core/envs/shop/reward.hpp"
 #include "core/rng.hpp"
+#include "core/state_key.hpp"
 #include "core/text/action_tag.hpp"
 #include "core/text/normalize.hpp"
 #include "core/text/text_sink.hpp"
@@ -160,6 +161,18 @@ std::string Shop::actionName(int32_t action) const {
   name += shop::clickableName(session_, shared_->catalog, clickables_[action - 1]);
   name += ']';
   return name;
+}
+
+void Shop::stateKey(std::string& out) const {
+  appendObservation(*this, out);
+  const shop::Session& s = session_;
+  appendField(out, static_cast<uint8_t>(s.page));
+  appendField(out, std::string_view(s.query));
+  appendField(out, s.numResults);
+  for (int k = 0; k < s.numResults; ++k) appendField(out, s.results[k]);
+  appendField(out, s.resultPage);
+  appendField(out, s.product);
+  for (int8_t v : s.selected) appendField(out, v);
 }
 
 }  // namespace gigpo

@@ -13,6 +13,9 @@
 // Observation (also the anchor key: page state only, no history, no step counter):
 //   Instruction: ...  / the page (render.hpp) / Actions: search[...] or click[...] list
 //
+// State anchor (stateKey): the observation plus the session (page, query, result list,
+// product, selected options), which the page text may show only in part.
+//
 // Action ids: 0 = search with the query that parse() last read from "search[...]" (it is
 // consumed by the next step; without one, id 0 is invalid), k >= 1 = click the (k-1)-th
 // element listed after "Actions:". numActions() = 1 + kMaxClickables (a fixed bound); an
@@ -80,10 +83,18 @@ class Shop {
   StepResult step(int32_t action);
   size_t render(char* out) const;
   size_t key(char* out) const { return render(out); }
+  // The observation, then the session: page, query, results and their page, product and
+  // selected options.
+  void stateKey(std::string& out) const;
   int32_t parse(std::string_view response);
   static constexpr float kReferenceWinReward = 10.0f;
   int32_t oracleAction();
   std::string actionName(int32_t action) const;
+  // A click on this page's elements, or a search with a pending query on the search page.
+  bool admissible(int32_t action) const {
+    if (action == kSearchAction) return session_.page == shop::Page::kSearch && !pendingQuery_.empty();
+    return action >= 1 && action <= numClickables_;
+  }
 
   const shop::Goal& goal() const { return goal_; }
   const shop::Session& session() const { return session_; }

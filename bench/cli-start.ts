@@ -1,0 +1,130 @@
+// Start-up and small-file speed of the CLI, as ratios within one run:
+//  1. `gigpo --help` against `node -e 0` (the goal: within 50 ms);
+//  2. `gigpo score` of a 20,000-row JSONL rollout, end to end as a process (start-up, read,
+//     GiGPO, write), against the reference GiGPO's compute alone on the same rows: the
+//     Python implementation in the reference's style (bench/reference_gigpo.py, torch; needs
+//     python3-torch) and the plain-TypeScript reference (test/reference/advantage.ts).
+//   node dist/bench/cli-start.js [--rows 20000] [--runs 15]
+// Times are medians of interleaved runs, wall and (with /usr/bin/time) CPU. Prints a table
+// and one JSON line.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { resolveAdvantageOptions } from '../lib/advantage/options.js';
+import { formatTable } from '../lib/cli/format.js';
+import { writeJsonlFile } from '../lib/io/jsonl-writer.js';
+import { readTrajectoryRecords } from '../lib/io/jsonl-reader.js';
+import { recordsToBatch } from '../lib/io/records-to-batch.js';
+import { packageRoot } from '../lib/native.js';
+import { randomPolicy } from '../lib/policy/native.js';
+import { RolloutEngine } from '../lib/rollout/engine.js';
+import { referenceAdvantages } from '../test/reference/advantage.js';
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const targetRows = flag('rows', 20_000);
+const runs = flag('runs', 15);
+const cli = join(packageRoot, 'dist', 'lib', 'cli', 'main.js');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// CPU time (user + system) of a child, through /usr/bin/time where it exists: on a shared,
+// loaded machine it moves far less than wall time.
+const timeTool = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const cpuOf: number[][] = [];
+
+/** Wall milliseconds of one process run (its CPU milliseconds go to `cpu`); throws if it fails. */
+function timeProcess(command: string, args: string[], cpu?: number[]): number {
+  const argv = timeTool ? [timeTool, '-f', 'cpu %U %S', command, ...args] : [command, ...args];
+  const t0 = performance.now();
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${r.stderr}`);
+  const m = /cpu (\S+) (\S+)\s*$/.exec(r.stderr);
+  if (m && cpu) cpu.push((Number(m[1]) + Number(m[2])) * 1000);
+  return ms;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'gigpo-cli-start-'));
+try {
+  // Input: Sokoban, random policy, 15-step limit: about 15 rows per trajectory.
+  const groups = Math.ceil(targetRows / (8 * 15));
+  const batch = await new RolloutEngine().collect({ env: 'sokoban', groups, groupSize: 8, maxSteps: 15, seed: 1, policy: randomPolicy() });
+  const input = join(dir, 'rollout.jsonl');
+  await writeJsonlFile(input, [batch], 'trajectory');
+  const out = join(dir, 'scored.jsonl');
+
+  const bare: number[] = [];
+  const help: number[] = [];
+  const score: number[] = [];
+  const [bareCpu, helpCpu, scoreCpu]: number[][] = [[], [], []];
+  for (let k = 0; k < runs; k++) {
+    bare.push(timeProcess(process.execPath, ['-e', '0'], bareCpu));
+    help.push(timeProcess(process.execPath, [cli, '--help'], helpCpu));
+    if (k < Math.max(3, Math.ceil(runs / 3))) score.push(timeProcess(process.execPath, [cli, 'score', input, '--out', out], scoreCpu));
+  }
+  const cpu = (xs: number[]) => (xs.length > 0 ? median(xs) : undefined);
+
+  // The references' compute alone, on the same rows.
+  const records = [];
+  for await (const r of readTrajectoryRecords(input)) records.push(r);
+  const byGroup = new Map<string, typeof records>();
+  for (const r of records) byGroup.set(String(r.group), [...(byGroup.get(String(r.group)) ?? []), r]);
+  const { batch: rows } = recordsToBatch([...byGroup.values()]);
+  const options = resolveAdvantageOptions({});
+  const tsTimes: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const t0 = performance.now();
+    referenceAdvantages(rows, options);
+    tsTimes.push(performance.now() - t0);
+  }
+  const py = spawnSync('/usr/bin/python3', [join(packageRoot, 'bench', 'reference_gigpo.py'), input, '--repeat', '3', '--advantages', join(dir, 'py.json')], { encoding: 'utf8' });
+  const pythonMs = py.status === 0 ? (JSON.parse(py.stdout.trim()) as { computeSeconds: number }).computeSeconds * 1000 : undefined;
+  let pythonAgreement: number | undefined;
+  if (pythonMs !== undefined) {
+    // Same rows in the same order (the file's), so the advantages must agree.
+    const ours = readFileSync(out, 'utf8').trim().split('\n').flatMap((l) => (JSON.parse(l) as { steps: { advantage: number }[] }).steps.map((s) => s.advantage));
+    const theirs = JSON.parse(readFileSync(join(dir, 'py.json'), 'utf8')) as number[];
+    pythonAgreement = Math.max(...ours.map((a, i) => Math.abs(a - theirs[i])));
+  } else {
+    console.error(`python reference not run: ${py.stderr.trim() || py.error?.message}`);
+  }
+
+  const result = {
+    bench: 'cli-start',
+    rows: batch.numRows,
+    nodeMs: median(bare),
+    helpMs: median(help),
+    helpOverNodeMs: median(help) - median(bare),
+    nodeCpuMs: cpu(bareCpu),
+    helpCpuMs: cpu(helpCpu),
+    scoreCpuMs: cpu(scoreCpu),
+    scoreMs: median(score),
+    pythonReferenceComputeMs: pythonMs,
+    tsReferenceComputeMs: median(tsTimes),
+    pythonOverScore: pythonMs === undefined ? undefined : pythonMs / median(score),
+    tsReferenceOverScore: median(tsTimes) / median(score),
+    pythonAgreement,
+  };
+  const f = (x: number | undefined, d = 1) => (x === undefined ? '-' : x.toFixed(d));
+  console.log(
+    formatTable(
+      ['measure', 'wall ms', 'CPU ms', 'ratio'],
+      [
+        ['node -e 0', f(result.nodeMs), f(result.nodeCpuMs), ''],
+        ['gigpo --help', f(result.helpMs), f(result.helpCpuMs), `+${f(result.helpOverNodeMs)} ms wall`],
+        [`gigpo score (${result.rows} rows, end to end)`, f(result.scoreMs), f(result.scoreCpuMs), '1'],
+        ['Python reference (torch) compute alone', f(pythonMs), '', `${f(result.pythonOverScore, 2)}x the score time`],
+        ['TypeScript reference compute alone', f(result.tsReferenceComputeMs), '', `${f(result.tsReferenceOverScore, 2)}x the score time`],
+      ],
+    ),
+  );
+  if (pythonAgreement !== undefined) console.log(`max |advantage difference| score vs Python reference: ${pythonAgreement.toExponential(2)}`);
+  console.log(JSON.stringify(result));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
