@@ -134,7 +134,11 @@ class Batch final : public BatchBase {
 
   std::string key(uint32_t i) const override {
     std::string out(shape_.maxObsBytes, '\0');
-    size_t len = keyIsObservation<E>() ? envs_[i].render(out.data()) : envs_[i].key(out.data());
+    size_t len = 0;
+    if constexpr (keyIsObservation<E>())
+      len = envs_[i].render(out.data());
+    else
+      len = envs_[i].key(out.data());
     out.resize(len);
     return out;
   }

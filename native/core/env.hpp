@@ -10,11 +10,10 @@
 //     static std::shared_ptr<const Shared> makeShared(const Config&);
 //     MyEnv(const Config&, const Shared&);
 //     int32_t numActions() const;                     // discrete actions are 0..numActions-1
-//     size_t maxObsBytes() const;                     // bound on render() and key() output
+//     size_t maxObsBytes() const;                     // bound on render() (and key()) output
 //     void reset(uint64_t levelSeed, uint64_t dynamicsSeed);
 //     StepResult step(int32_t action);                // action -1 = unparseable: invalid no-op
 //     size_t render(char* out) const;                 // the text observation
-//     size_t key(char* out) const;                    // canonical state bytes for anchors
 //     int32_t parse(std::string_view response);       // LLM text -> action, -1 when invalid
 //   };
 //
@@ -22,7 +21,8 @@
 // (profile 'verl-agent': a well-formed action without the required <think> block).
 //
 // Optional members, detected at compile time:
-//     static constexpr bool kKeyIsObservation = true; // anchors hash render() output directly
+//     size_t key(char* out) const;                    // canonical state bytes for anchors; without
+//                                                     // it the anchor is the hash of render()'s output
 //     void stateKey(std::string& out) const;          // appends the FULL canonical state's bytes
 //                                                     // (the state anchor); without it the state
 //                                                     // anchor is the anchor (key() is the full state)
@@ -84,7 +84,6 @@ concept Environment = requires(E env, const E cenv, const typename E::Config& cf
   { env.reset(seed, seed) };
   { env.step(action) } -> std::same_as<StepResult>;
   { cenv.render(out) } -> std::same_as<size_t>;
-  { cenv.key(out) } -> std::same_as<size_t>;
   { env.parse(text) } -> std::same_as<int32_t>;
 };
 
@@ -117,9 +116,14 @@ constexpr bool cacheableShared() {
 }
 
 template <class E>
+concept HasKey = requires(const E env, char* out) {
+  { env.key(out) } -> std::same_as<size_t>;
+};
+
+// Without a key() of its own, an environment's anchor is its observation.
+template <class E>
 constexpr bool keyIsObservation() {
-  if constexpr (requires { E::kKeyIsObservation; }) return E::kKeyIsObservation;
-  return false;
+  return !HasKey<E>;
 }
 
 }  // namespace gigpo

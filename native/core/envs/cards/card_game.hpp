@@ -41,7 +41,7 @@
 namespace gigpo::cards {
 
 struct CardGameConfig {
-  uint32_t maxSteps = 20;
+  uint32_t maxSteps = 0;  // set by configure(): the maxSteps option, default in info()
   bool requireThink = false;
   bool solvableOnly = false;  // deal only hands some formula solves
   uint8_t numCards = 4;
@@ -75,7 +75,6 @@ std::shared_ptr<const CardGameShared> makeCardGameShared(const CardGameConfig& c
 
 class CardGame {
  public:
-  static constexpr bool kKeyIsObservation = true;
   static constexpr float kCorrectReward = 10.0f;
   static constexpr float kIllegalReward = -1.0f;
   static constexpr float kWrongReward = -1.0f;
@@ -90,7 +89,6 @@ class CardGame {
   void reset(uint64_t levelSeed, uint64_t dynamicsSeed);
   StepResult step(int32_t action);
   size_t render(char* out) const;
-  size_t key(char* out) const { return render(out); }
   int32_t parse(std::string_view response);
   // The next token of a formula that makes the target from here when one exists (else of
   // one that comes closest), then `=`.

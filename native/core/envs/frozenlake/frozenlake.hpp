@@ -28,10 +28,8 @@ namespace gigpo {
 
 class FrozenLake {
  public:
-  static constexpr bool kKeyIsObservation = true;
-
   struct Config {
-    uint32_t maxSteps = 100;
+    uint32_t maxSteps = 0;  // set by configure(): the maxSteps option, default in info()
     uint8_t size = 4;
     uint64_t frozen = 0;  // frozen probability * 2^32
     bool slippery = false;
@@ -51,7 +49,6 @@ class FrozenLake {
   void reset(uint64_t levelSeed, uint64_t dynamicsSeed);
   StepResult step(int32_t action);
   size_t render(char* out) const;
-  size_t key(char* out) const { return render(out); }
   int32_t parse(std::string_view response);
   int32_t oracleAction();
   std::string actionName(int32_t action) const;

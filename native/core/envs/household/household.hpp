@@ -44,14 +44,13 @@ namespace gigpo {
 
 class Household {
  public:
-  static constexpr bool kKeyIsObservation = true;
   static constexpr float kSuccessReward = 10.0f;
   // Worst case ~3 KB: 26 objects at one receptacle (~700 bytes of feedback) plus 37 go-to
   // and 25 take commands (~2 KB) and the task; render() truncates with a marker regardless.
   static constexpr size_t kMaxObsBytes = 4096;
 
   struct Config {
-    uint32_t maxSteps = 50;
+    uint32_t maxSteps = 0;  // set by configure(): the maxSteps option, default in info()
     bool requireThink = false;
     bool reference = false;  // profile verl-agent
   };
@@ -69,7 +68,6 @@ class Household {
   void reset(uint64_t levelSeed, uint64_t dynamicsSeed);
   StepResult step(int32_t action);
   size_t render(char* out) const;
-  size_t key(char* out) const { return render(out); }
   // The observation, then the world: the agent's place and hands, every receptacle's
   // open flag, every object's place and clean/hot/cool flags, the lamp.
   void stateKey(std::string& out) const;

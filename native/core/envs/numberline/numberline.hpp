@@ -18,12 +18,11 @@ namespace gigpo {
 
 class NumberLine {
  public:
-  static constexpr bool kKeyIsObservation = true;
   enum Action : int32_t { kPlus = 0, kMinus = 1 };
 
   struct Config {
     uint32_t maxPosition = 5;
-    uint32_t maxSteps = 10;
+    uint32_t maxSteps = 0;  // set by configure(): the maxSteps option, default in info()
     bool requireThink = false;
     bool reference = false;  // profile verl-agent (gym_cards' rules)
   };
@@ -40,7 +39,6 @@ class NumberLine {
   void reset(uint64_t levelSeed, uint64_t dynamicsSeed);
   StepResult step(int32_t action);
   size_t render(char* out) const;
-  size_t key(char* out) const { return render(out); }
   int32_t parse(std::string_view response);
   int32_t oracleAction() { return position_ < target_ ? kPlus : kMinus; }
   std::string actionName(int32_t action) const { return action == kPlus ? "+" : "-"; }

@@ -49,7 +49,6 @@ namespace gigpo {
 
 class Shop {
  public:
-  static constexpr bool kKeyIsObservation = true;
   // The catalog and its index are built from catalogSeed and catalogSize alone.
   static constexpr bool kCacheShared = true;
   static constexpr int32_t kSearchAction = 0;
@@ -58,7 +57,7 @@ class Shop {
   static constexpr size_t kMaxObsBytes = 4096;
 
   struct Config {
-    uint32_t maxSteps = 15;
+    uint32_t maxSteps = 0;  // set by configure(): the maxSteps option, default in info()
     bool requireThink = false;
     bool reference = false;  // profile verl-agent
     uint64_t catalogSeed = 0;
@@ -82,7 +81,6 @@ class Shop {
   void reset(uint64_t levelSeed, uint64_t dynamicsSeed);
   StepResult step(int32_t action);
   size_t render(char* out) const;
-  size_t key(char* out) const { return render(out); }
   // The observation, then the session: page, query, results and their page, product and
   // selected options.
   void stateKey(std::string& out) const;

@@ -35,7 +35,7 @@ namespace gigpo {
 class Sokoban {
  public:
   struct Config {
-    uint32_t maxSteps = 15;
+    uint32_t maxSteps = 0;  // set by configure(): the maxSteps option, default in info()
     sokoban::GeneratorConfig generator;
     std::string levels;       // a Boxoban file; empty = generate
     int64_t levelIndex = -1;  // -1: levelSeed mod level count
