@@ -98,8 +98,19 @@ export interface NativeEnvBatch {
   actionName(env: number, action: number): string;
   admissibleActions(env: number): Int32Array;
   oracleActions(): Int32Array;
+  drawActions(draw: NativeActionDraw): void;
   parseAt(indices: Int32Array | Uint32Array, responses: readonly string[]): Int32Array;
   close(): void;
+}
+
+/** What EnvBatch.drawActions reads: the random streams (4 words per env, seedActionStreams) and the policy. */
+export interface NativeActionDraw {
+  streams: Uint32Array;
+  active: Uint8Array;
+  actions: Int32Array;
+  oracle: boolean;
+  epsilon: number;
+  overAdmissible: boolean;
 }
 
 /** Step-row columns read by computeAdvantages (borrowed, never copied). */
@@ -182,6 +193,7 @@ export interface NativeAddon {
   similarityRatio(a: string, b: string): number;
   solveSokoban(level: string, options?: { nodeBudget?: number }): NativeSokobanSolution;
   readBoxobanLevels(path: string): string[];
+  seedActionStreams(seed: number | bigint, first: number, count: number): Uint32Array;
   [name: string]: unknown;
 }
 

@@ -83,6 +83,57 @@ describe('other bindings with getters that run JavaScript', () => {
     expect(() => b.step(actions)).toThrow(new RangeError('actions: expected length 4, got 0'));
   });
 
+  it('drawActions: a getter that detaches an array read earlier gives a TypeError naming it, and draws nothing', () => {
+    const b = createEnvBatch({ env: 'sokoban', numEnvs: 4, seed: 1 });
+    const streams = native.seedActionStreams(1, 0, 4);
+    const before = Array.from(streams);
+    const actions = new Int32Array(4).fill(7);
+    const draw = (effect: () => void) => ({
+      streams,
+      active: new Uint8Array(4).fill(1),
+      actions,
+      oracle: true,
+      overAdmissible: false,
+      get epsilon() {
+        effect();
+        return 0.5;
+      },
+    });
+    expect(() => b.drawActions(draw(() => detach(actions.buffer)))).toThrow(new TypeError('draw.actions: was detached or resized while the arguments were read'));
+    const streams2 = native.seedActionStreams(1, 0, 4);
+    const late = {
+      streams: streams2,
+      active: new Uint8Array(4).fill(1),
+      actions: new Int32Array(4),
+      oracle: false,
+      overAdmissible: false,
+      get epsilon() {
+        detach(streams2.buffer);
+        return 1;
+      },
+    };
+    expect(() => b.drawActions(late)).toThrow(new TypeError('draw.streams: was detached or resized while the arguments were read'));
+    // Untouched, the streams advance and every env gets an action; a getter that closes the batch gives the closed error.
+    const out = new Int32Array(4);
+    b.drawActions({ streams, active: new Uint8Array(4).fill(1), actions: out, oracle: false, overAdmissible: false, epsilon: 1 });
+    expect(Array.from(streams)).not.toEqual(before);
+    expect(Array.from(out).every((a) => a >= 0 && a < b.numActions)).toBe(true);
+    const closing = draw(() => b.close());
+    Object.defineProperty(closing, 'actions', { value: out });
+    expect(() => b.drawActions(closing)).toThrow(CLOSED);
+  });
+
+  it('drawActions: bad arguments are typed errors naming the field', () => {
+    const b = createEnvBatch({ env: 'numberline', numEnvs: 2 });
+    const ok = { streams: native.seedActionStreams(0, 0, 2), active: new Uint8Array(2), actions: new Int32Array(2), oracle: false, overAdmissible: false, epsilon: 0 };
+    expect(() => b.drawActions({ ...ok, streams: new Uint32Array(7) })).toThrow(new RangeError('draw.streams: expected length 8, got 7'));
+    expect(() => b.drawActions({ ...ok, actions: new Uint32Array(2) as never })).toThrow(new TypeError('draw.actions: expected a Int32Array'));
+    expect(() => b.drawActions({ ...ok, epsilon: 2 })).toThrow(new RangeError('draw.epsilon: must be in [0, 1], got 2'));
+    expect(() => b.drawActions({ ...ok, oracle: 1 as never })).toThrow(new TypeError('draw.oracle: expected true or false'));
+    expect(() => native.seedActionStreams(-1, 0, 2)).toThrow(RangeError);
+    expect(() => native.seedActionStreams(0, 0, 2 ** 25)).toThrow(new RangeError('count: expected an integer in [0, 16777216], got 33554432'));
+  });
+
   it('computeAdvantages: an output getter that detaches an input column gives a TypeError naming it', () => {
     const columns = {
       group: new Uint32Array([0, 0]), traj: new Uint32Array([0, 1]), step: new Uint32Array([0, 0]),

@@ -231,6 +231,25 @@ export class EnvBatch {
   oracleActions(): Int32Array {
     return this.handle.oracleActions();
   }
+
+  /**
+   * A native policy's action for every env with active[i] != 0 into actions[i] (HOLD_ACTION
+   * elsewhere), drawn in C++ from env i's stream in `streams` (nativeActionStreams), which it
+   * advances: the oracle's action (with probability epsilon a random one instead), or a random
+   * one, uniform over the admissible actions when `overAdmissible`, else over all actions.
+   */
+  drawActions(draw: { streams: Uint32Array; active: Uint8Array; actions: Int32Array; oracle: boolean; epsilon: number; overAdmissible: boolean }): void {
+    this.handle.drawActions(draw);
+  }
+}
+
+/**
+ * The native policies' random streams for envs first .. first + count - 1 of a rollout (4
+ * words each; EnvBatch.drawActions advances them): the streams of lib/seeded-random.ts's
+ * RandomStreams(seed, first, count), seeded and stepped in C++.
+ */
+export function nativeActionStreams(seed: number | bigint, first: number, count: number): Uint32Array {
+  return native.seedActionStreams(seed, first, count);
 }
 
 export function createEnvBatch(config: EnvBatchConfig): EnvBatch {

@@ -3,7 +3,7 @@
 // trip). Text policies run every trajectory as its own asynchronous loop (trajectory-loop.ts) over
 // a TextEnvs: the native batch here, or remote envs through collectText(). Returns a StepBatch of
 // complete groups.
-import { createEnvBatch, HOLD_ACTION, type EnvBatch, type EnvOptions } from '../envs/env-batch.js';
+import { createEnvBatch, nativeActionStreams, type EnvBatch, type EnvOptions } from '../envs/env-batch.js';
 import { nativeTextEnvs } from '../envs/native-text-envs.js';
 import { promptSpec } from '../envs/prompts.js';
 import type { TextEnvs } from '../envs/text-envs.js';
@@ -11,7 +11,6 @@ import type { PromptTemplate } from '../envs/prompt-template.js';
 import { GigpoArgumentError } from '../errors.js';
 import type { StepBatch } from '../io/step-batch.js';
 import type { NativePolicy, Policy, TextPolicy } from '../policy/types.js';
-import { RandomStreams } from '../seeded-random.js';
 import { anchorSourceOf, type AnchorSource } from './anchor-source.js';
 import type { ChatFormat } from './conversation.js';
 import { PolicyStats } from './policy-stats.js';
@@ -270,31 +269,25 @@ async function nativeLoop(
   started: number,
 ): Promise<void> {
   const n = batch.numEnvs;
-  const streams = new RandomStreams(options.actionSeed ?? options.seed ?? 0, batch.firstGroup * batch.groupSize, n);
+  // Actions are drawn in C++ (EnvBatch.drawActions), env i from its own stream.
+  const streams = nativeActionStreams(options.actionSeed ?? options.seed ?? 0, batch.firstGroup * batch.groupSize, n);
   const active = new Uint8Array(n).fill(1);
   const actions = new Int32Array(n);
-  const oracle = policy.name === 'oracle';
-  // Text envs (their observation lists commands): a random action is uniform over the admissible ones.
-  const overAdmissible = promptSpec(batch.env).observationListsActions;
-  const randomAction = (i: number): number => {
-    if (!overAdmissible) return streams.below(i, batch.numActions);
-    const ids = batch.admissibleActionIds(i);
-    return ids.length > 0 ? ids[streams.below(i, ids.length)] : streams.below(i, batch.numActions);
+  const draw = {
+    streams,
+    active,
+    actions,
+    oracle: policy.name === 'oracle',
+    epsilon: policy.epsilon,
+    // Text envs (their observation lists commands): a random action is uniform over the admissible ones.
+    overAdmissible: promptSpec(batch.env).observationListsActions,
   };
   let remaining = n;
   for (let t = 0; remaining > 0; t++) {
     checkCancelled(options);
     const t0 = performance.now();
-    const best = oracle ? batch.oracleActions() : undefined;
-    for (let i = 0; i < n; i++) {
-      if (!active[i]) {
-        actions[i] = HOLD_ACTION;
-        continue;
-      }
-      recorder.observe(batch, i);
-      if (best && !(policy.epsilon > 0 && streams.uniform(i) < policy.epsilon)) actions[i] = best[i];
-      else actions[i] = randomAction(i);
-    }
+    for (let i = 0; i < n; i++) if (active[i]) recorder.observe(batch, i);
+    batch.drawActions(draw);
     latencies.push(performance.now() - t0);
     batch.step(actions);
     for (let i = 0; i < n; i++) {

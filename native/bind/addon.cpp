@@ -1,6 +1,7 @@
 // The addon's entry point: registers every binding on the instance's exports.
 #include "bind/addon.hpp"
 
+#include "bind/action_draw.hpp"
 #include "bind/advantage.hpp"
 #include "bind/env_batch_wrap.hpp"
 #include "bind/envs_list.hpp"
@@ -18,6 +19,7 @@ GigpoAddon::GigpoAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("computeAdvantages", Napi::Function::New<computeAdvantages>(env, "computeAdvantages"));
   exports.Set("similarityRatio", Napi::Function::New<similarityRatio>(env, "similarityRatio"));
   exports.Set("solveSokoban", Napi::Function::New<solveSokoban>(env, "solveSokoban"));
+  exports.Set("seedActionStreams", Napi::Function::New<seedActionStreams>(env, "seedActionStreams"));
   exports.Set("readBoxobanLevels", Napi::Function::New<readBoxobanLevels>(env, "readBoxobanLevels"));
 }
 

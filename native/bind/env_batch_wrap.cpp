@@ -4,6 +4,7 @@
 
 #include "bind/addon.hpp"
 #include "bind/args.hpp"
+#include "core/action_draw.hpp"
 
 #include <cstdint>
 
@@ -24,6 +25,7 @@ Napi::Function EnvBatchWrap::define(Napi::Env env) {
                          InstanceMethod<&EnvBatchWrap::actionName>("actionName"),
                          InstanceMethod<&EnvBatchWrap::admissibleActions>("admissibleActions"),
                          InstanceMethod<&EnvBatchWrap::oracleActions>("oracleActions"),
+                         InstanceMethod<&EnvBatchWrap::drawActions>("drawActions"),
                          InstanceMethod<&EnvBatchWrap::parseAt>("parseAt"),
                          InstanceMethod<&EnvBatchWrap::close>("close"),
                      });
@@ -325,6 +327,36 @@ Napi::Value EnvBatchWrap::oracleActions(const Napi::CallbackInfo& info) {
   auto actions = Napi::Int32Array::New(info.Env(), open(info.Env()).shape().numEnvs);
   guarded(info.Env(), [&] { open(info.Env()).oracleActions(actions.Data()); });
   return actions;
+}
+
+// drawActions({streams, active, actions, oracle, epsilon, overAdmissible}): the native
+// policy's action for every active env into actions (core/action_draw.hpp). Every argument
+// is read (and the arrays re-checked) before the batch is asked anything.
+Napi::Value EnvBatchWrap::drawActions(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = requireObject(info, 0, "draw");
+  const int64_t n = open(env).shape().numEnvs;
+  ReadArrays arrays;
+  auto streams = arrays.get<Napi::Uint32Array>(o, "streams", "draw", napi_uint32_array, "Uint32Array",
+                                               static_cast<int64_t>(kStreamWords) * n);
+  auto active = arrays.get<Napi::Uint8Array>(o, "active", "draw", napi_uint8_array, "Uint8Array", n);
+  auto actions = arrays.get<Napi::Int32Array>(o, "actions", "draw", napi_int32_array, "Int32Array", n);
+  ActionDraw draw;
+  Napi::Value oracle = o.Get("oracle");
+  if (!oracle.IsBoolean()) throwType(env, "draw.oracle: expected true or false");
+  draw.oracle = oracle.As<Napi::Boolean>().Value();
+  Napi::Value overAdmissible = o.Get("overAdmissible");
+  if (!overAdmissible.IsBoolean()) throwType(env, "draw.overAdmissible: expected true or false");
+  draw.overAdmissible = overAdmissible.As<Napi::Boolean>().Value();
+  Napi::Value epsilon = o.Get("epsilon");
+  if (!epsilon.IsNumber()) throwType(env, "draw.epsilon: expected a number in [0, 1]");
+  draw.epsilon = epsilon.As<Napi::Number>().DoubleValue();
+  if (!(draw.epsilon >= 0 && draw.epsilon <= 1))
+    throwRange(env, "draw.epsilon: must be in [0, 1], got " + epsilon.ToString().Utf8Value());
+  arrays.check(env);
+  BatchBase& batch = open(env);  // a getter may have closed it
+  guarded(env, [&] { gigpo::drawActions(batch, streams.Data(), active.Data(), draw, actions.Data()); });
+  return env.Undefined();
 }
 
 }  // namespace gigpo::bind

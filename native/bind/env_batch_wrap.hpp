@@ -32,6 +32,7 @@ class EnvBatchWrap : public Napi::ObjectWrap<EnvBatchWrap> {
   Napi::Value actionName(const Napi::CallbackInfo& info);
   Napi::Value admissibleActions(const Napi::CallbackInfo& info);
   Napi::Value oracleActions(const Napi::CallbackInfo& info);
+  Napi::Value drawActions(const Napi::CallbackInfo& info);
   Napi::Value parseAt(const Napi::CallbackInfo& info);
   Napi::Value close(const Napi::CallbackInfo& info);
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/action_draw.hpp"
 #include "core/advantage/compute.hpp"
 #include "core/hash.hpp"
 #include "core/rng.hpp"
@@ -29,6 +30,23 @@ TEST_CASE("deriveSeed and Pcg32 give the specified streams") {
   CHECK(rng.next() == 0x40f9f8ceu);
   Pcg32 bounded(1);
   for (int i = 0; i < 10000; ++i) CHECK(bounded.below(7) < 7u);
+}
+
+// Golden values from lib/seeded-random.ts's RandomStreams (the TypeScript definition of the
+// same streams): RandomStreams(1, 0, 2) and RandomStreams(2^64 - 1, 1000, 1).
+TEST_CASE("seedActionStreams and streamNext give the TypeScript RandomStreams") {
+  uint32_t state[2 * kStreamWords];
+  seedActionStreams(1, 0, 2, state);
+  CHECK(streamNext(state) == 3058700004u);
+  CHECK(streamNext(state) == 1910158023u);
+  CHECK(streamNext(state) == 1096078457u);
+  CHECK(streamNext(state + kStreamWords) == 405712269u);
+  CHECK(streamNext(state + kStreamWords) == 2667786766u);
+  CHECK(streamNext(state + kStreamWords) == 1817841638u);
+  uint32_t top[kStreamWords];
+  seedActionStreams(~uint64_t{0}, 1000, 1, top);
+  CHECK(streamNext(top) == 623576087u);
+  CHECK(streamNext(top) == 1096398646u);
 }
 
 // Pinned: every anchor stored in a rollout file depends on these, so a change to the hash
