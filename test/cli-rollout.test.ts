@@ -2,6 +2,7 @@
 // same flags (any thread count), Python reads the same values back, JSONL in both forms,
 // --levels, --policy openai against a local server, usage and input errors.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -17,7 +18,7 @@ import {
 } from '../lib/index.js';
 import { runCli, runCliAsync, tempDir } from './helpers/cli.js';
 import { pythonDump, requirePython } from './helpers/python.js';
-import { writeLevelFile } from './helpers/sokoban.js';
+import { requireBoxoban, writeLevelFile } from './helpers/sokoban.js';
 import { completion, startFakeOpenAI } from './fixtures/fake-openai-server.js';
 
 const tmp = tempDir('cli-rollout');
@@ -221,6 +222,43 @@ describe('gigpo rollout', () => {
       expect(r.status).toBe(2);
       expect(existsSync(out)).toBe(false);
     });
+
+  it('Boxoban levels under the default 15-step limit: 0% success comes with a warning naming the limit; --max-steps 200 succeeds without one', (ctx) => {
+    const levels = join(requireBoxoban(ctx), 'medium', 'train', '000.txt');
+    const { path, cleanup } = tempDir('cli-rollout-boxoban');
+    try {
+      const args = ['rollout', '--policy', 'oracle', '--levels', levels, '--groups', '4', '--group-size', '2'];
+      const short = runCli([...args, '--out', path('short.jsonl'), '--json']);
+      expect(short.status).toBe(0);
+      const warning =
+        'no trajectory succeeded and 8 of 8 stopped at the step limit (15 steps); Boxoban levels take far more moves than the default limit, ' +
+        'which is made for small generated rooms: raise it, e.g. --max-steps 200';
+      expect(short.stderr).toBe(`gigpo: warning: ${warning}\n`);
+      const summary = JSON.parse(short.stdout) as { successRate: number; warning?: string };
+      expect(summary.successRate).toBe(0);
+      expect(summary.warning).toBe(warning);
+      const long = runCli([...args, '--max-steps', '200', '--out', path('long.jsonl'), '--json']);
+      expect(long.status).toBe(0);
+      expect(long.stderr).toBe('');
+      expect((JSON.parse(long.stdout) as { successRate: number }).successRate).toBe(1);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('generated levels: the oracle under a step limit too short for the task gets the general hint; random gets none', () => {
+    const { path, cleanup } = tempDir('cli-rollout-short');
+    try {
+      const r = runCli(['rollout', '--policy', 'oracle', '--groups', '2', '--group-size', '2', '--max-steps', '1', '--out', path('r.jsonl')]);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toBe('gigpo: warning: no trajectory succeeded and 4 of 4 stopped at the step limit (1 steps); raise it with --max-steps if the tasks need more steps\n');
+      const random = runCli(['rollout', '--policy', 'random', '--groups', '2', '--group-size', '2', '--max-steps', '1', '--out', path('random.jsonl')]);
+      expect(random.status).toBe(0);
+      expect(random.stderr).toBe('');
+    } finally {
+      cleanup();
+    }
+  });
 
   it('an unreadable level file is an input error (exit 1, no file)', () => {
     const { dir, path, cleanup } = tempDir('cli-rollout-levels');

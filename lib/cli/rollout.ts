@@ -221,7 +221,7 @@ export function registerRollout(program: Command): void {
         await pool?.destroy();
         await llama?.close();
       }
-      report(totals, flags, format);
+      report(totals, flags, format, envOptions);
     });
 }
 
@@ -358,6 +358,8 @@ class Totals {
   groups = 0;
   trajectories = 0;
   successes = 0;
+  /** Trajectories that stopped at the step limit. */
+  truncated = 0;
   returns = 0;
   invalid = 0;
   seconds = 0;
@@ -384,6 +386,7 @@ class Totals {
     Object.assign(this.stopReasons, meta.stopReasons ?? {});
     this.firstError ??= m.firstError;
     this.rows += batch.numRows;
+    for (let r = 0; r < batch.numRows; r++) if (batch.truncated[r] && (r + 1 === batch.numRows || batch.traj[r + 1] !== batch.traj[r])) this.truncated++;
     this.trajectories += m.trajectories;
     this.groups += m.trajectories / meta.groupSize;
     this.successes += m.successRate * m.trajectories;
@@ -393,7 +396,34 @@ class Totals {
   }
 }
 
-function report(t: Totals, flags: RolloutFlags, format: DataFormat): void {
+/**
+ * The hint for a run where nothing succeeded because the step limit came first (most
+ * trajectories truncated), with level files or the oracle (a random or LLM policy failing
+ * is no news): Boxoban levels (--levels) need far more moves than the 15-step default made
+ * for small generated rooms, and nothing else says so.
+ */
+export function stepLimitWarning(
+  env: string,
+  envOptions: EnvOptions,
+  maxSteps: number | undefined,
+  oracle: boolean,
+  t: Pick<Totals, 'trajectories' | 'successes' | 'truncated'>,
+): string | undefined {
+  const levels = envOptions.levels !== undefined && envOptions.levels !== '';
+  if (!(levels || oracle) || t.trajectories === 0 || t.successes > 0 || 2 * t.truncated < t.trajectories) return undefined;
+  const option = listEnvs().find((e) => e.name === env)?.options.find((o) => o.name === 'maxSteps');
+  const limit = maxSteps ?? envOptions.maxSteps ?? option?.default;
+  return (
+    `no trajectory succeeded and ${t.truncated} of ${t.trajectories} stopped at the step limit (${String(limit)} steps); ` +
+    (levels
+      ? 'Boxoban levels take far more moves than the default limit, which is made for small generated rooms: raise it, e.g. --max-steps 200'
+      : 'raise it with --max-steps if the tasks need more steps')
+  );
+}
+
+function report(t: Totals, flags: RolloutFlags, format: DataFormat, envOptions: EnvOptions): void {
+  const warning = stepLimitWarning(flags.env, envOptions, flags.maxSteps, flags.policy === 'oracle', t);
+  if (warning !== undefined) process.stderr.write(`gigpo: warning: ${warning}\n`);
   const latencies = Float64Array.from(t.latenciesMs).sort();
   const text = flags.policy !== 'random' && flags.policy !== 'oracle';
   const summary = {
@@ -428,6 +458,7 @@ function report(t: Totals, flags: RolloutFlags, format: DataFormat): void {
           ...(t.firstError === undefined ? {} : { firstError: t.firstError }),
         }
       : {}),
+    ...(warning === undefined ? {} : { warning }),
   };
   const out = summaryStream(flags.out);
   if (flags.json) {
