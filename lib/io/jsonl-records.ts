@@ -136,6 +136,14 @@ function markNonFinite(text: string): string | undefined {
   return pieces.join('');
 }
 
+/** "steps[i]." as a field-name prefix, turned into text only when a message is built. */
+class FieldPrefix {
+  constructor(private readonly index: number) {}
+  toString(): string {
+    return `steps[${this.index}].`;
+  }
+}
+
 function fail(source: string, field: string, message: string): never {
   throw new GigpoInputError(source, `${field}: ${message}`);
 }
@@ -162,13 +170,32 @@ export function parseAnchor(v: unknown, source: string, field: string): bigint |
     if (Number.isSafeInteger(v) && v >= 0) return BigInt(v);
     return fail(source, field, `expected a string or a non-negative integer below 2^53 (write larger ids as strings), got ${describe(v)}`);
   }
-  if (typeof v === 'string') return /^[0-9a-fA-F]{16}$/.test(v) ? BigInt(`0x${v}`) : v;
+  if (typeof v === 'string') return anchorOfText(v);
   return fail(source, field, `expected a string or a non-negative integer, got ${describe(v)}`);
 }
 
-/** The step fields of `v`; `at` prefixes field names ("steps[3]." or "" for a row). */
-function step(v: unknown, source: string, at: string): StepRecord {
-  const s = objectOf(v, source, at ? at.slice(0, -1) : 'line');
+/** parseAnchor of a string (never an error). Anchors repeat (every visit of a state names it again): each text is parsed once. */
+function anchorOfText(v: string): bigint | string {
+  let id = anchorIds.get(v);
+  if (id === undefined) {
+    if (anchorIds.size >= ANCHOR_CACHE_SIZE) anchorIds.clear();
+    id = /^[0-9a-fA-F]{16}$/.test(v) ? BigInt(`0x${v}`) : v;
+    anchorIds.set(v, id);
+  }
+  return id;
+}
+
+const ANCHOR_CACHE_SIZE = 1 << 14;
+const anchorIds = new Map<string, bigint | string>();
+
+/**
+ * The step fields of `v`; `index` is its place in `steps` (field names get the prefix
+ * "steps[3]."), or undefined for a row (no prefix). The prefix is only built for an error.
+ */
+function step(v: unknown, source: string, index?: number): StepRecord {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) objectOf(v, source, index === undefined ? 'line' : `steps[${index}]`);
+  const s = v as Record<string, unknown>;
+  const at = index === undefined ? '' : new FieldPrefix(index);
   const reward = s.reward;
   if (reward === undefined) fail(source, `${at}reward`, 'missing (expected a finite number)');
   if (typeof reward !== 'number' || !Number.isFinite(reward)) fail(source, `${at}reward`, `expected a finite number, got ${describe(reward)}`);
@@ -182,7 +209,9 @@ function step(v: unknown, source: string, at: string): StepRecord {
     if (typeof s.obs !== 'string') fail(source, `${at}obs`, `expected a string, got ${describe(s.obs)}`);
     out.obs = s.obs;
   }
-  if (s.anchor !== undefined && s.anchor !== null) out.anchor = parseAnchor(s.anchor, source, `${at}anchor`);
+  const anchor = s.anchor;
+  if (typeof anchor === 'string') out.anchor = anchorOfText(anchor);
+  else if (anchor !== undefined && anchor !== null) out.anchor = parseAnchor(anchor, source, `${at}anchor`);
   if (out.obs === undefined && out.anchor === undefined) fail(source, `${at}obs`, 'missing (each step needs obs, a string, or anchor)');
   const scores = scoreFields(s);
   if (scores) out.scores = scores;
@@ -240,7 +269,7 @@ export function toTrajectoryRecord(value: unknown, source: string): TrajectoryRe
   if (!Array.isArray(o.steps)) fail(source, 'steps', `expected a non-empty array, got ${describe(o.steps)}`);
   if (o.steps.length === 0) fail(source, 'steps', 'expected a non-empty array, got []');
   const steps = new Array<StepRecord>(o.steps.length);
-  for (let i = 0; i < steps.length; i++) steps[i] = step(o.steps[i], source, `steps[${i}].`);
+  for (let i = 0; i < steps.length; i++) steps[i] = step(o.steps[i], source, i);
   return { group, traj, steps, source };
 }
 
@@ -253,5 +282,5 @@ export function toRowRecord(value: unknown, source: string): RowRecord {
   if (index === undefined) fail(source, 'step', 'missing (expected the 0-based step index)');
   if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0)
     fail(source, 'step', `expected a non-negative integer, got ${describe(index)}`);
-  return { group, traj, step: index, ...step(o, source, ''), source };
+  return { group, traj, step: index, ...step(o, source), source };
 }
