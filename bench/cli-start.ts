@@ -96,11 +96,13 @@ try {
       return {};
     }
     // Same rows in the same order (the file's), so the advantages must agree.
-    const ms = (JSON.parse(py.stdout.trim()) as { computeSeconds: number }).computeSeconds * 1000;
+    const reply = JSON.parse(py.stdout.trim()) as { computeSeconds: number; computeCpuSeconds: number };
+    const ms = reply.computeSeconds * 1000;
+    const cpuMs = reply.computeCpuSeconds * 1000;
     const ours = readFileSync(out, 'utf8').trim().split('\n').flatMap((l) => (JSON.parse(l) as { steps: { advantage: number }[] }).steps.map((s) => s.advantage));
     const theirs = JSON.parse(readFileSync(join(dir, `py-${variant}.json`), 'utf8')) as number[];
     if (theirs.length !== ours.length) throw new Error(`python reference (${variant}): ${theirs.length} advantages for ${ours.length} rows`);
-    return { ms, agreement: Math.max(...ours.map((a, i) => Math.abs(a - theirs[i]))) };
+    return { ms, cpuMs, agreement: Math.max(...ours.map((a, i) => Math.abs(a - theirs[i]))) };
   };
   const verl = python('verl', flag('py-runs', 1));
   const loops = python('loops', 3);
@@ -118,10 +120,15 @@ try {
     scoreCpuMs: cpu(scoreCpu),
     scoreMs: median(score),
     pythonReferenceComputeMs: pythonMs,
+    pythonReferenceComputeCpuMs: verl.cpuMs,
     pythonLoopsComputeMs: loops.ms,
+    pythonLoopsComputeCpuMs: loops.cpuMs,
     tsReferenceComputeMs: median(tsTimes),
     pythonOverScore: pythonMs === undefined ? undefined : pythonMs / median(score),
     pythonLoopsOverScore: loops.ms === undefined ? undefined : loops.ms / median(score),
+    // The same ratios in CPU time (what a loaded machine distorts least).
+    pythonOverScoreCpu: verl.cpuMs === undefined || cpu(scoreCpu) === undefined ? undefined : verl.cpuMs / cpu(scoreCpu)!,
+    pythonLoopsOverScoreCpu: loops.cpuMs === undefined || cpu(scoreCpu) === undefined ? undefined : loops.cpuMs / cpu(scoreCpu)!,
     tsReferenceOverScore: median(tsTimes) / median(score),
     pythonAgreement,
   };
@@ -133,8 +140,8 @@ try {
         ['node -e 0', f(result.nodeMs), f(result.nodeCpuMs), ''],
         ['gigpo --help', f(result.helpMs), f(result.helpCpuMs), `+${f(result.helpOverNodeMs)} ms wall`],
         [`gigpo score (${result.rows} rows, end to end)`, f(result.scoreMs), f(result.scoreCpuMs), '1'],
-        ['Python reference (verl-agent data flow) compute alone', f(pythonMs), '', `${f(result.pythonOverScore, 2)}x the score time`],
-        ['Python, same loops without its scans, compute alone', f(loops.ms), '', `${f(result.pythonLoopsOverScore, 2)}x the score time`],
+        ['Python reference (verl-agent data flow) compute alone', f(pythonMs), f(verl.cpuMs), `${f(result.pythonOverScore, 2)}x wall, ${f(result.pythonOverScoreCpu, 2)}x CPU`],
+        ['Python, same loops without its scans, compute alone', f(loops.ms), f(loops.cpuMs), `${f(result.pythonLoopsOverScore, 2)}x wall, ${f(result.pythonLoopsOverScoreCpu, 2)}x CPU`],
         ['TypeScript reference compute alone', f(result.tsReferenceComputeMs), '', `${f(result.tsReferenceOverScore, 2)}x the score time`],
       ],
     ),

@@ -14,7 +14,8 @@ Two variants:
 
     python3 bench/reference_gigpo.py FILE.jsonl [--variant verl|loops] [--repeat 3] [--advantages OUT.json]
 
-Prints one JSON line: rows, the variant, the median compute seconds, and with --advantages
+Prints one JSON line: rows, the variant, the median compute seconds (wall, and CPU of the
+process: on a loaded machine the steadier of the two), and with --advantages
 writes the per-row advantages (in file order) for cross-checking against `gigpo score`.
 """
 import json
@@ -163,15 +164,17 @@ def main():
     if variant not in VARIANTS:
         sys.exit(f"--variant: expected one of {', '.join(VARIANTS)}, got {variant!r}")
     data = load(path)
-    times, advantage = [], None
+    times, cpu, advantage = [], [], None
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         advantage = VARIANTS[variant](*data)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     if "--advantages" in sys.argv:
         with open(sys.argv[sys.argv.index("--advantages") + 1], "w") as f:
             json.dump([float(x) for x in advantage], f)
-    print(json.dumps({"rows": len(data[0]), "variant": variant, "computeSeconds": sorted(times)[len(times) // 2]}))
+    median = lambda xs: sorted(xs)[len(xs) // 2]
+    print(json.dumps({"rows": len(data[0]), "variant": variant, "computeSeconds": median(times), "computeCpuSeconds": median(cpu)}))
 
 
 VARIANTS = {"verl": compute_verl, "loops": compute}
