@@ -1,7 +1,9 @@
 // The one deterministic generator of the library: SFC32, its 128-bit state expanded from a
 // 64-bit seed by SplitMix64, so a seed gives the same numbers on every machine. SeededRandom
 // is one stream (batch assembly); RandomStreams is many independent streams in one typed
-// array (the native policies: one stream per trajectory).
+// array: the definition of the native policies' streams (one per trajectory), which the C++
+// core seeds and draws from itself (native/core/action_draw.hpp, EnvBatch.drawActions);
+// test/native-action-draw.test.ts checks that both give the same draws.
 import { valueError } from './errors.js';
 
 const MASK64 = (1n << 64n) - 1n;
