@@ -248,7 +248,7 @@ export class RolloutEngine {
 /** The text-loop options the caller set (undefined ones keep their defaults). */
 function defined(o: TextRolloutOptions): Partial<TextRolloutOptions> {
   const out: Record<string, unknown> = {};
-  for (const key of ['historyLength', 'schedule', 'promptMode', 'chatFormat', 'onPolicyError', 'promptTemplate'] as const) if (o[key] !== undefined) out[key] = o[key];
+  for (const key of ['historyLength', 'schedule', 'promptMode', 'chatFormat', 'onPolicyError', 'promptTemplate', 'anchor'] as const) if (o[key] !== undefined) out[key] = o[key];
   return out as Partial<TextRolloutOptions>;
 }
 
