@@ -158,9 +158,8 @@ describe('state anchors', () => {
       if (seen === undefined) obsOfState.set(sk, b.anchor[r]);
       else if (seen !== b.anchor[r]) expect.fail(`row ${r}: state ${sk} under two observation anchors`);
       const ok = `${b.group[r]}:${b.anchor[r]}`;
-      let set = statesOfObs.get(ok);
-      if (!set) statesOfObs.set(ok, (set = new Set()));
-      set.add(b.stateAnchor![r]);
+      const set = statesOfObs.get(ok) ?? new Set<bigint>();
+      statesOfObs.set(ok, set.add(b.stateAnchor![r]));
     }
     expect([...statesOfObs.values()].filter((set) => set.size > 1).length).toBeGreaterThan(0);
   });

@@ -107,7 +107,10 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
         if (step.promptIds !== undefined) (lists.promptIds ??= new Array<number[]>(numRows))[r] = step.promptIds;
         if (step.responseIds !== undefined) (lists.responseIds ??= new Array<number[]>(numRows))[r] = step.responseIds;
         if (step.logprobs !== undefined) (lists.logprobs ??= new Array<number[]>(numRows))[r] = step.logprobs;
-        if (step.tokenAdvantage !== undefined) (lists.tokenAdvantage ??= new Array<number[]>(numRows))[r] = step.tokenAdvantage;
+        if (step.tokenAdvantage !== undefined) {
+          lists.tokenAdvantage ??= new Array<number[]>(numRows);
+          lists.tokenAdvantage[r] = step.tokenAdvantage;
+        }
         if ((step.stateAnchor !== undefined) !== (stateAnchor !== undefined)) throw allOrNone(record, s, 'state_anchor', step.stateAnchor !== undefined);
         if ((step.sourceRow !== undefined) !== (sourceRow !== undefined)) throw allOrNone(record, s, 'source_row', step.sourceRow !== undefined);
         if ((step.importanceWeight !== undefined) !== (importanceWeight !== undefined)) throw allOrNone(record, s, 'importance_weight', step.importanceWeight !== undefined);
