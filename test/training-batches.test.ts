@@ -13,6 +13,7 @@ import {
   RolloutEngine,
   rowObservation,
   rowsToTrajectories,
+  scoreFile,
   readRowRecords,
   validateStepBatch,
   writeJsonlFile,
@@ -167,6 +168,13 @@ describe('training batches', () => {
     backwards.step[k] = train.step[k - 1] - 1;
     expect(() => validateStepBatch(backwards)).toThrow(`batch.step[${k}]: steps of trajectory ${train.traj[k]} must not decrease`);
     expect(() => computeAdvantages(train)).toThrow('batch.sourceRow: a training batch (rows drawn from a rollout) cannot be scored again');
+    for (const ext of ['msgpack', 'jsonl']) {
+      const path = tmp.path(`train.${ext}`);
+      await (ext === 'msgpack' ? writeMsgpackFile(path, [train]) : writeJsonlFile(path, [train], 'trajectory'));
+      await expect(scoreFile({ input: path, output: tmp.path(`rescored.${ext}`) })).rejects.toThrow(
+        new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(: chunk 0|:2): sourceRow: a training batch`),
+      );
+    }
     expect(() => validateStepBatch({ ...train, importanceWeight: new Float32Array(train.numRows) })).toThrow('batch.importanceWeight[0]: must be a finite number > 0, got 0');
   });
 
