@@ -184,7 +184,6 @@ describe('training batches', () => {
       [{ group: 0, traj: 0, steps: [step({ step: 2, source_row: 5 }), step({ step: 3 })] }, /x\.jsonl:1: steps\[1\]\.source_row: missing/],
       [{ group: 0, traj: 0, steps: [step({ step: 2, source_row: 5 }), step({ step: 1, source_row: 4 })] }, /x\.jsonl:1: steps\[1\]\.step: steps must not decrease, got 1 after 2/],
       [{ group: 0, traj: 0, steps: [step({ source_row: 5 })] }, /x\.jsonl:1: steps\[0\]\.step: missing/],
-      [{ group: 0, traj: 0, steps: [step({ step: 1 })] }, /x\.jsonl:1: steps\[0\]\.step: expected 0/],
       [{ group: 0, traj: 0, steps: [step({ response_ids: [1, 2], token_advantage: [0.5] })] }, /x\.jsonl:1: steps\[0\]\.token_advantage: expected one value per response token \(2 response_ids\), got 1/],
       [{ group: 0, traj: 0, steps: [step({ state_anchor: 'xyz' })] }, /x\.jsonl:1: steps\[0\]\.state_anchor: expected 16 hex digits/],
     ];

@@ -106,7 +106,10 @@ export async function* rowsToTrajectories(rows: AsyncIterable<RowRecord>, option
     if (drawn) (fields as StepRecord).step = step;
     const steps = same(current) ? current!.steps : undefined;
     const last = steps?.[steps.length - 1];
-    const follows = steps === undefined ? drawn || step === 0 : drawn ? last!.sourceRow !== undefined && step >= last!.step! : last!.sourceRow === undefined && step === steps.length;
+    let follows: boolean;
+    if (!steps) follows = drawn || step === 0; // a new trajectory (a drawn one may start after step 0)
+    else if (drawn) follows = last!.sourceRow !== undefined && step >= last!.step!;
+    else follows = last!.sourceRow === undefined && step === steps.length;
     if (steps && follows) {
       steps.push(fields);
       continue;

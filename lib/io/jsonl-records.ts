@@ -291,8 +291,9 @@ export function toTrajectoryRecord(value: unknown, source: string): TrajectoryRe
 }
 
 /**
- * `steps[i].step`: optional and equal to i, except in a trajectory drawn from a rollout (its
- * steps carry `source_row`), where it is required and never decreases.
+ * `steps[i].step` of a trajectory drawn from a rollout (its steps carry `source_row`): required,
+ * never decreasing. Other trajectories' steps are numbered by position (a `step` field is ignored,
+ * as unknown fields are).
  */
 function stepIndices(raw: Record<string, unknown>[], steps: StepRecord[], source: string): void {
   const drawn = steps[0].sourceRow !== undefined;
@@ -300,15 +301,11 @@ function stepIndices(raw: Record<string, unknown>[], steps: StepRecord[], source
     const at = `steps[${i}]`;
     if ((steps[i].sourceRow !== undefined) !== drawn)
       fail(source, `${at}.source_row`, drawn ? 'missing (steps[0] has one: every step of a training-batch trajectory carries it)' : 'steps[0] has none: every step of a trajectory carries source_row or none does');
+    if (!drawn) continue;
     const v = raw[i].step;
-    if (v === undefined || v === null) {
-      if (drawn) fail(source, `${at}.step`, 'missing (a step with source_row names its step index)');
-      continue;
-    }
+    if (v === undefined || v === null) fail(source, `${at}.step`, 'missing (a step with source_row names its step index)');
     const index = u32(v, source, `${at}.step`);
-    if (!drawn && index !== i) fail(source, `${at}.step`, `expected ${i} (steps are in order; only training-batch steps, with source_row, may skip or repeat), got ${index}`);
-    if (drawn && i > 0 && index < steps[i - 1].step!)
-      fail(source, `${at}.step`, `steps must not decrease, got ${index} after ${steps[i - 1].step}`);
+    if (i > 0 && index < steps[i - 1].step!) fail(source, `${at}.step`, `steps must not decrease, got ${index} after ${steps[i - 1].step}`);
     steps[i].step = index;
   }
 }
