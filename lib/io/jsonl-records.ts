@@ -85,8 +85,6 @@ export function metaOfLine(value: unknown, source: string): Record<string, unkno
   return objectOf((value as { meta: unknown }).meta, source, 'meta');
 }
 
-const U64_MAX = 0xffffffffffffffffn;
-
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
