@@ -10,8 +10,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { randomPolicy, RolloutEngine, rowObservation, type StepBatch } from '../lib/index.js';
 import { writeMsgpackFile } from '../lib/io/msgpack-writer.js';
+import { OPTIONAL_COLUMNS } from '../lib/io/columns.js';
 import { ROW_RAGGED_KEYS } from '../lib/io/step-batch.js';
 import { makeBatch } from './helpers/step-batches.js';
+import type { PythonChunk } from './helpers/python.js';
 
 const script = join(dirname(fileURLToPath(import.meta.url)), '..', 'python', 'gigpo_batch.py');
 const dir = mkdtempSync(join(tmpdir(), 'gigpo-io-python-'));
@@ -60,6 +62,10 @@ function expected(b: StepBatch): Record<string, unknown> {
     ),
   };
   for (const k of ROW_RAGGED_KEYS) if (b[k]) out[k] = ragged(b[k]!);
+  for (const k of OPTIONAL_COLUMNS) {
+    const c = b[k];
+    if (c) out[k] = c instanceof BigUint64Array ? Array.from(c, String) : Array.from(c);
+  }
   if (b.scores) for (const [k, v] of Object.entries(b.scores)) out[k] = Array.from(v as ArrayLike<number>);
   if (b.groupLabels) out.groupLabels = b.groupLabels;
   if (b.trajLabels) out.trajLabels = b.trajLabels;
@@ -95,7 +101,7 @@ describe('python/gigpo_batch.py', () => {
     await writeMsgpackFile(path, shards);
     const r = runPython(py, [path, '--json']);
     expect(r.status).toBe(0);
-    const chunks = JSON.parse(r.stdout) as Record<string, any>[];
+    const chunks = JSON.parse(r.stdout) as PythonChunk[];
     for (let i = 0; i < shards.length; i++) {
       expect(chunks[i]).toEqual(expected(shards[i]));
       // The text helper decodes the observation each row acted from.

@@ -1,7 +1,7 @@
 // Scoring one piece of input: a batch of complete groups (built from JSONL records) or a
 // raw msgpack chunk (decoded here). Runs on the calling thread or on a pool worker; errors
 // about the data are GigpoInputErrors naming where it came from.
-import { computeAdvantages, type AdvantageColumns, type AdvantageStats } from '../advantage/compute.js';
+import { computeAdvantages, type AdvantageColumns, type AdvantageResult, type AdvantageStats } from '../advantage/compute.js';
 import type { ResolvedAdvantageOptions } from '../advantage/options.js';
 import { asInputError, GigpoInputError } from '../errors.js';
 import { decodeChunk } from '../io/msgpack-chunk.js';
@@ -32,7 +32,9 @@ export function scoreBatch(
   rowSource?: (row: number) => string,
   into?: AdvantageColumns,
 ): ScoredPart {
-  let result;
+  if (batch.sourceRow !== undefined)
+    throw new GigpoInputError(source, 'sourceRow: a training batch (rows drawn from a rollout) cannot be scored again: score the rollout it came from');
+  let result: AdvantageResult;
   try {
     result = computeAdvantages(batch, options, into);
   } catch (err) {
