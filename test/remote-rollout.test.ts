@@ -3,10 +3,11 @@
 // (anchors, rewards, dones, observations, responses); plus the options' typed errors.
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { GigpoArgumentError, randomPolicy, RolloutEngine, RolloutPool, startEnvServer, type EnvServer, type RemoteProtocol } from '../lib/index.js';
+import { GigpoArgumentError, randomPolicy, RolloutEngine, RolloutPool, startEnvServer, type EnvServer, type RemoteProtocol, type RolloutMeta, type StepBatch } from '../lib/index.js';
 import { listedActionPolicy, plainRows } from './helpers/remote-rollouts.js';
 
 const SEED = 7;
+const metaOf = (batch: StepBatch): RolloutMeta => batch.meta as unknown as RolloutMeta;
 const engine = new RolloutEngine();
 const servers = new Map<string, EnvServer>();
 afterAll(async () => {
@@ -14,8 +15,10 @@ afterAll(async () => {
 });
 
 async function serverOf(env: string): Promise<EnvServer> {
-  let s = servers.get(env);
-  if (!s) servers.set(env, (s = await startEnvServer({ env, seed: SEED })));
+  const known = servers.get(env);
+  if (known) return known;
+  const s = await startEnvServer({ env, seed: SEED });
+  servers.set(env, s);
   return s;
 }
 
@@ -30,8 +33,8 @@ describe("env 'remote' round trip", () => {
     const local = await engine.collect({ env, groups: 3, groupSize: 3, policy, seed: SEED });
     expect(local.numRows).toBeGreaterThan(9);
     expect(plainRows(remote)).toEqual(plainRows(local));
-    expect(remote.meta.metrics).toMatchObject({ envErrors: 0, droppedGroups: 0, trajectories: 9, successRate: local.meta.metrics.successRate });
-    expect(remote.meta.remote).toEqual({ url: server.url, protocol, tasks: [0, 1, 2], retries: 0, failures: {} });
+    expect(metaOf(remote).metrics).toMatchObject({ envErrors: 0, droppedGroups: 0, trajectories: 9, successRate: metaOf(local).metrics.successRate });
+    expect(metaOf(remote).remote).toEqual({ url: server.url, protocol, tasks: [0, 1, 2], retries: 0, failures: {} });
     expect(server.sessions()).toBe(0); // every session closed at the end
   });
 
@@ -46,7 +49,7 @@ describe("env 'remote' round trip", () => {
     expect(rows.filter((r) => r.group === 5)).toEqual(plainRows(local).filter((r) => r.group === 5));
     expect(rows.filter((r) => r.group === 6 && r.step === 0).map((r) => r.observation)).toEqual(plainRows(other).filter((r) => r.step === 0).map((r) => r.observation));
     expect(Math.max(...rows.map((r) => r.step))).toBe(3);
-    expect(remote.meta.remote?.tasks).toEqual([5, 2]);
+    expect(metaOf(remote).remote?.tasks).toEqual([5, 2]);
   });
 
   it('RolloutPool runs remote rollouts on the calling thread, with the same rows', async () => {
