@@ -76,10 +76,11 @@ describe.each(['openenv', 'agentgym'] as const)("env 'remote' faults over %s", (
   });
 
   it('a session that expired for idling fails its next step; the other sessions go on', async () => {
-    const idle = await startEnvServer({ env: 'sokoban', seed: SEED, idleTimeoutS: 0.3 });
+    const idle = await startEnvServer({ env: 'sokoban', seed: SEED, idleTimeoutS: 1 });
     try {
-      // Trajectory 2 thinks for 1.2 s before its third step: the server closes its session meanwhile.
-      const policy = listedActionPolicy({ delayMs: (traj, step) => (traj === 2 && step === 2 ? 1200 : 0) });
+      // Trajectory 2 thinks for 3.5 s before its third step: the server closes its session meanwhile
+      // (an idle timeout of 1 s leaves the busy sessions room on a loaded machine).
+      const policy = listedActionPolicy({ delayMs: (traj, step) => (traj === 2 && step === 2 ? 3500 : 0) });
       const batch = await engine.collect({
         env: 'remote',
         remote: { url: idle.url, protocol, envName: 'sokoban', retries: 1, backoffBaseMs: 5 },
