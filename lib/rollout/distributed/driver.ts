@@ -51,7 +51,7 @@ type BufferEntry = [Buffer, Buffer[]];
 
 export async function distributedCollect(options: DistributedCollectOptions): Promise<StepBatch> {
   const policy = options.policy;
-  if (!policy || policy.kind !== 'native')
+  if (policy?.kind !== 'native')
     throw new GigpoArgumentError('policy', 'distributed rollouts take native policies (randomPolicy(), oraclePolicy())');
   if (options.env === REMOTE_ENV)
     throw new GigpoArgumentError('env', "'remote': distributed rollouts step native envs; roll remote envs out with RolloutEngine.collect (a text policy)");
