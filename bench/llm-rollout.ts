@@ -16,6 +16,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 import { formatTable } from '../lib/cli/format.js';
@@ -61,7 +62,21 @@ function serve(medianMs: number, sigma: number): void {
     });
   });
   server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
+  // The parent asks for this process's CPU before and after each run: the server's share of a step.
+  process.on('message', () => process.send!({ cpuUs: cpuUsOf(process.cpuUsage()) }));
   process.on('disconnect', () => process.exit(0));
+}
+
+function cpuUsOf(u: NodeJS.CpuUsage): number {
+  return u.user + u.system;
+}
+
+/** The server process's CPU so far, microseconds. */
+function serverCpuUs(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (m: { cpuUs: number }) => resolve(m.cpuUs));
+    child.send('cpu');
+  });
 }
 
 async function startServer(medianMs: number, sigma: number): Promise<{ baseURL: string; child: ChildProcess }> {
@@ -82,6 +97,8 @@ interface Run {
   stepsPerSecond: number;
   /** CPU of this process (user + system) per step, microseconds. */
   cpuUsPerStep: number;
+  /** CPU of the server process per step (HTTP runs), microseconds. */
+  serverCpuUsPerStep?: number;
   serverBusySeconds: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
@@ -108,6 +125,7 @@ async function main(): Promise<void> {
   const medianMs = Number(process.argv[4] ?? 20);
   const sigma = Number(process.argv[5] ?? 1.0);
   const numEnvs = groups * groupSize;
+  const loadBefore = loadavg()[0];
   const engine = new RolloutEngine();
   const base = { env: 'sokoban', groups, groupSize, seed: 11 };
 
@@ -125,9 +143,11 @@ async function main(): Promise<void> {
 
   const runs: Run[] = [];
   const batches: StepBatch[] = [];
-  const measure = async (transport: Run['transport'], policy: TextPolicy): Promise<void> => {
+  const measure = async (transport: Run['transport'], policy: TextPolicy, server?: ChildProcess): Promise<void> => {
     for (const schedule of ['trajectory', 'step'] as const) {
+      const serverBefore = server ? await serverCpuUs(server) : 0;
       const r = await timed(() => engine.collect({ ...base, policy, schedule }));
+      const serverUs = server ? (await serverCpuUs(server)) - serverBefore : undefined;
       const m = (r.batch.meta as unknown as RolloutMeta).metrics;
       batches.push(r.batch);
       runs.push({
@@ -137,6 +157,7 @@ async function main(): Promise<void> {
         seconds: r.seconds,
         stepsPerSecond: r.batch.numRows / r.seconds,
         cpuUsPerStep: r.cpuUs / r.batch.numRows,
+        serverCpuUsPerStep: serverUs === undefined ? undefined : serverUs / r.batch.numRows,
         serverBusySeconds: m.serverBusySeconds,
         latencyP50Ms: m.policyLatencyP50Ms,
         latencyP99Ms: m.policyLatencyP99Ms,
@@ -155,12 +176,14 @@ async function main(): Promise<void> {
   const { baseURL, child } = await startServer(medianMs, sigma);
   try {
     const policy = openAIPolicy({ baseURL, model: 'bench', concurrency: Number(process.env.BENCH_CONCURRENCY ?? numEnvs), returnTokenIds: false });
-    await engine.collect({ ...base, groups: 2, policy }); // warm up the connections
-    await measure('http', policy);
+    // Warm up: open a connection per env (both schedules then find them open) and compile the client.
+    for (const schedule of ['trajectory', 'step'] as const) await engine.collect({ ...base, maxSteps: 2, policy, schedule });
+    await measure('http', policy, child);
   } finally {
     child.disconnect();
     child.kill();
   }
+  const loadAfter = loadavg()[0];
   const identical = batches.every((b) => sameRows(b, batches[0]));
   const ratioOf = (transport: Run['transport']) => {
     const [t, s] = [runs.find((r) => r.transport === transport && r.schedule === 'trajectory')!, runs.find((r) => r.transport === transport && r.schedule === 'step')!];
@@ -170,7 +193,7 @@ async function main(): Promise<void> {
   const inProcessRatio = ratioOf('in-process');
   console.log(
     formatTable(
-      ['policy', 'schedule', 'envs', 'steps', 'seconds', 'steps/s', 'engine-process CPU/step', 'latency p50/p99'],
+      ['policy', 'schedule', 'envs', 'steps', 'seconds', 'steps/s', 'engine-process CPU/step', 'server CPU/step', 'latency p50/p99'],
       runs.map((r) => [
         r.transport,
         r.schedule,
@@ -179,6 +202,7 @@ async function main(): Promise<void> {
         r.seconds.toFixed(2),
         r.stepsPerSecond.toFixed(0),
         `${r.cpuUsPerStep.toFixed(1)} us`,
+        r.serverCpuUsPerStep === undefined ? '-' : `${r.serverCpuUsPerStep.toFixed(1)} us`,
         `${r.latencyP50Ms.toFixed(1)} / ${r.latencyP99Ms.toFixed(1)} ms`,
       ]),
     ),
@@ -186,9 +210,10 @@ async function main(): Promise<void> {
   console.log(
     `trajectory / step: ${ratio.toFixed(2)}x over HTTP, ${inProcessRatio.toFixed(2)}x in process (delay lognormal, median ${medianMs} ms, sigma ${sigma}); ` +
       `engine CPU per LLM step (instant in-process policy, ${cpuSteps} steps): ${engineCpuUsPerStep.toFixed(1)} us; ` +
-      `batches identical across schedules: ${identical}`,
+      `batches identical across schedules: ${identical}; ` +
+      `load average (1 min) ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after on ${availableParallelism()} cores`,
   );
-  console.log(JSON.stringify({ bench: 'llm-rollout', env: 'sokoban', groups, groupSize, medianMs, sigma, ratio, inProcessRatio, engineCpuUsPerStep, identical, runs }));
+  console.log(JSON.stringify({ bench: 'llm-rollout', env: 'sokoban', groups, groupSize, medianMs, sigma, ratio, inProcessRatio, engineCpuUsPerStep, identical, loadBefore, loadAfter, runs }));
   if (!identical) process.exitCode = 1;
 }
 

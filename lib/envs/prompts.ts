@@ -29,13 +29,18 @@ const ANSWER_FORMAT =
 
 // One spec per (env, profile): buildMessages and the admissible-action check ask for it every step.
 const specs = new Map<string, Readonly<EnvPromptSpec>>();
+let last = { env: '', profile: '' as unknown, spec: undefined as Readonly<EnvPromptSpec> | undefined };
 
 /** The prompt facts of `env` under the profile its options select (default 'native'). */
 export function promptSpec(env: string, options: Readonly<EnvOptions> = {}): Readonly<EnvPromptSpec> {
   const profileName = options.profile ?? 'native';
+  if (env === last.env && profileName === last.profile && last.spec) return last.spec;
   const key = `${env}\0${String(profileName)}`;
   const known = specs.get(key);
-  if (known) return known;
+  if (known) {
+    last = { env, profile: profileName, spec: known };
+    return known;
+  }
   const info = envInfo(env);
   if (!info) throw new GigpoArgumentError('env', `unknown environment '${String(env)}'`);
   const profile = info.profiles.find((p) => p.name === profileName);
@@ -48,6 +53,7 @@ export function promptSpec(env: string, options: Readonly<EnvOptions> = {}): Rea
     maxTokens: ANSWER_TOKENS[env] ?? DEFAULT_ANSWER_TOKENS,
   });
   specs.set(key, spec);
+  last = { env, profile: profileName, spec };
   return spec;
 }
 
