@@ -5,7 +5,7 @@ import { abortError, onAbort, sleep } from '../util/abort.js';
 import { backoffMs, retryAfterMs } from '../util/backoff.js';
 import { resolveOpenAIOptions, type OpenAIPolicyOptions, type ResolvedOpenAIOptions } from './openai-options.js';
 import { MalformedResponseError, parseChatCompletion, parseTextCompletion, parseTokenize } from './openai-response.js';
-import { BodyReadError, HttpPoster, MAX_REDIRECTS, PostTimeoutError, type PostAnswer } from './http-post.js';
+import { BodyReadError, httpAgent, httpPost, MAX_REDIRECTS, PostTimeoutError, type PostAnswer } from './http-post.js';
 import { BodyTooLargeError } from './read-body.js';
 import { PolicyRequestError, type PolicyFailureKind, type PolicyRequestId } from './request-error.js';
 import { checkRequests } from './requests.js';
@@ -44,7 +44,7 @@ export function openAIPolicy(options: OpenAIPolicyOptions): TextPolicy {
   for (const [name, value] of Object.entries(o.headers)) headers[name.toLowerCase()] = value;
   if (o.apiKey !== undefined) headers.authorization = `Bearer ${o.apiKey}`;
   const slots = new Semaphore(o.concurrency); // shared by every act() call of this policy object
-  const http = new HttpPoster(o.concurrency); // a socket per slot, kept alive between requests
+  httpAgent(); // load the HTTP client now, not in the first request's time
 
   /** One request with its retries; resolves with the parsed answer and the attempts it took. */
   async function send<T>(
@@ -58,7 +58,7 @@ export function openAIPolicy(options: OpenAIPolicyOptions): TextPolicy {
       const release = await slots.acquire(signal);
       let failure: AttemptFailure;
       try {
-        return { value: await attemptOnce(http, target, headers, payload, o, signal, parse), attempts: attempt };
+        return { value: await attemptOnce(target, headers, payload, o, signal, parse), attempts: attempt };
       } catch (err) {
         if (signal.aborted) throw abortError(signal);
         if (!(err instanceof AttemptFailure)) throw err; // a bug, not a server problem
@@ -178,7 +178,6 @@ function requestBody(o: ResolvedOpenAIOptions, request: PolicyRequest): Record<s
 
 /** One HTTP exchange under its own timeout; throws AttemptFailure, or AbortError when `signal` fires. */
 async function attemptOnce<T>(
-  http: HttpPoster,
   url: URL,
   headers: Readonly<Record<string, string>>,
   payload: string,
@@ -189,7 +188,7 @@ async function attemptOnce<T>(
   let answer: PostAnswer;
   try {
     // The timeout covers the body too: a server may stall mid-body.
-    answer = await http.post(url, headers, payload, { signal, timeoutMs, maxResponseBytes, followRedirects });
+    answer = await httpPost(url, headers, payload, { signal, timeoutMs, maxResponseBytes, followRedirects });
   } catch (caught) {
     if (signal.aborted) throw abortError(signal);
     const status = caught instanceof BodyReadError ? caught.status : undefined;
