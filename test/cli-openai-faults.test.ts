@@ -19,6 +19,12 @@ afterAll(() => {
   model.cleanup();
 });
 
+/** The trajectory lines of a JSONL rollout (its meta lines left out). */
+function trajectories<T>(path: string): T[] {
+  const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as T & { meta?: unknown });
+  return lines.filter((l) => l.meta === undefined);
+}
+
 interface Summary {
   rows: number;
   trajectories: number;
@@ -79,7 +85,7 @@ describe.runIf(llamaAvailable())('gigpo rollout --policy openai against the llam
     expect(summary.failedRequests).toBe(0);
     expect(r.seconds).toBeGreaterThanOrEqual(1);
     expect(r.requests).toBe(summary.rows + 1);
-    expect(readFileSync(r.out, 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(trajectories(r.out)).toHaveLength(1);
   });
 
   it('--on-policy-error drop-group (the default): the failed group is left out, the others written and the loss counted', async () => {
@@ -90,7 +96,7 @@ describe.runIf(llamaAvailable())('gigpo rollout --policy openai against the llam
     expect(summary).toMatchObject({ groups: 2, trajectories: 4, failedRequests: 1, droppedGroups: 1 });
     expect(Object.values(summary.stopReasons)).toEqual(['policy-error']);
     expect(summary.firstError).toMatch(/failed after 1 attempt: HTTP 500/);
-    const lines = readFileSync(r.out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { group: number });
+    const lines = trajectories<{ group: number }>(r.out);
     expect(lines).toHaveLength(4);
     const failedTraj = Number(Object.keys(summary.stopReasons)[0]);
     expect(lines.map((l) => l.group)).not.toContain(Math.floor(failedTraj / 2));
@@ -102,7 +108,7 @@ describe.runIf(llamaAvailable())('gigpo rollout --policy openai against the llam
     expect(r.status, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout) as Summary;
     expect(summary).toMatchObject({ trajectories: 1, rows: 1, failedRequests: 1, droppedGroups: 0, stopReasons: { 0: 'policy-error' } });
-    const [traj] = readFileSync(r.out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { steps: { truncated: boolean; done: boolean }[] });
+    const [traj] = trajectories<{ steps: { truncated: boolean; done: boolean }[] }>(r.out);
     expect(traj.steps).toHaveLength(1);
     expect(traj.steps[0]).toMatchObject({ truncated: true, done: false });
   });
