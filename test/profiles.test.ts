@@ -312,6 +312,63 @@ describe('frozenlake, profile verl-agent (RAGEN)', () => {
   });
 });
 
+describe('frozenlake, profile verl-agent: RAGEN maps and verl-agent word order', () => {
+  /** [row, col] of the first of `symbols` in a rendered grid (√ is one character). */
+  const find = (obs: string, symbols: string): [number, number] => {
+    const rows = obs.split('\n').map((r) => [...r]);
+    for (let r = 0; r < rows.length; r++) for (let c = 0; c < rows[r].length; c++) if (symbols.includes(rows[r][c])) return [r, c];
+    return [-1, -1];
+  };
+
+  it('draws start and goal tiles uniformly and independently (distinct, joined by a path), as generate_random_map does', () => {
+    const n = 1600;
+    const b = one('frozenlake', { profile: 'verl-agent', slippery: false }, 5, n, 1);
+    const starts = new Map<string, number>();
+    const goals = new Map<string, number>();
+    let together = 0;
+    for (let i = 0; i < n; i++) {
+      const obs = b.observation(i);
+      expect(obs.split('\n').map((r) => r.length)).toEqual([4, 4, 4, 4]);
+      expect([...obs].filter((ch) => ch === 'G').length).toBe(1);
+      expect([...obs].filter((ch) => ch === 'P').length).toBe(1);
+      const s = find(obs, 'P');
+      const g = find(obs, 'G');
+      expect(s).not.toEqual(g);
+      starts.set(String(s), (starts.get(String(s)) ?? 0) + 1);
+      goals.set(String(g), (goals.get(String(g)) ?? 0) + 1);
+      if (Math.abs(s[0] - g[0]) + Math.abs(s[1] - g[1]) === 1) together++;
+    }
+    // Every tile is a start and a goal about 1/16 of the time (100 of 1600).
+    expect(starts.size).toBe(16);
+    expect(goals.size).toBe(16);
+    for (const count of [...starts.values(), ...goals.values()]) expect(count).toBeGreaterThan(50), expect(count).toBeLessThan(160);
+    // Adjacent start and goal: 48 of the 240 ordered pairs of distinct tiles (before the path filter) = 20%.
+    expect(together / n).toBeGreaterThan(0.15);
+    // A path always exists: the (non-slippery) oracle reaches every goal, shown as √.
+    const ep = playOracleEpisodes(b, 40);
+    expect(Array.from(ep.lastReward).every((r) => r === 1)).toBe(true);
+    for (let i = 0; i < n; i++) expect(find(b.observation(i), '√')).not.toEqual([-1, -1]);
+    // native keeps the corners.
+    const nat = one('frozenlake', {}, 5, 64, 1);
+    for (const obs of nat.observations()) expect([find(obs, 'P'), find(obs, 'G')]).toEqual([[0, 0], [3, 3]]);
+  });
+
+  it("tries the words in the projection's action-pool order (up, down, left, right), lower-cased, inside the first pair", () => {
+    const b = one('frozenlake');
+    const T = '<think>t</think>';
+    expect(parse1(b, `${T}<action>left then up</action>`)).toBe(3);
+    expect(parse1(b, `${T}<action>RIGHT, or DOWN</action>`)).toBe(1);
+    expect(parse1(b, `${T}<action>right or left</action>`)).toBe(0);
+    expect(parse1(b, `${T}<ACTION> Right </ACTION><action>up</action>`)).toBe(2);
+    expect(parse1(b, `${T}<action>stay</action>`)).toBe(INVALID_ACTION);
+    expect(parse1(b, '<action>down</action>')).toBe(1 | ACTION_FLAG_INVALID);
+    // native: the last pair, the exact word.
+    const n = one('frozenlake', {});
+    expect(parse1(n, '<action>left then up</action>')).toBe(INVALID_ACTION);
+    expect(parse1(n, '<action>up</action><action>left</action>')).toBe(0);
+  });
+});
+
 describe('household, profile verl-agent (ALFWorld)', () => {
   const T = '<think>t</think>';
   const commands = (b: EnvBatch, i = 0) => {
@@ -364,6 +421,80 @@ describe('household, profile verl-agent (ALFWorld)', () => {
     expect(b.observation(0)).toBe(b.observation(2));
     expect(b.observation(1)).toBe(b.observation(2));
     expect(b.observation(2)).not.toBe('Nothing happens.');
+  });
+});
+
+describe('household, profile verl-agent: ALFWorld slice and help', () => {
+  const T = '<think>t</think>';
+  const listed = (b: EnvBatch, i: number) => Array.from(b.admissibleActionIds(i), (a) => b.actionName(i, a));
+  /** Takes the knife wherever an env sees one and wanders otherwise, until env `i` can slice. */
+  function untilSlice(b: EnvBatch): number {
+    for (let t = 0; t < 60; t++) {
+      for (let i = 0; i < b.numEnvs; i++) if (listed(b, i).some((c) => c.startsWith('slice '))) return i;
+      const actions = new Int32Array(b.numEnvs);
+      for (let i = 0; i < b.numEnvs; i++) {
+        const ids = b.admissibleActionIds(i);
+        const take = ids.find((a) => b.actionName(i, a).startsWith('take knife'));
+        actions[i] = take ?? ids[(t * 7 + i) % ids.length];
+      }
+      b.step(actions);
+    }
+    throw new Error('no env could slice');
+  }
+
+  it('lists "slice O with knife N" for each sliceable object at the receptacle while the knife is held; it slices', () => {
+    const b = one('household', REF, 11, 64);
+    const i = untilSlice(b);
+    const cmd = listed(b, i).find((c) => c.startsWith('slice '))!;
+    const [, object, knife] = /^slice (.+) with (knife \d+)$/.exec(cmd)!;
+    expect(['apple', 'tomato', 'potato', 'egg', 'bread', 'lettuce']).toContain(object.split(' ')[0]);
+    const texts: (string | null)[] = new Array(b.numEnvs).fill(null);
+    texts[i] = `${T}<action>${cmd}</action>`;
+    b.stepText(texts);
+    expect([b.valid[i], b.rewards[i], b.observation(i)]).toEqual([1, 0, `You sliced the ${object} with the ${knife}.`]);
+    // Slicing needs the knife in hand: after putting it down no slice is listed.
+    const put = b.admissibleActionIds(i).find((a) => b.actionName(i, a).startsWith('move knife'))!;
+    const actions = new Int32Array(b.numEnvs).fill(HOLD_ACTION);
+    actions[i] = put;
+    b.step(actions);
+    expect(b.observation(i)).toMatch(/^You move the knife \d+ to the [a-z]+ \d+\.$/);
+    expect(listed(b, i).some((c) => c.startsWith('slice '))).toBe(false);
+    // native never slices: the same walk lists no slice command.
+    const n = one('household', {}, 11, 64);
+    for (let t = 0; t < 30; t++) {
+      for (let k = 0; k < 64; k++) expect(listed(n, k).some((c) => c.startsWith('slice'))).toBe(false);
+      n.step(Int32Array.from({ length: 64 }, (_, k) => n.admissibleActionIds(k)[(t * 7 + k) % n.admissibleActionIds(k).length]));
+    }
+  });
+
+  it('`help` is a valid step answering the command forms in ALFWorld order, changing nothing; it is not listed', () => {
+    const b = one('household', REF, 3);
+    const before = listed(b, 0);
+    expect(before).not.toContain('help');
+    stepText1(b, `${T}<action>Help.</action>`);
+    expect([b.valid[0], b.rewards[0], b.done[0]]).toEqual([1, 0, 0]);
+    const forms = [...b.observation(0).matchAll(/^ {2}(.+?): /gm)].map((m) => m[1]);
+    expect(forms).toEqual([
+      'look',
+      'inventory',
+      'go to (receptacle)',
+      'open (receptacle)',
+      'close (receptacle)',
+      'take (object) from (receptacle)',
+      'move (object) to (receptacle)',
+      'examine (something)',
+      'use (object)',
+      'heat (object) with (receptacle)',
+      'clean (object) with (receptacle)',
+      'cool (object) with (receptacle)',
+      'slice (object) with (object)',
+    ]);
+    expect(b.observation(0).startsWith('\n')).toBe(true);
+    expect(listed(b, 0)).toEqual(before);
+    // native: "help" is not a command.
+    const n = one('household', {}, 3);
+    stepText1(n, '<action>help</action>');
+    expect([n.valid[0], n.observation(0).split('\n')[0]]).toEqual([0, 'Nothing happens.']);
   });
 });
 
