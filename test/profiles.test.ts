@@ -356,6 +356,17 @@ describe('frozenlake, profile verl-agent: RAGEN maps and verl-agent word order',
     for (const obs of nat.observations()) expect([find(obs, 'P'), find(obs, 'G')]).toEqual([[0, 0], [3, 3]]);
   });
 
+  it("stops after RAGEN's 10 actions per trajectory (native: 100)", () => {
+    expect(envInfo('frozenlake')!.options.find((o) => o.name === 'maxSteps')!.verlAgentDefault).toBe(10);
+    const b = one('frozenlake', { profile: 'verl-agent', frozenProbability: 1 }, 2, 1, 1);
+    let steps = 0;
+    while (!b.truncated[0] && !b.done[0] && steps < 20) {
+      b.step(Int32Array.of(INVALID_ACTION));
+      steps++;
+    }
+    expect([steps, b.truncated[0]]).toEqual([10, 1]);
+  });
+
   it("tries the words in the projection's action-pool order (up, down, left, right), lower-cased, inside the first pair", () => {
     const b = one('frozenlake');
     const T = '<think>t</think>';

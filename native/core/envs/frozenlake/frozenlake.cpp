@@ -31,7 +31,7 @@ const EnvInfo& FrozenLake::info() {
           numberOption("frozenProbability", 0.8, 0.5, 1.0, "chance that a tile is frozen rather than a hole"),
           booleanOption("slippery", false, "moves slip to a perpendicular direction 2 times in 3")
               .withReferenceDefault(true),
-          maxStepsOption(100),
+          maxStepsOption(100).withReferenceDefault(10.0),  // RAGEN's max_actions_per_traj
           requireThinkOption(),
       },
       "You are walking on a frozen lake to reach the goal without falling into a hole. The ice may be slippery. "
