@@ -83,8 +83,14 @@ export class DistributedJobClient {
       if (this.pending.size === 0) this.lastProgress = performance.now();
       this.pending.set(job, {
         group: spec.group,
-        resolve: (b) => (done(), resolve(b)),
-        reject: (e) => (done(), reject(e)),
+        resolve: (b) => {
+          done();
+          resolve(b);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
       });
       this.commands.xadd(jobsKey(this.prefix), '*', 'run', this.run, 'job', String(job), 'spec', JSON.stringify(spec)).catch((err) => {
         this.pending.get(job)?.reject(err);
