@@ -19,8 +19,8 @@ void pythonFloat(double v, text::TextSink& out) {
 }
 
 void results(const Session& s, const Catalog& catalog, text::TextSink& out) {
-  out << kSep << "Page " << static_cast<uint32_t>(s.resultPage + 1u) << " (Total results: "
-      << static_cast<uint32_t>(s.numResults) << ')';
+  out << kSep << "Page " << static_cast<uint32_t>(s.resultPage + 1u)
+      << " (Total results: " << static_cast<uint32_t>(s.numResults) << ')';
   if (s.resultPage > 0) out << kSep << "< Prev";
   out << kSep << "Next >";
   const int first = s.resultPage * kResultsPerPage;
@@ -65,7 +65,9 @@ void renderWebshopPage(const Session& s, const Catalog& catalog, std::string_vie
   out << kSep << "< Prev";
   const Product& p = catalog[s.product];
   switch (s.page) {
-    case Page::kItem: item(s, catalog, out); break;
+    case Page::kItem:
+      item(s, catalog, out);
+      break;
     case Page::kDescription:
       out << kSep;
       catalog.writeDescription(p, out);
@@ -73,7 +75,8 @@ void renderWebshopPage(const Session& s, const Catalog& catalog, std::string_vie
     case Page::kFeatures:
       for (int k = 0; k < p.numAttributes; ++k) out << kSep << Catalog::attribute(p, k);
       break;
-    default: break;  // reviews: none
+    default:
+      break;  // reviews: none
   }
 }
 

@@ -10,19 +10,18 @@ namespace {
 // WebShop's colour words, in the order its normalisation tries them (the first one found
 // in a value wins: "navy blue" reads as blue). Facts of the reference, listed here.
 constexpr std::string_view kColourWords[] = {
-    "alabaster", "apricot",   "aqua",      "ash",      "asphalt",  "azure",     "banana",   "beige",
-    "black",     "blue",      "blush",     "bordeaux", "bronze",   "brown",     "burgundy", "camel",
-    "camo",      "caramel",   "champagne", "charcoal", "cheetah",  "chestnut",  "chocolate", "christmas",
-    "coffee",    "cognac",    "copper",    "coral",    "cranberry", "cream",    "crystal",  "dark",
-    "denim",     "eggplant",  "elephant",  "espresso", "fuchsia",  "gold",      "granite",  "grape",
-    "graphite",  "grass",     "gray",      "green",    "grey",     "heather",   "indigo",   "ivory",
-    "ivy",       "khaki",     "lavender",  "lemon",    "leopard",  "light",     "lilac",    "lime",
-    "magenta",   "maroon",    "mauve",     "merlot",   "midnight", "mint",      "mocha",    "multicolor",
-    "mushroom",  "mustard",   "natural",   "navy",     "nude",     "olive",     "orange",   "peach",
-    "pewter",    "pink",      "plum",      "purple",   "rainbow",  "red",       "rose",     "royal",
-    "rust",      "sand",      "sapphire",  "seashell", "silver",   "skull",     "slate",    "steel",
-    "stone",     "stonewash", "sunflower", "tan",      "taupe",    "teal",      "tiger",    "turquoise",
-    "violet",    "walnut",    "wheat",     "white",    "wine",     "yellow",
+    "alabaster",  "apricot",   "aqua",     "ash",      "asphalt",   "azure",     "banana",   "beige",    "black",
+    "blue",       "blush",     "bordeaux", "bronze",   "brown",     "burgundy",  "camel",    "camo",     "caramel",
+    "champagne",  "charcoal",  "cheetah",  "chestnut", "chocolate", "christmas", "coffee",   "cognac",   "copper",
+    "coral",      "cranberry", "cream",    "crystal",  "dark",      "denim",     "eggplant", "elephant", "espresso",
+    "fuchsia",    "gold",      "granite",  "grape",    "graphite",  "grass",     "gray",     "green",    "grey",
+    "heather",    "indigo",    "ivory",    "ivy",      "khaki",     "lavender",  "lemon",    "leopard",  "light",
+    "lilac",      "lime",      "magenta",  "maroon",   "mauve",     "merlot",    "midnight", "mint",     "mocha",
+    "multicolor", "mushroom",  "mustard",  "natural",  "navy",      "nude",      "olive",    "orange",   "peach",
+    "pewter",     "pink",      "plum",     "purple",   "rainbow",   "red",       "rose",     "royal",    "rust",
+    "sand",       "sapphire",  "seashell", "silver",   "skull",     "slate",     "steel",    "stone",    "stonewash",
+    "sunflower",  "tan",       "taupe",    "teal",     "tiger",     "turquoise", "violet",   "walnut",   "wheat",
+    "white",      "wine",      "yellow",
 };
 
 constexpr int kMatchAbove = 85;
@@ -72,7 +71,8 @@ double webshopPurchaseReward(const Goal& goal, const Catalog& catalog, const Pro
   for (int o = 0; o < goal.numOptions; ++o) {
     const std::string_view want = webshopColour(goal.options[o].value);
     for (int s = 0; s < kMaxOptionKindsPerType; ++s)
-      if (selected[s] >= 0 && text::tokenSetRatio(webshopColour(Catalog::optionValue(p, s, selected[s])), want) > kMatchAbove) {
+      if (selected[s] >= 0 &&
+          text::tokenSetRatio(webshopColour(Catalog::optionValue(p, s, selected[s])), want) > kMatchAbove) {
         ++matched;
         break;
       }
