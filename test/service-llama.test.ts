@@ -69,7 +69,7 @@ describe.runIf(llamaAvailable())('gigpo serve with a llama policy', () => {
         expect(t.logprobs.length).toBe(t.responseIds.length);
         for (const lp of t.logprobs) expect(lp).toBeLessThanOrEqual(0);
       }
-      expect(streamed.chunks[0].batch.meta.policy).toBe(`llama:${model.path.split('/').at(-1)}`);
+      expect((streamed.chunks[0].batch.meta as { policy?: string }).policy).toBe(`llama:${model.path.split('/').pop()}`);
     } finally {
       await local.close();
     }
