@@ -76,7 +76,10 @@ function makeBatch(numTraj: number, groupSize: number, maxLength: number, seed: 
       if (withText) {
         const key = g * stateCount + state;
         let o = textIndex.get(key);
-        if (o === undefined) textIndex.set(key, (o = texts.push(renderRoom(g, state)) - 1));
+        if (o === undefined) {
+          o = texts.push(renderRoom(g, state)) - 1;
+          textIndex.set(key, o);
+        }
         batch.obs[r] = o;
       }
       if (valid) {

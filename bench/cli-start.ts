@@ -35,7 +35,6 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 // CPU time (user + system) of a child, through /usr/bin/time where it exists: on a shared,
 // loaded machine it moves far less than wall time.
 const timeTool = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
-const cpuOf: number[][] = [];
 
 /** Wall milliseconds of one process run (its CPU milliseconds go to `cpu`); throws if it fails. */
 function timeProcess(command: string, args: string[], cpu?: number[]): number {

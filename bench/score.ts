@@ -98,7 +98,14 @@ async function main(): Promise<void> {
     // In memory: the file's bytes as a one-piece stream, the output counted and dropped.
     const inMemory = (scorer?: Scorer) => {
       let written = 0;
-      const sink: ByteSink = { name: 'memory', write: async (d) => void (written += d.length), close: async () => {}, abort: async () => {} };
+      const sink: ByteSink = {
+        name: 'memory',
+        write: async (d) => {
+          written += d.length;
+        },
+        close: async () => {},
+        abort: async () => {},
+      };
       return scoreFile({ input: Readable.from([bytes]), inputFormat: 'msgpack', output: sink, outputFormat: 'msgpack', scorer }).then(() => written);
     };
     const t = { baseFile: [] as number[], baseMemory: [] as number[], one: [] as number[], many: [] as number[], mem1: [] as number[], memN: [] as number[] };

@@ -15,9 +15,14 @@ const biome = run(process.execPath, [require.resolve('@biomejs/biome/bin/biome')
 
 const listed = spawnSync('git', ['ls-files', 'native/*.cpp', 'native/*.hpp', 'native/*.h', 'native/*.cc'], { cwd: root, encoding: 'utf8' });
 const files = listed.status === 0 ? listed.stdout.split('\n').filter(Boolean) : [];
+// clang-format-14 (Debian's clang-format-14, the version of the clang the native tests use) first, then clang-format.
+const clangFormat = ['clang-format-14', 'clang-format'].find((cmd) => !spawnSync(cmd, ['--version'], { stdio: 'ignore' }).error);
 let clang = { status: 0 };
 if (files.length > 0) {
-  clang = run('clang-format', write ? ['-i', ...files] : ['--dry-run', '--Werror', ...files]);
-  if (clang.error) console.error(`lint: clang-format not found (${clang.error.message}); install it (scripts/setup-test-tools.sh)`);
+  if (clangFormat) clang = run(clangFormat, write ? ['-i', ...files] : ['--dry-run', '--Werror', ...files]);
+  else {
+    clang = { status: 1 };
+    console.error('lint: neither clang-format-14 nor clang-format found; install it (scripts/setup-test-tools.sh)');
+  }
 }
 process.exit(biome.status || clang.status || (clang.error ? 1 : 0));

@@ -30,6 +30,9 @@ command -v clang++-14 >/dev/null 2>&1 || need+=(clang-14)
 [[ -f $(clang++-14 -print-file-name=libclang_rt.asan-x86_64.so 2>/dev/null) ]] 2>/dev/null || need+=(libclang-rt-14-dev)
 [[ -f /usr/include/doctest/doctest.h ]] || need+=(doctest-dev)
 command -v make >/dev/null 2>&1 || need+=(make)
+# `npm run lint` checks native/ with clang-format (scripts/lint.mjs takes clang-format-14 first, the version
+# of the clang above, then clang-format); the Debian package clang-format-14 provides clang-format-14.
+command -v clang-format-14 >/dev/null 2>&1 || command -v clang-format >/dev/null 2>&1 || need+=(clang-format-14)
 if ((${#need[@]})); then
   echo "setup-test-tools: installing ${need[*]}"
   if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi

@@ -6,7 +6,7 @@ import { referenceAdvantages } from './reference/advantage.js';
 import { resolveAdvantageOptions } from '../lib/index.js';
 
 const s = (obs: string, reward = 0, valid = true) => ({ obs, reward, valid });
-export const WORKED_EXAMPLE: Trajectory[] = [
+const WORKED_EXAMPLE: Trajectory[] = [
   { group: 'task0', traj: 't0', steps: [s('A'), s('B'), s('C', 10)] },
   { group: 'task0', traj: 't1', steps: [s('A', 0, false), s('A'), s('B')] },
   { group: 'task0', traj: 't2', steps: [s('A'), s('D')] },

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { encodeChunk, randomPolicy, RolloutEngine } from '../lib/index.js';
 import { runCli, tempDir } from './helpers/cli.js';
+import type { ChunkMap } from './helpers/hostile-inputs.js';
 
 const tmp = tempDir('cli-errors');
 afterAll(() => tmp.cleanup());
@@ -42,8 +43,8 @@ async function rolloutChunk(groups: number, seed: number, firstGroup = 0): Promi
 }
 
 /** A valid chunk re-packed with `edit` applied to its decoded map. */
-function editedChunk(bytes: Uint8Array, edit: (chunk: { columns: Record<string, any> }) => void): Uint8Array {
-  const chunk = new Unpackr({ useRecords: false, mapsAsObjects: true }).unpack(bytes) as { columns: Record<string, any> };
+function editedChunk(bytes: Uint8Array, edit: (chunk: ChunkMap) => void): Uint8Array {
+  const chunk = new Unpackr({ useRecords: false, mapsAsObjects: true }).unpack(bytes) as ChunkMap;
   edit(chunk);
   return new Packr({ useRecords: false }).pack(chunk);
 }

@@ -67,7 +67,10 @@ describe.runIf(haveRedis)('distributed run lifecycle', () => {
     await redis?.stop();
     tmp.cleanup();
   });
-  const track = (p: Proc) => (procs.push(p), p);
+  const track = (p: Proc) => {
+    procs.push(p);
+    return p;
+  };
 
   it("runs a killed worker's job elsewhere within 10 s (default claim idle time)", async () => {
     const prefix = 'kill';

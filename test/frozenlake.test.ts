@@ -68,7 +68,10 @@ function distanceToGoal(lake: Lake): number {
       for (const [dr, dc] of MOVES) {
         const [nr, nc] = [r + dr, c + dc];
         if (nr < 0 || nc < 0 || nr >= lake.size || nc >= lake.size || lake.holes[nr][nc]) continue;
-        if (!seen.has(`${nr},${nc}`)) seen.add(`${nr},${nc}`), next.push([nr, nc]);
+        if (!seen.has(`${nr},${nc}`)) {
+          seen.add(`${nr},${nc}`);
+          next.push([nr, nc]);
+        }
       }
     }
     frontier = next;

@@ -10,6 +10,7 @@ import { GigpoInputError, concatStepBatches, type StepBatch } from '../lib/index
 import { decodeChunk, encodeChunk } from '../lib/io/msgpack-chunk.js';
 import { readMsgpackChunks } from '../lib/io/msgpack-reader.js';
 import { MsgpackWriter, writeMsgpackFile } from '../lib/io/msgpack-writer.js';
+import type { ChunkMap } from './helpers/hostile-inputs.js';
 import { batchColumns, makeBatch } from './helpers/step-batches.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gigpo-io-msgpack-'));
@@ -33,8 +34,8 @@ async function readError(input: string | AsyncIterable<Uint8Array>): Promise<Gig
 }
 
 /** The chunk as plain JS values, to edit and re-pack as a malformed chunk. */
-function chunkMap(b: StepBatch): Record<string, any> {
-  return unpack(encodeChunk(b)) as Record<string, any>;
+function chunkMap(b: StepBatch): ChunkMap {
+  return unpack(encodeChunk(b)) as ChunkMap;
 }
 
 const full = (seed: number, firstGroup: number) =>
@@ -196,7 +197,7 @@ describe('columnar msgpack: bad input', () => {
     return path;
   }
 
-  function withChunk(edit: (m: Record<string, any>) => void, base = good[1]): string {
+  function withChunk(edit: (m: ChunkMap) => void, base = good[1]): string {
     const m = chunkMap(base);
     edit(m);
     return file('edited.msgpack', Buffer.concat([encodeChunk(good[0]), plain.pack(m)]));
@@ -235,7 +236,7 @@ describe('columnar msgpack: bad input', () => {
   });
 
   it('rejects wrong dtypes, lengths and shapes, naming the column', async () => {
-    const cases: [string, (m: Record<string, any>) => void, string][] = [
+    const cases: [string, (m: ChunkMap) => void, string][] = [
       ['wrong dtype', (m) => (m.columns.reward.dtype = 'f64'), 'columns.reward.dtype: expected f32, got "f64"'],
       ['short data', (m) => (m.columns.reward.data = m.columns.reward.data.subarray(4)), 'columns.reward.data: expected'],
       ['short column', (m) => {

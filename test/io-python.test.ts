@@ -12,6 +12,7 @@ import { randomPolicy, RolloutEngine, rowObservation, type StepBatch } from '../
 import { writeMsgpackFile } from '../lib/io/msgpack-writer.js';
 import { ROW_RAGGED_KEYS } from '../lib/io/step-batch.js';
 import { makeBatch } from './helpers/step-batches.js';
+import type { PythonChunk } from './helpers/python.js';
 
 const script = join(dirname(fileURLToPath(import.meta.url)), '..', 'python', 'gigpo_batch.py');
 const dir = mkdtempSync(join(tmpdir(), 'gigpo-io-python-'));
@@ -95,7 +96,7 @@ describe('python/gigpo_batch.py', () => {
     await writeMsgpackFile(path, shards);
     const r = runPython(py, [path, '--json']);
     expect(r.status).toBe(0);
-    const chunks = JSON.parse(r.stdout) as Record<string, any>[];
+    const chunks = JSON.parse(r.stdout) as PythonChunk[];
     for (let i = 0; i < shards.length; i++) {
       expect(chunks[i]).toEqual(expected(shards[i]));
       // The text helper decodes the observation each row acted from.

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildMessages, GigpoArgumentError, GigpoRangeError, raggedText, llamaPolicy, PolicyRequestError, RolloutEngine, type LlamaPolicy, type PolicyRequest } from '../lib/index.js';
+import { buildMessages, GigpoArgumentError, GigpoRangeError, raggedText, llamaPolicy, PolicyRequestError, RolloutEngine, type LlamaPolicy, type LlamaPolicyOptions, type PolicyRequest, type RolloutMeta } from '../lib/index.js';
 import { projectRoot } from './helpers/cli.js';
 import { llamaAvailable, tinyModel } from './helpers/tiny-model.js';
 
@@ -44,8 +44,8 @@ describe('llamaPolicy options', () => {
     // fraction where an integer is wanted is a GigpoArgumentError (TypeError).
     const v = Object.values(o).at(-1);
     const range = typeof v === 'number' && !Number.isNaN(v) && /must be (an integer|a number|a finite number)/.test(message) && (Number.isInteger(v) || !message.includes('an integer'));
-    expect(() => llamaPolicy({ model: model.path, ...o } as any)).toThrow(range ? GigpoRangeError : GigpoArgumentError);
-    expect(() => llamaPolicy({ model: model.path, ...o } as any)).toThrow(message);
+    expect(() => llamaPolicy({ model: model.path, ...o } as LlamaPolicyOptions)).toThrow(range ? GigpoRangeError : GigpoArgumentError);
+    expect(() => llamaPolicy({ model: model.path, ...o } as LlamaPolicyOptions)).toThrow(message);
   });
 });
 
@@ -118,7 +118,7 @@ describe.runIf(llamaAvailable())('llamaPolicy on the tiny GGUF', () => {
     const batch = await new RolloutEngine().collect({ env: 'sokoban', groups: 2, groupSize: 2, maxSteps: 3, seed: 2, policy: constrained });
     expect(batch.numRows).toBeGreaterThanOrEqual(4);
     expect(batch.numRows).toBeLessThanOrEqual(12);
-    const m = (batch.meta as any).metrics;
+    const m = (batch.meta as unknown as RolloutMeta).metrics;
     expect(m.invalidActionRate).toBe(0);
     expect(batch.responseIds!.offsets.length).toBe(batch.numRows + 1);
   });

@@ -17,9 +17,17 @@ const request = (i: number): PolicyRequest => ({
   messages: buildMessages('numberline', 0, `Position: ${i}\nTarget: 3`, ['+', '-'], []),
 });
 
-async function post(url: string, body: unknown): Promise<{ status: number; json: any }> {
+/** The fields of the llama server's replies the tests read: /tokenize, /detokenize, /completions. */
+interface ServerReply {
+  tokens: number[];
+  count: number;
+  prompt: string;
+  choices: { text: string; token_ids: number[]; prompt_token_ids: number[]; logprobs: { tokens: string[]; token_logprobs: number[] } }[];
+}
+
+async function post(url: string, body: unknown): Promise<{ status: number; json: ServerReply }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, json: await res.json() };
+  return { status: res.status, json: (await res.json()) as ServerReply };
 }
 
 describe.runIf(llamaAvailable())('openAIPolicy against the llama.cpp test server', () => {

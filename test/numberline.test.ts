@@ -116,7 +116,12 @@ describe('numberline', () => {
       let x = 7;
       const trace: string[] = [];
       for (let t = 0; t < 30; t++) {
-        b.step(Int32Array.from({ length: 32 }, () => ((x = (x * 1103515245 + 12345) & 0x7fffffff), x % 2)));
+        b.step(
+          Int32Array.from({ length: 32 }, () => {
+            x = (x * 1103515245 + 12345) & 0x7fffffff;
+            return x % 2;
+          }),
+        );
         trace.push(Array.from(b.anchors).join(','), Array.from(b.rewards).join(','), b.observations().join('|'));
       }
       return trace;

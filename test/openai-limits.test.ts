@@ -74,7 +74,13 @@ describe('openAIPolicy: maxResponseBytes', () => {
       pump();
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    servers.push({ close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))) });
+    servers.push({
+      close: () =>
+        new Promise<void>((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    });
     const { port } = server.address() as AddressInfo;
     const policy = openAIPolicy({ baseURL: `http://127.0.0.1:${port}/v1`, model: 'm', maxResponseBytes: 1 << 20, ...fast });
     const err = await failure(policy.act([request]));

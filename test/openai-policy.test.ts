@@ -3,7 +3,7 @@ import { GigpoArgumentError, GigpoRangeError, openAIPolicy, PolicyRequestError }
 import type { OpenAIPolicyOptions, PolicyRequest } from '../lib/index.js';
 import { backoffMs, retryAfterMs } from '../lib/util/backoff.js';
 import { Semaphore } from '../lib/util/semaphore.js';
-import { completion, startFakeOpenAI, type FakeOpenAIServer, type Script } from './fixtures/fake-openai-server.js';
+import { completion, startFakeOpenAI, type FakeOpenAIServer, type Reply, type Script } from './fixtures/fake-openai-server.js';
 
 let server: FakeOpenAIServer | undefined;
 afterEach(async () => {
@@ -148,7 +148,7 @@ describe('openAIPolicy: what it reads back', () => {
 
   it('takes response ids from "token_id:N" logprob tokens when token_ids are missing', async () => {
     const body = completion('ab');
-    (body.choices as any)[0].logprobs = {
+    (body.choices as { logprobs?: unknown }[])[0].logprobs = {
       content: [
         { token: 'token_id:64', logprob: -0.25 },
         { token: 'token_id:65', logprob: -2 },
@@ -288,7 +288,7 @@ describe('openAIPolicy: client errors fail at once', () => {
     [404, { json: { object: 'error', message: 'The model `m` does not exist.' } }, 'The model `m` does not exist.'],
     [422, { json: { detail: [{ loc: ['body', 'messages'], msg: 'field required' }] } }, '[{"loc":["body","messages"],"msg":"field required"}]'],
   ] as const)('HTTP %i: no retry, the server message in the error', async (status, reply, message) => {
-    const s = await serve(() => ({ ...reply, status }) as any);
+    const s = await serve(() => ({ ...reply, status }) as Reply);
     const err = await failure(openAIPolicy({ baseURL: s.baseURL, model: 'm', ...fast }).act([request(2, 3, 1)]));
     expect(err.message).toBe(`openai policy: request for group 1, traj 2, step 3 failed after 1 attempt: HTTP ${status}: ${message}`);
     expect(err.status).toBe(status);
@@ -418,19 +418,19 @@ describe('openAIPolicy: options and arguments', () => {
     // fraction where an integer is wanted is a GigpoArgumentError (TypeError).
     const v = Object.values(options).at(-1);
     const range = typeof v === 'number' && !Number.isNaN(v) && /must be (an integer|a number|a finite number)/.test(message) && (Number.isInteger(v) || !message.includes('an integer'));
-    expect(() => openAIPolicy(options as any)).toThrow(range ? GigpoRangeError : GigpoArgumentError);
-    expect(() => openAIPolicy(options as any)).toThrow(message);
+    expect(() => openAIPolicy(options as unknown as OpenAIPolicyOptions)).toThrow(range ? GigpoRangeError : GigpoArgumentError);
+    expect(() => openAIPolicy(options as unknown as OpenAIPolicyOptions)).toThrow(message);
   });
 
   it('checks the requests passed to act()', async () => {
     const policy = openAIPolicy(base);
-    await expect(policy.act([request(0), { group: 0, traj: 1, step: 0 } as any])).rejects.toThrow(
+    await expect(policy.act([request(0), { group: 0, traj: 1, step: 0 } as unknown as PolicyRequest])).rejects.toThrow(
       'requests[1].messages: expected an array of chat messages',
     );
-    await expect(policy.act([{ ...request(0), messages: [{ role: 'user' }] } as any])).rejects.toThrow(
+    await expect(policy.act([{ ...request(0), messages: [{ role: 'user' }] } as unknown as PolicyRequest])).rejects.toThrow(
       "requests[0].messages[0]: expected { role: 'system' | 'user' | 'assistant', content: string }",
     );
-    await expect(policy.act([{ ...request(0), messages: [{ role: 'tool', content: 'x' }] } as any])).rejects.toThrow(
+    await expect(policy.act([{ ...request(0), messages: [{ role: 'tool', content: 'x' }] } as unknown as PolicyRequest])).rejects.toThrow(
       "requests[0].messages[0]: expected { role: 'system' | 'user' | 'assistant', content: string }",
     );
   });
@@ -462,8 +462,14 @@ describe('Semaphore', () => {
     const a = await sem.acquire();
     await sem.acquire();
     const order: string[] = [];
-    const c = sem.acquire().then((r) => (order.push('c'), r));
-    const d = sem.acquire().then((r) => (order.push('d'), r));
+    const c = sem.acquire().then((r) => {
+      order.push('c');
+      return r;
+    });
+    const d = sem.acquire().then((r) => {
+      order.push('d');
+      return r;
+    });
     expect(sem.inUse).toBe(2);
     a();
     a(); // must not free a second slot

@@ -8,7 +8,6 @@ import {
   RolloutPool,
   rowObservation,
   validateStepBatch,
-  type StepBatch,
 } from '../lib/index.js';
 import { batchColumns } from './helpers/step-batches.js';
 

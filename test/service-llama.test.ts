@@ -54,7 +54,7 @@ describe.runIf(llamaAvailable())('gigpo serve with a llama policy', () => {
 
   it('streams the rows of rolloutAndScore with llamaPolicy and the same options', async () => {
     const streamed = await streamRollout(server.url, { ...ARGS, policy: { kind: 'llama', ...ENGINE, seed: 9, temperature: 1 } });
-    expect(streamed.summary.format).toBe('gigpo.summary');
+    expect(streamed.summary?.format).toBe('gigpo.summary');
     const local = llamaPolicy({ ...ENGINE, seed: 9, temperature: 1 });
     try {
       const expected = await rolloutAndScore({ ...ARGS, policy: local });
@@ -90,14 +90,14 @@ describe.runIf(llamaAvailable())('gigpo serve with a llama policy', () => {
     expect((await call(server.url, 'GET', '/health')).json.llamaModels).toBe(1);
     // Another context size is another engine: a second load.
     const other = await streamRollout(server.url, { ...ARGS, groups: 1, policy: { kind: 'llama', ...ENGINE, contextSize: 512 } });
-    expect(other.summary.groups).toBe(1);
+    expect(other.summary?.groups).toBe(1);
     expect((await call(server.url, 'GET', '/health')).json.llamaModels).toBe(2);
   });
 
   it('closes its models on shutdown', async () => {
     const own = await startService();
     const r = await streamRollout(own.url, { ...ARGS, groups: 1, policy: { kind: 'llama', ...ENGINE } });
-    expect(r.summary.groups).toBe(1);
+    expect(r.summary?.groups).toBe(1);
     expect(own.llama.size).toBe(1);
     await own.shutdown();
     expect(own.llama.size).toBe(0);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { oraclePolicy, randomPolicy, rolloutAndScore } from '../lib/index.js';
 import { jobsKey, liveKey, resultsKey } from '../lib/rollout/distributed/protocol.js';
+import type { HttpErrorBody } from '../lib/service/rollout/http-error.js';
 import { runWorker } from '../lib/rollout/distributed/worker.js';
 import { LocalGroupRunner } from '../lib/service/rollout/group-runner.js';
 import { RedisGroupRunner } from '../lib/service/rollout/redis-runner.js';
@@ -89,7 +90,7 @@ describe.runIf(redisAvailable())('gigpo serve over Redis Streams: lifecycle', ()
 
   it('takes results out of Redis as they arrive; the run keys expire', async () => {
     const r = await streamRollout(server.url, { env: 'numberline', groups: 8, groupSize: 4, seed: 3, policy: { kind: 'random' }, groupsPerJob: 1 });
-    expect(r.summary.groups).toBe(8);
+    expect(r.summary?.groups).toBe(8);
     // Every result was deleted once read (a long-lived service does not grow the stream).
     await until(async () => (await client.xlen(resultsKey(prefix, runner.runId))) === 0);
     const liveTtl = await client.pttl(liveKey(prefix, runner.runId));
@@ -106,7 +107,7 @@ describe.runIf(redisAvailable())('gigpo serve over Redis Streams: lifecycle', ()
     await new Promise((r) => setTimeout(r, 500));
     await redis.restart(); // empty: the queued jobs, the results and the live key are gone
     const streamed = await running;
-    expect(streamed.summary.format).toBe('gigpo.summary');
+    expect(streamed.summary?.format).toBe('gigpo.summary');
     const expected = await rolloutAndScore({ ...args, policy: randomPolicy() });
     const rows = streamed.chunks.flatMap((c) => rowsByGroup(c.batch, c.batch.scores!));
     expect(rows.sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step)).toEqual(rowsByGroup(expected.batch, expected.batch));
@@ -132,11 +133,12 @@ describe.runIf(redisAvailable())('gigpo serve over Redis Streams: lifecycle', ()
     expect(waited).toBeLessThan(30_000);
     // A rollout meanwhile: its summary is the typed error.
     const during = await streamRollout(server.url, { env: 'numberline', groups: 2, groupSize: 2, policy: { kind: 'random' } });
-    expect(during.summary.error).toMatchObject({ status: 503, code: 'unavailable' });
-    expect(during.summary.error.message).toContain('is unreachable');
+    const failed = during.summary as unknown as HttpErrorBody;
+    expect(failed.error).toMatchObject({ status: 503, code: 'unavailable' });
+    expect(failed.error.message).toContain('is unreachable');
     await redis.restart();
     const after = await streamRollout(server.url, { env: 'numberline', groups: 4, groupSize: 2, policy: { kind: 'random' } });
-    expect(after.summary.groups).toBe(4);
+    expect(after.summary?.groups).toBe(4);
     await call(server.url, 'DELETE', `/v1/streams/${id}`);
   }, 120_000);
 });

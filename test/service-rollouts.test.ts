@@ -34,8 +34,8 @@ describe('POST /v1/rollouts', () => {
     expect(rows.length).toBe(expected.batch.numRows);
     expect(rows.sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step)).toEqual(rowsByGroup(expected.batch, expected.batch));
     expect(streamed.summary).toMatchObject({ format: 'gigpo.summary', groups: 24 - expected.report.droppedGroups, droppedGroups: expected.report.droppedGroups, rows: expected.batch.numRows, chunks: streamed.chunks.length });
-    expect(streamed.summary.metrics.trajectories).toBe(24 * 4);
-    expect(streamed.summary.metrics.successRate).toBeCloseTo((expected.meta.metrics as { successRate: number }).successRate, 12);
+    expect(streamed.summary?.metrics.trajectories).toBe(24 * 4);
+    expect(streamed.summary?.metrics.successRate).toBeCloseTo((expected.meta.metrics as { successRate: number }).successRate, 12);
   });
 
   it('sends the first chunk while the last group is still running', async () => {
@@ -59,7 +59,7 @@ describe('POST /v1/rollouts', () => {
         },
       );
       expect(streamed.chunks.length).toBe(3);
-      expect(streamed.summary.groups).toBe(3);
+      expect(streamed.summary?.groups).toBe(3);
     } finally {
       release();
       await fake.close();
@@ -75,8 +75,8 @@ describe('POST /v1/rollouts', () => {
     const first = streamed.chunks[0].atMs;
     const last = streamed.chunks[31].atMs;
     expect(first).toBeLessThan(0.5 * last);
-    expect(streamed.summary.firstChunkMs).toBeLessThan(0.5 * streamed.summary.seconds * 1000);
-    expect(streamed.summary.groups).toBe(64);
+    expect(streamed.summary?.firstChunkMs).toBeLessThan(0.5 * streamed.summary!.seconds * 1000);
+    expect(streamed.summary?.groups).toBe(64);
   });
 
   it('cancels the remaining groups when the client disconnects', async () => {

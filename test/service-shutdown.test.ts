@@ -25,7 +25,7 @@ describe('gigpo serve on SIGTERM', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ env: 'sokoban', groups: 100000, groupSize: 8, policy: { kind: 'oracle', epsilon: 0.3 }, groupsPerJob: 16, concurrentJobs: 1 }),
       });
-      const values: any[] = [];
+      const values: Record<string, unknown>[] = [];
       let chunks = 0;
       for await (const raw of readMsgpackChunkBytes(res.body as AsyncIterable<Uint8Array>, { name: 'rollout' })) {
         const value = unpackr.unpack(raw.bytes);

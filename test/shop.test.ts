@@ -281,6 +281,17 @@ describe('shop', () => {
           }
           return `<action>${name}</action>`;
         }
+        if (k.phase === 'item') {
+          // Plan the option clicks: the goal's value, a random one, or none; then click as in the options phase.
+          const goal = goals[i >> 1];
+          for (const row of parseItem(p).options) {
+            const want = goal.options.find((o) => o.label === row.label)?.value;
+            const r = rand();
+            if (r < 0.5 && want && row.values.includes(want)) k.toClick.push(want);
+            else if (r < 0.8) k.toClick.push(row.values[Math.floor(rand() * row.values.length)]);
+          }
+          k.phase = 'options';
+        }
         switch (k.phase) {
           case 'search':
             k.phase = 'results';
@@ -290,18 +301,6 @@ describe('shop', () => {
             k.phase = 'item';
             return `<action>click[${ids[Math.floor(rand() * ids.length)]}]</action>`;
           }
-          case 'item': {
-            // Plan the option clicks: the goal's value, a random one, or none.
-            const goal = goals[i >> 1];
-            for (const row of parseItem(p).options) {
-              const want = goal.options.find((o) => o.label === row.label)?.value;
-              const r = rand();
-              if (r < 0.5 && want && row.values.includes(want)) k.toClick.push(want);
-              else if (r < 0.8) k.toClick.push(row.values[Math.floor(rand() * row.values.length)]);
-            }
-            k.phase = 'options';
-          }
-          // falls through
           case 'options':
             if (k.toClick.length > 0) return `<action>click[${k.toClick.shift()}]</action>`;
             k.item = parseItem(p);

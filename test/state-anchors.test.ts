@@ -114,7 +114,10 @@ describe('state anchors', () => {
       if (seen === undefined) obsOfState.set(sk, byObs.anchor[r]);
       else expect(seen, `row ${r}: state group ${sk} spans two observation groups`).toBe(byObs.anchor[r]);
       let set = statesOfObs.get(ok);
-      if (!set) statesOfObs.set(ok, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        statesOfObs.set(ok, set);
+      }
       set.add(byState.anchor[r]);
     }
     const split = [...statesOfObs.values()].filter((s) => s.size > 1).length;

@@ -40,11 +40,11 @@ describe('tiny GGUF writer', () => {
     const { readGgufFileInfo } = await import('node-llama-cpp');
     const info = await readGgufFileInfo(model.path);
     expect(info.version).toBe(3);
-    const md = info.metadata as any;
+    const md = info.metadata;
     expect(md.general.architecture).toBe('llama');
-    expect(md.llama.block_count).toBe(TINY_MODEL.blocks);
-    expect(md.llama.embedding_length).toBe(TINY_MODEL.embedding);
-    expect(md.llama.feed_forward_length).toBe(TINY_MODEL.feedForward);
+    expect(md.llama?.block_count).toBe(TINY_MODEL.blocks);
+    expect(md.llama?.embedding_length).toBe(TINY_MODEL.embedding);
+    expect(md.llama?.feed_forward_length).toBe(TINY_MODEL.feedForward);
     expect(md.tokenizer.ggml.model).toBe('llama');
     expect(md.tokenizer.ggml.tokens.length).toBe(392);
     const tensors = info.fullTensorInfo!;

@@ -94,7 +94,9 @@ function inclusionProbabilities(w: Float64Array, target: number): Float64Array {
 function groupMajorRows(batch: StepBatch, scored: AdvantageResult, dropZeroVariance: boolean): Uint32Array {
   const n = batch.numRows;
   const dense = new Map<number, number>();
-  scored.groupIds.forEach((id, i) => dense.set(id, i));
+  scored.groupIds.forEach((id, i) => {
+    dense.set(id, i);
+  });
   const runs: number[][] = Array.from(scored.groupIds, () => []);
   let count = 0;
   for (let r = 0, end = 0; r < n; r = end) {

@@ -61,7 +61,10 @@ export function buildMessages(
 ): ChatMessage[] {
   const spec = promptSpec(env, options);
   let system = systemPrompts.get(spec.task);
-  if (system === undefined) systemPrompts.set(spec.task, (system = `${spec.task}\n${ANSWER_FORMAT}`));
+  if (system === undefined) {
+    system = `${spec.task}\n${ANSWER_FORMAT}`;
+    systemPrompts.set(spec.task, system);
+  }
   const messages: ChatMessage[] = [{ role: 'system', content: system }];
   for (const h of history) {
     messages.push({ role: 'user', content: `Observation:\n${h.observation}` });

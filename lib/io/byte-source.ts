@@ -1,6 +1,7 @@
 // Positional reads over a file or a one-pass stream (stdin, a pipe), so the chunk reader
 // can walk headers and then read a whole chunk into memory of exactly its size. A stream
 // keeps only the pieces at or after the last released position.
+import type { Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
 import { GigpoInputError } from '../errors.js';
@@ -54,7 +55,7 @@ export async function openFileSource(path: string): Promise<ByteSource> {
       return got;
     },
     async available(end) {
-      let stat;
+      let stat: Stats;
       try {
         stat = await fh.stat();
       } catch (err) {

@@ -59,8 +59,6 @@ export interface RowRecord extends StepRecord {
   source: string;
 }
 
-const U64_MAX = 0xffffffffffffffffn;
-
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';

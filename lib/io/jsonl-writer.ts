@@ -110,8 +110,9 @@ export class JsonlFormatter {
       this.anchorHi[o] = hi;
       this.anchorText[o] = hex(b.anchor[r]);
     }
+    this.quoted[o] ??= JSON.stringify(raggedText(b.observations, o));
     let s =
-      `"obs":${(this.quoted[o] ??= JSON.stringify(raggedText(b.observations, o)))},"anchor":"${this.anchorText[o]}",` +
+      `"obs":${this.quoted[o]},"anchor":"${this.anchorText[o]}",` +
       `"action":${this.action(r)},"reward":${num(b.reward[r])},"valid":${b.valid[r] === 1},"done":${b.done[r] === 1},"truncated":${b.truncated[r] === 1}`;
     if (b.prompt) s += `,"prompt":${JSON.stringify(raggedText(b.prompt, r))}`;
     if (b.response) s += `,"response":${JSON.stringify(raggedText(b.response, r))}`;

@@ -79,7 +79,10 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
           batch.action[r] = step.action;
         } else {
           batch.action[r] = INVALID_ACTION;
-          if (typeof step.action === 'string') (actionTexts ??= new Array<string>(numRows).fill(''))[r] = step.action;
+          if (typeof step.action === 'string') {
+            actionTexts ??= new Array<string>(numRows).fill('');
+            actionTexts[r] = step.action;
+          }
         }
         batch.reward[r] = step.reward;
         batch.valid[r] = step.valid ? 1 : 0;
@@ -88,18 +91,36 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
           batch.anchor[r] = step.anchor;
         } else if (step.anchor !== undefined) {
           let k = nameIndex.get(step.anchor);
-          if (k === undefined) nameIndex.set(step.anchor, (k = names.push(step.anchor) - 1));
+          if (k === undefined) {
+            k = names.push(step.anchor) - 1;
+            nameIndex.set(step.anchor, k);
+          }
           named[r] = k + 1;
         } else {
           hashed[r] = 1;
         }
         if (step.done !== undefined) batch.done[r] = step.done ? 1 : 0;
         if (step.truncated !== undefined) batch.truncated[r] = step.truncated ? 1 : 0;
-        if (step.prompt !== undefined) (texts.prompt ??= new Array<string>(numRows).fill(''))[r] = step.prompt;
-        if (step.response !== undefined) (texts.response ??= new Array<string>(numRows).fill(''))[r] = step.response;
-        if (step.promptIds !== undefined) (lists.promptIds ??= new Array<number[]>(numRows))[r] = step.promptIds;
-        if (step.responseIds !== undefined) (lists.responseIds ??= new Array<number[]>(numRows))[r] = step.responseIds;
-        if (step.logprobs !== undefined) (lists.logprobs ??= new Array<number[]>(numRows))[r] = step.logprobs;
+        if (step.prompt !== undefined) {
+          texts.prompt ??= new Array<string>(numRows).fill('');
+          texts.prompt[r] = step.prompt;
+        }
+        if (step.response !== undefined) {
+          texts.response ??= new Array<string>(numRows).fill('');
+          texts.response[r] = step.response;
+        }
+        if (step.promptIds !== undefined) {
+          lists.promptIds ??= new Array<number[]>(numRows);
+          lists.promptIds[r] = step.promptIds;
+        }
+        if (step.responseIds !== undefined) {
+          lists.responseIds ??= new Array<number[]>(numRows);
+          lists.responseIds[r] = step.responseIds;
+        }
+        if (step.logprobs !== undefined) {
+          lists.logprobs ??= new Array<number[]>(numRows);
+          lists.logprobs[r] = step.logprobs;
+        }
         const sc = step.scores;
         if (!sc) scored = false;
         else if (scored) {

@@ -103,7 +103,8 @@ export function trajectoriesToBatch(trajectories: readonly Trajectory[]): StepBa
 
         const action = step.action;
         if (typeof action === 'string') {
-          (actionTexts ??= new Array<string>(numRows).fill(''))[r] = action;
+          actionTexts ??= new Array<string>(numRows).fill('');
+          actionTexts[r] = action;
         } else if (action !== undefined) {
           if (!Number.isInteger(action) || action < -0x80000000 || action > 0x7fffffff)
             throw new GigpoArgumentError(`${path}.action`, `expected a 32-bit integer or a string, got ${String(action)}`);

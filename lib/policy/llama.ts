@@ -11,7 +11,7 @@ import { GigpoArgumentError, GigpoDependencyError, GigpoInputError } from '../er
 import { abortError } from '../util/abort.js';
 import { integerOption, nonEmptyOption, numberOption } from './option-checks.js';
 import { resolveLlamaOptions, type LlamaPolicyOptions, type ResolvedLlamaOptions } from './llama-options.js';
-import type { LlamaBindings, LlamaContextSequenceLike, LlamaEngine } from './llama-bindings.js';
+import type { LlamaBindings, LlamaContextSequenceLike, LlamaEngine, LlamaModelLike } from './llama-bindings.js';
 import { PolicyRequestError } from './request-error.js';
 import { checkRequests } from './requests.js';
 import { Semaphore } from '../util/semaphore.js';
@@ -249,7 +249,7 @@ async function loadEngine(o: ResolvedLlamaOptions): Promise<LlamaEngine> {
   }
   // No GPU probing and never a source build (that would download llama.cpp): the prebuilt CPU binary.
   const llama = await bindings.getLlama({ gpu: false, build: 'never', logLevel: bindings.LlamaLogLevel.error });
-  let model;
+  let model: LlamaModelLike;
   try {
     model = await llama.loadModel({ modelPath: o.model });
   } catch (err) {
@@ -258,7 +258,7 @@ async function loadEngine(o: ResolvedLlamaOptions): Promise<LlamaEngine> {
   }
   const contextSize = o.contextSize ?? Math.min(model.trainContextSize || DEFAULT_CONTEXT, DEFAULT_CONTEXT);
   const context = await model.createContext({ sequences: o.parallel, contextSize, threads: o.threads });
-  const grammar = o.grammar === undefined ? undefined : await createGrammar(bindings, llama, o.grammar);
+  const grammar = o.grammar === undefined ? undefined : await createGrammar(llama, o.grammar);
   const wrapper = bindings.resolveChatWrapper(model);
   const free: Slot[] = Array.from({ length: o.parallel }, () => ({ seq: context.getSequence(), traj: -1 }));
   const tokenize = (text: string, addSpecial: boolean): number[] => {
@@ -287,7 +287,7 @@ async function loadEngine(o: ResolvedLlamaOptions): Promise<LlamaEngine> {
   };
 }
 
-async function createGrammar(bindings: LlamaBindings, llama: Awaited<ReturnType<LlamaBindings['getLlama']>>, grammar: string) {
+async function createGrammar(llama: Awaited<ReturnType<LlamaBindings['getLlama']>>, grammar: string) {
   try {
     return await llama.createGrammar({ grammar });
   } catch (err) {

@@ -1,7 +1,6 @@
 // A TextPolicy over an OpenAI-compatible chat-completions server (vLLM, SGLang, llama.cpp
 // server, hosted APIs): one HTTP request per PolicyRequest, bounded concurrency, a timeout
 // per attempt, retries with backoff, and cancellation through act()'s AbortSignal.
-import { GigpoArgumentError } from '../errors.js';
 import { abortError, onAbort, sleep } from '../util/abort.js';
 import { backoffMs, retryAfterMs } from '../util/backoff.js';
 import { resolveOpenAIOptions, type OpenAIPolicyOptions, type ResolvedOpenAIOptions } from './openai-options.js';

@@ -192,7 +192,7 @@ export class RolloutEngine {
       if (options === null || typeof options !== 'object') throw new GigpoArgumentError('options', 'expected an object');
       checkTextOptions(options);
       const policy = options.policy as Policy | undefined;
-      if (!policy || policy.kind !== 'text')
+      if (policy?.kind !== 'text')
         throw new GigpoArgumentError('policy', 'expected a text policy (functionPolicy(fn), openAIPolicy(...), llamaPolicy(...))');
       const controller = new AbortController();
       const onAbort = (): void => controller.abort(options.signal!.reason);

@@ -1,7 +1,7 @@
 // Scoring one piece of input: a batch of complete groups (built from JSONL records) or a
 // raw msgpack chunk (decoded here). Runs on the calling thread or on a pool worker; errors
 // about the data are GigpoInputErrors naming where it came from.
-import { computeAdvantages, type AdvantageColumns, type AdvantageStats } from '../advantage/compute.js';
+import { computeAdvantages, type AdvantageColumns, type AdvantageResult, type AdvantageStats } from '../advantage/compute.js';
 import type { ResolvedAdvantageOptions } from '../advantage/options.js';
 import { asInputError, GigpoInputError } from '../errors.js';
 import { decodeChunk } from '../io/msgpack-chunk.js';
@@ -32,7 +32,7 @@ export function scoreBatch(
   rowSource?: (row: number) => string,
   into?: AdvantageColumns,
 ): ScoredPart {
-  let result;
+  let result: AdvantageResult;
   try {
     result = computeAdvantages(batch, options, into);
   } catch (err) {

@@ -5,6 +5,7 @@
 import { Packr, Unpackr } from 'msgpackr';
 
 import { encodeChunk } from '../../lib/index.js';
+import type { ChunkMap } from '../helpers/hostile-inputs.js';
 import { prng } from '../helpers/random-batch.js';
 import { makeBatch } from '../helpers/step-batches.js';
 
@@ -53,7 +54,9 @@ export function jsonlSeeds(): Uint8Array[] {
           return step;
         });
         const group = g % 2 ? `task-${g}` : g;
-        if (form === 'row') steps.forEach((s, k) => out.push(JSON.stringify({ group, traj: `${g}/${t}`, step: k, ...s })));
+        if (form === 'row') steps.forEach((s, k) => {
+          out.push(JSON.stringify({ group, traj: `${g}/${t}`, step: k, ...s }));
+        });
         else out.push(JSON.stringify({ group, traj: g * 3 + t, steps }));
       }
     return out;
@@ -90,7 +93,7 @@ function hugeLength(rand: Rand, b: Uint8Array): [Uint8Array, string] {
   if (heads.length === 0) return flip(rand, b);
   const at = pick(rand, heads);
   const out = Buffer.from(b);
-  const width = { 0xc4: 1, 0xd9: 1, 0xc5: 2, 0xda: 2, 0xdc: 2, 0xde: 2 }[out[at]] ?? 4;
+  const width = new Map([[0xc4, 1], [0xd9, 1], [0xc5, 2], [0xda, 2], [0xdc, 2], [0xde, 2]]).get(out[at]) ?? 4;
   const value = pick(rand, width === 1 ? [0xff, 0x80] : width === 2 ? [0xffff, 0x8000] : [0xffffffff, 0x80000000, 0xc0000000, 0x7fffffff, b.length]);
   if (at + 1 + width > out.length) return truncate(rand, b);
   out.writeUIntBE(value, at + 1, width);
@@ -98,8 +101,8 @@ function hugeLength(rand: Rand, b: Uint8Array): [Uint8Array, string] {
 }
 
 /** Cuts a msgpack file into its chunks (the format's framing: consecutive top-level maps). */
-function chunksOf(b: Uint8Array): Record<string, any>[] {
-  return unpackr.unpackMultiple(b) as Record<string, any>[];
+function chunksOf(b: Uint8Array): ChunkMap[] {
+  return unpackr.unpackMultiple(b) as ChunkMap[];
 }
 
 const DTYPE_LIES = ['u8', 'i8', 'u16', 'u32', 'i32', 'u64', 'f32', 'f64', 'f16', '', 42, null];
@@ -107,8 +110,8 @@ const SHAPE_LIES = (n: number) => [[2n ** 32n], [2n ** 64n - 1n], [-1], [n + 1],
 const VALUE_LIES = [null, true, 'text', 12, -1, 2n ** 63n, [], {}, new Uint8Array(3)];
 
 /** One lie told in a decoded chunk (true if it found something to lie about). */
-function lie(rand: Rand, chunk: Record<string, any>): string {
-  const columns = chunk.columns as Record<string, any>;
+function lie(rand: Rand, chunk: ChunkMap): string {
+  const columns = chunk.columns;
   const names = Object.keys(columns ?? {});
   if (names.length === 0 || rand() < 0.08) {
     const key = pick(rand, ['format', 'version', 'meta', 'columns']);

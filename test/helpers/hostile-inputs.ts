@@ -22,8 +22,15 @@ export function validChunk(seed = 1, firstGroup = 0): Uint8Array {
   return encodeChunk(makeBatch({ groups: 2, groupSize: 2, seed, firstGroup, maxLen: 3 }), {});
 }
 
+/**
+ * A decoded chunk map (columns' data as Uint8Arrays) to make malformed: an edit reads any field and
+ * writes a value of any type to it, which is what the readers must survive, so the fields are untyped.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a hostile edit may put a value of any type at any path
+export type ChunkMap = Record<string, any>;
+
 /** A valid chunk re-packed with `edit` applied to its decoded map (columns' data as Uint8Arrays). */
-export function editedChunk(bytes: Uint8Array, edit: (chunk: { columns: Record<string, any>; [key: string]: any }) => void): Uint8Array {
+export function editedChunk(bytes: Uint8Array, edit: (chunk: ChunkMap) => void): Uint8Array {
   const chunk = new Unpackr({ useRecords: false, mapsAsObjects: true }).unpack(bytes);
   edit(chunk);
   return new Packr({ useRecords: false, moreTypes: false }).pack(chunk);

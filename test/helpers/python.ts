@@ -26,8 +26,17 @@ export function requirePython(ctx: { skip: (note?: string) => never }, modules: 
   return ctx.skip(message);
 }
 
+/** A chunk as `gigpo_batch.py --json` prints it: its columns as arrays (u64 as decimal strings), num_rows, meta. */
+export interface PythonChunk {
+  num_rows: number;
+  obs: number[];
+  observation_texts: string[];
+  meta: Record<string, unknown>;
+  [column: string]: unknown;
+}
+
 /** `python/gigpo_batch.py FILE --json`: every chunk as JSON (u64 as decimal strings). */
-export function pythonDump(python: string, file: string): Record<string, any>[] {
+export function pythonDump(python: string, file: string): PythonChunk[] {
   const r = spawnSync(python, [pythonReader, file, '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`gigpo_batch.py failed: ${r.stderr}`);

@@ -104,7 +104,10 @@ export function randomBatch(seed: number, config: RandomBatchConfig = {}): StepB
     for (let s = 0; s < t.states.length; s++, r++) {
       const text = groupTexts[t.group][t.states[s]];
       let o = textIndex.get(text);
-      if (o === undefined) textIndex.set(text, (o = texts.push(text) - 1));
+      if (o === undefined) {
+        o = texts.push(text) - 1;
+        textIndex.set(text, o);
+      }
       batch.group[r] = groupIds[t.group];
       batch.traj[r] = id;
       batch.step[r] = s;

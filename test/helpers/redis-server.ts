@@ -76,7 +76,11 @@ export async function startRedis(): Promise<RedisHandle> {
       halt: () => stopRedis(child),
       restart: async () => {
         await stopRedis(child);
-        for (let i = 0; i < 20 && !(child = await spawnRedis(port, dir)); i++) await new Promise((r) => setTimeout(r, 100));
+        for (let i = 0; i < 20; i++) {
+          child = await spawnRedis(port, dir);
+          if (child) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
         if (!child) throw new Error(`could not restart redis-server on port ${port}`);
       },
     };

@@ -7,8 +7,12 @@ import { decodeChunk } from '../../lib/io/msgpack-chunk.js';
 import { readMsgpackChunkBytes } from '../../lib/io/msgpack-reader.js';
 import { rowObservation, type StepBatch, type StepScores } from '../../lib/io/step-batch.js';
 import { LocalGroupRunner, type GroupRunner } from '../../lib/service/rollout/group-runner.js';
+import type { HttpErrorBody } from '../../lib/service/rollout/http-error.js';
 import type { ServiceLimits } from '../../lib/service/rollout/limits.js';
+import type { RolloutSummary } from '../../lib/service/rollout/rollout-run.js';
 import { RolloutServer } from '../../lib/service/rollout/server.js';
+import type { StreamInfo } from '../../lib/service/rollout/stream-producer.js';
+import type { TaskReport } from '../../lib/service/rollout/task-sampler.js';
 
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
 
@@ -16,7 +20,15 @@ export async function startService(options: { limits?: Partial<ServiceLimits>; r
   return RolloutServer.start({ runner: options.runner ?? new LocalGroupRunner({ threads: 1 }), port: 0, limits: options.limits });
 }
 
-export async function call(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+/**
+ * The fields of the service's JSON replies, each with its type: an error, a stream's info (its
+ * `error` text aside), a task report, a deletion, /health. A test reads those of the endpoint it called.
+ */
+export type ServiceReply = HttpErrorBody &
+  Omit<StreamInfo, 'error'> &
+  TaskReport & { deleted: boolean; status: string; streams: number; rollouts: number; llamaModels: number; limits: ServiceLimits };
+
+export async function call(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: ServiceReply }> {
   const res = await fetch(base + path, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -28,7 +40,8 @@ export async function call(base: string, method: string, path: string, body?: un
 
 export interface StreamedRollout {
   chunks: { batch: StepBatch; atMs: number }[];
-  summary: any;
+  /** The closing summary; none when the client disconnected first. */
+  summary?: RolloutSummary;
   totalMs: number;
 }
 
@@ -36,7 +49,7 @@ export interface StreamedRollout {
 export async function streamRollout(
   base: string,
   body: unknown,
-  onChunk?: (batch: StepBatch, index: number) => boolean | void,
+  onChunk?: (batch: StepBatch, index: number) => unknown,
 ): Promise<StreamedRollout> {
   const started = performance.now();
   const controller = new AbortController();
@@ -52,7 +65,7 @@ export async function streamRollout(
     for await (const raw of readMsgpackChunkBytes(res.body as AsyncIterable<Uint8Array>, { name: 'rollout' })) {
       const value = unpackr.unpack(raw.bytes) as { format?: string };
       if (value.format !== 'gigpo.steps') {
-        out.summary = value;
+        out.summary = value as RolloutSummary;
         continue;
       }
       const batch = decodeChunk(raw.bytes, raw.source);

@@ -139,7 +139,7 @@ function packStrings(strings: string[]) {
   const offsets = new Uint32Array(parts.length + 1);
   for (let i = 0; i < parts.length; i++) offsets[i + 1] = offsets[i] + parts[i].length;
   const data = new Uint8Array(offsets[parts.length]);
-  parts.forEach((p, i) => data.set(p, offsets[i]));
+  for (let i = 0; i < parts.length; i++) data.set(parts[i], offsets[i]);
   return { offsets, data };
 }
 

@@ -135,9 +135,15 @@ export function referenceAdvantages(batch: StepBatch, o: ResolvedAdvantageOption
     const ids = new Map<number, Map<bigint, number>>();
     for (let r = 0; r < n; r++) {
       let byAnchor = ids.get(batch.group[r]);
-      if (!byAnchor) ids.set(batch.group[r], (byAnchor = new Map()));
+      if (!byAnchor) {
+        byAnchor = new Map();
+        ids.set(batch.group[r], byAnchor);
+      }
       let id = byAnchor.get(batch.anchor[r]);
-      if (id === undefined) byAnchor.set(batch.anchor[r], (id = next++));
+      if (id === undefined) {
+        id = next++;
+        byAnchor.set(batch.anchor[r], id);
+      }
       stepGroup[r] = id;
     }
   } else {
@@ -145,10 +151,16 @@ export function referenceAdvantages(batch: StepBatch, o: ResolvedAdvantageOption
     const clusters = new Map<number, { first: ReferenceMatcher; id: number }[]>();
     for (let r = 0; r < n; r++) {
       let list = clusters.get(batch.group[r]);
-      if (!list) clusters.set(batch.group[r], (list = []));
+      if (!list) {
+        list = [];
+        clusters.set(batch.group[r], list);
+      }
       const text = rowObservation(batch, r);
       let cluster = list.find((cl) => cl.first.ratio(text) >= theta);
-      if (!cluster) list.push((cluster = { first: new ReferenceMatcher(text), id: next++ }));
+      if (!cluster) {
+        cluster = { first: new ReferenceMatcher(text), id: next++ };
+        list.push(cluster);
+      }
       stepGroup[r] = cluster.id;
     }
   }

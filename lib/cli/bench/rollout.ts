@@ -2,6 +2,7 @@
 // one run (workers warmed first), plus the batch's memory per step.
 import { stepBatchBuffers } from '../../io/concat.js';
 import type { EnvOptions } from '../../envs/env-batch.js';
+import type { StepBatch } from '../../io/step-batch.js';
 import type { NativePolicy } from '../../policy/types.js';
 import { RolloutPool } from '../../rollout/pool.js';
 
@@ -40,7 +41,7 @@ export async function benchRollouts(opts: {
 }): Promise<RolloutBenchResult> {
   const job = { env: opts.env, groups: opts.groups, groupSize: opts.groupSize, seed: opts.seed ?? 1, policy: opts.policy, envOptions: opts.envOptions, maxSteps: opts.maxSteps };
   const rows: RolloutBenchRow[] = [];
-  let last;
+  let last: StepBatch | undefined;
   for (const threads of opts.threads) {
     const pool = new RolloutPool({ maxThreads: threads });
     try {

@@ -50,7 +50,7 @@ type BufferEntry = [Buffer, Buffer[]];
 
 export async function distributedCollect(options: DistributedCollectOptions): Promise<StepBatch> {
   const policy = options.policy;
-  if (!policy || policy.kind !== 'native')
+  if (policy?.kind !== 'native')
     throw new GigpoArgumentError('policy', 'distributed rollouts take native policies (randomPolicy(), oraclePolicy())');
   if (!Number.isInteger(options.groups) || options.groups < 1)
     throw new GigpoArgumentError('groups', `expected an integer >= 1, got ${String(options.groups)}`);

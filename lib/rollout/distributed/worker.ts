@@ -70,7 +70,7 @@ export async function runWorker(options: WorkerOptions): Promise<{ jobs: number 
       let reclaimed = false;
       try {
         const claimed = (await conn.run((r) => r.xautoclaim(jobs, WORKER_GROUP, name, claimIdleMs, '0-0', 'COUNT', 1))) as [string, Entry[]];
-        entry = claimed[1].find((e) => e && e[1]);
+        entry = claimed[1].find((e) => e?.[1]);
         reclaimed = entry !== undefined;
         if (!entry) {
           const read = (await conn.run((r) => r.xreadgroup('GROUP', WORKER_GROUP, name, 'COUNT', 1, 'BLOCK', blockMs, 'STREAMS', jobs, '>'))) as
