@@ -8,6 +8,7 @@ Needs msgpack and numpy; torch only for to_torch().
         obs = chunk["observations"]            # Ragged(offsets, data): the observation table
         text = obs.text(chunk["obs"][0])       # the observation of row 0
         advantage = chunk.get("advantage")     # present in scored files
+        weight = chunk.get("importanceWeight") # present in training batches (BatchAssembler)
 
 Command line:  python3 gigpo_batch.py FILE [--json]
 (a summary per chunk, or every chunk as JSON with u64 values as decimal strings).
@@ -27,7 +28,7 @@ DTYPES = {
     "i32": "<i4", "u64": "<u8", "i64": "<i8", "f32": "<f4", "f64": "<f8",
 }
 # Ragged columns with one element per row (observations is a table, indexed by "obs").
-ROW_RAGGED = ("prompt", "response", "actionText", "promptIds", "responseIds", "logprobs", "responseMask")
+ROW_RAGGED = ("prompt", "response", "actionText", "promptIds", "responseIds", "logprobs", "responseMask", "tokenAdvantage")
 
 
 class FormatError(ValueError):

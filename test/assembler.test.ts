@@ -42,7 +42,7 @@ describe('BatchAssembler', () => {
     const { batch: out, report } = new BatchAssembler().assemble(batch, scored);
     expect(out.numRows).toBe(batch.numRows);
     expect(Array.from(out.sourceRow)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(out.advantage).toEqual(scored.advantage);
+    expect(out.scores.advantage).toEqual(scored.advantage);
     expect(out.importanceWeight).toEqual(new Float32Array(8).fill(1));
     expect(out.observations).toBe(batch.observations);
     expect(report).toEqual({
@@ -103,9 +103,9 @@ describe('BatchAssembler', () => {
       for (let k = 0; k < out.numRows; k++) {
         const r = out.sourceRow[k];
         if (k > 0 && r <= out.sourceRow[k - 1]) expect.fail(`trial ${t}: rows out of order`);
-        if (out.advantage[k] !== s.advantage[r] || s.advantage[r] === 0) expect.fail(`trial ${t}: row ${r}`);
+        if (out.scores.advantage[k] !== s.advantage[r] || s.advantage[r] === 0) expect.fail(`trial ${t}: row ${r}`);
         inclusion[r]++;
-        estSum += out.importanceWeight[k] * out.advantage[k] * out.advantage[k];
+        estSum += out.importanceWeight[k] * out.scores.advantage[k] * out.scores.advantage[k];
       }
     }
     // Horvitz–Thompson: E[Σ w·f] = Σ f.

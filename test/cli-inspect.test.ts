@@ -1,5 +1,5 @@
 // gigpo inspect: every figure recomputed here from the file's own rows.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -99,5 +99,35 @@ describe('gigpo inspect', () => {
     const missing = runCli(['inspect', tmp.path('missing.msgpack')]);
     expect(missing.stderr).toBe(`gigpo: ${tmp.path('missing.msgpack')}: no such file\n`);
     expect(missing.status).toBe(1);
+  });
+
+  it('gives the same report for the JSONL and the msgpack of one rollout: the JSONL meta line names the env', () => {
+    // Shop with a noisy oracle: partial purchases earn 0 < reward < 1, so "return > 0" is not success.
+    const flags = ['rollout', '--env', 'shop', '--groups', '8', '--group-size', '4', '--policy', 'oracle', '--epsilon', '0.6', '--seed', '3'];
+    const msgpack = tmp.path('shop.msgpack');
+    const jsonl = tmp.path('shop.jsonl');
+    gigpo([...flags, '--out', msgpack]);
+    gigpo([...flags, '--out', jsonl]);
+    const inspect = (path: string) => {
+      const { input: _input, format: _format, pieces: _pieces, ...report } = JSON.parse(gigpo(['inspect', path, '--json']).stdout);
+      return report;
+    };
+    const fromMsgpack = inspect(msgpack);
+    expect(fromMsgpack).toMatchObject({ env: 'shop', successCriterion: "the episode ended with a last reward >= 1 (shop's success reward)" });
+    expect(inspect(jsonl)).toEqual(fromMsgpack);
+    // Scored JSONL keeps the meta line (plus the scoring options), so it still names the env.
+    const scored = tmp.path('shop.scored.jsonl');
+    gigpo(['score', jsonl, '--out', scored]);
+    const fromScored = inspect(scored);
+    expect([fromScored.env, fromScored.successRate, fromScored.successCriterion]).toEqual([fromMsgpack.env, fromMsgpack.successRate, fromMsgpack.successCriterion]);
+    expect(JSON.parse(readFileSync(scored, 'utf8').split('\n')[0]).meta).toMatchObject({ env: 'shop', scoring: { estimator: 'gigpo' } });
+    // A file written before meta lines existed still reads; without the env it falls back to return > 0.
+    const old = tmp.path('shop.old.jsonl');
+    writeFileSync(old, readFileSync(jsonl, 'utf8').split('\n').filter((l) => !l.startsWith('{"meta":')).join('\n'));
+    const fromOld = inspect(old);
+    expect(fromOld.env).toBeUndefined();
+    expect(fromOld.successCriterion).toBe('episode return > 0');
+    expect(fromOld.successRate).not.toBe(fromMsgpack.successRate);
+    expect({ ...fromOld, env: 'shop', successRate: 0, successCriterion: '' }).toEqual({ ...fromMsgpack, successRate: 0, successCriterion: '' });
   });
 });

@@ -22,7 +22,8 @@ describe.runIf(llamaAvailable())('gigpo rollout --policy llama', () => {
     const summary = JSON.parse(r.stdout);
     expect(summary.policy).toBe('llama:tiny-4.gguf');
     expect(summary.invalidActionRate).toBe(0);
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const [meta, ...lines] = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(meta.meta).toMatchObject({ env: 'sokoban', policy: 'llama:tiny-4.gguf' }); // the chunk's meta line
     expect(lines.length).toBe(4); // trajectories
     let rows = 0;
     for (const t of lines)

@@ -110,10 +110,13 @@ describe('gigpo rollout', () => {
     gigpo(['rollout', ...flags, '--out', traj]);
     gigpo(['rollout', ...flags, '--out', rows, '--rows']);
     const batch = await new RolloutEngine().collect({ env: 'numberline', groups: 3, groupSize: 2, seed: 5, policy: randomPolicy() });
-    const lines = readFileSync(traj, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const [metaLine, ...lines] = readFileSync(traj, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    // The chunk's meta comes first, as its own line (what msgpack keeps in the chunk map).
+    expect(Object.keys(metaLine)).toEqual(['meta']);
+    expect(metaLine.meta).toMatchObject({ env: 'numberline', seed: 5, groupSize: 2, policy: 'random' });
     expect(lines.length).toBe(6);
     const steps = lines.flatMap((l) => l.steps.map((s: Record<string, unknown>) => ({ group: l.group, traj: l.traj, ...s })));
-    const rowLines = readFileSync(rows, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rowLines = readFileSync(rows, 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l));
     expect(rowLines.length).toBe(batch.numRows);
     for (let r = 0; r < batch.numRows; r++) {
       expect(steps[r]).toMatchObject({ group: batch.group[r], traj: batch.traj[r], obs: rowObservation(batch, r), action: batch.action[r], reward: batch.reward[r] });
@@ -186,7 +189,7 @@ describe('gigpo rollout', () => {
         expect(q.body).toMatchObject({ top_p: 0.9, top_k: 20, max_tokens: 128 });
         expect(q.body.return_token_ids).toBeUndefined();
       }
-      expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(12);
+      expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(1 + 12); // the meta line and 12 trajectories
       // The human summary line names the same figures.
       const human = await runCliAsync([...args, '--max-tokens', '64', '--out', tmp.path('openai-flags-2.jsonl')]);
       expect(human.status).toBe(0);

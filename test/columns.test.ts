@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-import { allocateRowColumns, allocateScoreColumns, COLUMNS, RAGGED_COLUMNS, ROW_COLUMNS, SCORE_COLUMNS } from '../lib/io/columns.js';
+import { allocateRowColumns, allocateScoreColumns, COLUMNS, OPTIONAL_COLUMNS, RAGGED_COLUMNS, ROW_COLUMNS, SCORE_COLUMNS } from '../lib/io/columns.js';
 import { DTYPES } from '../lib/io/dtype.js';
 import { decodeChunk, encodeChunk } from '../lib/io/msgpack-chunk.js';
 import { allocateStepBatch, packText } from '../lib/io/step-batch.js';
@@ -67,6 +67,10 @@ describe('the column schema', () => {
     b.logprobs = { offsets: Uint32Array.of(0, 2, 3), data: Float32Array.of(-1, -2, -3) };
     b.responseMask = { offsets: Uint32Array.of(0, 3, 7), data: Uint8Array.of(0, 1, 1, 0, 1, 1, 1) };
     b.scores = allocateScoreColumns(2);
+    b.tokenAdvantage = { offsets: Uint32Array.of(0, 2, 3), data: Float32Array.of(0.5, 0.5, -1) };
+    b.stateAnchor = BigUint64Array.of(7n, 2n ** 64n - 1n);
+    b.sourceRow = Uint32Array.of(10, 11);
+    b.importanceWeight = Float32Array.of(1, 2.5);
     b.policyVersion = Uint32Array.of(3, 4);
     const bytes = encodeChunk(b, {});
     const top = new Unpackr({ useRecords: false, mapsAsObjects: true }).unpack(bytes) as { columns: Record<string, { dtype?: string }> };
@@ -74,6 +78,7 @@ describe('the column schema', () => {
     for (const c of COLUMNS) if (c.kind !== 'labels') expect(top.columns[c.name].dtype).toBe(c.dtype);
     const back = decodeChunk(bytes, 'chunk');
     for (const name of RAGGED_COLUMNS) expect(Array.from(back[name]!.data)).toEqual(Array.from(b[name]!.data));
+    for (const name of OPTIONAL_COLUMNS) expect(Array.from(back[name] as ArrayLike<unknown>)).toEqual(Array.from(b[name] as ArrayLike<unknown>));
     expect(Array.from(back.policyVersion!)).toEqual([3, 4]);
   });
 });

@@ -10,6 +10,7 @@ import { distributedCollect } from '../lib/rollout/distributed/driver.js';
 import { entryFields, jobsKey, resultsKey, WORKER_GROUP } from '../lib/rollout/distributed/protocol.js';
 import { runWorker } from '../lib/rollout/distributed/worker.js';
 import { redisAvailable, startRedis, type RedisHandle } from './helpers/redis-server.js';
+import { expectSameRolloutJsonl } from './helpers/rollout-jsonl.js';
 
 const haveRedis = redisAvailable();
 
@@ -110,7 +111,7 @@ describe.runIf(haveRedis)('gigpo rollout --redis with gigpo worker', () => {
       const remote = spawnSync(process.execPath, [cli, ...common, '--redis', server.url, '--prefix', 'cli', '--out', join(dir, 'remote.jsonl')], { encoding: 'utf8' });
       expect(remote.stderr).toMatch(/^gigpo: distributed run ([0-9a-f-]{36}) \(continue it with --resume \1 if this driver stops\)\n$/);
       expect(remote.status).toBe(0);
-      expect(readFileSync(join(dir, 'remote.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'local.jsonl'), 'utf8'));
+      expectSameRolloutJsonl(readFileSync(join(dir, 'remote.jsonl'), 'utf8'), readFileSync(join(dir, 'local.jsonl'), 'utf8'));
       const exit = await new Promise<number | null>((resolve) => worker.once('exit', resolve));
       expect(exit).toBe(0);
     } finally {

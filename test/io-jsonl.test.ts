@@ -223,10 +223,12 @@ describe('JSONL writers', () => {
     for (const form of ['trajectory', 'row'] as const) {
       const path = join(dir, `scored-${form}.jsonl`);
       await writeJsonlFile(path, [batch], form);
-      const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+      const [metaLine, ...lines] = readFileSync(path, 'utf8').trimEnd().split('\n');
+      expect(JSON.parse(metaLine)).toEqual({ meta: batch.meta }); // the batch's meta comes first, on a line of its own
       const stepsOut = form === 'row' ? lines.map((l) => JSON.parse(l)) : lines.flatMap((l) => JSON.parse(l).steps);
       expect(stepsOut).toHaveLength(batch.numRows);
       const records = form === 'row' ? await collect(rowsToTrajectories(readRowRecords(path))) : await collect(readTrajectoryRecords(path));
+      for (const t of records) expect(t.meta).toEqual(batch.meta); // and is every record's meta when read
       const rows = records.flatMap((t) => t.steps.map((s, i) => ({ ...s, group: t.group, traj: t.traj, i })));
       expect(rows).toHaveLength(batch.numRows);
       const sc = batch.scores!;

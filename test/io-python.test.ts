@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { randomPolicy, RolloutEngine, rowObservation, type StepBatch } from '../lib/index.js';
 import { writeMsgpackFile } from '../lib/io/msgpack-writer.js';
+import { OPTIONAL_COLUMNS } from '../lib/io/columns.js';
 import { ROW_RAGGED_KEYS } from '../lib/io/step-batch.js';
 import { makeBatch } from './helpers/step-batches.js';
 import type { PythonChunk } from './helpers/python.js';
@@ -61,6 +62,10 @@ function expected(b: StepBatch): Record<string, unknown> {
     ),
   };
   for (const k of ROW_RAGGED_KEYS) if (b[k]) out[k] = ragged(b[k]!);
+  for (const k of OPTIONAL_COLUMNS) {
+    const c = b[k];
+    if (c) out[k] = c instanceof BigUint64Array ? Array.from(c, String) : Array.from(c);
+  }
   if (b.scores) for (const [k, v] of Object.entries(b.scores)) out[k] = Array.from(v as ArrayLike<number>);
   if (b.groupLabels) out.groupLabels = b.groupLabels;
   if (b.trajLabels) out.trajLabels = b.trajLabels;

@@ -165,7 +165,7 @@ describe('rolloutAndScore', () => {
     expect(out.batch.numRows).toBeGreaterThanOrEqual(out.rollout.numRows);
     for (let k = 0; k < out.batch.numRows; k++) {
       const src = out.batch.sourceRow[k];
-      expect(out.batch.advantage[k]).toBe(direct.advantage[src]);
+      expect(out.batch.scores.advantage[k]).toBe(direct.advantage[src]);
       expect(out.batch.traj[k]).toBe(out.rollout.traj[src]);
     }
     // mean_norm episode advantages sum to zero within each task group (rows mode).

@@ -42,7 +42,7 @@ describe.runIf(redisAvailable())('gigpo serve over Redis Streams', () => {
     const expected = await rolloutAndScore({ ...args, policy: oraclePolicy({ epsilon: 0.4 }) });
     expect(streamed.chunks.length).toBe(6);
     const rows = streamed.chunks.flatMap((c) => rowsByGroup(c.batch, c.batch.scores!));
-    expect(rows.sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step)).toEqual(rowsByGroup(expected.batch, expected.batch));
+    expect(rows.sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step)).toEqual(rowsByGroup(expected.batch, expected.batch.scores));
   });
 
   it('feeds a curated stream from the workers', async () => {

@@ -32,7 +32,7 @@ describe('POST /v1/rollouts', () => {
     // Every chunk holds whole groups; together they are the assembled batch (step-group ids are per chunk).
     const rows = streamed.chunks.flatMap((c) => rowsByGroup(c.batch, c.batch.scores!));
     expect(rows.length).toBe(expected.batch.numRows);
-    expect(rows.sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step)).toEqual(rowsByGroup(expected.batch, expected.batch));
+    expect(rows.sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step)).toEqual(rowsByGroup(expected.batch, expected.batch.scores));
     expect(streamed.summary).toMatchObject({ format: 'gigpo.summary', groups: 24 - expected.report.droppedGroups, droppedGroups: expected.report.droppedGroups, rows: expected.batch.numRows, chunks: streamed.chunks.length });
     expect(streamed.summary?.metrics.trajectories).toBe(24 * 4);
     expect(streamed.summary?.metrics.successRate).toBeCloseTo((expected.meta.metrics as { successRate: number }).successRate, 12);

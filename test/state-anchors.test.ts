@@ -1,7 +1,27 @@
 // True-state anchors: EnvBatch.stateAnchors hashes an env's FULL state; rollouts with
 // anchor 'state' group steps by it. Household shows where observation text hides state.
-import { describe, expect, it } from 'vitest';
-import { createEnvBatch, randomPolicy, RolloutEngine, type EnvBatch, type StepBatch } from '../lib/index.js';
+import { readFileSync } from 'node:fs';
+
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  createEnvBatch,
+  functionPolicy,
+  randomPolicy,
+  readMsgpackChunks,
+  readTrajectoryRecords,
+  RolloutEngine,
+  scoreFile,
+  writeJsonlFile,
+  writeMsgpackFile,
+  type EnvBatch,
+  type StepBatch,
+  type StepRecord,
+} from '../lib/index.js';
+import { tempDir } from './helpers/cli.js';
+import { pythonDump, requirePython } from './helpers/python.js';
+
+const tmp = tempDir('state-anchors');
+afterAll(() => tmp.cleanup());
 
 // Env i types `command` (which must be one of its admissible commands); the others are untouched.
 function act(b: EnvBatch, i: number, command: string): void {
@@ -123,6 +143,74 @@ describe('state anchors', () => {
     const split = [...statesOfObs.values()].filter((s) => s.size > 1).length;
     expect(split).toBeGreaterThan(0);
     expect(obsOfState.size).toBeGreaterThan(statesOfObs.size);
+  });
+
+  it('household: every rollout records the full-state hash in stateAnchor, next to the anchor it groups by', async () => {
+    const byObs = await collect('household', 'observation');
+    const byState = await collect('household', 'state');
+    // The column is the same whichever anchor the rollout groups by, and is the 'state' rollout's anchor.
+    expect(Array.from(byObs.stateAnchor!)).toEqual(Array.from(byState.stateAnchor!));
+    expect(Array.from(byState.stateAnchor!)).toEqual(Array.from(byState.anchor));
+    // One file thus holds both partitions: (group, stateAnchor) refines (group, anchor) and splits some.
+    const b = byObs;
+    const obsOfState = new Map<string, bigint>();
+    const statesOfObs = new Map<string, Set<bigint>>();
+    for (let r = 0; r < b.numRows; r++) {
+      const sk = `${b.group[r]}:${b.stateAnchor![r]}`;
+      const seen = obsOfState.get(sk);
+      if (seen === undefined) obsOfState.set(sk, b.anchor[r]);
+      else if (seen !== b.anchor[r]) expect.fail(`row ${r}: state ${sk} under two observation anchors`);
+      const ok = `${b.group[r]}:${b.anchor[r]}`;
+      const set = statesOfObs.get(ok) ?? new Set<bigint>();
+      statesOfObs.set(ok, set.add(b.stateAnchor![r]));
+    }
+    expect([...statesOfObs.values()].filter((set) => set.size > 1).length).toBeGreaterThan(0);
+  });
+
+  it("text policies on native envs record stateAnchor too, and group by it with anchor 'state'", async () => {
+    // The first admissible command, whatever the room: a deterministic text policy.
+    const policy = functionPolicy((messages) => {
+      const line = messages[messages.length - 1].content.split('\n').find((l) => l.startsWith('Admissible commands: '));
+      return `<think>ok</think><action>${line ? line.slice('Admissible commands: '.length).split(', ')[0] : 'look'}</action>`;
+    });
+    const engine = new RolloutEngine();
+    const byObs = await engine.collect({ env: 'household', groups: 2, groupSize: 2, seed: 4, maxSteps: 6, policy });
+    const byState = await engine.collect({ env: 'household', groups: 2, groupSize: 2, seed: 4, maxSteps: 6, policy, anchor: 'state' });
+    expect(byObs.stateAnchor).toBeInstanceOf(BigUint64Array);
+    expect(Array.from(byObs.stateAnchor!)).toEqual(Array.from(byState.anchor));
+    expect(Array.from(byState.stateAnchor!)).toEqual(Array.from(byState.anchor));
+    expect(Array.from(byObs.anchor)).not.toEqual(Array.from(byObs.stateAnchor!));
+  });
+
+  it('files carry stateAnchor (msgpack, JSONL as state_anchor, the Python reader) and scoring keeps it', async (ctx) => {
+    const b = await new RolloutEngine().collect({ env: 'household', groups: 4, groupSize: 4, seed: 5, maxSteps: 12, policy: randomPolicy() });
+    const want = Array.from(b.stateAnchor!);
+    const msgpack = tmp.path('household.msgpack');
+    const jsonl = tmp.path('household.jsonl');
+    await writeMsgpackFile(msgpack, [b]);
+    await writeJsonlFile(jsonl, [b], 'trajectory');
+    const chunks = async (path: string) => {
+      const out: StepBatch[] = [];
+      for await (const c of readMsgpackChunks(path)) out.push(c);
+      return out;
+    };
+    const stepsOf = async (path: string) => {
+      const out: StepRecord[] = [];
+      for await (const t of readTrajectoryRecords(path)) out.push(...t.steps);
+      return out;
+    };
+    expect(Array.from((await chunks(msgpack))[0].stateAnchor!)).toEqual(want);
+    expect((await stepsOf(jsonl)).map((s) => s.stateAnchor)).toEqual(want);
+    const firstLine = JSON.parse(readFileSync(jsonl, 'utf8').split('\n')[1]);
+    expect(firstLine.steps[0].state_anchor).toBe(want[0].toString(16).padStart(16, '0'));
+    expect(pythonDump(requirePython(ctx), msgpack)[0].stateAnchor).toEqual(want.map(String));
+    // Scoring, in every pairing of formats, keeps the column and its values.
+    for (const [input, output] of [[msgpack, 'scored.msgpack'], [msgpack, 'scored.jsonl'], [jsonl, 'scored2.jsonl'], [jsonl, 'scored2.msgpack']]) {
+      const out = tmp.path(output);
+      await scoreFile({ input, output: out });
+      const got = out.endsWith('.msgpack') ? (await chunks(out)).flatMap((c) => Array.from(c.stateAnchor!)) : (await stepsOf(out)).map((s) => s.stateAnchor);
+      expect(got, `${input} -> ${output}`).toEqual(want);
+    }
   });
 
   it('sokoban, frozenlake, points24: the anchor key is the full state, so state anchors equal anchors', () => {

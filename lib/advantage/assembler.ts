@@ -6,7 +6,7 @@
 // that order, and a duplicated row follows its original.
 import { GigpoArgumentError, valueError } from '../errors.js';
 import { gatherRagged, selectRows } from '../io/select-rows.js';
-import type { Ragged, StepBatch } from '../io/step-batch.js';
+import type { Ragged, ScoredStepBatch, StepBatch } from '../io/step-batch.js';
 import type { AdvantageResult } from './compute.js';
 import { SeededRandom } from '../seeded-random.js';
 
@@ -28,18 +28,16 @@ export interface BatchAssemblerOptions {
   seed?: number | bigint;
 }
 
-export interface TrainingBatch extends StepBatch {
-  returns: Float32Array;
-  episodeAdvantage: Float32Array;
-  stepAdvantage: Float32Array;
-  advantage: Float32Array;
-  stepGroup: Uint32Array;
+/**
+ * What a trainer receives: a scored batch whose rows were drawn from the input (docs/FORMAT.md,
+ * "Training batches"). It is a StepBatch like any other, so the msgpack and JSONL writers
+ * write it and the readers give it back column for column.
+ */
+export interface TrainingBatch extends ScoredStepBatch {
   /** 1, or 1/p for a row kept by advantage-weighted subsampling with probability p. */
   importanceWeight: Float32Array;
   /** Row of the input batch each row came from. */
   sourceRow: Uint32Array;
-  /** advantage × response mask for every response token, aligned with responseIds. */
-  tokenAdvantage?: Ragged<Float32Array>;
 }
 
 export interface AssemblyReport {
@@ -243,11 +241,13 @@ export class BatchAssembler {
     const take = (column: Float32Array) => Float32Array.from(rows, (r) => column[r]);
     const out: TrainingBatch = {
       ...selectRows(batch, rows),
-      returns: take(scored.returns),
-      episodeAdvantage: take(scored.episodeAdvantage),
-      stepAdvantage: take(scored.stepAdvantage),
-      advantage: take(scored.advantage),
-      stepGroup: Uint32Array.from(rows, (r) => scored.stepGroup[r]),
+      scores: {
+        returns: take(scored.returns),
+        episodeAdvantage: take(scored.episodeAdvantage),
+        stepAdvantage: take(scored.stepAdvantage),
+        advantage: take(scored.advantage),
+        stepGroup: Uint32Array.from(rows, (r) => scored.stepGroup[r]),
+      },
       importanceWeight: weights,
       sourceRow: rows,
     };
@@ -266,7 +266,7 @@ export class BatchAssembler {
       const offsets = out.responseIds.offsets;
       const data = new Float32Array(out.responseIds.data.length);
       for (let k = 0; k < rows.length; k++)
-        for (let t = offsets[k]; t < offsets[k + 1]; t++) data[t] = mask ? out.advantage[k] * mask.data[t] : out.advantage[k];
+        for (let t = offsets[k]; t < offsets[k + 1]; t++) data[t] = mask ? out.scores.advantage[k] * mask.data[t] : out.scores.advantage[k];
       out.tokenAdvantage = { offsets, data };
     }
     return out;

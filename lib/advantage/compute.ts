@@ -58,6 +58,9 @@ function checkColumns(batch: StepBatch): void {
     if (!(column instanceof type)) throw new GigpoArgumentError(`batch.${name}`, `expected a ${type.name}`);
     if (column.length !== n) throw new GigpoArgumentError(`batch.${name}`, `expected ${n} elements, got ${column.length}`);
   }
+  // Its trajectories skip and repeat steps, so returns over them would mean nothing.
+  if (batch.sourceRow !== undefined)
+    throw new GigpoArgumentError('batch.sourceRow', 'a training batch (rows drawn from a rollout) cannot be scored again: score the rollout it came from');
   const obs = batch.observations;
   if (!obs || !(obs.offsets instanceof Uint32Array) || !(obs.data instanceof Uint8Array) || obs.offsets.length < 1)
     throw new GigpoArgumentError('batch.observations', 'expected { offsets: Uint32Array(n + 1), data: Uint8Array }');

@@ -16,7 +16,8 @@ export interface InspectOptions {
   inputFormat?: DataFormat;
   /**
    * A trajectory succeeds when its last step ended the episode with a reward >= this.
-   * Default: the env's success reward when the file names a known env (msgpack meta),
+   * Default: the env's success reward when the file names a known env (its meta: msgpack
+   * chunk meta or a JSONL meta line),
    * else success means an episode return > 0.
    */
   successReward?: number;

@@ -7,10 +7,11 @@ import { DTYPES, type Dtype } from './dtype.js';
  * `row`: one element per row, always present. `table`: a ragged table indexed by a row
  * column (the interned observations). `ragged`: one variable-length element per row,
  * optional. `score`: one element per row, present on scored batches (all five or none).
- * `labels`: an optional array of strings indexed by an id column. `tag`: one element per
- * row, optional: where the row came from (the rollout service's policy version).
+ * `labels`: an optional array of strings indexed by an id column. `optional`: one element
+ * per row, present when the producer had it (a full-state hash, where a training row came
+ * from, its importance weight, the rollout service's policy version).
  */
-export type ColumnKind = 'row' | 'table' | 'ragged' | 'score' | 'labels' | 'tag';
+export type ColumnKind = 'row' | 'table' | 'ragged' | 'score' | 'labels' | 'optional';
 
 export interface ColumnSpec {
   readonly name: string;
@@ -46,7 +47,16 @@ export const COLUMNS = [
     kind: 'ragged',
     meaning: 'over promptIds then responseIds: 1 where the policy sampled the token (this and earlier answers of one conversation), 0 where the engine wrote it',
   },
-  { name: 'policyVersion', dtype: 'u32', kind: 'tag', meaning: "version of the policy weights that generated the row's group (rows served by `gigpo serve`)" },
+  {
+    name: 'tokenAdvantage',
+    dtype: 'f32',
+    kind: 'ragged',
+    meaning: "the row's advantage on each response token (times the response mask when one was given), aligned with responseIds; training batches",
+  },
+  { name: 'stateAnchor', dtype: 'u64', kind: 'optional', meaning: "64-bit hash of the env's FULL canonical state before the action (native-env rollouts)" },
+  { name: 'sourceRow', dtype: 'u32', kind: 'optional', meaning: 'index of the row in the rollout it was drawn from (training batches)' },
+  { name: 'importanceWeight', dtype: 'f32', kind: 'optional', meaning: '1, or 1/p for a row kept by subsampling with probability p (training batches)' },
+  { name: 'policyVersion', dtype: 'u32', kind: 'optional', meaning: "version of the policy weights that generated the row's group (rows served by `gigpo serve`)" },
   { name: 'groupLabels', dtype: 'string', kind: 'labels', meaning: "the user's name of each group (index = `group` id)" },
   { name: 'trajLabels', dtype: 'string', kind: 'labels', meaning: "the user's name of each trajectory (index = `traj` id)" },
   { name: 'returns', dtype: 'f32', kind: 'score', meaning: 'discounted return from the step to the end of its trajectory' },
@@ -73,7 +83,7 @@ export type RowColumn = NamesOf<'row'>;
 export type RaggedColumn = NamesOf<'ragged'>;
 export type ScoreColumn = NamesOf<'score'>;
 export type LabelColumn = NamesOf<'labels'>;
-export type TagColumn = NamesOf<'tag'>;
+export type OptionalColumn = NamesOf<'optional'>;
 
 function namesOf<K extends ColumnKind>(kind: K): NamesOf<K>[] {
   return COLUMNS.filter((c) => c.kind === kind).map((c) => c.name) as NamesOf<K>[];
@@ -87,8 +97,8 @@ export const ROW_COLUMNS = namesOf('row');
 export const RAGGED_COLUMNS = namesOf('ragged');
 export const SCORE_COLUMNS = namesOf('score');
 export const LABEL_COLUMNS = namesOf('labels');
-export const TAG_COLUMNS = namesOf('tag');
-export const TAG_DTYPES = dtypesOf('tag');
+export const OPTIONAL_COLUMNS = namesOf('optional');
+export const OPTIONAL_DTYPES = dtypesOf('optional');
 export const ROW_DTYPES = dtypesOf('row');
 export const RAGGED_DTYPES = dtypesOf('ragged');
 export const SCORE_DTYPES = dtypesOf('score');
@@ -97,7 +107,7 @@ export const TEXT_COLUMNS: ReadonlySet<string> = new Set(COLUMNS.filter((c) => '
 
 export type RowColumns = { [N in RowColumn]: ArrayOfDtype[DtypeOf<N>] };
 export type ScoreColumns = { [N in ScoreColumn]: ArrayOfDtype[DtypeOf<N>] };
-export type TagColumns = { [N in TagColumn]?: ArrayOfDtype[DtypeOf<N>] };
+export type OptionalColumns = { [N in OptionalColumn]?: ArrayOfDtype[DtypeOf<N>] };
 
 /** Zeroed row columns of `n` rows. */
 export function allocateRowColumns(n: number): RowColumns {

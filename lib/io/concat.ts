@@ -3,7 +3,7 @@
 // de-duplicated by anchor, which is exactly how a single rollout numbers it.
 import { GigpoArgumentError } from '../errors.js';
 import { InternTable } from './intern-table.js';
-import { RAGGED_DTYPES, TAG_COLUMNS } from './columns.js';
+import { OPTIONAL_COLUMNS, OPTIONAL_DTYPES, RAGGED_DTYPES } from './columns.js';
 import { DTYPES } from './dtype.js';
 import { ROW_RAGGED_KEYS, type Ragged, type RaggedText, type RowRaggedKey, type StepBatch, type StepScores } from './step-batch.js';
 
@@ -126,11 +126,12 @@ export class StepBatchConcatenator {
       const column = concatRagged(batches, key, (k: number) => new type(k) as Uint8Array);
       if (column) (out as unknown as Record<RowRaggedKey, unknown>)[key] = column;
     }
-    for (const name of TAG_COLUMNS) {
+    for (const name of OPTIONAL_COLUMNS) {
       const tagged = batches.filter((b) => b[name]).length;
       if (tagged !== 0 && tagged !== batches.length)
         throw new GigpoArgumentError('batches', `${tagged} of ${batches.length} batches carry ${name}; concatenate all tagged or none`);
-      if (tagged) out[name] = concatColumn(batches.map((b) => b[name]!), (k) => new Uint32Array(k));
+      const type = DTYPES[OPTIONAL_DTYPES[name]] as new (k: number) => Uint32Array;
+      if (tagged) (out as unknown as Record<string, unknown>)[name] = concatColumn(batches.map((b) => b[name] as Uint32Array), (k) => new type(k));
     }
     const scores = concatScores(batches);
     if (scores) out.scores = scores;
@@ -151,7 +152,7 @@ export function stepBatchBuffers(batch: StepBatch): ArrayBuffer[] {
   const add = (a: { buffer: ArrayBufferLike } | undefined) => {
     if (a && a.buffer instanceof ArrayBuffer) set.add(a.buffer);
   };
-  for (const c of [batch.group, batch.traj, batch.step, batch.action, batch.reward, batch.done, batch.truncated, batch.valid, batch.anchor, batch.obs, ...TAG_COLUMNS.map((k) => batch[k])])
+  for (const c of [batch.group, batch.traj, batch.step, batch.action, batch.reward, batch.done, batch.truncated, batch.valid, batch.anchor, batch.obs, ...OPTIONAL_COLUMNS.map((k) => batch[k])])
     add(c);
   if (batch.scores) for (const c of Object.values(batch.scores)) add(c);
   for (const r of [batch.observations, ...ROW_RAGGED_KEYS.map((k) => batch[k])]) {

@@ -1,9 +1,10 @@
 // Reads JSONL input (trajectory form or row form) from a file or stdin into validated
 // records, line by line in bounded memory. Bad lines throw GigpoInputError("file:LINE",
-// ...) or, with skipInvalid, are counted and skipped. Blank lines are ignored; a file
+// ...) or, with skipInvalid, are counted and skipped. Blank lines are ignored; a
+// `{"meta": {...}}` line is not a record but the meta of the records after it; a file
 // without any record is an error.
 import { GigpoInputError } from '../errors.js';
-import { parseJsonLine, toRowRecord, toTrajectoryRecord, type RowRecord, type TrajectoryRecord } from './jsonl-records.js';
+import { metaOfLine, parseJsonLine, toRowRecord, toTrajectoryRecord, type RowRecord, type StepRecord, type TrajectoryRecord } from './jsonl-records.js';
 import { readLineBatches, type LineReaderOptions } from './line-reader.js';
 
 export interface JsonlReadStats {
@@ -33,13 +34,14 @@ function skip(stats: JsonlReadStats, err: GigpoInputError): void {
   if (stats.firstErrors.length < 10) stats.firstErrors.push(err.message);
 }
 
-async function* readRecords<T>(
+async function* readRecords<T extends { meta?: Record<string, unknown> }>(
   input: string | AsyncIterable<Uint8Array | string>,
   options: JsonlReadOptions,
   convert: (value: unknown, source: string) => T,
 ): AsyncGenerator<T> {
   const name = typeof input === 'string' ? input : (options.name ?? '<stdin>');
   const stats = options.stats ?? newReadStats();
+  let meta: Record<string, unknown> | undefined;
   for await (const lines of readLineBatches(input, options)) {
     const records: T[] = [];
     for (const { text, line } of lines) {
@@ -47,7 +49,15 @@ async function* readRecords<T>(
       if (text.trim() === '') continue;
       const source = `${name}:${line}`;
       try {
-        records.push(convert(parseJsonLine(text, source), source));
+        const value = parseJsonLine(text, source);
+        const lineMeta = metaOfLine(value, source);
+        if (lineMeta !== undefined) {
+          meta = lineMeta;
+          continue;
+        }
+        const record = convert(value, source);
+        if (meta !== undefined) record.meta = meta;
+        records.push(record);
       } catch (err) {
         if (!(options.skipInvalid && err instanceof GigpoInputError)) {
           yield* records; // the good lines before the bad one still count
@@ -76,8 +86,9 @@ export function readRowRecords(input: string | AsyncIterable<Uint8Array | string
 
 /**
  * Gathers row records into trajectories: the rows of a trajectory must be consecutive and
- * numbered 0, 1, 2, ... A break in that order is an error naming the row's line, or with
- * skipInvalid drops the whole trajectory (its rows count as skipped).
+ * numbered 0, 1, 2, ... (rows of a training batch, with source_row: steps that never
+ * decrease, kept on the steps). A break in that order is an error naming the row's line, or
+ * with skipInvalid drops the whole trajectory (its rows count as skipped).
  */
 export async function* rowsToTrajectories(rows: AsyncIterable<RowRecord>, options: Pick<JsonlReadOptions, 'skipInvalid' | 'stats'> = {}): AsyncGenerator<TrajectoryRecord> {
   const stats = options.stats ?? newReadStats();
@@ -90,16 +101,25 @@ export async function* rowsToTrajectories(rows: AsyncIterable<RowRecord>, option
       continue;
     }
     dropping = undefined;
-    const { group, traj, step, source, ...fields } = row;
-    if (same(current) && step === current!.steps.length) {
-      current!.steps.push(fields);
+    const { group, traj, step, source, meta, ...fields } = row;
+    const drawn = fields.sourceRow !== undefined;
+    if (drawn) (fields as StepRecord).step = step;
+    const steps = same(current) ? current!.steps : undefined;
+    const last = steps?.[steps.length - 1];
+    let follows: boolean;
+    if (!steps) follows = drawn || step === 0; // a new trajectory (a drawn one may start after step 0)
+    else if (drawn) follows = last!.sourceRow !== undefined && step >= last!.step!;
+    else follows = last!.sourceRow === undefined && step === steps.length;
+    if (steps && follows) {
+      steps.push(fields);
       continue;
     }
-    if (same(current) || step !== 0) {
-      const expected = same(current) ? current!.steps.length : 0;
+    if (!follows) {
       const err = new GigpoInputError(
         source,
-        `step: expected ${expected} (rows of group ${JSON.stringify(group)} trajectory ${JSON.stringify(traj)} must be consecutive and in step order), got ${step}`,
+        drawn || last?.sourceRow !== undefined
+          ? `step: rows of group ${JSON.stringify(group)} trajectory ${JSON.stringify(traj)} must be consecutive, all with source_row and steps that never decrease, got step ${step}${drawn ? '' : ' without source_row'}`
+          : `step: expected ${steps ? steps.length : 0} (rows of group ${JSON.stringify(group)} trajectory ${JSON.stringify(traj)} must be consecutive and in step order), got ${step}`,
       );
       if (!options.skipInvalid) throw err;
       skip(stats, err);
@@ -111,6 +131,7 @@ export async function* rowsToTrajectories(rows: AsyncIterable<RowRecord>, option
     }
     if (current) yield current;
     current = { group, traj, steps: [fields], source };
+    if (meta !== undefined) current.meta = meta;
   }
   if (current) yield current;
 }

@@ -29,11 +29,26 @@ export interface StepRecord {
   promptIds?: number[];
   responseIds?: number[];
   logprobs?: number[];
+  /** Hash of the env's full state (`state_anchor`, 16 hex digits), when the rollout recorded it. */
+  stateAnchor?: bigint;
+  /**
+   * Rows of a training batch: the row's index in the rollout it was drawn from, its step there
+   * (trajectory form: `steps[i].step`), its importance weight and per-token advantages.
+   */
+  sourceRow?: number;
+  step?: number;
+  importanceWeight?: number;
+  tokenAdvantage?: number[];
 }
 
 /** The optional per-step fields that become the batch's optional columns: JSON name -> record key. */
 const TEXT_FIELDS = [['prompt', 'prompt'], ['response', 'response']] as const;
-const LIST_FIELDS = [['prompt_ids', 'promptIds', true], ['response_ids', 'responseIds', true], ['logprobs', 'logprobs', false]] as const;
+const LIST_FIELDS = [
+  ['prompt_ids', 'promptIds', true],
+  ['response_ids', 'responseIds', true],
+  ['logprobs', 'logprobs', false],
+  ['token_advantage', 'tokenAdvantage', false],
+] as const;
 
 /** The score fields of a scored JSONL step (return, episode_advantage, ...). */
 export interface StepRecordScores {
@@ -50,6 +65,8 @@ export interface TrajectoryRecord {
   steps: StepRecord[];
   /** Where the record came from ("file:line"), for later error messages. */
   source: string;
+  /** The meta of the last `{"meta": ...}` line before the record, if any (the same object for every record it covers). */
+  meta?: Record<string, unknown>;
 }
 
 export interface RowRecord extends StepRecord {
@@ -57,6 +74,15 @@ export interface RowRecord extends StepRecord {
   traj: RecordId;
   step: number;
   source: string;
+  meta?: Record<string, unknown>;
+}
+
+/** A line `{"meta": {...}}` (its only key): the meta of the records after it, as a msgpack chunk's meta. */
+export function metaOfLine(value: unknown, source: string): Record<string, unknown> | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length !== 1 || keys[0] !== 'meta') return undefined;
+  return objectOf((value as { meta: unknown }).meta, source, 'meta');
 }
 
 function describe(v: unknown): string {
@@ -197,6 +223,20 @@ function step(v: unknown, source: string, at: string): StepRecord {
     out[key] = x;
   }
   for (const [name, key, integers] of LIST_FIELDS) if (s[name] !== undefined && s[name] !== null) out[key] = numberList(s[name], integers, source, `${at}${name}`);
+  if (out.tokenAdvantage && out.tokenAdvantage.length !== (out.responseIds?.length ?? -1))
+    fail(source, `${at}token_advantage`, `expected one value per response token (${out.responseIds ? `${out.responseIds.length} response_ids` : 'needs response_ids'}), got ${out.tokenAdvantage.length}`);
+  if (s.state_anchor !== undefined && s.state_anchor !== null) {
+    if (typeof s.state_anchor !== 'string' || !/^[0-9a-fA-F]{16}$/.test(s.state_anchor))
+      fail(source, `${at}state_anchor`, `expected 16 hex digits, got ${describe(s.state_anchor)}`);
+    out.stateAnchor = BigInt(`0x${s.state_anchor}`);
+  }
+  if (s.source_row !== undefined && s.source_row !== null) out.sourceRow = u32(s.source_row, source, `${at}source_row`);
+  if (s.importance_weight !== undefined && s.importance_weight !== null) {
+    const w = s.importance_weight;
+    if (typeof w !== 'number' || !(Math.fround(w) > 0) || !Number.isFinite(Math.fround(w)))
+      fail(source, `${at}importance_weight`, `expected a finite number > 0 (float32 range), got ${describe(w)}`);
+    out.importanceWeight = w;
+  }
   if (s.action !== undefined && s.action !== null) {
     const a = s.action;
     if (typeof a === 'string') out.action = a;
@@ -204,6 +244,11 @@ function step(v: unknown, source: string, at: string): StepRecord {
     else fail(source, `${at}action`, `expected a string or a 32-bit integer, got ${describe(a)}`);
   }
   return out;
+}
+
+function u32(v: unknown, source: string, field: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) fail(source, field, `expected an integer in [0, 2^32), got ${describe(v)}`);
+  return v;
 }
 
 /** A list of 32-bit integers (token ids) or of float32-range numbers (log-probs). */
@@ -239,7 +284,28 @@ export function toTrajectoryRecord(value: unknown, source: string): TrajectoryRe
   if (o.steps.length === 0) fail(source, 'steps', 'expected a non-empty array, got []');
   const steps = new Array<StepRecord>(o.steps.length);
   for (let i = 0; i < steps.length; i++) steps[i] = step(o.steps[i], source, `steps[${i}].`);
+  stepIndices(o.steps as Record<string, unknown>[], steps, source);
   return { group, traj, steps, source };
+}
+
+/**
+ * `steps[i].step` of a trajectory drawn from a rollout (its steps carry `source_row`): required,
+ * never decreasing. Other trajectories' steps are numbered by position (a `step` field is ignored,
+ * as unknown fields are).
+ */
+function stepIndices(raw: Record<string, unknown>[], steps: StepRecord[], source: string): void {
+  const drawn = steps[0].sourceRow !== undefined;
+  for (let i = 0; i < steps.length; i++) {
+    const at = `steps[${i}]`;
+    if ((steps[i].sourceRow !== undefined) !== drawn)
+      fail(source, `${at}.source_row`, drawn ? 'missing (steps[0] has one: every step of a training-batch trajectory carries it)' : 'steps[0] has none: every step of a trajectory carries source_row or none does');
+    if (!drawn) continue;
+    const v = raw[i].step;
+    if (v === undefined || v === null) fail(source, `${at}.step`, 'missing (a step with source_row names its step index)');
+    const index = u32(v, source, `${at}.step`);
+    if (i > 0 && index < steps[i - 1].step!) fail(source, `${at}.step`, `steps must not decrease, got ${index} after ${steps[i - 1].step}`);
+    steps[i].step = index;
+  }
 }
 
 /** A row-form line: one step with its {group, traj, step}. */

@@ -1,7 +1,9 @@
 // Writes StepBatches as JSONL, in trajectory form (one trajectory per line) or row form
-// (one step per line), rows in batch order. Scored batches add return, episode_advantage,
-// step_advantage, advantage and step_group to every step. float32 values are written as
-// the shortest decimal that reads back as the same float32 (0.1, not 0.10000000149011612).
+// (one step per line), rows in batch order, each batch's meta first as a `{"meta": ...}`
+// line. Scored batches add return, episode_advantage, step_advantage, advantage and
+// step_group to every step; training batches (with sourceRow) add step, source_row,
+// importance_weight and token_advantage. float32 values are written as the shortest
+// decimal that reads back as the same float32 (0.1, not 0.10000000149011612).
 import { AtomicFile } from './atomic-file.js';
 import type { ByteSink } from './byte-sink.js';
 import { raggedText, trajectoryStarts, validateStepBatch, type Ragged, type StepBatch } from './step-batch.js';
@@ -70,6 +72,8 @@ export class JsonlFormatter {
   private readonly anchorHi: Uint32Array;
   /** The anchors as 32-bit halves (reading a BigUint64Array element allocates a BigInt). */
   private readonly words: Uint32Array;
+  /** Trajectory form writes each step's index only where steps may be skipped or repeated. */
+  private readonly explicitSteps: boolean;
 
   constructor(private readonly batch: StepBatch, private readonly ids?: JsonlIds) {
     const n = batch.observations.offsets.length - 1;
@@ -78,6 +82,7 @@ export class JsonlFormatter {
     this.anchorLo = new Uint32Array(n);
     this.anchorHi = new Uint32Array(n);
     this.words = new Uint32Array(batch.anchor.buffer, batch.anchor.byteOffset, batch.numRows * 2);
+    this.explicitSteps = batch.sourceRow !== undefined;
   }
 
   private groupId(r: number): string | number {
@@ -120,6 +125,10 @@ export class JsonlFormatter {
     if (b.responseIds) s += `,"response_ids":${numbers(b.responseIds, r, false)}`;
     if (b.logprobs) s += `,"logprobs":${numbers(b.logprobs, r, true)}`;
     if (b.responseMask) s += `,"response_mask":${numbers(b.responseMask, r, false)}`;
+    if (b.stateAnchor) s += `,"state_anchor":"${hex(b.stateAnchor[r])}"`;
+    if (b.tokenAdvantage) s += `,"token_advantage":${numbers(b.tokenAdvantage, r, true)}`;
+    if (b.sourceRow) s += `,"source_row":${b.sourceRow[r]}`;
+    if (b.importanceWeight) s += `,"importance_weight":${num(b.importanceWeight[r])}`;
     const sc = b.scores;
     if (sc)
       s +=
@@ -136,7 +145,8 @@ export class JsonlFormatter {
   /** Rows [start, end) (one whole trajectory) in trajectory form. */
   trajectory(start: number, end: number): string {
     let s = `{"group":${JSON.stringify(this.groupId(start))},"traj":${JSON.stringify(this.trajId(start))},"steps":[`;
-    for (let r = start; r < end; r++) s += r === start ? `{${this.fields(r)}}` : `,{${this.fields(r)}}`;
+    const step = (r: number) => (this.explicitSteps ? `"step":${this.batch.step[r]},` : '');
+    for (let r = start; r < end; r++) s += `${r === start ? '' : ','}{${step(r)}${this.fields(r)}}`;
     return `${s}]}`;
   }
 }
@@ -196,6 +206,15 @@ export function* jsonlLines(batch: StepBatch, form: JsonlForm, ids?: JsonlIds): 
   for (let t = 0; t + 1 < starts.length; t++) yield f.trajectory(starts[t], starts[t + 1]);
 }
 
+/**
+ * The `{"meta": {...}}` line that goes before a batch's rows, or undefined for a batch without
+ * meta. 64-bit integers the msgpack reader gave as BigInts are written as numbers when exact, else as strings.
+ */
+export function jsonlMetaLine(meta: Record<string, unknown> | undefined): string | undefined {
+  if (meta === undefined || Object.keys(meta).length === 0) return undefined;
+  return JSON.stringify({ meta }, (_, v) => (typeof v === 'bigint' ? (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : String(v)) : v));
+}
+
 const FLUSH_CHARS = 1 << 20;
 
 /** JSONL output through a temporary file renamed into place on close(). */
@@ -211,9 +230,11 @@ export class JsonlWriter {
     return new JsonlWriter(sink, form);
   }
 
+  /** Appends the batch's rows, after its meta line when it has meta. */
   async write(batch: StepBatch): Promise<void> {
     validateStepBatch(batch);
-    let text = '';
+    const meta = jsonlMetaLine(batch.meta);
+    let text = meta === undefined ? '' : `${meta}\n`;
     for (const line of jsonlLines(batch, this.form)) {
       text += `${line}\n`;
       if (text.length >= FLUSH_CHARS) {

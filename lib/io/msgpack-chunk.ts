@@ -13,7 +13,7 @@ import type { Packr, Unpackr } from 'msgpackr';
 
 import { GigpoArgumentError, GigpoInputError } from '../errors.js';
 import { arrayOf, bytesOf, DTYPES, hostIsLittleEndian, type Dtype, type NumericArray } from './dtype.js';
-import { LABEL_COLUMNS, RAGGED_COLUMNS, RAGGED_DTYPES, ROW_COLUMNS, ROW_DTYPES, SCORE_COLUMNS, SCORE_DTYPES, TAG_COLUMNS, TAG_DTYPES, TEXT_COLUMNS, type RowColumn } from './columns.js';
+import { LABEL_COLUMNS, RAGGED_COLUMNS, RAGGED_DTYPES, ROW_COLUMNS, ROW_DTYPES, SCORE_COLUMNS, SCORE_DTYPES, OPTIONAL_COLUMNS, OPTIONAL_DTYPES, TEXT_COLUMNS, type RowColumn } from './columns.js';
 import { validateStepBatch, type Ragged, type StepBatch, type StepScores } from './step-batch.js';
 
 export const CHUNK_FORMAT = 'gigpo.steps';
@@ -89,7 +89,7 @@ export function encodeChunk(batch: StepBatch, meta?: Record<string, unknown>, op
     const c = batch[name];
     if (c) columns[name] = raggedColumn(c, RAGGED_DTYPES[name], name, n);
   }
-  for (const name of TAG_COLUMNS) if (batch[name]) columns[name] = column(batch[name], TAG_DTYPES[name], name, n);
+  for (const name of OPTIONAL_COLUMNS) if (batch[name]) columns[name] = column(batch[name], OPTIONAL_DTYPES[name], name, n);
   if (batch.scores) for (const name of SCORE_COLUMNS) columns[name] = column(batch.scores[name], SCORE_DTYPES[name], `scores.${name}`, n);
   for (const name of LABEL_COLUMNS) {
     const labels = batch[name];
@@ -233,8 +233,9 @@ export function decodeChunk(bytes: Uint8Array, source: string): StepBatch {
       (batch as unknown as Record<string, unknown>)[name] = TEXT_COLUMNS.has(name)
         ? readText(source, `columns.${name}`, cols[name], n)
         : readRagged(source, `columns.${name}`, cols[name], RAGGED_DTYPES[name], n);
-  for (const name of TAG_COLUMNS)
-    if (cols[name] !== undefined) batch[name] = readColumn(source, `columns.${name}`, cols[name], TAG_DTYPES[name], n) as Uint32Array;
+  for (const name of OPTIONAL_COLUMNS)
+    if (cols[name] !== undefined)
+      (batch as unknown as Record<string, unknown>)[name] = readColumn(source, `columns.${name}`, cols[name], OPTIONAL_DTYPES[name], n);
   if (SCORE_COLUMNS.some((name) => cols[name] !== undefined)) {
     const scores = {} as Record<keyof StepScores, NumericArray>;
     for (const name of SCORE_COLUMNS) {

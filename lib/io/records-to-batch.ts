@@ -3,6 +3,7 @@
 // order given, trajectories of a group in input order), as trajectoriesToBatch does, so
 // scoring a file in pieces numbers step groups exactly as scoring it whole would.
 import { INVALID_ACTION } from '../envs/env-batch.js';
+import { GigpoInputError } from '../errors.js';
 import { native } from '../native.js';
 import { allocateScoreColumns } from './columns.js';
 import type { TrajectoryRecord, RecordId } from './jsonl-records.js';
@@ -26,9 +27,10 @@ export interface RecordsBatch {
  * their text in the batch's actionText column.
  * `done` and `truncated` are the file's when given; otherwise the last step of every
  * trajectory is marked done. The optional columns (prompt, response, promptIds,
- * responseIds, logprobs) are kept when some step has them (empty where a step has not).
- * Scores read from a scored file become
- * the batch's scores when every step has them.
+ * responseIds, logprobs, tokenAdvantage) are kept when some step has them (empty where a
+ * step has not); the per-row ones (stateAnchor, sourceRow, importanceWeight) must be on
+ * every step or none. Scores read from a scored file become the batch's scores when every
+ * step has them. The batch's meta is its first record's.
  */
 export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[]): RecordsBatch {
   let numRows = 0;
@@ -54,7 +56,12 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
   let actionTexts: string[] | undefined; // per row, once some action is text
   // Per row, once some step has the field: the optional columns the input carried.
   const texts: { prompt?: string[]; response?: string[] } = {};
-  const lists: { promptIds?: number[][]; responseIds?: number[][]; logprobs?: number[][] } = {};
+  const lists: { promptIds?: number[][]; responseIds?: number[][]; logprobs?: number[][]; tokenAdvantage?: number[][] } = {};
+  // The per-row optional columns: on every step or none (the first step decides).
+  const first = numRows > 0 ? groups[0][0].steps[0] : undefined;
+  const stateAnchor = first?.stateAnchor !== undefined ? new BigUint64Array(numRows) : undefined;
+  const sourceRow = first?.sourceRow !== undefined ? new Uint32Array(numRows) : undefined;
+  const importanceWeight = first?.importanceWeight !== undefined ? new Float32Array(numRows) : undefined;
   // Scores read from a scored file, kept only when every step has them.
   let scored = numRows > 0 && groups[0][0].steps[0].scores !== undefined;
   const scores = allocateScoreColumns(scored ? numRows : 0);
@@ -74,7 +81,7 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
         const o = table.intern(step.obs ?? '');
         batch.group[r] = g;
         batch.traj[r] = t;
-        batch.step[r] = s;
+        batch.step[r] = step.step ?? s;
         if (typeof step.action === 'number') {
           batch.action[r] = step.action;
         } else {
@@ -121,6 +128,16 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
           lists.logprobs ??= new Array<number[]>(numRows);
           lists.logprobs[r] = step.logprobs;
         }
+        if (step.tokenAdvantage !== undefined) {
+          lists.tokenAdvantage ??= new Array<number[]>(numRows);
+          lists.tokenAdvantage[r] = step.tokenAdvantage;
+        }
+        if ((step.stateAnchor !== undefined) !== (stateAnchor !== undefined)) throw allOrNone(record, s, 'state_anchor', step.stateAnchor !== undefined);
+        if ((step.sourceRow !== undefined) !== (sourceRow !== undefined)) throw allOrNone(record, s, 'source_row', step.sourceRow !== undefined);
+        if ((step.importanceWeight !== undefined) !== (importanceWeight !== undefined)) throw allOrNone(record, s, 'importance_weight', step.importanceWeight !== undefined);
+        if (stateAnchor) stateAnchor[r] = step.stateAnchor!;
+        if (sourceRow) sourceRow[r] = step.sourceRow!;
+        if (importanceWeight) importanceWeight[r] = step.importanceWeight!;
         const sc = step.scores;
         if (!sc) scored = false;
         else if (scored) {
@@ -145,6 +162,20 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
   if (lists.promptIds) batch.promptIds = packNumbers(Int32Array, lists.promptIds);
   if (lists.responseIds) batch.responseIds = packNumbers(Int32Array, lists.responseIds);
   if (lists.logprobs) batch.logprobs = packNumbers(Float32Array, lists.logprobs);
+  if (lists.tokenAdvantage) {
+    // Aligned with responseIds: a step with response tokens but no token_advantage breaks that.
+    const ids = lists.responseIds ?? [];
+    let t = 0;
+    for (const g of groups)
+      for (const record of g)
+        for (let s = 0; s < record.steps.length; s++, t++)
+          if ((ids[t]?.length ?? 0) > 0 && lists.tokenAdvantage[t] === undefined) throw allOrNone(record, s, 'token_advantage', false);
+    batch.tokenAdvantage = packNumbers(Float32Array, lists.tokenAdvantage);
+  }
+  if (stateAnchor) batch.stateAnchor = stateAnchor;
+  if (sourceRow) batch.sourceRow = sourceRow;
+  if (importanceWeight) batch.importanceWeight = importanceWeight;
+  if (groups[0]?.[0]?.meta !== undefined) batch.meta = groups[0][0].meta;
   batch.observations = table.pack();
   const hashes = native.hashBytes(batch.observations.data, batch.observations.offsets);
   for (let row = 0; row < numRows; row++) if (hashed[row]) batch.anchor[row] = hashes[batch.obs[row]];
@@ -153,4 +184,10 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
     for (let row = 0; row < numRows; row++) if (named[row]) batch.anchor[row] = nameHashes[named[row] - 1];
   }
   return { batch, ids: { group: groupIds, traj: trajIds }, trajStarts };
+}
+
+/** Step s of `record` carries (`has`) a per-row field the batch's first step lacks, or lacks one it carries. */
+function allOrNone(record: TrajectoryRecord, s: number, field: string, has: boolean): GigpoInputError {
+  const why = has ? 'present, but the first step of the batch has none' : 'missing, but other steps of the batch carry it';
+  return new GigpoInputError(record.source, `steps[${s}].${field}: ${why} (a column is on every step or none)`);
 }

@@ -1,7 +1,7 @@
 // Gathering rows of a StepBatch (in any order, repeats allowed) into a new batch: the
 // fixed columns and every ragged column are copied; the observation table, labels and meta
 // are shared, since `obs` indices keep pointing into the same table.
-import { TAG_COLUMNS } from './columns.js';
+import { OPTIONAL_COLUMNS } from './columns.js';
 import { ROW_RAGGED_KEYS, type Ragged, type StepBatch } from './step-batch.js';
 
 type RaggedData = Uint8Array | Int32Array | Float32Array;
@@ -46,7 +46,10 @@ export function selectRows(batch: StepBatch, rows: Uint32Array): StepBatch {
     obs: gather(batch.obs, rows),
     observations: batch.observations,
   };
-  for (const name of TAG_COLUMNS) if (batch[name]) out[name] = gather(batch[name], rows);
+  for (const name of OPTIONAL_COLUMNS) {
+    const column = batch[name];
+    if (column) (out as unknown as Record<string, unknown>)[name] = gather(column, rows);
+  }
   if (batch.groupLabels) out.groupLabels = batch.groupLabels;
   if (batch.trajLabels) out.trajLabels = batch.trajLabels;
   if (batch.meta) out.meta = batch.meta;
@@ -77,7 +80,10 @@ export function sliceRows(batch: StepBatch, start: number, end: number): StepBat
     obs: batch.obs.subarray(start, end),
     observations: batch.observations,
   };
-  for (const name of TAG_COLUMNS) if (batch[name]) out[name] = batch[name].subarray(start, end);
+  for (const name of OPTIONAL_COLUMNS) {
+    const column = batch[name];
+    if (column) (out as unknown as Record<string, unknown>)[name] = column.subarray(start, end);
+  }
   if (batch.scores) {
     const s = batch.scores;
     out.scores = {

@@ -1,5 +1,6 @@
 // The one data model: a batch of step rows stored column by column (DESIGN.md).
-// One row = one (trajectory, step). Rows of a trajectory are contiguous and in step order;
+// One row = one (trajectory, step). Rows of a trajectory are contiguous and in step order
+// (0, 1, 2, ...; a training batch, which carries sourceRow, may skip and repeat steps);
 // trajectories of a task group are contiguous; groups appear in ascending order of first use.
 import { GigpoArgumentError } from '../errors.js';
 import {
@@ -8,7 +9,9 @@ import {
   ROW_COLUMNS,
   SCORE_COLUMNS,
   SCORE_DTYPES,
-  TAG_COLUMNS,
+  OPTIONAL_COLUMNS,
+  OPTIONAL_DTYPES,
+  type OptionalColumns,
   type RaggedColumn,
   type RowColumns,
   type ScoreColumns,
@@ -61,6 +64,18 @@ export interface StepBatch {
    * (this row's answer and the earlier answers inside its prompt), 0 where the engine wrote it.
    */
   responseMask?: Ragged<Uint8Array>;
+  /** Training batches: the row's advantage on each response token (times the response mask), aligned with responseIds. */
+  tokenAdvantage?: Ragged<Float32Array>;
+  /** Hash of the env's FULL canonical state before the action (native-env rollouts); `anchor` may hash less. */
+  stateAnchor?: BigUint64Array;
+  /**
+   * Training batches: the row's index in the rollout it was drawn from. A batch with this column
+   * may skip steps of a trajectory (subsampling) and repeat them (balancing): its steps only
+   * never decrease within a trajectory.
+   */
+  sourceRow?: Uint32Array;
+  /** Training batches: 1, or 1/p for a row kept by subsampling with probability p. */
+  importanceWeight?: Float32Array;
   /** Version of the policy weights that generated each row's group (the rollout service's staleness tag). */
   policyVersion?: Uint32Array;
   /** Advantages and their inputs, once the batch has been scored. */
@@ -90,8 +105,10 @@ export type ScoredStepBatch = StepBatch & { scores: StepScores };
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const rowColumnsMatch: Same<Pick<StepBatch, keyof RowColumns>, RowColumns> = true;
 const scoreColumnsMatch: Same<StepScores, ScoreColumns> = true;
+const optionalColumnsMatch: Same<Pick<StepBatch, keyof OptionalColumns>, OptionalColumns> = true;
 void rowColumnsMatch;
 void scoreColumnsMatch;
+void optionalColumnsMatch;
 
 /** A batch of `numRows` zeroed rows and an empty observation table, to be filled in place. */
 export function allocateStepBatch(numRows: number): StepBatch {
@@ -166,8 +183,9 @@ export function trajectoryStarts(batch: StepBatch): Uint32Array {
 
 /**
  * Checks the structural invariants: column lengths, contiguous trajectories with steps
- * 0..T-1, contiguous groups, each trajectory in one group, obs indices in range, finite
- * rewards, ragged offsets well formed, label tables covering every id, score columns.
+ * 0..T-1 (with sourceRow: steps that never decrease), contiguous groups, each trajectory in
+ * one group, obs indices in range, finite rewards, ragged offsets well formed, label tables
+ * covering every id, score columns, importance weights positive, token advantages aligned.
  * Throws GigpoArgumentError naming the column and row.
  */
 export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
@@ -190,11 +208,15 @@ export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
         throw new GigpoArgumentError(`${name}.${col}.offsets`, `expected ${n + 1} offsets, got ${c.offsets.length}`);
     }
   }
-  for (const col of TAG_COLUMNS) {
+  for (const col of OPTIONAL_COLUMNS) {
     const c = batch[col];
-    if (c !== undefined && (!(c instanceof Uint32Array) || c.length !== n))
-      throw new GigpoArgumentError(`${name}.${col}`, `expected a Uint32Array of ${n} elements`);
+    const type = DTYPES[OPTIONAL_DTYPES[col]];
+    if (c !== undefined && (!(c instanceof type) || c.length !== n))
+      throw new GigpoArgumentError(`${name}.${col}`, `expected a ${type.name} of ${n} elements`);
   }
+  const w = batch.importanceWeight;
+  if (w) for (let r = 0; r < n; r++) if (!(w[r] > 0 && w[r] < Infinity)) throw new GigpoArgumentError(`${name}.importanceWeight[${r}]`, `must be a finite number > 0, got ${w[r]}`);
+  if (batch.tokenAdvantage) checkTokenAdvantage(batch, name);
   checkLabels(batch.groupLabels, batch.group, `${name}.groupLabels`);
   checkLabels(batch.trajLabels, batch.traj, `${name}.trajLabels`);
   if (batch.scores) {
@@ -216,18 +238,22 @@ export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
 /** Per-row rules; returns the rows where trajectories start. */
 function checkRows(batch: StepBatch, numObs: number, name: string): Uint32Array {
   const { numRows: n, group, traj, step, obs, reward, done, truncated, valid } = batch;
+  const drawn = batch.sourceRow !== undefined; // a training batch: steps may be skipped and repeated
   const starts = new Uint32Array(n);
   let numTraj = 0;
   for (let r = 0; r < n; r++) {
     if (r === 0 || traj[r] !== traj[r - 1]) {
       starts[numTraj++] = r;
-      if (step[r] !== 0)
+      if (step[r] !== 0 && !drawn)
         throw new GigpoArgumentError(`${name}.step[${r}]`, `trajectory ${traj[r]} must start at step 0, got ${step[r]}`);
     } else {
       if (group[r] !== group[r - 1])
         throw new GigpoArgumentError(`${name}.group[${r}]`, `trajectory ${traj[r]} spans two groups`);
-      if (step[r] !== step[r - 1] + 1)
-        throw new GigpoArgumentError(`${name}.step[${r}]`, `expected step ${step[r - 1] + 1}, got ${step[r]}`);
+      if (drawn ? step[r] < step[r - 1] : step[r] !== step[r - 1] + 1)
+        throw new GigpoArgumentError(
+          `${name}.step[${r}]`,
+          drawn ? `steps of trajectory ${traj[r]} must not decrease (a batch with sourceRow), got ${step[r]} after ${step[r - 1]}` : `expected step ${step[r - 1] + 1}, got ${step[r]}`,
+        );
     }
     if (obs[r] >= numObs)
       throw new GigpoArgumentError(`${name}.obs[${r}]`, `index ${obs[r]} outside the observation table (${numObs})`);
@@ -261,6 +287,18 @@ function checkStartsUnique(batch: StepBatch, starts: Uint32Array, name: string):
   for (let g = 0; g < numGroups; g++) groupIds[g] = group[groupStarts[g]];
   const g = firstRepeat(groupIds);
   if (g >= 0) throw new GigpoArgumentError(`${name}.group[${groupStarts[g]}]`, `group ${groupIds[g]} is not contiguous`);
+}
+
+/** tokenAdvantage has one value per response token of every row, finite. */
+function checkTokenAdvantage(batch: StepBatch, name: string): void {
+  const t = batch.tokenAdvantage!;
+  const ids = batch.responseIds;
+  if (!ids) throw new GigpoArgumentError(`${name}.tokenAdvantage`, 'is aligned with responseIds, which the batch does not have');
+  for (let i = 0; i < ids.offsets.length; i++)
+    if (t.offsets[i] !== ids.offsets[i])
+      throw new GigpoArgumentError(`${name}.tokenAdvantage.offsets[${i}]`, `expected ${ids.offsets[i]} (as responseIds), got ${t.offsets[i]}`);
+  for (let i = 0; i < t.data.length; i++)
+    if (!Number.isFinite(t.data[i])) throw new GigpoArgumentError(`${name}.tokenAdvantage.data[${i}]`, `must be finite, got ${t.data[i]}`);
 }
 
 function checkLabels(labels: string[] | undefined, ids: Uint32Array, name: string): void {

@@ -170,7 +170,7 @@ export class RolloutEngine {
     // The batch's native memory is freed here, not when the GC and the event loop get to it.
     try {
       if (policy.name === 'oracle' && !batch.hasOracle) throw new GigpoArgumentError('policy', `env '${options.env}' has no oracle`);
-      const recorder = new TrajectoryRecorder(batch, batch.maxSteps, false, anchorSourceOf(options.anchor));
+      const recorder = new TrajectoryRecorder(batch, batch.maxSteps, false, anchorSourceOf(options.anchor), true);
       const latencies: number[] = [];
       const started = performance.now();
       await nativeLoop(batch, recorder, policy, options, latencies, started);
@@ -199,7 +199,7 @@ export class RolloutEngine {
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (options.anchor === 'state' && !envs.stateAnchor)
         throw new GigpoArgumentError('anchor', `'state': env '${envs.env}' does not tell its full state (remote envs); use 'observation'`);
-      const recorder = new TrajectoryRecorder(envs, envs.maxSteps, true);
+      const recorder = new TrajectoryRecorder(envs, envs.maxSteps, true, 'observation', envs.stateAnchor !== undefined);
       const stats = new PolicyStats();
       const started = performance.now();
       let lastReport = 0;
@@ -248,7 +248,7 @@ export class RolloutEngine {
 /** The text-loop options the caller set (undefined ones keep their defaults). */
 function defined(o: TextRolloutOptions): Partial<TextRolloutOptions> {
   const out: Record<string, unknown> = {};
-  for (const key of ['historyLength', 'schedule', 'promptMode', 'chatFormat', 'onPolicyError', 'promptTemplate'] as const) if (o[key] !== undefined) out[key] = o[key];
+  for (const key of ['historyLength', 'schedule', 'promptMode', 'chatFormat', 'onPolicyError', 'promptTemplate', 'anchor'] as const) if (o[key] !== undefined) out[key] = o[key];
   return out as Partial<TextRolloutOptions>;
 }
 

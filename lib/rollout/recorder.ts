@@ -2,7 +2,8 @@
 // trajectory as the policy's answers arrive) into columns preallocated for the worst case (numEnvs * maxSteps rows), then hands back
 // a StepBatch in trajectory-major order with its observation table numbered by first
 // appearance. That canonical numbering makes a rollout's batch independent of how its
-// groups were sharded over threads or machines.
+// groups were sharded over threads or machines. Envs that tell their full state (native
+// ones) also fill the stateAnchor column, whichever hash `anchor` records.
 import type { EnvBatch } from '../envs/env-batch.js';
 import { packText, type Ragged, type RaggedText, type StepBatch } from '../io/step-batch.js';
 import { InternTable } from '../io/intern-table.js';
@@ -40,6 +41,8 @@ export class TrajectoryRecorder {
   private readonly valid: Uint8Array;
   private readonly anchor: BigUint64Array;
   private readonly anchorWords: Uint32Array;
+  /** The full-state hash of each row, as 32-bit halves; empty without state anchors. */
+  private readonly stateWords: Uint32Array;
   private readonly obs: Uint32Array;
   private readonly texts: RowText[] | undefined;
   /** Each env's latest row, -1 before its first. */
@@ -48,20 +51,33 @@ export class TrajectoryRecorder {
   private readonly pendingLo: Uint32Array;
   private readonly pendingHi: Uint32Array;
   private readonly pendingObs: Uint32Array;
-  // The batch observe()/record() read, with its anchors as 32-bit words.
+  private readonly pendingState: Uint32Array;
+  // The batch observe()/record() read, with its anchors and state anchors as 32-bit words.
   private boundBatch: EnvBatch | undefined;
   private boundAnchorWords: Uint32Array = new Uint32Array(0);
+  private boundStateWords: Uint32Array = new Uint32Array(0);
   // The observation table in order of first sight: bytes + offsets, growable.
   private readonly interned = new InternTable();
   private obsData = new Uint8Array(1 << 16);
   private obsOffsets = new Uint32Array(1 << 10);
   private numObs = 0;
 
-  /** `anchor`: which hash observe() records as a row's anchor (the batch's `anchors` or `stateAnchors`). */
-  constructor(layout: RowLayout, maxSteps: number, withText: boolean, private readonly anchorSource: AnchorSource = 'observation') {
+  /**
+   * `anchor`: which hash observe() records as a row's anchor (the batch's `anchors` or `stateAnchors`).
+   * `withStateAnchor`: record the full-state hash of every row too (observe() takes it from the
+   * batch, observeText() from its argument).
+   */
+  constructor(
+    layout: RowLayout,
+    maxSteps: number,
+    withText: boolean,
+    private readonly anchorSource: AnchorSource = 'observation',
+    private readonly withStateAnchor = false,
+  ) {
     this.pendingLo = new Uint32Array(layout.numEnvs);
     this.pendingHi = new Uint32Array(layout.numEnvs);
     this.pendingObs = new Uint32Array(layout.numEnvs);
+    this.pendingState = new Uint32Array(withStateAnchor ? 2 * layout.numEnvs : 0);
     this.numEnvs = layout.numEnvs;
     this.groupSize = layout.groupSize;
     this.firstGroup = layout.firstGroup;
@@ -75,6 +91,7 @@ export class TrajectoryRecorder {
     this.valid = new Uint8Array(cap);
     this.anchor = new BigUint64Array(cap);
     this.anchorWords = new Uint32Array(this.anchor.buffer);
+    this.stateWords = new Uint32Array(withStateAnchor ? 2 * cap : 0);
     this.obs = new Uint32Array(cap);
     this.texts = withText ? [] : undefined;
     this.lastRow = new Int32Array(layout.numEnvs).fill(-1);
@@ -93,18 +110,28 @@ export class TrajectoryRecorder {
       this.boundBatch = batch;
       const anchors = this.anchorSource === 'state' ? batch.stateAnchors : batch.anchors;
       this.boundAnchorWords = new Uint32Array(anchors.buffer, anchors.byteOffset, batch.numEnvs * 2);
+      this.boundStateWords = new Uint32Array(batch.stateAnchors.buffer, batch.stateAnchors.byteOffset, batch.numEnvs * 2);
     }
     const lo = this.boundAnchorWords[2 * i];
     const hi = this.boundAnchorWords[2 * i + 1];
+    if (this.withStateAnchor) {
+      this.pendingState[2 * i] = this.boundStateWords[2 * i];
+      this.pendingState[2 * i + 1] = this.boundStateWords[2 * i + 1];
+    }
     let index = this.interned.get(lo, hi);
     if (index < 0) index = this.intern(lo, hi, batch.observationBytes(i));
     return this.pend(i, lo, hi, index);
   }
 
-  /** The same for a state given as its anchor and observation text (the text loop's path). */
-  observeText(i: number, anchor: bigint, observation: string): number {
+  /** The same for a state given as its anchor, observation text and full-state hash (the text loop's path). */
+  observeText(i: number, anchor: bigint, observation: string, stateAnchor?: bigint): number {
     const lo = Number(anchor & 0xffffffffn);
     const hi = Number(anchor >> 32n);
+    if (this.withStateAnchor) {
+      if (stateAnchor === undefined) throw new Error('TrajectoryRecorder: a recorder with state anchors needs every state anchor');
+      this.pendingState[2 * i] = Number(stateAnchor & 0xffffffffn);
+      this.pendingState[2 * i + 1] = Number(stateAnchor >> 32n);
+    }
     let index = this.interned.get(lo, hi);
     if (index < 0) index = this.intern(lo, hi, encoder.encode(observation));
     return this.pend(i, lo, hi, index);
@@ -132,6 +159,10 @@ export class TrajectoryRecorder {
     this.valid[r] = valid;
     this.anchorWords[2 * r] = this.pendingLo[i];
     this.anchorWords[2 * r + 1] = this.pendingHi[i];
+    if (this.withStateAnchor) {
+      this.stateWords[2 * r] = this.pendingState[2 * i];
+      this.stateWords[2 * r + 1] = this.pendingState[2 * i + 1];
+    }
     this.obs[r] = this.pendingObs[i];
     this.lastRow[i] = r;
     if (this.texts) this.texts[r] = text ?? EMPTY_TEXT;
@@ -191,6 +222,8 @@ export class TrajectoryRecorder {
     const valid = new Uint8Array(n);
     const anchor = new BigUint64Array(n);
     const obs = new Uint32Array(n);
+    const stateAnchor = this.withStateAnchor ? new BigUint64Array(n) : undefined;
+    const stateWords = stateAnchor ? new Uint32Array(stateAnchor.buffer) : undefined;
     const remap = new Int32Array(this.numObs).fill(-1);
     let numObs = 0;
     let obsBytes = 0;
@@ -207,6 +240,10 @@ export class TrajectoryRecorder {
       truncated[k] = this.truncated[r];
       valid[k] = this.valid[r];
       anchor[k] = this.anchor[r];
+      if (stateWords) {
+        stateWords[2 * k] = this.stateWords[2 * r];
+        stateWords[2 * k + 1] = this.stateWords[2 * r + 1];
+      }
       const o = this.obs[r];
       if (remap[o] < 0) {
         remap[o] = numObs++;
@@ -225,6 +262,7 @@ export class TrajectoryRecorder {
       observations.offsets[k + 1] = at;
     }
     const batch: StepBatch = { numRows: n, group, traj, step, action, reward, done, truncated, valid, anchor, obs, observations };
+    if (stateAnchor) batch.stateAnchor = stateAnchor;
     if (this.texts) Object.assign(batch, packTexts(this.texts, order));
     return batch;
   }

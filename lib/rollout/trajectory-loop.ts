@@ -152,7 +152,8 @@ export async function runTrajectories(
         if (barrier) await barrier.arrive();
         o.checkCancelled();
         const observation = envs.observation(i);
-        recorder.observeText(i, o.anchor === 'state' ? envs.stateAnchor!(i) : envs.anchor(i), observation);
+        const state = envs.stateAnchor?.(i);
+        recorder.observeText(i, o.anchor === 'state' ? state! : envs.anchor(i), observation, state);
         const request: PolicyRequest = {
           group,
           traj: baseTraj + i,

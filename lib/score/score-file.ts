@@ -162,7 +162,11 @@ function skip(run: Run, err: GigpoInputError): void {
 
 async function scoreChunks(run: Run, scorer: Scorer, skipInvalid: boolean): Promise<void> {
   const groupCheck = new ChunkGroupCheck();
-  const formatting = new InOrder<EncodedLines>(inFlight(scorer), (lines) => run.writeBytes(lines.bytes));
+  type Formatted = { lines: EncodedLines; meta?: Uint8Array };
+  const formatting = new InOrder<Formatted>(inFlight(scorer), async ({ lines, meta }) => {
+    if (meta) await run.writeBytes(meta);
+    await run.writeBytes(lines.bytes);
+  });
   type Done = { chunk?: ScoredChunk; error?: GigpoInputError; index: number; source: string };
   const scoring = new InOrder<Done>(inFlight(scorer), async ({ chunk, error, index, source }) => {
     if (error) return skip(run, error);
@@ -173,7 +177,10 @@ async function scoreChunks(run: Run, scorer: Scorer, skipInvalid: boolean): Prom
     batch.scores = scores;
     run.trajectories += chunk!.stats.numTrajectories;
     if (run.outputFormat === 'msgpack') await run.writeChunk(batch);
-    else await formatting.push(scorer.formatLines(batch, run.form));
+    else {
+      const meta = run.metaLine(batch.meta);
+      await formatting.push(scorer.formatLines(batch, run.form).then((lines) => ({ lines, meta })));
+    }
     run.progress();
   });
   try {
@@ -256,11 +263,18 @@ async function scoreJsonl(run: Run, scorer: Scorer, maxOpenRows: number, batchRo
     }
   }
 
+  let meta: Record<string, unknown> | undefined;
   try {
     for await (const record of readJsonlTrajectories(run.input.stream, { name: run.input.name, skipInvalid, stats: run.readStats })) {
       if (skipInvalid && window.isDuplicate(record)) {
         skip(run, new GigpoInputError(record.source, `traj: trajectory ${JSON.stringify(record.traj)} appears twice in group ${JSON.stringify(record.group)}`));
         continue;
+      }
+      if (record.meta !== meta) {
+        // The input's meta lines stay where they were, before the trajectories they describe.
+        meta = record.meta;
+        const line = run.metaLine(meta);
+        if (jsonlOut && line) queue.push({ bytes: line, start: 0, end: line.length });
       }
       const slot: Slot = { start: 0, end: 0 };
       const closed = window.add(record, slot);

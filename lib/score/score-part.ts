@@ -32,6 +32,8 @@ export function scoreBatch(
   rowSource?: (row: number) => string,
   into?: AdvantageColumns,
 ): ScoredPart {
+  if (batch.sourceRow !== undefined)
+    throw new GigpoInputError(source, 'sourceRow: a training batch (rows drawn from a rollout) cannot be scored again: score the rollout it came from');
   let result: AdvantageResult;
   try {
     result = computeAdvantages(batch, options, into);

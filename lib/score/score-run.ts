@@ -5,7 +5,7 @@ import type { AdvantageStats } from '../advantage/compute.js';
 import type { ResolvedAdvantageOptions } from '../advantage/options.js';
 import type { ByteSink } from '../io/byte-sink.js';
 import { newReadStats, type JsonlReadStats } from '../io/jsonl-reader.js';
-import type { JsonlForm } from '../io/jsonl-writer.js';
+import { jsonlMetaLine, type JsonlForm } from '../io/jsonl-writer.js';
 import { encodeChunk } from '../io/msgpack-chunk.js';
 import type { StepBatch } from '../io/step-batch.js';
 import type { DataFormat } from '../io/data-format.js';
@@ -68,8 +68,19 @@ export class Run {
     this.pieces++;
   }
 
+  /** The meta a scored piece gets: its input's, plus the scoring options. */
+  scoredMeta(meta: Record<string, unknown> | undefined): Record<string, unknown> {
+    return { ...(meta ?? {}), scoring: { ...this.options } };
+  }
+
+  /** JSONL output: the meta line of a piece whose input had meta (UTF-8, with its line break). */
+  metaLine(meta: Record<string, unknown> | undefined): Uint8Array | undefined {
+    if (meta === undefined || Object.keys(meta).length === 0) return undefined;
+    return Buffer.from(`${jsonlMetaLine(this.scoredMeta(meta))}\n`);
+  }
+
   async writeChunk(batch: StepBatch): Promise<void> {
-    const meta = { ...(batch.meta ?? {}), scoring: { ...this.options } };
+    const meta = this.scoredMeta(batch.meta);
     // The batch was validated when read or built from validated records; scores are checked finite.
     await this.write(encodeChunk(batch, meta, { validate: false }));
   }
