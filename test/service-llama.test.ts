@@ -60,7 +60,7 @@ describe.runIf(llamaAvailable())('gigpo serve with a llama policy', () => {
       const expected = await rolloutAndScore({ ...ARGS, policy: local });
       const batches = streamed.chunks.map((c) => c.batch);
       const rows = batches.flatMap((b) => rowsByGroup(b, b.scores!)).sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step);
-      expect(rows).toEqual(rowsByGroup(expected.batch, expected.batch));
+      expect(rows).toEqual(rowsByGroup(expected.batch, expected.batch.scores));
       const tokens = batches.flatMap(tokenRows).sort((a, b) => (a.key < b.key ? -1 : 1));
       expect(tokens).toEqual(tokenRows(expected.batch));
       expect(tokens.length).toBe(expected.batch.numRows);

@@ -110,7 +110,7 @@ describe.runIf(redisAvailable())('gigpo serve over Redis Streams: lifecycle', ()
     expect(streamed.summary?.format).toBe('gigpo.summary');
     const expected = await rolloutAndScore({ ...args, policy: randomPolicy() });
     const rows = streamed.chunks.flatMap((c) => rowsByGroup(c.batch, c.batch.scores!));
-    expect(rows.sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step)).toEqual(rowsByGroup(expected.batch, expected.batch));
+    expect(rows.sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step)).toEqual(rowsByGroup(expected.batch, expected.batch.scores));
     expect(status.filter((m) => m.includes('is unreachable')).length).toBe(1);
     expect(status).toContain(`redis at ${redis.url} is reachable again`);
   }, 120_000);
