@@ -111,6 +111,30 @@ describe.runIf(llamaAvailable())('llamaPolicy on the tiny GGUF', () => {
     for (const lp of Array.from(x.logprobs!)) expect(lp).toBeLessThan(0);
   });
 
+  it("samples at most each request's maxTokens (the env's answer budget) unless the policy has its own", async () => {
+    // One sequence and no prefix cache: the same (seed, traj, step) samples the same tokens bit for bit.
+    const exact = { parallel: 1, prefixCache: false, stop: ['never-generated-stop'] };
+    const budgeted = make({ ...exact, maxTokens: undefined });
+    const [req] = requests(1);
+    const [five] = await budgeted.act([{ ...req, maxTokens: 5 }]);
+    const [forty] = await budgeted.act([{ ...req, maxTokens: 40 }]);
+    expect(five.responseIds!.length).toBe(5);
+    expect(forty.responseIds!.length).toBeGreaterThan(5);
+    expect(Array.from(forty.responseIds!).slice(0, 5)).toEqual(Array.from(five.responseIds!));
+    // The policy's own maxTokens wins over the request's.
+    const [three] = await make({ ...exact, maxTokens: 3 }).act([{ ...req, maxTokens: 40 }]);
+    expect(Array.from(three.responseIds!)).toEqual(Array.from(five.responseIds!).slice(0, 3));
+    // The token-id path (promptMode 'conversation') takes the request's budget too.
+    const promptIds = await budgeted.tokens.chatPromptIds(req.messages);
+    const fromIds = await budgeted.tokens.completeIds({ group: req.group, traj: req.traj, step: req.step, promptIds, maxTokens: 5 });
+    expect(Array.from(fromIds.responseIds!)).toEqual(Array.from(five.responseIds!));
+    // In a rollout every request carries its env's budget (numberline: 128 tokens, `gigpo envs`).
+    const batch = await new RolloutEngine().collect({ env: 'numberline', groups: 1, groupSize: 2, maxSteps: 1, seed: 3, policy: budgeted });
+    const lengths = Array.from({ length: batch.numRows }, (_, r) => batch.responseIds!.offsets[r + 1] - batch.responseIds!.offsets[r]);
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(128);
+    await expect(budgeted.act([{ ...req, maxTokens: 0 }])).rejects.toThrow('request.maxTokens: must be an integer in [1, 1048576], got 0');
+  });
+
   it('a grammar keeps every answer a valid action, and generation stops after </action>', async () => {
     const constrained = make({ grammar: ACTIONS, parallel: 2, maxTokens: 64 });
     const out = await constrained.act(requests(4));

@@ -239,7 +239,7 @@ describe('openAIPolicy: retries', () => {
     const err = await failure(openAIPolicy({ baseURL, model: 'm', retries: 1, ...fast }).act([request(1)]));
     expect(err.kind).toBe('network');
     expect(err.attempts).toBe(2);
-    expect(err.message).toMatch(/failed after 2 attempts: network error: fetch failed: .*ECONNREFUSED/);
+    expect(err.message).toMatch(/failed after 2 attempts: network error: connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
     expect(err.cause).toBeInstanceOf(Error);
   });
 });

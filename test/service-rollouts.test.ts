@@ -53,7 +53,10 @@ describe('POST /v1/rollouts', () => {
         { env: 'sokoban', groups: 3, groupSize: 1, maxSteps: 2, policy: { kind: 'openai', baseURL: fake.baseURL, model: 'm' }, concurrentJobs: 1 },
         (_, index) => {
           if (index === 0) {
-            expect(fake.requests.length).toBe(3); // the second group is waiting on its first request
+            // Group 0's two requests were answered; the second group's first request is held (or
+            // still on its way to the server): the chunk came out while the last groups run.
+            expect(fake.requests.length).toBeGreaterThanOrEqual(2);
+            expect(fake.requests.length).toBeLessThanOrEqual(3);
             release();
           }
         },

@@ -27,20 +27,34 @@ const DEFAULT_ANSWER_TOKENS = 512;
 const ANSWER_FORMAT =
   'Think step by step inside <think>...</think>, then give exactly one action inside <action>...</action>.';
 
+// One spec per (env, profile): buildMessages and the admissible-action check ask for it every step.
+const specs = new Map<string, Readonly<EnvPromptSpec>>();
+let last = { env: '', profile: '' as unknown, spec: undefined as Readonly<EnvPromptSpec> | undefined };
+
 /** The prompt facts of `env` under the profile its options select (default 'native'). */
-export function promptSpec(env: string, options: Readonly<EnvOptions> = {}): EnvPromptSpec {
+export function promptSpec(env: string, options: Readonly<EnvOptions> = {}): Readonly<EnvPromptSpec> {
+  const profileName = options.profile ?? 'native';
+  if (env === last.env && profileName === last.profile && last.spec) return last.spec;
+  const key = `${env}\0${String(profileName)}`;
+  const known = specs.get(key);
+  if (known) {
+    last = { env, profile: profileName, spec: known };
+    return known;
+  }
   const info = envInfo(env);
   if (!info) throw new GigpoArgumentError('env', `unknown environment '${String(env)}'`);
-  const profileName = options.profile ?? 'native';
   const profile = info.profiles.find((p) => p.name === profileName);
   if (!profile)
     throw new GigpoArgumentError('options.profile', `must be one of ${info.profiles.map((p) => `'${p.name}'`).join(', ')}, got '${String(profileName)}'`);
-  return {
+  const spec = Object.freeze({
     task: info.task,
     successReward: profile.successReward,
     observationListsActions: profile.observationListsActions,
     maxTokens: ANSWER_TOKENS[env] ?? DEFAULT_ANSWER_TOKENS,
-  };
+  });
+  specs.set(key, spec);
+  last = { env, profile: profileName, spec };
+  return spec;
 }
 
 export interface PromptHistoryEntry {

@@ -14,7 +14,10 @@ export interface LlamaPolicyOptions {
   temperature?: number;
   /** Nucleus sampling top-p (default 1). */
   topP?: number;
-  /** Most tokens sampled per response (default 256). */
+  /**
+   * Most tokens sampled per response. Default: each request's own budget (the env's answer budget,
+   * which `gigpo envs` shows), else 256.
+   */
   maxTokens?: number;
   /**
    * Base seed (default 0). Each request samples with a seed derived from (seed, traj, step), so a
@@ -61,7 +64,7 @@ export function resolveLlamaOptions(options: LlamaPolicyOptions): ResolvedLlamaO
     parallel: integerOption('llama.parallel', o.parallel, 4, 1, 256),
     temperature: numberOption('llama.temperature', o.temperature, 1, 0, Number.MAX_VALUE),
     topP: numberOption('llama.topP', o.topP, 1, 0, 1, true),
-    maxTokens: integerOption('llama.maxTokens', o.maxTokens, 256, 1, 1 << 20),
+    maxTokens: integerOption('llama.maxTokens', o.maxTokens, 0, 1, 1 << 20), // 0: the request's budget
     seed: integerOption('llama.seed', o.seed, 0, 0, Number.MAX_SAFE_INTEGER),
     threads: integerOption('llama.threads', o.threads, 1, 1, 256),
     stop: stopStrings(o.stop),

@@ -22,6 +22,7 @@ export type { LlamaPolicyOptions } from './llama-options.js';
 const PACKAGE = 'node-llama-cpp';
 const LABEL = 'llama policy';
 const DEFAULT_CONTEXT = 4096;
+const DEFAULT_MAX_TOKENS = 256; // when neither the options nor the request give a budget
 
 /** A prompt given as token ids (the token-in/token-out path). */
 export interface LlamaTokenRequest {
@@ -29,6 +30,8 @@ export interface LlamaTokenRequest {
   traj: number;
   step: number;
   promptIds: ArrayLike<number>;
+  /** The env's answer budget, as PolicyRequest.maxTokens: used unless the policy was given its own. */
+  maxTokens?: number;
   /** Per-request sampling that replaces the policy's (a server serving many clients sets these). */
   sampling?: LlamaSampling;
 }
@@ -164,12 +167,14 @@ export function llamaPolicy(options: LlamaPolicyOptions): LlamaPolicy {
 }
 
 function sampling(o: ResolvedLlamaOptions, request: PolicyRequest | LlamaTokenRequest): Required<LlamaSampling> {
+  // The policy's own maxTokens wins over the request's budget (as the openai policy's does).
+  const budget = o.maxTokens || integerOption('request.maxTokens', request.maxTokens, DEFAULT_MAX_TOKENS, 1, 1 << 20);
   const own = 'sampling' in request ? request.sampling : undefined;
-  if (own === undefined) return { ...o, seed: requestSeed(o.seed, request.traj, request.step) };
+  if (own === undefined) return { temperature: o.temperature, topP: o.topP, maxTokens: budget, seed: requestSeed(o.seed, request.traj, request.step) };
   return {
     temperature: numberOption('sampling.temperature', own.temperature, o.temperature, 0, Number.MAX_VALUE),
     topP: numberOption('sampling.topP', own.topP, o.topP, 0, 1, true),
-    maxTokens: integerOption('sampling.maxTokens', own.maxTokens, o.maxTokens, 1, 1 << 20),
+    maxTokens: integerOption('sampling.maxTokens', own.maxTokens, budget, 1, 1 << 20),
     seed: integerOption('sampling.seed', own.seed, requestSeed(o.seed, request.traj, request.step), 0, Number.MAX_SAFE_INTEGER),
   };
 }

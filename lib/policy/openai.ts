@@ -5,7 +5,8 @@ import { abortError, onAbort, sleep } from '../util/abort.js';
 import { backoffMs, retryAfterMs } from '../util/backoff.js';
 import { resolveOpenAIOptions, type OpenAIPolicyOptions, type ResolvedOpenAIOptions } from './openai-options.js';
 import { MalformedResponseError, parseChatCompletion, parseTextCompletion, parseTokenize } from './openai-response.js';
-import { BodyTooLargeError, readBodyText } from './read-body.js';
+import { BodyReadError, httpAgent, httpPost, MAX_REDIRECTS, PostTimeoutError, type PostAnswer } from './http-post.js';
+import { BodyTooLargeError } from './read-body.js';
 import { PolicyRequestError, type PolicyFailureKind, type PolicyRequestId } from './request-error.js';
 import { checkRequests } from './requests.js';
 import { Semaphore } from '../util/semaphore.js';
@@ -33,23 +34,21 @@ class AttemptFailure extends Error {
   }
 }
 
-/** Marks the per-attempt timer firing, to tell it apart from act()'s signal. */
-class AttemptTimeout extends Error {}
-
 export function openAIPolicy(options: OpenAIPolicyOptions): TextPolicy {
   const o = resolveOpenAIOptions(options);
-  const url = `${o.baseURL}/chat/completions`;
-  const completionsURL = `${o.baseURL}/completions`;
-  // Headers (not a record) so that a user's 'Content-Type' replaces ours instead of doubling it.
-  const headers = new Headers(o.headers);
-  headers.set('content-type', 'application/json');
-  headers.set('accept', 'application/json');
-  if (o.apiKey !== undefined) headers.set('authorization', `Bearer ${o.apiKey}`);
+  const url = new URL(`${o.baseURL}/chat/completions`);
+  const completionsURL = new URL(`${o.baseURL}/completions`);
+  const tokenizeURL = new URL(o.tokenizeURL);
+  // Lower-case names so that a user's 'Content-Type' replaces ours instead of doubling it.
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  for (const [name, value] of Object.entries(o.headers)) headers[name.toLowerCase()] = value;
+  if (o.apiKey !== undefined) headers.authorization = `Bearer ${o.apiKey}`;
   const slots = new Semaphore(o.concurrency); // shared by every act() call of this policy object
+  httpAgent(); // load the HTTP client now, not in the first request's time
 
   /** One request with its retries; resolves with the parsed answer and the attempts it took. */
   async function send<T>(
-    target: string,
+    target: URL,
     payload: string,
     request: PolicyRequestId,
     parse: (json: unknown) => T,
@@ -100,7 +99,7 @@ export function openAIPolicy(options: OpenAIPolicyOptions): TextPolicy {
         parse_special: true,
       });
       const id = options.request ?? { group: -1, traj: -1, step: -1 };
-      return (await send(o.tokenizeURL, payload, id, parseTokenize, signal ?? NEVER)).value;
+      return (await send(tokenizeURL, payload, id, parseTokenize, signal ?? NEVER)).value;
     },
     async completeIds(request, signal) {
       const body = completionBody(o, request);
@@ -115,6 +114,8 @@ export function openAIPolicy(options: OpenAIPolicyOptions): TextPolicy {
     async act(requests, signal) {
       checkRequests(requests);
       if (signal?.aborted) throw abortError(signal);
+      // One request (the trajectory loop's call): no siblings to cancel.
+      if (requests.length === 1) return [await complete(requests[0], signal ?? NEVER)];
       // One request failing for good fails the call: cancel its siblings so they stop using the server.
       const local = new AbortController();
       const unsubscribe = signal ? onAbort(signal, () => local.abort(signal.reason)) : undefined;
@@ -177,63 +178,47 @@ function requestBody(o: ResolvedOpenAIOptions, request: PolicyRequest): Record<s
 
 /** One HTTP exchange under its own timeout; throws AttemptFailure, or AbortError when `signal` fires. */
 async function attemptOnce<T>(
-  url: string,
-  headers: Headers,
+  url: URL,
+  headers: Readonly<Record<string, string>>,
   payload: string,
   { timeoutMs, maxResponseBytes, followRedirects }: ResolvedOpenAIOptions,
   signal: AbortSignal,
   parse: (json: unknown) => T,
 ): Promise<T> {
-  // A slot may be granted just after act() was cancelled: the listener below would never fire then.
-  if (signal.aborted) throw abortError(signal);
-  // A private controller per attempt instead of AbortSignal.any/timeout: the timer and the listener
-  // are released as soon as the attempt ends, so millions of requests leave nothing behind.
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new AttemptTimeout()), timeoutMs);
-  const unsubscribe = onAbort(signal, () => controller.abort(signal.reason));
+  let answer: PostAnswer;
   try {
-    let status = 0;
-    let text: string;
-    let retryAfter: string | null = null;
-    try {
-      const res = await fetch(url, { method: 'POST', headers, body: payload, signal: controller.signal, redirect: followRedirects ? 'follow' : 'manual' });
-      status = res.status;
-      retryAfter = res.headers.get('retry-after');
-      if (status >= 300 && status <= 399) throw redirectFailure(res);
-      text = await readBodyText(res, maxResponseBytes); // the timeout covers the body too: a server may stall mid-body
-    } catch (err) {
-      if (signal.aborted) throw abortError(signal);
-      if (err instanceof AttemptFailure) throw err;
-      if (err instanceof BodyTooLargeError) throw new AttemptFailure('too-large', err.message, false, status);
-      if (controller.signal.reason instanceof AttemptTimeout)
-        throw new AttemptFailure('timeout', `timed out after ${timeoutMs} ms`, true, status || undefined);
-      throw new AttemptFailure('network', `network error: ${describeNetworkError(err)}`, true, status || undefined, undefined, err);
-    }
-    if (status < 200 || status > 299) throw httpFailure(status, text, retryAfter);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      // Retried: a body cut short by a proxy or a restarting server is usually transient.
-      throw new AttemptFailure('malformed', `malformed response: body is not JSON: ${snippet(text)}`, true, status);
-    }
-    try {
-      return parse(json);
-    } catch (err) {
-      if (!(err instanceof MalformedResponseError)) throw err;
-      throw new AttemptFailure('malformed', err.message, true, status);
-    }
-  } finally {
-    clearTimeout(timer);
-    unsubscribe();
+    // The timeout covers the body too: a server may stall mid-body.
+    answer = await httpPost(url, headers, payload, { signal, timeoutMs, maxResponseBytes, followRedirects });
+  } catch (caught) {
+    if (signal.aborted) throw abortError(signal);
+    const status = caught instanceof BodyReadError ? caught.status : undefined;
+    const err = caught instanceof BodyReadError ? caught.cause : caught;
+    if (err instanceof BodyTooLargeError) throw new AttemptFailure('too-large', err.message, false, status);
+    if (err instanceof PostTimeoutError) throw new AttemptFailure('timeout', err.message, true, status);
+    throw new AttemptFailure('network', `network error: ${describeNetworkError(err)}`, true, status, undefined, err);
+  }
+  const { status, text } = answer;
+  if (status >= 300 && status <= 399) throw redirectFailure(answer);
+  if (status < 200 || status > 299) throw httpFailure(status, text, answer.retryAfter);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // Retried: a body cut short by a proxy or a restarting server is usually transient.
+    throw new AttemptFailure('malformed', `malformed response: body is not JSON: ${snippet(text)}`, true, status);
+  }
+  try {
+    return parse(json);
+  } catch (err) {
+    if (!(err instanceof MalformedResponseError)) throw err;
+    throw new AttemptFailure('malformed', err.message, true, status);
   }
 }
 
 /** A redirect is answered by failing (retrying cannot change it) unless followRedirects is set. */
-function redirectFailure(res: Response): AttemptFailure {
-  void res.body?.cancel().catch(() => undefined);
-  const to = res.headers.get('location');
-  return new AttemptFailure('http', `HTTP ${res.status} redirect${to ? ` to ${to}` : ''} not followed (set followRedirects to follow it)`, false, res.status);
+function redirectFailure({ status, location, redirects }: PostAnswer): AttemptFailure {
+  const why = redirects === MAX_REDIRECTS ? `not followed after ${redirects} redirects` : location === null ? 'without a location' : 'not followed (set followRedirects to follow it)';
+  return new AttemptFailure('http', `HTTP ${status} redirect${location ? ` to ${location}` : ''} ${why}`, false, status);
 }
 
 function httpFailure(status: number, body: string, retryAfter: string | null): AttemptFailure {
@@ -269,7 +254,7 @@ function snippet(text: string): string {
   return flat.length > SNIPPET_CHARS ? `${flat.slice(0, SNIPPET_CHARS)}...` : flat;
 }
 
-/** undici reports "fetch failed" and hides the reason (ECONNREFUSED, socket closed) in `cause`. */
+/** The error's message, and its cause's (fetch-style errors hide the reason, ECONNREFUSED, in `cause`). */
 function describeNetworkError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';

@@ -18,28 +18,34 @@ export class BodyTooLargeError extends Error {
 }
 
 /**
- * The body of `res` as UTF-8 text, refusing (BodyTooLargeError) one whose content-length
- * or actual length passes `maxBytes`; the rest of the body is cancelled, not read.
+ * The chunks of one body as they arrive, refused (BodyTooLargeError) as soon as the declared
+ * length (content-length) or the bytes received pass `maxBytes`: the caller then stops reading.
  */
-export async function readBodyText(res: Response, maxBytes: number): Promise<string> {
-  const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new BodyTooLargeError(maxBytes, declared);
+export class BodyReader {
+  private readonly pieces: Buffer[] = [];
+  private total = 0;
+
+  constructor(
+    private readonly maxBytes: number,
+    /** false: count the bytes against the limit but keep none (a redirect's body). */
+    private readonly keep = true,
+  ) {}
+
+  /** Checks a content-length header before any byte is read. */
+  declare(contentLength: number): void {
+    if (contentLength > this.maxBytes) throw new BodyTooLargeError(this.maxBytes, contentLength);
   }
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const pieces: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new BodyTooLargeError(maxBytes);
-    }
-    pieces.push(value);
+
+  push(chunk: Buffer): void {
+    this.total += chunk.byteLength;
+    if (this.total > this.maxBytes) throw new BodyTooLargeError(this.maxBytes);
+    if (this.keep) this.pieces.push(chunk);
   }
-  return Buffer.concat(pieces, total).toString('utf8');
+
+  /** The body as UTF-8 text. */
+  text(): string {
+    const { pieces } = this;
+    if (pieces.length === 1) return pieces[0].toString('utf8');
+    return Buffer.concat(pieces, this.keep ? this.total : 0).toString('utf8');
+  }
 }

@@ -111,12 +111,16 @@ export async function runTrajectories(
   const promptJson = (messages: readonly ChatMessage[]): string => {
     const [system] = messages;
     const cached = systemJson.message;
-    // The messages are buildMessages' ({ role, content } each), so equal fields mean equal JSON.
-    if (system.content !== cached.content || system.role !== cached.role) systemJson = { message: system, json: JSON.stringify(system) };
+    if (system.content !== cached.content || system.role !== cached.role) systemJson = { message: system, json: messageJson(system) };
     let json = `[${systemJson.json}`;
-    for (let k = 1; k < messages.length; k++) json += `,${JSON.stringify(messages[k])}`;
+    for (let k = 1; k < messages.length; k++) json += `,${messageJson(messages[k])}`;
     return `${json}]`;
   };
+  // buildMessages' messages are { role, content } with a known role: only the content needs escaping.
+  // A template function's messages may carry more fields, kept in the column as they are.
+  const messageJson = template
+    ? (m: ChatMessage): string => JSON.stringify(m)
+    : (m: ChatMessage): string => `{"role":"${m.role}","content":${JSON.stringify(m.content)}}`;
 
   /** Asks the policy for env i's step t; history mode sends messages, conversation mode token ids. */
   const ask = async (request: PolicyRequest, conversation: Conversation | undefined): Promise<{ response: PolicyResponse; row: RowText }> => {

@@ -28,8 +28,11 @@ export interface LlamaServer {
   readonly policy: LlamaPolicy;
   /** Completion requests received (chat and text), faulted ones included. */
   readonly requests: { path: string; body: Record<string, unknown> }[];
-  /** The next `count` completion requests fail with `fault` (queued after earlier faults). */
-  inject(fault: Fault, count?: number): void;
+  /**
+   * The next `count` completion requests fail with `fault` (queued after earlier faults), once
+   * `after` more have been answered normally.
+   */
+  inject(fault: Fault, count?: number, after?: number): void;
   close(): Promise<void>;
 }
 
@@ -55,7 +58,7 @@ export async function startLlamaServer(options: {
   await policy.load();
   const contextSize = options.contextSize ?? 4096;
   const baseSeed = options.seed ?? 0;
-  const faults: Fault[] = [];
+  const faults: (Fault | null)[] = []; // null: answer this one normally
   const requests: LlamaServer['requests'] = [];
 
   async function complete(promptIds: Int32Array, body: Record<string, unknown>): Promise<PolicyResponse> {
@@ -202,7 +205,8 @@ export async function startLlamaServer(options: {
     origin,
     policy,
     requests,
-    inject(fault, count = 1) {
+    inject(fault, count = 1, after = 0) {
+      for (let k = 0; k < after; k++) faults.push(null);
       for (let k = 0; k < count; k++) faults.push(fault);
     },
     async close() {
