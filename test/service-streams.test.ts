@@ -3,7 +3,7 @@
 // counted, success-band curation measured against uniform task sampling.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { computeAdvantages, oraclePolicy, rolloutAndScore, type StepBatch } from '../lib/index.js';
+import { computeAdvantages, oraclePolicy, RolloutEngine, type StepBatch } from '../lib/index.js';
 import { LocalGroupRunner, type GroupJob, type GroupRunner } from '../lib/service/rollout/group-runner.js';
 import type { GroupSetup } from '../lib/service/rollout/rollout-request.js';
 import type { RolloutServer } from '../lib/service/rollout/server.js';
@@ -136,8 +136,8 @@ describe('/v1/streams batch order', () => {
       const served: number[] = [];
       for (let k = 0; k < 4; k++) served.push(...groupsOf(await streamBatch(server.url, id, 1)).map((g) => g.group));
       // The same groups played in process: the served ones are the first four with reward variance, in order.
-      const local = await rolloutAndScore({ env: oracle.env, groups: 16, groupSize: oracle.groupSize, seed: oracle.seed, maxSteps: oracle.maxSteps, policy: oraclePolicy({ epsilon: 0.5 }) });
-      const zero = computeAdvantages(local.batch, { estimator: 'gigpo' }).groupZeroVariance;
+      const local = await new RolloutEngine().collect({ env: oracle.env, groups: 16, groupSize: oracle.groupSize, seed: oracle.seed, maxSteps: oracle.maxSteps, policy: oraclePolicy({ epsilon: 0.5 }) });
+      const zero = computeAdvantages(local, { estimator: 'gigpo' }).groupZeroVariance;
       const withVariance = Array.from({ length: 16 }, (_, g) => g).filter((g) => zero[g] === 0);
       expect(served).toEqual(withVariance.slice(0, 4));
       expect(served.includes(0) || served.includes(5)).toBe(true); // a slow group was among them
