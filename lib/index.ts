@@ -47,6 +47,14 @@ export type { DistributedCollectOptions } from './rollout/distributed/driver.js'
 export { rolloutAndScore } from './rollout/rollout-and-score.js';
 export type { RolloutAndScoreOptions, RolloutAndScoreResult } from './rollout/rollout-and-score.js';
 
+// Env servers, both ways: remote envs (env 'remote') and serving native envs (gigpo serve-env)
+export { RemoteEnvError } from './envs/remote/errors.js';
+export type { RemoteEnvFailure } from './envs/remote/errors.js';
+export type { RemoteEnvOptions, RemoteProtocol, RemoteActionFormat } from './envs/remote/options.js';
+export type { RemoteRunInfo } from './rollout/remote-rollout.js';
+export { startEnvServer } from './service/env-server/server.js';
+export type { EnvServer, EnvServerOptions } from './service/env-server/server.js';
+
 // Advantages and training batches
 export { computeAdvantages, similarityRatio, resolveAdvantageOptions, DEFAULT_ADVANTAGE_OPTIONS, ESTIMATORS, BatchAssembler } from './advantage/index.js';
 export type {

@@ -48,5 +48,12 @@ describe('public API', () => {
     expectTypeOf<Api.StepBatch['prompt']>().toEqualTypeOf<Api.RaggedText | undefined>();
     expectTypeOf<typeof Api.openAIPolicy>().returns.toMatchTypeOf<Api.TextPolicy>();
     expectTypeOf<typeof Api.oraclePolicy>().returns.toEqualTypeOf<Api.NativePolicy>();
+    expectTypeOf<Api.CollectOptions['remote']>().toEqualTypeOf<Api.RemoteEnvOptions | undefined>();
+    expectTypeOf<Api.RemoteEnvOptions['protocol']>().toEqualTypeOf<Api.RemoteProtocol>();
+    expectTypeOf<Api.RemoteProtocol>().toEqualTypeOf<'openenv' | 'agentgym'>();
+    expectTypeOf<Api.RemoteEnvError['kind']>().toEqualTypeOf<Api.RemoteEnvFailure>();
+    expectTypeOf<Api.RemoteEnvError>().toMatchTypeOf<Error>();
+    expectTypeOf<Api.RolloutMeta['remote']>().toEqualTypeOf<Api.RemoteRunInfo | undefined>();
+    expectTypeOf<typeof Api.startEnvServer>().returns.toEqualTypeOf<Promise<Api.EnvServer>>();
   });
 });

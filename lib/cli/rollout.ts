@@ -1,6 +1,7 @@
 // gigpo rollout: run G task groups of n trajectories with a policy and write every step
 // (msgpack chunks of complete groups, or JSONL). Native policies (random, oracle) shard
-// over worker threads; the OpenAI-compatible policy runs on this thread (its work is I/O).
+// over worker threads; the OpenAI-compatible policy runs on this thread (its work is I/O), and so
+// do remote envs (--env remote: sessions on an OpenEnv or AgentGym server, remote-flags.ts).
 // The API key comes from --api-key or the OPENAI_API_KEY environment variable; only the
 // CLI reads that variable (the library never reads the environment).
 import { Option, type Command } from 'commander';
@@ -27,6 +28,7 @@ import { checkEnvName, checkEnvOptions } from './env-flags.js';
 import { openOutput, outputFormat, summaryStream } from './output.js';
 import { stopGracefullyOnSignal } from './signals.js';
 import { llamaPolicyOf } from './llama-policy-flags.js';
+import { addRemoteOptions, remoteOptionsOf, type RemoteFlags } from './remote-flags.js';
 import { collectOption, InterruptedError, parseInteger, parseNumber, UsageError } from './options.js';
 import { compact, progressWanted, startProgress } from './progress.js';
 import { compilePromptTemplate, type PromptTemplate } from '../envs/prompt-template.js';
@@ -56,7 +58,7 @@ function readPromptTemplate(path: string): PromptTemplate {
   return template;
 }
 
-interface RolloutFlags {
+interface RolloutFlags extends RemoteFlags {
   env: string;
   groups: number;
   groupSize: number;
@@ -100,9 +102,10 @@ interface RolloutFlags {
 }
 
 export function registerRollout(program: Command): void {
-  program
+  const command = program
     .command('rollout')
-    .option('--env <name>', 'environment (see gigpo envs)', 'sokoban')
+    .option('--env <name>', 'environment (see gigpo envs), or remote (an env server: --env-url, --protocol, --tasks)', 'sokoban');
+  addRemoteOptions(command)
     .option('--groups <n>', 'task groups', parseInteger('--groups', 1, 1 << 24), 64)
     .option('--group-size <n>', 'trajectories per group (all start from the group state)', parseInteger('--group-size', 1, 1 << 16), 8)
     .option('--max-steps <n>', 'step limit per trajectory (default: the env option maxSteps)', parseInteger('--max-steps', 1, 1 << 20))
@@ -150,9 +153,12 @@ export function registerRollout(program: Command): void {
     .option('--rows', 'JSONL output in row form (one step per line) instead of one trajectory per line')
     .option('--json', 'print the summary as one JSON line')
     .action(async (flags: RolloutFlags, command: Command) => {
-      checkFlagsApply(flags.policy, (name) => command.getOptionValueSource(name) === 'cli');
+      const given = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
+      checkFlagsApply(flags.policy, given);
+      const remote = remoteOptionsOf(flags.env, flags, given);
+      if (remote) flags.groups = remote.groups;
       const format = outputFormat(flags.out, flags.outFormat);
-      const envOptions = envOptionsOf(flags);
+      const envOptions = remote ? undefined : envOptionsOf(flags);
       const llama = flags.policy === 'llama' ? await llamaPolicyOf(flags) : undefined;
       const policy = llama ?? policyOf(flags);
       const promptTemplate = flags.promptTemplate !== undefined ? readPromptTemplate(flags.promptTemplate) : undefined;
@@ -172,6 +178,7 @@ export function registerRollout(program: Command): void {
           const options: CollectOptions = {
             env: flags.env,
             envOptions,
+            ...(remote ? { remote: { ...remote.remote, tasks: remote.tasks.slice(first, first + groups) } } : {}),
             groups,
             groupSize: flags.groupSize,
             maxSteps: flags.maxSteps,
@@ -206,6 +213,9 @@ export function registerRollout(program: Command): void {
           totals.add(batch);
           await write.batch(batch);
         }
+        // A remote rollout whose every group failed wrote nothing worth a file: fail, leave none.
+        if (remote && totals.trajectories === 0)
+          throw new Error(`every group was dropped: the env server failed ${totals.envErrors} sessions; first failure: ${totals.firstError ?? 'unknown'}`);
         await write.close();
       } catch (err) {
         await sink?.abort();
@@ -368,6 +378,7 @@ class Totals {
   retries = 0;
   failedRequests = 0;
   droppedGroups = 0;
+  envErrors = 0;
   stopReasons: Record<string, string> = {};
   firstError: string | undefined;
 
@@ -381,6 +392,7 @@ class Totals {
     this.retries += m.retries;
     this.failedRequests += m.failedRequests;
     this.droppedGroups += m.droppedGroups;
+    this.envErrors += m.envErrors;
     Object.assign(this.stopReasons, meta.stopReasons ?? {});
     this.firstError ??= m.firstError;
     this.rows += batch.numRows;
@@ -424,6 +436,7 @@ function report(t: Totals, flags: RolloutFlags, format: DataFormat): void {
           retries: t.retries,
           failedRequests: t.failedRequests,
           droppedGroups: t.droppedGroups,
+          envErrors: t.envErrors,
           stopReasons: t.stopReasons,
           ...(t.firstError === undefined ? {} : { firstError: t.firstError }),
         }
@@ -442,7 +455,7 @@ function report(t: Totals, flags: RolloutFlags, format: DataFormat): void {
       (text
         ? `policy latency p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms, ` +
           `tokens in ${compact(t.tokensIn)} / out ${compact(t.tokensOut)}, retries ${t.retries}, ` +
-          `failed requests ${t.failedRequests}, dropped groups ${t.droppedGroups}\n` +
+          `failed requests ${t.failedRequests}, dropped groups ${t.droppedGroups}${t.envErrors > 0 ? `, env errors ${t.envErrors}` : ''}\n` +
           (t.firstError === undefined ? '' : `first failure: ${t.firstError}\n`)
         : ''),
   );

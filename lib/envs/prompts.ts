@@ -27,12 +27,24 @@ const DEFAULT_ANSWER_TOKENS = 512;
 const ANSWER_FORMAT =
   'Think step by step inside <think>...</think>, then give exactly one action inside <action>...</action>.';
 
+/** The prompt name of remote envs whose server is not one of our envs (real ALFWorld, WebShop, ...). */
+export const REMOTE_PROMPT = 'remote';
+
+// A generic task: the server's observation says what to do; its admissible actions follow it.
+const REMOTE_SPEC: Readonly<EnvPromptSpec> = {
+  task: 'You are an agent in a text environment. Read the observation, then take the action that best advances its task.',
+  successReward: 1,
+  observationListsActions: false,
+  maxTokens: DEFAULT_ANSWER_TOKENS,
+};
+
 // One spec per (env, profile): buildMessages and the admissible-action check ask for it every step.
 const specs = new Map<string, Readonly<EnvPromptSpec>>();
 let last = { env: '', profile: '' as unknown, spec: undefined as Readonly<EnvPromptSpec> | undefined };
 
 /** The prompt facts of `env` under the profile its options select (default 'native'). */
 export function promptSpec(env: string, options: Readonly<EnvOptions> = {}): Readonly<EnvPromptSpec> {
+  if (env === REMOTE_PROMPT && options.profile === undefined) return REMOTE_SPEC;
   const profileName = options.profile ?? 'native';
   if (env === last.env && profileName === last.profile && last.spec) return last.spec;
   const key = `${env}\0${String(profileName)}`;

@@ -1,9 +1,11 @@
 // RolloutEngine: runs G task groups of n trajectories with a policy and returns their rows.
 // Native policies (random, oracle) step the whole batch per step in one native call (no text round
 // trip). Text policies run every trajectory as its own asynchronous loop (trajectory-loop.ts) over
-// a TextEnvs: the native batch here, or remote envs through collectText(). Returns a StepBatch of
+// a TextEnvs: the native batch here, remote envs (env 'remote': sessions on an OpenEnv or AgentGym
+// server, remote-rollout.ts), or any TextEnvs through collectText(). Returns a StepBatch of
 // complete groups.
 import { createEnvBatch, HOLD_ACTION, type EnvBatch, type EnvOptions } from '../envs/env-batch.js';
+import type { RemoteEnvOptions } from '../envs/remote/options.js';
 import { nativeTextEnvs } from '../envs/native-text-envs.js';
 import { promptSpec } from '../envs/prompts.js';
 import type { TextEnvs } from '../envs/text-envs.js';
@@ -17,6 +19,7 @@ import type { ChatFormat } from './conversation.js';
 import { PolicyStats } from './policy-stats.js';
 import { TrajectoryRecorder } from './recorder.js';
 import { finishRollout, policyLabel, profileOf, type RolloutMeta } from './rollout-meta.js';
+import { openRemoteRollout, REMOTE_ENV, remoteOptionsOf, remoteRunInfo } from './remote-rollout.js';
 import {
   DEFAULT_TEXT_LOOP,
   ON_POLICY_ERROR,
@@ -71,8 +74,14 @@ export interface TextRolloutOptions {
 }
 
 export interface CollectOptions extends TextRolloutOptions {
+  /** A native env's name (see listEnvs()), or 'remote' (sessions on an env server: `remote`). */
   env: string;
   envOptions?: EnvOptions;
+  /**
+   * env 'remote': the OpenEnv or AgentGym server, its tasks (one per group) and the client's
+   * limits (lib/envs/remote/options.ts). Needs a text policy; runs on the calling thread.
+   */
+  remote?: RemoteEnvOptions;
   /** Number of task groups. */
   groups: number;
   /** Trajectories per group (all start from the group's state). */
@@ -130,6 +139,12 @@ function checkOptions(o: CollectOptions): void {
   const p = o.policy as Policy | undefined;
   if (!p || (p.kind !== 'native' && p.kind !== 'text'))
     throw new GigpoArgumentError('policy', 'expected a policy (randomPolicy(), oraclePolicy(), functionPolicy(fn), openAIPolicy(...))');
+  if (o.env === REMOTE_ENV && p.kind !== 'text')
+    throw new GigpoArgumentError(
+      'policy',
+      `env 'remote' needs a text policy (functionPolicy(fn), openAIPolicy(...), llamaPolicy(...)); '${p.name}' is a native policy, which steps native envs only`,
+    );
+  if (o.env !== REMOTE_ENV && o.remote !== undefined) throw new GigpoArgumentError('remote', `applies to env 'remote' only, not '${o.env}'`);
 }
 
 function checkTextOptions(o: TextRolloutOptions): void {
@@ -153,6 +168,7 @@ export class RolloutEngine {
   async collect(options: CollectOptions): Promise<StepBatch> {
     checkOptions(options);
     const seed = options.seed ?? 0;
+    if (options.env === REMOTE_ENV) return this.collectRemote(options);
     const firstGroup = options.firstGroup ?? 0;
     const envOptions: EnvOptions = { ...(options.envOptions ?? {}) };
     if (options.maxSteps !== undefined) envOptions.maxSteps = options.maxSteps;
@@ -181,6 +197,18 @@ export class RolloutEngine {
     } finally {
       batch.close();
     }
+  }
+
+  /** env 'remote': opens a session per env on the server, then runs them as collectText does. */
+  private async collectRemote(options: CollectOptions): Promise<StepBatch> {
+    const resolved = remoteOptionsOf(options);
+    if (options.anchor === 'state')
+      throw new GigpoArgumentError('anchor', "'state': remote envs do not tell their full state; use 'observation' (the server's state hash when it sends one)");
+    if (options.signal?.aborted) throw abortError(options.signal.reason);
+    const envs = await openRemoteRollout(resolved, options);
+    const out = await this.collectText(envs, { ...options, policy: options.policy as TextPolicy, seed: options.seed ?? 0 });
+    out.meta = { ...out.meta, remote: remoteRunInfo(resolved, envs) };
+    return out;
   }
 
   /**

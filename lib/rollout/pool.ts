@@ -2,7 +2,8 @@
 // task, each worker owns its own native batch, batches come back by transfer and are
 // merged in group order, so the result is bit-identical for any number of threads and
 // equal to RolloutEngine.collect with the same inputs. Text policies (functions, HTTP
-// clients) live in the calling thread and run there through RolloutEngine.
+// clients) live in the calling thread and run there through RolloutEngine, and so do remote
+// envs (env 'remote': their work is I/O, and their sessions belong to this thread).
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
@@ -13,6 +14,7 @@ import type { StepBatch } from '../io/step-batch.js';
 import { packageRoot } from '../native.js';
 import { abortError, RolloutEngine, type CollectOptions } from './engine.js';
 import { finishRollout, type RolloutMeta } from './rollout-meta.js';
+import { REMOTE_ENV } from './remote-rollout.js';
 import type { ShardTask } from './pool-worker.js';
 
 export interface RolloutPoolOptions {
@@ -52,7 +54,7 @@ export class RolloutPool {
   }
 
   async collect(options: PoolCollectOptions): Promise<StepBatch> {
-    if (options?.policy?.kind === 'text') return this.engine.collect(options);
+    if (options?.policy?.kind === 'text' || options?.env === REMOTE_ENV) return this.engine.collect(options);
     if (!Number.isInteger(options?.groups) || options.groups < 1)
       throw new GigpoArgumentError('groups', `expected an integer >= 1, got ${String(options?.groups)}`);
     const per =

@@ -5,6 +5,7 @@ import { promptSpec } from '../envs/prompts.js';
 import type { StepBatch } from '../io/step-batch.js';
 import type { Policy } from '../policy/types.js';
 import { rolloutMetrics, type PolicyCounts, type RolloutMetrics } from './metrics.js';
+import type { RemoteRunInfo } from './remote-rollout.js';
 import type { StopReason } from './trajectory-loop.js';
 
 /** What ran: the env, the seeds, the group size and the policy's label. */
@@ -23,6 +24,8 @@ export interface RolloutMeta extends RolloutRun {
   policyLatenciesMs: number[];
   /** Text policies: trajectories (by traj id) that ended for another reason than done or max-steps. */
   stopReasons?: Record<string, StopReason>;
+  /** env 'remote': the server, its tasks, the calls repeated and the sessions' failures by kind. */
+  remote?: RemoteRunInfo;
 }
 
 /** `{ profile }` when env options name one (for RolloutRun), else `{}`. */

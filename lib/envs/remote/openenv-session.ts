@@ -45,16 +45,28 @@ export class OpenEnvSession implements RemoteSession {
     );
   }
 
+  /** Ends the session and waits (at most 1 s) for the socket to close, so the server's slot is free on return. */
   async close(): Promise<void> {
     const ws = this.ws;
     this.ws = undefined;
-    if (!ws) return;
+    if (!ws || ws.readyState === WebSocket.CLOSED) return;
+    const closed = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        ws.terminate();
+        resolve();
+      }, 1000);
+      ws.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
     try {
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'close' }));
       ws.close();
     } catch {
       ws.terminate();
     }
+    await closed;
   }
 
   private connect(timeoutMs: number): Promise<void> {

@@ -1,5 +1,6 @@
 // Options of remote envs (clients of OpenEnv / AgentGym env servers), with their defaults.
 import { GigpoArgumentError } from '../../errors.js';
+import { promptSpec, REMOTE_PROMPT } from '../prompts.js';
 
 export type RemoteProtocol = 'openenv' | 'agentgym';
 export const REMOTE_PROTOCOLS: readonly RemoteProtocol[] = ['openenv', 'agentgym'];
@@ -82,12 +83,19 @@ export function resolveRemoteOptions(o: RemoteEnvOptions | undefined, groups: nu
   const actionFormat = o.actionFormat ?? 'raw';
   if (actionFormat !== 'raw' && actionFormat !== 'extract')
     throw new GigpoArgumentError('remote.actionFormat', `expected 'raw' or 'extract', got ${JSON.stringify(actionFormat)}`);
-  if (o.envName !== undefined && typeof o.envName !== 'string') throw new GigpoArgumentError('remote.envName', 'expected a string');
+  if (o.envName !== undefined) {
+    if (typeof o.envName !== 'string') throw new GigpoArgumentError('remote.envName', 'expected a string');
+    try {
+      promptSpec(o.envName);
+    } catch {
+      throw new GigpoArgumentError('remote.envName', `expected '${REMOTE_PROMPT}' or a native env's name (see gigpo envs), got ${JSON.stringify(o.envName)}`);
+    }
+  }
   return {
     url: url.href.replace(/\/$/, ''),
     protocol: o.protocol,
     tasks,
-    envName: o.envName ?? 'remote',
+    envName: o.envName ?? REMOTE_PROMPT,
     actionFormat,
     maxSteps: positiveInteger(o, 'maxSteps', 50),
     concurrency: positiveInteger(o, 'concurrency', 64),

@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { GigpoArgumentError } from '../../errors.js';
 import { concatStepBatches } from '../../io/concat.js';
 import { decodeChunk } from '../../io/msgpack-chunk.js';
+import { REMOTE_ENV } from '../remote-rollout.js';
 import type { StepBatch } from '../../io/step-batch.js';
 import { abortError, type CollectOptions } from '../engine.js';
 import { finishRollout, policyLabel, profileOf } from '../rollout-meta.js';
@@ -52,6 +53,8 @@ export async function distributedCollect(options: DistributedCollectOptions): Pr
   const policy = options.policy;
   if (policy?.kind !== 'native')
     throw new GigpoArgumentError('policy', 'distributed rollouts take native policies (randomPolicy(), oraclePolicy())');
+  if (options.env === REMOTE_ENV)
+    throw new GigpoArgumentError('env', "'remote': distributed rollouts step native envs; roll remote envs out with RolloutEngine.collect (a text policy)");
   if (!Number.isInteger(options.groups) || options.groups < 1)
     throw new GigpoArgumentError('groups', `expected an integer >= 1, got ${String(options.groups)}`);
   if (options.run !== undefined && (typeof options.run !== 'string' || !/^[\w.:-]{1,128}$/.test(options.run)))
