@@ -112,7 +112,9 @@ const VALUE_LIES = [null, true, 'text', 12, -1, 2n ** 63n, [], {}, new Uint8Arra
 /** One lie told in a decoded chunk (true if it found something to lie about). */
 function lie(rand: Rand, chunk: ChunkMap): string {
   const columns = chunk.columns;
-  const names = Object.keys(columns ?? {});
+  // An earlier lie may have replaced `columns` with a string or a typed array: lie about it as a whole then.
+  const isMap = typeof columns === 'object' && columns !== null && !ArrayBuffer.isView(columns);
+  const names = isMap ? Object.keys(columns) : [];
   if (names.length === 0 || rand() < 0.08) {
     const key = pick(rand, ['format', 'version', 'meta', 'columns']);
     chunk[key] = pick(rand, VALUE_LIES);
