@@ -15,6 +15,15 @@ python_ready() {
 python_ready || need+=(python3 python3-msgpack python3-numpy)
 # The env-server example (test/env-server-python.test.ts) plays OpenEnv with python3-websockets.
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || need+=(python3-websockets)
+# The training smoke test (test/train-small-policy.test.ts) trains a torch policy: python3-torch.
+python_torch_ready() {
+  local py
+  for py in "${GIGPO_PYTHON:-}" python3 /usr/bin/python3; do
+    [[ -n $py ]] && "$py" -c 'import msgpack, numpy, torch' 2>/dev/null && return 0
+  done
+  return 1
+}
+python_torch_ready || need+=(python3-torch)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # The C++ unit tests, sanitizer builds and libFuzzer targets (native/test/run.sh).
 command -v clang++-14 >/dev/null 2>&1 || need+=(clang-14)

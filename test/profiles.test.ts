@@ -312,6 +312,77 @@ describe('frozenlake, profile verl-agent (RAGEN)', () => {
   });
 });
 
+describe('frozenlake, profile verl-agent: RAGEN maps and verl-agent word order', () => {
+  /** [row, col] of the first of `symbols` in a rendered grid (√ is one character). */
+  const find = (obs: string, symbols: string): [number, number] => {
+    const rows = obs.split('\n').map((r) => [...r]);
+    for (let r = 0; r < rows.length; r++) for (let c = 0; c < rows[r].length; c++) if (symbols.includes(rows[r][c])) return [r, c];
+    return [-1, -1];
+  };
+
+  it('draws start and goal tiles uniformly and independently (distinct, joined by a path), as generate_random_map does', () => {
+    const n = 1600;
+    const b = one('frozenlake', { profile: 'verl-agent', slippery: false }, 5, n, 1);
+    const starts = new Map<string, number>();
+    const goals = new Map<string, number>();
+    let together = 0;
+    for (let i = 0; i < n; i++) {
+      const obs = b.observation(i);
+      expect(obs.split('\n').map((r) => r.length)).toEqual([4, 4, 4, 4]);
+      expect([...obs].filter((ch) => ch === 'G').length).toBe(1);
+      expect([...obs].filter((ch) => ch === 'P').length).toBe(1);
+      const s = find(obs, 'P');
+      const g = find(obs, 'G');
+      expect(s).not.toEqual(g);
+      starts.set(String(s), (starts.get(String(s)) ?? 0) + 1);
+      goals.set(String(g), (goals.get(String(g)) ?? 0) + 1);
+      if (Math.abs(s[0] - g[0]) + Math.abs(s[1] - g[1]) === 1) together++;
+    }
+    // Every tile is a start and a goal about 1/16 of the time (100 of 1600).
+    expect(starts.size).toBe(16);
+    expect(goals.size).toBe(16);
+    for (const count of [...starts.values(), ...goals.values()]) {
+      expect(count).toBeGreaterThan(50);
+      expect(count).toBeLessThan(160);
+    }
+    // Adjacent start and goal: 48 of the 240 ordered pairs of distinct tiles (before the path filter) = 20%.
+    expect(together / n).toBeGreaterThan(0.15);
+    // A path always exists: the (non-slippery) oracle reaches every goal, shown as √.
+    const ep = playOracleEpisodes(b, 40);
+    expect(Array.from(ep.lastReward).every((r) => r === 1)).toBe(true);
+    for (let i = 0; i < n; i++) expect(find(b.observation(i), '√')).not.toEqual([-1, -1]);
+    // native keeps the corners.
+    const nat = one('frozenlake', {}, 5, 64, 1);
+    for (const obs of nat.observations()) expect([find(obs, 'P'), find(obs, 'G')]).toEqual([[0, 0], [3, 3]]);
+  });
+
+  it("stops after RAGEN's 10 actions per trajectory (native: 100)", () => {
+    expect(envInfo('frozenlake')!.options.find((o) => o.name === 'maxSteps')!.verlAgentDefault).toBe(10);
+    const b = one('frozenlake', { profile: 'verl-agent', frozenProbability: 1 }, 2, 1, 1);
+    let steps = 0;
+    while (!b.truncated[0] && !b.done[0] && steps < 20) {
+      b.step(Int32Array.of(INVALID_ACTION));
+      steps++;
+    }
+    expect([steps, b.truncated[0]]).toEqual([10, 1]);
+  });
+
+  it("tries the words in the projection's action-pool order (up, down, left, right), lower-cased, inside the first pair", () => {
+    const b = one('frozenlake');
+    const T = '<think>t</think>';
+    expect(parse1(b, `${T}<action>left then up</action>`)).toBe(3);
+    expect(parse1(b, `${T}<action>RIGHT, or DOWN</action>`)).toBe(1);
+    expect(parse1(b, `${T}<action>right or left</action>`)).toBe(0);
+    expect(parse1(b, `${T}<ACTION> Right </ACTION><action>up</action>`)).toBe(2);
+    expect(parse1(b, `${T}<action>stay</action>`)).toBe(INVALID_ACTION);
+    expect(parse1(b, '<action>down</action>')).toBe(1 | ACTION_FLAG_INVALID);
+    // native: the last pair, the exact word.
+    const n = one('frozenlake', {});
+    expect(parse1(n, '<action>left then up</action>')).toBe(INVALID_ACTION);
+    expect(parse1(n, '<action>up</action><action>left</action>')).toBe(0);
+  });
+});
+
 describe('household, profile verl-agent (ALFWorld)', () => {
   const T = '<think>t</think>';
   const commands = (b: EnvBatch, i = 0) => {
@@ -367,10 +438,84 @@ describe('household, profile verl-agent (ALFWorld)', () => {
   });
 });
 
+describe('household, profile verl-agent: ALFWorld slice and help', () => {
+  const T = '<think>t</think>';
+  const listed = (b: EnvBatch, i: number) => Array.from(b.admissibleActionIds(i), (a) => b.actionName(i, a));
+  /** Takes the knife wherever an env sees one and wanders otherwise, until env `i` can slice. */
+  function untilSlice(b: EnvBatch): number {
+    for (let t = 0; t < 60; t++) {
+      for (let i = 0; i < b.numEnvs; i++) if (listed(b, i).some((c) => c.startsWith('slice '))) return i;
+      const actions = new Int32Array(b.numEnvs);
+      for (let i = 0; i < b.numEnvs; i++) {
+        const ids = b.admissibleActionIds(i);
+        const take = ids.find((a) => b.actionName(i, a).startsWith('take knife'));
+        actions[i] = take ?? ids[(t * 7 + i) % ids.length];
+      }
+      b.step(actions);
+    }
+    throw new Error('no env could slice');
+  }
+
+  it('lists "slice O with knife N" for each sliceable object at the receptacle while the knife is held; it slices', () => {
+    const b = one('household', REF, 11, 64);
+    const i = untilSlice(b);
+    const cmd = listed(b, i).find((c) => c.startsWith('slice '))!;
+    const [, object, knife] = /^slice (.+) with (knife \d+)$/.exec(cmd)!;
+    expect(['apple', 'tomato', 'potato', 'egg', 'bread', 'lettuce']).toContain(object.split(' ')[0]);
+    const texts: (string | null)[] = new Array(b.numEnvs).fill(null);
+    texts[i] = `${T}<action>${cmd}</action>`;
+    b.stepText(texts);
+    expect([b.valid[i], b.rewards[i], b.observation(i)]).toEqual([1, 0, `You sliced the ${object} with the ${knife}.`]);
+    // Slicing needs the knife in hand: after putting it down no slice is listed.
+    const put = b.admissibleActionIds(i).find((a) => b.actionName(i, a).startsWith('move knife'))!;
+    const actions = new Int32Array(b.numEnvs).fill(HOLD_ACTION);
+    actions[i] = put;
+    b.step(actions);
+    expect(b.observation(i)).toMatch(/^You move the knife \d+ to the [a-z]+ \d+\.$/);
+    expect(listed(b, i).some((c) => c.startsWith('slice '))).toBe(false);
+    // native never slices: the same walk lists no slice command.
+    const n = one('household', {}, 11, 64);
+    for (let t = 0; t < 30; t++) {
+      for (let k = 0; k < 64; k++) expect(listed(n, k).some((c) => c.startsWith('slice'))).toBe(false);
+      n.step(Int32Array.from({ length: 64 }, (_, k) => n.admissibleActionIds(k)[(t * 7 + k) % n.admissibleActionIds(k).length]));
+    }
+  });
+
+  it('`help` is a valid step answering the command forms in ALFWorld order, changing nothing; it is not listed', () => {
+    const b = one('household', REF, 3);
+    const before = listed(b, 0);
+    expect(before).not.toContain('help');
+    stepText1(b, `${T}<action>Help.</action>`);
+    expect([b.valid[0], b.rewards[0], b.done[0]]).toEqual([1, 0, 0]);
+    const forms = [...b.observation(0).matchAll(/^ {2}(.+?): /gm)].map((m) => m[1]);
+    expect(forms).toEqual([
+      'look',
+      'inventory',
+      'go to (receptacle)',
+      'open (receptacle)',
+      'close (receptacle)',
+      'take (object) from (receptacle)',
+      'move (object) to (receptacle)',
+      'examine (something)',
+      'use (object)',
+      'heat (object) with (receptacle)',
+      'clean (object) with (receptacle)',
+      'cool (object) with (receptacle)',
+      'slice (object) with (object)',
+    ]);
+    expect(b.observation(0).startsWith('\n')).toBe(true);
+    expect(listed(b, 0)).toEqual(before);
+    // native: "help" is not a command.
+    const n = one('household', {}, 3);
+    stepText1(n, '<action>help</action>');
+    expect([n.valid[0], n.observation(0).split('\n')[0]]).toEqual([0, 'Nothing happens.']);
+  });
+});
+
 describe('shop, profile verl-agent (WebShop)', () => {
   const T = '<think>t</think>';
 
-  it('pays 10 for a purchase scoring 1 and 0 for any other; the score is the native reward of the same moves', () => {
+  it('pays 10 for a purchase scoring 1 and 0 for any other; the oracle\'s purchases win', () => {
     const nat = one('shop', {}, 2, 48, 1);
     const ref = one('shop', REF, 2, 48, 1);
     const finished = new Uint8Array(48);
@@ -387,7 +532,9 @@ describe('shop, profile verl-agent (WebShop)', () => {
         if (nat.done[i]) {
           finished[i] = 1;
           expect(ref.done[i]).toBe(1);
-          expect(ref.rewards[i]).toBe(nat.rewards[i] === 1 ? 10 : 0);
+          // Fuzzy matching only adds matches: a native score of 1 is a reference win.
+          if (nat.rewards[i] === 1) expect(ref.rewards[i]).toBe(10);
+          else expect([0, 10]).toContain(ref.rewards[i]);
         }
       }
     }
@@ -404,5 +551,169 @@ describe('shop, profile verl-agent (WebShop)', () => {
     stepText1(b, `<action>search[shoes]</action>`);
     expect(b.valid[0]).toBe(0);
     expect(b.observation(0)).not.toBe(before);
+  });
+});
+
+describe('shop, profile verl-agent: WebShop page text and fuzzy matching', () => {
+  const T = '<think>t</think>';
+  const SEP = ' [SEP] ';
+  const names = (b: EnvBatch, i = 0) => Array.from(b.admissibleActionIds(i), (a) => b.actionName(i, a));
+  const click = (b: EnvBatch, what: string, i = 0) => {
+    const texts: (string | null)[] = new Array(b.numEnvs).fill(null);
+    texts[i] = `${T}<action>${what}</action>`;
+    b.stepText(texts);
+    expect(b.valid[i]).toBe(1);
+  };
+  const oracleText = (b: EnvBatch, i = 0) => b.actionName(i, b.oracleActions()[i]);
+
+  it("renders WebShop's text pages: visible strings joined by [SEP], as its templates give them", () => {
+    const b = one('shop', REF, 2);
+    const first = b.observation(0).split(SEP);
+    expect(first.slice(0, 2)).toEqual(['WebShop', 'Instruction:']);
+    const ins = first[2];
+    expect(b.observation(0)).toBe(['WebShop', 'Instruction:', ins, 'Search'].join(SEP));
+    const head = ['Instruction:', ins, 'Back to Search'];
+    click(b, oracleText(b)); // search
+    const results = b.observation(0).split(SEP);
+    const total = Number(/^Page 1 \(Total results: (\d+)\)$/.exec(results[3])![1]);
+    expect(results.slice(0, 3)).toEqual(head);
+    expect(results[4]).toBe('Next >');
+    const shown = Math.min(10, total);
+    expect(results.length).toBe(5 + 3 * shown);
+    for (let k = 0; k < shown; k++) {
+      expect(results[5 + 3 * k]).toMatch(/^B[0-9A-Z]{9}$/);
+      expect(results[7 + 3 * k]).toMatch(/^\$\d+\.\d\d$/);
+      expect(names(b)).toContain(`click[${results[5 + 3 * k]}]`);
+    }
+    // "Next >" is offered on every results page; past the results the page lists none.
+    for (let page = 2; page <= Math.ceil(total / 10) + 1; page++) {
+      click(b, 'click[next >]');
+      expect(b.observation(0).split(SEP).slice(0, 6)).toEqual([...head, `Page ${page} (Total results: ${total})`, '< Prev', 'Next >']);
+    }
+    expect(b.observation(0).split(SEP).length).toBe(6);
+    expect(names(b)).toEqual(['click[back to search]', 'click[< prev]', 'click[next >]']);
+    // The item page: back, prev, each option label and its values, title, price, rating, buttons.
+    click(b, 'click[back to search]');
+    click(b, oracleText(b));
+    const productClick = oracleText(b);
+    const at = results.indexOf(productClick.slice(6, -1));
+    expect(at).toBeGreaterThan(4);
+    click(b, productClick);
+    const item = b.observation(0).split(SEP);
+    const values = names(b)
+      .filter((n) => !['click[back to search]', 'click[< prev]', 'click[description]', 'click[features]', 'click[reviews]', 'click[buy now]'].includes(n))
+      .map((n) => n.slice(6, -1));
+    expect(item.slice(0, 4)).toEqual([...head, '< Prev']);
+    expect(item.slice(-7)).toEqual([results[at + 1], `Price: ${results[at + 2]}`, 'Rating: N.A.', 'Description', 'Features', 'Reviews', 'Buy Now']);
+    const optionParts = item.slice(4, -7);
+    const labels = optionParts.filter((p) => !values.includes(p));
+    expect(optionParts.filter((p) => values.includes(p))).toEqual(values);
+    expect(labels.length).toBeGreaterThan(0);
+    expect(optionParts[0]).toBe(labels[0]);
+    for (const label of labels) expect(['size', 'color', 'scent', 'flavor', 'count', 'length', 'capacity']).toContain(label);
+    // Selecting an option does not change the text (WebShop marks it in the HTML only).
+    const before = b.observation(0);
+    click(b, `click[${values[0]}]`);
+    expect(b.observation(0)).toBe(before);
+    click(b, 'click[reviews]');
+    expect(b.observation(0)).toBe([...head, '< Prev'].join(SEP));
+    click(b, 'click[< prev]');
+    expect(b.observation(0)).toBe(before);
+    click(b, 'click[description]');
+    expect(b.observation(0)).toMatch(new RegExp(`^${[...head, '< Prev'].join(SEP).replace(/[[\]$()<>.*+?^{}|\\]/g, '\\$&')} \\[SEP\\] This `));
+    click(b, 'click[< prev]');
+    click(b, 'click[buy now]');
+    expect(b.done[0]).toBe(1);
+    expect(b.observation(0)).toMatch(/^Thank you for shopping with us! \[SEP\] Your score \(min 0\.0, max 1\.0\) \[SEP\] (0\.0|1\.0|0\.\d+)$/);
+  });
+
+  it('runs search[...] from any page (WebShop has no search-bar check); native: only from the search page', () => {
+    const b = one('shop', REF, 2);
+    stepText1(b, `${T}<action>search[shoes]</action>`);
+    const first = b.observation(0);
+    stepText1(b, `${T}<action>search[blue mug]</action>`);
+    const fresh = one('shop', REF, 2);
+    stepText1(fresh, `${T}<action>search[blue mug]</action>`);
+    expect([b.valid[0], b.observation(0)]).toEqual([1, fresh.observation(0)]);
+    expect(b.observation(0)).not.toBe(first);
+    const n = one('shop', {}, 2);
+    stepText1(n, '<action>search[shoes]</action>');
+    const results = n.observation(0);
+    stepText1(n, '<action>search[blue mug]</action>');
+    expect([n.valid[0], n.observation(0)]).toEqual([0, results]);
+    expect(results).toContain('Results for "shoes"');
+  });
+
+  it('matches options fuzzily (token_set_ratio > 85 after colour normalisation): x-large buys as large', () => {
+    // Goal value -> another offered value, with thefuzz 0.19's token_set_ratio of the pair.
+    const swaps: Record<string, [string, number]> = {
+      small: ['x-small', 100],
+      large: ['x-large', 100],
+      '6': ['6.5', 100],
+      '7': ['7.5', 100],
+      '8': ['8.5', 100],
+      '9': ['9.5', 100],
+      'pack of 1': ['pack of 12', 95],
+      'pack of 2': ['pack of 1', 89],
+      '2 fl oz': ['32 fl oz', 93],
+      '13 inch': ['14 inch', 86],
+      '8 fl oz': ['16 fl oz', 83],
+      '6 ft': ['10 ft', 67],
+    };
+    const N = 160;
+    const ref = one('shop', REF, 3, N);
+    const nat = one('shop', {}, 3, N);
+    const ctl = one('shop', {}, 3, N); // the oracle's own purchases, unswapped
+    const final = { ref: new Float64Array(N), nat: new Float64Array(N), ctl: new Float64Array(N), refObs: new Array<string>(N) };
+    const over = { ref: new Uint8Array(N), nat: new Uint8Array(N), ctl: new Uint8Array(N) };
+    const record = () => {
+      for (let i = 0; i < N; i++) {
+        if (ref.done[i] && !over.ref[i]) [over.ref[i], final.ref[i], final.refObs[i]] = [1, ref.rewards[i], ref.observation(i)];
+        if (nat.done[i] && !over.nat[i]) [over.nat[i], final.nat[i]] = [1, nat.rewards[i]];
+        if (ctl.done[i] && !over.ctl[i]) [over.ctl[i], final.ctl[i]] = [1, ctl.rewards[i]];
+      }
+    };
+    const stepBoth = (texts: (string | null)[]) => {
+      ref.stepText(texts.map((s) => (s === null ? null : `${T}<action>${s}</action>`)));
+      nat.stepText(texts.map((s) => (s === null ? null : `<action>${s}</action>`)));
+      record();
+    };
+    const swapped = new Map<number, number>(); // env -> score of its swap
+    const clicked: string[][] = Array.from({ length: N }, () => []); // option values the oracle selected
+    for (let t = 0; t < 10; t++) {
+      const texts: (string | null)[] = Array.from({ length: N }, (_, i) => (over.ref[i] ? null : oracleText(ref, i)));
+      ctl.stepText(Array.from({ length: N }, (_, i) => (over.ctl[i] ? null : `<action>${oracleText(ctl, i)}</action>`)));
+      record();
+      for (let i = 0; i < N; i++) {
+        const text = texts[i];
+        if (text === null || !ref.observation(i).endsWith('Buy Now')) continue;
+        if (swapped.has(i)) {
+          if (text !== 'click[< prev]') texts[i] = 'click[buy now]'; // keep the swapped value
+        } else if (text === 'click[buy now]') {
+          // Once the oracle's selection is complete, swap one goal value for a near one.
+          const value = clicked[i].find((v) => swaps[v] && names(ref, i).includes(`click[${swaps[v][0]}]`));
+          if (value !== undefined) {
+            texts[i] = `click[${swaps[value][0]}]`;
+            swapped.set(i, swaps[value][1]);
+          }
+        } else if (names(ref, i).includes(text) && !text.startsWith('click[< prev')) {
+          clicked[i].push(text.slice(6, -1));
+        }
+      }
+      stepBoth(texts);
+    }
+    let wins = 0;
+    let losses = 0;
+    for (const [i, score] of swapped) {
+      expect([over.ref[i], over.nat[i], over.ctl[i]]).toEqual([1, 1, 1]);
+      if (final.ctl[i] !== 1) continue; // the best product found was not a full match anyway
+      expect(final.nat[i]).toBeLessThan(1); // exact matching misses the swapped option
+      expect(final.ref[i]).toBe(score > 85 ? 10 : 0);
+      if (score > 85) expect(final.refObs[i].endsWith(`${SEP}1.0`)).toBe(true);
+      if (score > 85) wins++;
+      else losses++;
+    }
+    expect(losses).toBeGreaterThan(0);
+    expect(wins).toBeGreaterThan(3);
   });
 });

@@ -52,10 +52,11 @@ describe('gigpo serve: bad requests', () => {
     });
   }
 
-  it("answers 'llama' with a 400 while the build has no local GGUF policy", async () => {
+  it("answers a 'llama' policy without a model with a 400 naming policy.model", async () => {
     const r = await call(server.url, 'POST', '/v1/rollouts', { ...good, policy: { kind: 'llama' } });
     expect(r.status).toBe(400);
-    expect(r.json.error.field).toBe('policy.kind');
+    expect(r.json.error.field).toBe('policy.model');
+    expect(r.json.error.message).toBe('policy.model: must be a non-empty string, got undefined');
   });
 
   it('rejects bodies that are not JSON objects or are too large', async () => {

@@ -3,7 +3,9 @@
 // counted, success-band curation measured against uniform task sampling.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { computeAdvantages, type StepBatch } from '../lib/index.js';
+import { computeAdvantages, oraclePolicy, RolloutEngine, type StepBatch } from '../lib/index.js';
+import { LocalGroupRunner, type GroupJob, type GroupRunner } from '../lib/service/rollout/group-runner.js';
+import type { GroupSetup } from '../lib/service/rollout/rollout-request.js';
 import type { RolloutServer } from '../lib/service/rollout/server.js';
 import { call, startService, streamBatch } from './helpers/rollout-service.js';
 
@@ -100,6 +102,47 @@ describe('/v1/streams', () => {
       expect(conflict.json.error.field).toBe('version');
     } finally {
       await call(server.url, 'DELETE', `/v1/streams/${id}`);
+    }
+  });
+});
+
+/** The local runner, with the jobs of the groups in `slow` finishing `delayMs` late. */
+class SlowGroupsRunner implements GroupRunner {
+  private readonly local = new LocalGroupRunner({ threads: 1 });
+  readonly parallelism = 1;
+  constructor(
+    private readonly slow: Set<number>,
+    private readonly delayMs: number,
+  ) {}
+  async run(setup: GroupSetup, job: GroupJob): Promise<StepBatch> {
+    const batch = await this.local.run(setup, job);
+    if (this.slow.has(job.firstGroup)) await new Promise((r) => setTimeout(r, this.delayMs));
+    return batch;
+  }
+  close(): Promise<void> {
+    return this.local.close();
+  }
+}
+
+describe('/v1/streams batch order', () => {
+  it('serves groups in launch order: a slow group is not overtaken by younger ones that finished first', async () => {
+    // Groups 0 and 5 finish 400 ms after the ones launched with them. Served as they finished,
+    // they would come after younger groups (and with maxStaleness 0 be dropped at the next announcement).
+    const server = await startService({ runner: new SlowGroupsRunner(new Set([0, 5]), 400) });
+    try {
+      const created = await call(server.url, 'POST', '/v1/streams', { ...oracle, bufferGroups: 4, groupsPerJob: 1, concurrentJobs: 4, maxStaleness: 0 });
+      expect(created.status).toBe(201);
+      const id = created.json.id;
+      const served: number[] = [];
+      for (let k = 0; k < 4; k++) served.push(...groupsOf(await streamBatch(server.url, id, 1)).map((g) => g.group));
+      // The same groups played in process: the served ones are the first four with reward variance, in order.
+      const local = await new RolloutEngine().collect({ env: oracle.env, groups: 16, groupSize: oracle.groupSize, seed: oracle.seed, maxSteps: oracle.maxSteps, policy: oraclePolicy({ epsilon: 0.5 }) });
+      const zero = computeAdvantages(local, { estimator: 'gigpo' }).groupZeroVariance;
+      const withVariance = Array.from({ length: 16 }, (_, g) => g).filter((g) => zero[g] === 0);
+      expect(served).toEqual(withVariance.slice(0, 4));
+      expect(served.includes(0) || served.includes(5)).toBe(true); // a slow group was among them
+    } finally {
+      await server.shutdown();
     }
   });
 });

@@ -14,6 +14,7 @@ interface ServeFlags {
   threads: number;
   redis?: string;
   prefix: string;
+  redisTimeoutMs: number;
   maxStreams: number;
   maxRollouts: number;
   maxBufferGroups: number;
@@ -30,13 +31,21 @@ export function registerServe(program: Command): void {
     .option('--threads <n>', 'worker threads for native policies', parseInteger('--threads', 1, 256), 1)
     .option('--redis <url>', 'hand group jobs to `gigpo worker` processes through this Redis (native policies)')
     .option('--prefix <prefix>', 'with --redis: key prefix shared with the workers', 'gigpo')
+    .option(
+      '--redis-timeout-ms <ms>',
+      'with --redis: fail the jobs waiting (503) after Redis has been unreachable this long',
+      parseInteger('--redis-timeout-ms', 100, 2 ** 31 - 1),
+      30_000,
+    )
     .option('--max-streams <n>', 'streams open at once', parseInteger('--max-streams', 1, 1 << 16), DEFAULT_LIMITS.maxStreams)
     .option('--max-rollouts <n>', '/v1/rollouts requests running at once', parseInteger('--max-rollouts', 1, 1 << 16), DEFAULT_LIMITS.maxRollouts)
     .option('--max-buffer-groups <n>', 'largest bufferGroups of a stream', parseInteger('--max-buffer-groups', 1, 1 << 24), DEFAULT_LIMITS.maxBufferGroups)
     .option('--max-batch-rows <n>', 'largest rows of one batch request', parseInteger('--max-batch-rows', 1, 1 << 28), DEFAULT_LIMITS.maxBatchRows)
     .option('--json', 'log events as JSON lines')
     .action(async (flags: ServeFlags) => {
-      const runner: GroupRunner = await runnerOf(flags);
+      const log = (event: string, text: string, fields: Record<string, unknown> = {}) =>
+        process.stderr.write(flags.json ? `${JSON.stringify({ event, ...fields })}\n` : `gigpo serve: ${text}\n`);
+      const runner: GroupRunner = await runnerOf(flags, (message) => log('redis', message, { message }));
       const server = await RolloutServer.start({
         runner,
         host: flags.host,
@@ -49,8 +58,6 @@ export function registerServe(program: Command): void {
         },
         describe: { threads: flags.threads, transport: flags.redis ? 'redis' : 'local' },
       });
-      const log = (event: string, text: string, fields: Record<string, unknown> = {}) =>
-        process.stderr.write(flags.json ? `${JSON.stringify({ event, ...fields })}\n` : `gigpo serve: ${text}\n`);
       log('listening', `listening on ${server.url}`, { url: server.url });
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
@@ -67,8 +74,14 @@ export function registerServe(program: Command): void {
     });
 }
 
-async function runnerOf(flags: ServeFlags): Promise<GroupRunner> {
+async function runnerOf(flags: ServeFlags, onStatus: (message: string) => void): Promise<GroupRunner> {
   if (!flags.redis) return new LocalGroupRunner({ threads: flags.threads });
   const { RedisGroupRunner } = await import('../service/rollout/redis-runner.js');
-  return RedisGroupRunner.connect({ redis: flags.redis, prefix: flags.prefix, local: new LocalGroupRunner({ threads: flags.threads }) });
+  return RedisGroupRunner.connect({
+    redis: flags.redis,
+    prefix: flags.prefix,
+    redisTimeoutMs: flags.redisTimeoutMs,
+    onStatus,
+    local: new LocalGroupRunner({ threads: flags.threads }),
+  });
 }

@@ -9,7 +9,7 @@
 // metadata; a model without one gets its general "### Human / ### Assistant" format).
 import { GigpoArgumentError, GigpoDependencyError, GigpoInputError } from '../errors.js';
 import { abortError } from '../util/abort.js';
-import { integerOption, numberOption } from './option-checks.js';
+import { integerOption, nonEmptyOption, numberOption } from './option-checks.js';
 import { resolveLlamaOptions, type LlamaPolicyOptions, type ResolvedLlamaOptions } from './llama-options.js';
 import type { LlamaBindings, LlamaContextSequenceLike, LlamaEngine, LlamaModelLike } from './llama-bindings.js';
 import { PolicyRequestError } from './request-error.js';
@@ -49,6 +49,11 @@ export interface LlamaPolicy extends TextPolicy {
   load(): Promise<void>;
   /** Frees the context and the model; the policy can be loaded again afterwards. */
   close(): Promise<void>;
+  /**
+   * A policy on this one's model and context (loaded once, shared) that samples with its own
+   * settings; `seed` is a base seed, per (traj, step) as this policy's own. Closing stays with this policy.
+   */
+  withSampling(sampling: LlamaSampling & { name?: string }): TextPolicy;
   /** Token-level access (promptMode 'conversation'): tokenize text, complete from token ids without re-encoding anything. */
   readonly tokens: TokenPolicy & {
     detokenize(ids: ArrayLike<number>): Promise<string>;
@@ -77,7 +82,12 @@ export function llamaPolicy(options: LlamaPolicyOptions): LlamaPolicy {
     return loading;
   };
 
-  async function run(request: PolicyRequest | LlamaTokenRequest, promptOf: (e: LlamaEngine) => number[], signal?: AbortSignal): Promise<PolicyResponse> {
+  async function run(
+    request: PolicyRequest | LlamaTokenRequest,
+    promptOf: (e: LlamaEngine) => number[],
+    signal?: AbortSignal,
+    params: Required<LlamaSampling> = sampling(o, request),
+  ): Promise<PolicyResponse> {
     const e = await engine();
     const promptIds = promptOf(e);
     if (promptIds.length >= e.contextSize)
@@ -88,7 +98,7 @@ export function llamaPolicy(options: LlamaPolicyOptions): LlamaPolicy {
     const release = await slots.acquire(signal);
     const slot = takeSlot(e.free, request.traj);
     try {
-      return await generate(e, o, slot.seq, promptIds, sampling(o, request), signal);
+      return await generate(e, o, slot.seq, promptIds, params, signal);
     } finally {
       slot.traj = request.traj;
       e.free.push(slot);
@@ -106,6 +116,26 @@ export function llamaPolicy(options: LlamaPolicyOptions): LlamaPolicy {
     },
     async load() {
       await engine();
+    },
+    withSampling(own) {
+      const base = {
+        temperature: numberOption('sampling.temperature', own.temperature, o.temperature, 0, Number.MAX_VALUE),
+        topP: numberOption('sampling.topP', own.topP, o.topP, 0, 1, true),
+        maxTokens: integerOption('sampling.maxTokens', own.maxTokens, o.maxTokens, 1, 1 << 20),
+        seed: integerOption('sampling.seed', own.seed, o.seed, 0, Number.MAX_SAFE_INTEGER),
+      };
+      const name = own.name === undefined ? o.name : nonEmptyOption('sampling.name', own.name);
+      return {
+        kind: 'text',
+        name,
+        async act(requests, signal) {
+          checkRequests(requests);
+          if (signal?.aborted) throw abortError(signal);
+          return Promise.all(
+            requests.map((r) => run(r, (e) => e.chatPrompt(r.messages), signal, { ...base, seed: requestSeed(base.seed, r.traj, r.step) })),
+          );
+        },
+      };
     },
     async close() {
       const pending = loading;

@@ -3,6 +3,7 @@
 //   parse-<env>   the action parser of every registered env (LLM text -> action id)
 //   boxoban       the Boxoban level-file parser
 //   ratio         the difflib sequence ratio (input split at its first NUL byte)
+//   token-set     thefuzz's token_set_ratio (input split the same way)
 // Each checks what must hold for any input, so a wrong answer aborts like a crash does.
 #include <cstdint>
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include "core/errors.hpp"
 #include "core/registry.hpp"
 #include "core/text/sequence_ratio.hpp"
+#include "core/text/token_set_ratio.hpp"
 #include "native/test/batch_outputs.hpp"
 
 using namespace gigpo;
@@ -36,8 +38,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   target = name ? name : "";
   if (target.rfind("parse-", 0) == 0) {
     batch = std::make_unique<testing::TestBatch>(target.substr(6), BatchConfig{1, 1, 7});
-  } else if (target != "boxoban" && target != "ratio") {
-    std::fprintf(stderr, "GIGPO_FUZZ_TARGET: expected parse-<env>, boxoban or ratio, got '%s'\n", target.c_str());
+  } else if (target != "boxoban" && target != "ratio" && target != "token-set") {
+    std::fprintf(stderr, "GIGPO_FUZZ_TARGET: expected parse-<env>, boxoban, ratio or token-set, got '%s'\n",
+                 target.c_str());
     std::exit(2);
   }
   return 0;
@@ -61,6 +64,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (level.width == 0 || level.height == 0) fail("an empty level was accepted");
     } catch (const FormatError&) {
     }
+  } else if (target == "token-set") {
+    const size_t cut = input.find('\0');
+    const std::string_view a = input.substr(0, cut), b = cut == std::string_view::npos ? "" : input.substr(cut + 1);
+    const int r = text::tokenSetRatio(a, b);
+    if (r < 0 || r > 100) fail("token set ratio outside [0, 100]");
+    if (text::tokenSetRatio(a, a) != (text::fuzzProcess(a).empty() ? 0 : 100)) fail("token set ratio of a with itself");
   } else {
     const size_t cut = input.find('\0');
     const std::string_view a = input.substr(0, cut), b = cut == std::string_view::npos ? "" : input.substr(cut + 1);

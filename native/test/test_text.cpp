@@ -5,7 +5,9 @@
 
 #include "core/envs/sokoban/boxoban_file.hpp"
 #include "core/errors.hpp"
+#include "core/envs/shop/webshop_reward.hpp"
 #include "core/text/sequence_ratio.hpp"
+#include "core/text/token_set_ratio.hpp"
 
 using namespace gigpo;
 
@@ -25,6 +27,39 @@ TEST_CASE("sequenceRatioUtf8 equals difflib's ratio") {
   for (int i = 0; i < 120; ++i) b += "ba";
   b += std::string(30, 'y');
   CHECK(text::sequenceRatioUtf8(a, b) == doctest::Approx(0.0));
+}
+
+TEST_CASE("tokenSetRatio equals thefuzz 0.19's token_set_ratio (difflib backend, as WebShop pins it)") {
+  // Each expected value is what thefuzz 0.19.0's fuzz.token_set_ratio returns.
+  struct Case {
+    const char* a;
+    const char* b;
+    int score;
+  };
+  const Case cases[] = {
+      {"long sleeve", "long sleeve", 100}, {"long sleeve", "short sleeve", 71}, {"machine washable", "machine wash", 86},
+      {"x-large", "large", 100},           {"X-Large", "x large", 100},         {"navy blue", "blue", 100},
+      {"3 pack", "pack of 3", 100},        {"light weight", "lightweight", 96}, {"high waist", "high waisted", 91},
+      {"non slip", "nonslip", 93},         {"small", "x-small", 100},           {"blue", "black", 44},
+      {"", "a", 0},                        {"---", "a", 0},                     {"Fleece-Lined!", "fleece lined", 100},
+      {"MACHINE_WASH", "machine wash", 92}, {"t\xC3\xA9" "a set", "t a set", 77}, {"queen", "king", 22},
+      {"easy clean", "clean easy to", 100},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.a);
+    CAPTURE(c.b);
+    CHECK(text::tokenSetRatio(c.a, c.b) == c.score);
+  }
+  // U+0080..U+00FF are dropped, other non-word characters become spaces, ASCII is lower-cased.
+  CHECK(text::fuzzProcess("  Fleece-Lined, MACHINE_wash caf\xC3\xA9 \xE4\xB8\xAD ") ==
+        "fleece lined  machine_wash caf \xE4\xB8\xAD");
+}
+
+TEST_CASE("webshopColour takes the first of WebShop's colour words found in the value") {
+  CHECK(shop::webshopColour("navy blue") == "blue");  // "blue" comes before "navy" in the list
+  CHECK(shop::webshopColour("dark grey") == "dark");
+  CHECK(shop::webshopColour("standard") == "tan");  // substrings count
+  CHECK(shop::webshopColour("x-large") == "x-large");
 }
 
 TEST_CASE("parseBoxobanText reads levels and names the place of errors") {

@@ -26,7 +26,7 @@ export async function startService(options: { limits?: Partial<ServiceLimits>; r
  */
 export type ServiceReply = HttpErrorBody &
   Omit<StreamInfo, 'error'> &
-  TaskReport & { deleted: boolean; status: string; streams: number; rollouts: number; limits: ServiceLimits };
+  TaskReport & { deleted: boolean; status: string; streams: number; rollouts: number; llamaModels: number; limits: ServiceLimits };
 
 export async function call(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: ServiceReply }> {
   const res = await fetch(base + path, {

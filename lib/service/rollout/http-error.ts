@@ -11,7 +11,8 @@ export type HttpErrorCode =
   | 'unavailable'
   | 'upstream'
   | 'timeout'
-  | 'internal';
+  | 'internal'
+  | 'not_implemented';
 
 const STATUS: Record<HttpErrorCode, number> = {
   bad_request: 400,
@@ -20,6 +21,7 @@ const STATUS: Record<HttpErrorCode, number> = {
   gone: 410,
   limit: 429,
   internal: 500,
+  not_implemented: 501,
   upstream: 502,
   unavailable: 503,
   timeout: 504,

@@ -1,12 +1,15 @@
 // The `policy` field of a request: { kind: 'openai' | 'llama' | 'oracle' | 'random', ... },
 // checked once when the request arrives, then turned into a Policy for every job (a new
-// one when the trainer announces weights at another baseURL).
+// one when the trainer announces weights at another baseURL). A llama spec is given its
+// shared loaded model (RolloutServer, from LlamaModels) before any job runs.
 import { createEnvBatch } from '../../envs/env-batch.js';
 import { oraclePolicy, randomPolicy } from '../../policy/native.js';
+import { llamaPolicy, type LlamaPolicy, type LlamaPolicyOptions } from '../../policy/llama.js';
 import { openAIPolicy, type OpenAIPolicyOptions } from '../../policy/openai.js';
 import type { Policy } from '../../policy/types.js';
 import { describe, httpURL, number, object, type JsonObject } from './body-fields.js';
 import { asHttpError, badField } from './http-error.js';
+import { LLAMA_ENGINE_FIELDS, LLAMA_SAMPLING_FIELDS } from './llama-models.js';
 
 export const POLICY_KINDS = ['openai', 'llama', 'oracle', 'random'] as const;
 export type PolicyKind = (typeof POLICY_KINDS)[number];
@@ -18,8 +21,10 @@ const OPENAI_FIELDS = [
 
 export interface PolicySpec {
   kind: PolicyKind;
-  /** The checked fields as sent (openai: the options of openAIPolicy). */
+  /** The checked fields as sent (openai, llama: the options of openAIPolicy, llamaPolicy). */
   fields: JsonObject;
+  /** llama: the service's loaded model, shared (set by the server from LlamaModels). */
+  model?: LlamaPolicy;
 }
 
 export function parsePolicySpec(value: unknown, env: string): PolicySpec {
@@ -42,9 +47,15 @@ export function parsePolicySpec(value: unknown, env: string): PolicySpec {
       buildPolicy(spec); // every other option checked by the policy itself
       return spec;
     }
-    case 'llama':
-      // A local GGUF policy needs lib/policy/llama.ts, which this build does not have.
-      throw badField('policy.kind', "'llama' is not available in this build (use 'openai' against a llama.cpp server, 'oracle' or 'random')");
+    case 'llama': {
+      const fields = object(value, 'policy', ['kind', ...LLAMA_ENGINE_FIELDS, ...LLAMA_SAMPLING_FIELDS]);
+      try {
+        llamaPolicy(llamaOptions(fields)); // checks every option (the model file exists) without loading
+      } catch (err) {
+        throw asHttpError(err, (path) => path.replace(/^llama\./, 'policy.'));
+      }
+      return { kind: 'llama', fields };
+    }
     default:
       return object(value, 'policy', []) as never; // not an object: reported by object()
   }
@@ -54,10 +65,20 @@ export function parsePolicySpec(value: unknown, env: string): PolicySpec {
 export function buildPolicy(spec: PolicySpec, baseURL?: string): Policy {
   if (spec.kind === 'random') return randomPolicy();
   if (spec.kind === 'oracle') return oraclePolicy({ epsilon: (spec.fields.epsilon as number | undefined) ?? 0 });
+  if (spec.kind === 'llama') {
+    if (!spec.model) throw new Error('llama policy spec used before its model was attached');
+    const f = spec.fields as Record<string, number | string | undefined>;
+    return spec.model.withSampling({ temperature: f.temperature as number, topP: f.topP as number, maxTokens: f.maxTokens as number, seed: f.seed as number, name: f.name as string });
+  }
   const { kind: _, ...options } = spec.fields;
   try {
     return openAIPolicy({ ...(options as unknown as OpenAIPolicyOptions), ...(baseURL ? { baseURL } : {}) });
   } catch (err) {
     throw asHttpError(err, (path) => path.replace(/^openai\./, 'policy.'));
   }
+}
+
+export function llamaOptions(fields: JsonObject): LlamaPolicyOptions {
+  const { kind: _, ...options } = fields;
+  return options as unknown as LlamaPolicyOptions;
 }

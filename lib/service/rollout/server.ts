@@ -19,6 +19,8 @@ import { integer, object, httpURL, optionalInteger } from './body-fields.js';
 import type { GroupRunner } from './group-runner.js';
 import { asHttpError, HttpError } from './http-error.js';
 import { DEFAULT_LIMITS, type ServiceLimits } from './limits.js';
+import { LlamaModels } from './llama-models.js';
+import { llamaOptions, type PolicySpec } from './policy-spec.js';
 import { parseRolloutRequest } from './rollout-request.js';
 import { runRollout } from './rollout-run.js';
 import { parseStreamRequest } from './stream-request.js';
@@ -42,6 +44,8 @@ export class RolloutServer {
   readonly app: FastifyInstance;
   readonly limits: ServiceLimits;
   readonly streams: StreamRegistry;
+  /** The GGUF models llama requests run, each loaded once. */
+  readonly llama = new LlamaModels();
   private readonly rollouts = new Set<AbortController>();
   private readonly finished = new Set<Promise<void>>();
   private closing = false;
@@ -84,6 +88,12 @@ export class RolloutServer {
     await this.app.close();
     clearTimeout(force);
     await this.options.runner.close();
+    await this.llama.close();
+  }
+
+  /** A llama spec gets the shared model, loaded now: a missing package or a bad file is this request's 4xx/501. */
+  private async attachModel(policy: PolicySpec): Promise<void> {
+    if (policy.kind === 'llama') policy.model = await this.llama.get(llamaOptions(policy.fields));
   }
 
   private routes(): void {
@@ -107,13 +117,16 @@ export class RolloutServer {
       streams: this.streams.size,
       rollouts: this.rollouts.size,
       limits: this.limits,
+      llamaModels: this.llama.size,
       ...this.options.describe,
     }));
 
     app.post('/v1/rollouts', (request, reply) => this.rollout(request, reply));
 
     app.post('/v1/streams', async (request, reply) => {
-      const stream = this.streams.create(parseStreamRequest(request.body, this.limits));
+      const spec = parseStreamRequest(request.body, this.limits);
+      await this.attachModel(spec.policy);
+      const stream = this.streams.create(spec);
       return reply.code(201).send(stream.info());
     });
     app.get('/v1/streams', async () => ({ streams: this.streams.list().map((s) => s.info()) }));
@@ -152,6 +165,8 @@ export class RolloutServer {
     const spec = parseRolloutRequest(request.body, this.limits);
     if (this.rollouts.size >= this.limits.maxRollouts)
       throw new HttpError('limit', `${this.rollouts.size} rollouts are running, the server's limit (--max-rollouts)`);
+    await this.attachModel(spec.policy);
+    if (this.closing) throw new HttpError('unavailable', 'the server is shutting down');
     const controller = new AbortController();
     this.rollouts.add(controller);
     const res = reply.hijack().raw;

@@ -5,6 +5,12 @@
 //   start; every row it yields carries that `policyVersion`.
 // - Dynamic sampling: groups with zero episode variance are never served (counted); a
 //   batch takes groups until it has >= rows rows, waiting for more to be generated.
+// - Groups are served in the order their jobs started, never overtaken by a younger job
+//   that finished first: which groups a batch holds does not depend on how long their
+//   episodes took. (Served in completion order, groups of long episodes would be the ones
+//   left over when the trainer announces new weights, and dropped as stale: with
+//   maxStaleness 0 every batch lacked its slowest groups, and a small policy trained on
+//   NumberLine stayed at the random policy's success rate.)
 // - Staleness: a group of version v is served only while current - v <= maxStaleness.
 //   Buffered groups that fall out of the bound are dropped, and running jobs whose
 //   version fell out are cancelled (both counted) when the trainer announces weights.
@@ -50,6 +56,8 @@ export interface StreamInfo {
 }
 
 interface Job {
+  /** Launch order of its first group. */
+  serial: number;
   version: number;
   groups: number;
   controller: AbortController;
@@ -60,7 +68,8 @@ export class StreamProducer {
   private policy: Policy;
   private state: StreamInfo['state'] = 'running';
   private error: HttpError | undefined;
-  private readonly buffer: ScoredGroup[] = [];
+  /** Finished groups waiting to be served, in launch order. */
+  private readonly buffer: Buffered[] = [];
   private readonly jobs = new Set<Job>();
   private readonly settling = new Set<Promise<void>>();
   private runningGroups = 0;
@@ -156,7 +165,7 @@ export class StreamProducer {
   }
 
   private async collect(rows: number, signal: AbortSignal): Promise<Uint8Array> {
-    const taken: ScoredGroup[] = [];
+    const taken: Buffered[] = [];
     let count = 0;
     try {
       while (count < rows) {
@@ -164,7 +173,7 @@ export class StreamProducer {
         if (signal.aborted) throw signal.reason instanceof HttpError ? signal.reason : new HttpError('unavailable', 'batch request cancelled');
         count -= this.dropStale(taken);
         this.dropStale(this.buffer);
-        const group = this.buffer.shift();
+        const group = this.buffer.length > 0 && this.buffer[0].serial < this.oldestRunning() ? this.buffer.shift() : undefined;
         if (group) {
           taken.push(group);
           count += group.batch.numRows;
@@ -189,6 +198,13 @@ export class StreamProducer {
     return encodeChunk(joinGroups(taken, meta), meta, { validate: false });
   }
 
+  /** Launch serial of the oldest job still running (and not cancelled); Infinity if none. */
+  private oldestRunning(): number {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const job of this.jobs) if (!job.controller.signal.aborted && job.serial < oldest) oldest = job.serial;
+    return oldest;
+  }
+
   private stale(version: number): boolean {
     return this.version - version > this.spec.maxStaleness;
   }
@@ -205,6 +221,13 @@ export class StreamProducer {
     }
     list.length = k;
     return rows;
+  }
+
+  /** Into the buffer at its launch position (a job's groups share its serial and keep their order). */
+  private enqueue(group: Buffered): void {
+    let k = this.buffer.length;
+    while (k > 0 && this.buffer[k - 1].serial > group.serial) k--;
+    this.buffer.splice(k, 0, group);
   }
 
   private checkAlive(): void {
@@ -237,8 +260,8 @@ export class StreamProducer {
   }
 
   private launch(groups: number): void {
-    const job: Job = { version: this.version, groups, controller: new AbortController() };
     const serial = this.serial;
+    const job: Job = { serial, version: this.version, groups, controller: new AbortController() };
     this.serial += groups;
     const fresh = this.spec.tasks === undefined;
     const task = this.sampler.next(serial);
@@ -263,7 +286,7 @@ export class StreamProducer {
           this.sampler.record(g.task, g.successes, g.trajectories);
           if (this.stale(g.policyVersion)) this.counters.droppedStaleGroups++;
           else if (g.zeroVariance) this.counters.droppedZeroVarianceGroups++;
-          else this.buffer.push(g);
+          else this.enqueue({ ...g, serial });
         }
       })
       .catch((err: unknown) => {
@@ -284,6 +307,8 @@ export class StreamProducer {
     this.settling.add(settled);
   }
 }
+
+type Buffered = ScoredGroup & { serial: number };
 
 /** A replayed task's rows get the stream's group id `serial` and trajectory ids of their own. */
 function renumber(batch: StepBatch, task: number, serial: number, groupSize: number): void {

@@ -11,6 +11,9 @@ using frozenlake::applyMove;
 
 namespace {
 constexpr std::string_view kMoveNames[] = {"left", "down", "right", "up"};
+// The order in which verl-agent's projection tries the words: its action pool's order
+// (up, down, left, right), so "left then up" reads as up.
+constexpr int32_t kReferenceWordOrder[] = {3, 1, 0, 2};
 }
 
 const EnvInfo& FrozenLake::info() {
@@ -28,14 +31,15 @@ const EnvInfo& FrozenLake::info() {
           numberOption("frozenProbability", 0.8, 0.5, 1.0, "chance that a tile is frozen rather than a hole"),
           booleanOption("slippery", false, "moves slip to a perpendicular direction 2 times in 3")
               .withReferenceDefault(true),
-          maxStepsOption(100),
+          maxStepsOption(100).withReferenceDefault(10.0),  // RAGEN's max_actions_per_traj
           requireThinkOption(),
       },
       "You are walking on a frozen lake to reach the goal without falling into a hole. The ice may be slippery. "
       "Symbols: P you, _ frozen ice, O hole, G goal, X you in a hole, * or √ you on the goal. Reward 1 at the goal.",
       1,
       false,
-      "RAGEN's FrozenLake (verl-agent has none): slippery, player on goal shown as √",
+      "RAGEN's FrozenLake (verl-agent has none): random start and goal tiles, slippery, player on goal shown "
+      "as √",
   };
   return kInfo;
 }
@@ -54,9 +58,11 @@ FrozenLake::Config FrozenLake::configure(const Options& options) {
 }
 
 void FrozenLake::reset(uint64_t levelSeed, uint64_t dynamicsSeed) {
-  map_ = frozenlake::generateLake(levelSeed, config_.size, config_.frozen);
+  map_ = config_.reference ? frozenlake::generateRagenLake(levelSeed, config_.size, config_.frozen)
+                            : frozenlake::generateLake(levelSeed, config_.size, config_.frozen);
   dynamics_.seed(dynamicsSeed);
-  row_ = col_ = 0;
+  row_ = map_.startRow;
+  col_ = map_.startCol;
   planned_ = false;
 }
 
@@ -91,7 +97,7 @@ size_t FrozenLake::render(char* out) const {
     if (r) out[at++] = '\n';
     const uint32_t holes = map_.holes[r];
     for (int c = 0; c < n; ++c) out[at + c] = (holes >> c) & 1u ? 'O' : '_';
-    if (r == n - 1) out[at + n - 1] = 'G';
+    if (r == map_.goalRow) out[at + map_.goalCol] = 'G';
     if (r == row_) {
       char& here = out[at + col_];
       if (here == 'G' && config_.reference) {
@@ -113,7 +119,7 @@ int32_t FrozenLake::parse(std::string_view response) {
     // The Sokoban-style rule of the reference text envs: first tag pair, words as substrings.
     const auto inner = text::firstActionText(response);
     if (!inner) return kInvalidAction;
-    for (int32_t a = 0; a < 4; ++a)
+    for (int32_t a : kReferenceWordOrder)
       if (text::findIgnoreCase(*inner, kMoveNames[a]) != std::string_view::npos)
         return config_.requireThink && !text::hasThinkTags(response) ? (a | kFlagInvalid) : a;
     return kInvalidAction;

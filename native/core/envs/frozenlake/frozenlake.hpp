@@ -10,9 +10,10 @@
 //   other moves 0; an unparseable response is a no-op with reward 0, flagged invalid.
 //   Observation (also the anchor key): the grid, one row per line, no trailing newline:
 //   P player, _ frozen, O hole, G goal, X player in a hole, * player on the goal.
-// Profile 'verl-agent' (RAGEN's FrozenLake, which verl-agent lacks): slippery by
-// default, and the player on the goal is shown as √. (RAGEN's random start and goal
-// cells are not reproduced: the start stays top-left and the goal bottom-right.)
+// Profile 'verl-agent' (RAGEN's FrozenLake, which verl-agent lacks): RAGEN's maps (start
+// and goal tiles drawn at random, lake_map.hpp), slippery by default, and the player on the
+// goal is shown as √. Parse rule: verl-agent's text-env projection (the first tag pair,
+// lower-cased; the first of up, down, left, right contained in it, in that order).
 #pragma once
 #include <cstdint>
 #include <memory>

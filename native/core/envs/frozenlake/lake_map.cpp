@@ -7,7 +7,8 @@ namespace gigpo::frozenlake {
 bool hasPath(const LakeMap& map) {
   const int n = map.size;
   const uint32_t full = (1u << n) - 1;
-  uint32_t reach[LakeMap::kMaxSize] = {1u};  // the start tile
+  uint32_t reach[LakeMap::kMaxSize] = {};
+  reach[map.startRow] = 1u << map.startCol;
   // Grow the reached set by one step in every direction until it stops growing.
   bool grew = true;
   while (grew) {
@@ -23,12 +24,13 @@ bool hasPath(const LakeMap& map) {
       }
     }
   }
-  return (reach[n - 1] >> (n - 1)) & 1u;
+  return (reach[map.goalRow] >> map.goalCol) & 1u;
 }
 
 LakeMap generateLake(uint64_t seed, int size, uint64_t frozen) {
   LakeMap map;
   map.size = static_cast<uint8_t>(size);
+  map.goalRow = map.goalCol = static_cast<uint8_t>(size - 1);
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     Pcg32 rng(deriveSeed(seed, static_cast<uint64_t>(attempt)));
     for (int r = 0; r < size; ++r) {
@@ -43,6 +45,32 @@ LakeMap generateLake(uint64_t seed, int size, uint64_t frozen) {
   }
   map.holes[0] = 0;
   for (int r = 0; r < size; ++r) map.holes[r] &= static_cast<uint16_t>(~(1u << (size - 1)));
+  return map;
+}
+
+LakeMap generateRagenLake(uint64_t seed, int size, uint64_t frozen) {
+  LakeMap map;
+  map.size = static_cast<uint8_t>(size);
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    Pcg32 rng(deriveSeed(seed, static_cast<uint64_t>(attempt)));
+    for (int r = 0; r < size; ++r) {
+      uint32_t row = 0;
+      for (int c = 0; c < size; ++c)
+        if (rng.next() >= frozen) row |= 1u << c;
+      map.holes[r] = static_cast<uint16_t>(row);
+    }
+    const uint32_t n = static_cast<uint32_t>(size);
+    map.startRow = static_cast<uint8_t>(rng.below(n));
+    map.startCol = static_cast<uint8_t>(rng.below(n));
+    map.goalRow = static_cast<uint8_t>(rng.below(n));
+    map.goalCol = static_cast<uint8_t>(rng.below(n));
+    if (map.startRow == map.goalRow && map.startCol == map.goalCol) continue;
+    map.holes[map.startRow] &= static_cast<uint16_t>(~(1u << map.startCol));
+    map.holes[map.goalRow] &= static_cast<uint16_t>(~(1u << map.goalCol));
+    if (hasPath(map)) return map;
+  }
+  for (int r = 0; r < size; ++r) map.holes[r] = 0;
+  if (map.startRow == map.goalRow && map.startCol == map.goalCol) map.goalCol = map.startCol == 0 ? 1 : 0;
   return map;
 }
 

@@ -19,8 +19,8 @@ void planShortestPath(const LakeMap& map, uint32_t* policy) {
   std::fill(dist, dist + n * n, kUnreached);
   int queue[kCells];
   int head = 0, tail = 0;
-  dist[n * n - 1] = 0;
-  queue[tail++] = n * n - 1;
+  dist[map.goalCell()] = 0;
+  queue[tail++] = map.goalCell();
   // Neighbouring is symmetric, so distances from the goal are distances to it.
   while (head < tail) {
     const int cell = queue[head++];
@@ -49,7 +49,7 @@ void planSlippery(const LakeMap& map, uint32_t* policy) {
   constexpr int kMaxSweeps = 2000;
   const int n = map.size;
   double value[kCells] = {};
-  value[n * n - 1] = 1.0;  // the goal; holes stay 0
+  value[map.goalCell()] = 1.0;  // the goal; holes stay 0
   auto q = [&](int r, int c, int32_t m) {
     double sum = 0;
     for (int32_t slip : {3, 0, 1}) {  // the move to the left of m, m, the move to its right

@@ -33,7 +33,7 @@ const char* verbWord(Verb v) {
 
 }  // namespace
 
-int admissibleCommands(const World& w, CommandList& out) {
+int admissibleCommands(const World& w, CommandList& out, bool alfworld) {
   int n = 0;
   const int at = w.agentAt;
   for (int r = 0; r < w.numReceptacles; ++r)
@@ -50,6 +50,10 @@ int admissibleCommands(const World& w, CommandList& out) {
       const Verb treat = treatmentAt(w, at);
       if (treat != Verb::kLook && (w.typeOf(w.objects[w.held]).properties & propertyOf(treat)))
         out[n++] = {treat, w.held, here};
+      if (alfworld && (w.typeOf(w.objects[w.held]).properties & kSharp))
+        for (int o = 0; o < w.numObjects; ++o)
+          if (w.objects[o].location == at && (w.typeOf(w.objects[o]).properties & kSliceable))
+            out[n++] = {Verb::kSlice, static_cast<int8_t>(o), here};
     }
     if (w.objects[w.desklamp].location == at) out[n++] = {Verb::kUse, w.desklamp, here};
     out[n++] = {Verb::kExamine, kNowhere, here};
@@ -98,6 +102,12 @@ void appendCommand(const World& w, const Command& c, std::string& out, bool alfw
       out += "use ";
       appendObjectName(w, c.object, out);
       break;
+    case Verb::kSlice:
+      out += "slice ";
+      appendObjectName(w, c.object, out);
+      out += " with ";
+      appendObjectName(w, w.held, out);
+      break;
     case Verb::kExamine:
       out += "examine ";
       if (c.object != kNowhere) {
@@ -111,7 +121,7 @@ void appendCommand(const World& w, const Command& c, std::string& out, bool alfw
   }
 }
 
-void execute(World& w, const Command& c, std::string& feedback) {
+void execute(World& w, const Command& c, std::string& feedback, bool alfworldWords) {
   switch (c.verb) {
     case Verb::kGoTo:
       w.agentAt = c.receptacle;
@@ -145,10 +155,10 @@ void execute(World& w, const Command& c, std::string& feedback) {
     case Verb::kPut:
       w.objects[c.object].location = c.receptacle;
       w.held = kNowhere;
-      feedback += "You put the ";
+      feedback += alfworldWords ? "You move the " : "You put the ";
       appendObjectName(w, c.object, feedback);
       feedback += ' ';
-      feedback += prepositionFor(w, c.receptacle);
+      feedback += alfworldWords ? "to" : prepositionFor(w, c.receptacle);
       feedback += " the ";
       appendReceptacleName(w, c.receptacle, feedback);
       feedback += '.';
@@ -175,6 +185,14 @@ void execute(World& w, const Command& c, std::string& feedback) {
       feedback += w.lampOn ? " is already on." : ".";
       w.lampOn = true;
       break;
+    case Verb::kSlice:
+      w.objects[c.object].sliced = true;
+      feedback += "You sliced the ";
+      appendObjectName(w, c.object, feedback);
+      feedback += " with the ";
+      appendObjectName(w, w.held, feedback);
+      feedback += '.';
+      break;
     case Verb::kExamine:
       if (c.object != kNowhere) {
         appendExamineObject(w, c.object, feedback);
@@ -185,6 +203,27 @@ void execute(World& w, const Command& c, std::string& feedback) {
     case Verb::kInventory: appendInventory(w, feedback); break;
     case Verb::kLook: appendLook(w, feedback); break;
   }
+}
+
+void appendHelp(std::string& out) {
+  // ALFWorld's forms and order; the explanations are this engine's.
+  static constexpr std::string_view kForms[][2] = {
+      {"look", "describe where you are and what you see"},
+      {"inventory", "say what you are holding"},
+      {"go to (receptacle)", "walk to a receptacle"},
+      {"open (receptacle)", "open a receptacle"},
+      {"close (receptacle)", "close a receptacle"},
+      {"take (object) from (receptacle)", "pick an object up from a receptacle"},
+      {"move (object) to (receptacle)", "put the object you hold in or on a receptacle"},
+      {"examine (something)", "look closely at a receptacle or an object"},
+      {"use (object)", "switch an object on"},
+      {"heat (object) with (receptacle)", "heat an object with an appliance"},
+      {"clean (object) with (receptacle)", "wash an object in a receptacle"},
+      {"cool (object) with (receptacle)", "chill an object in a receptacle"},
+      {"slice (object) with (object)", "cut an object with a sharp one"},
+  };
+  out += "\nCommands:\n";
+  for (const auto& form : kForms) out.append("  ").append(form[0]).append(": ").append(form[1]).append("\n");
 }
 
 }  // namespace gigpo::household

@@ -97,11 +97,12 @@ void appendExamineObject(const World& w, int o, std::string& out) {
   const Object& obj = w.objects[o];
   out += "You examine the ";
   appendObjectName(w, o, out);
-  const char* states[3];
+  const char* states[4];
   int n = 0;
   if (obj.clean) states[n++] = "clean";
   if (obj.hot) states[n++] = "hot";
   if (obj.cool) states[n++] = "cool";
+  if (obj.sliced) states[n++] = "sliced";
   if (n == 0) {
     out += ". There is nothing special about it.";
     return;

@@ -85,7 +85,7 @@ void Household::reset(uint64_t levelSeed, uint64_t) {
 }
 
 void Household::listCommands() {
-  numCommands_ = household::admissibleCommands(world_, commands_);
+  numCommands_ = household::admissibleCommands(world_, commands_, config_.reference);
   commandText_.clear();
   for (int32_t k = 0; k < numCommands_; ++k) {
     commandOffsets_[k] = static_cast<uint32_t>(commandText_.size());
@@ -98,12 +98,16 @@ StepResult Household::step(int32_t action) {
   StepResult r;
   feedback_.clear();
   stepped_ = true;
+  if (config_.reference && action == kHelpAction) {
+    household::appendHelp(feedback_);
+    return r;
+  }
   if (action < 0 || action >= numCommands_) {
     feedback_ += kNothingHappens;
     r.valid = config_.reference && action == household::kMaxCommands;
     return r;
   }
-  household::execute(world_, commands_[action], feedback_);
+  household::execute(world_, commands_[action], feedback_, config_.reference);
   listCommands();
   if (household::solved(world_, task_)) {
     r.reward = kSuccessReward;
@@ -129,7 +133,7 @@ int32_t Household::parse(std::string_view response) {
     const auto inner = text::firstActionText(response);
     if (!inner) return kInvalidAction;
     text::normalizeCommand(*inner, typed_);
-    int32_t action = household::kMaxCommands;
+    int32_t action = typed_ == "help" ? kHelpAction : household::kMaxCommands;
     for (int32_t k = 0; k < numCommands_ && action == household::kMaxCommands; ++k)
       if (commandText(k) == typed_) action = k;
     const bool flagged = (config_.requireThink && !text::hasThinkTags(response)) || text::hasCjkIdeograph(response);
@@ -151,6 +155,7 @@ int32_t Household::oracleAction() {
 }
 
 std::string Household::actionName(int32_t action) const {
+  if (config_.reference && action == kHelpAction) return "help";
   if (action < 0 || action >= numCommands_) return "";
   return std::string(commandText(action));
 }
@@ -165,7 +170,7 @@ void Household::stateKey(std::string& out) const {
   for (int k = 0; k < w.numObjects; ++k) {
     const household::Object& o = w.objects[k];
     appendField(out, o.location);
-    appendField(out, static_cast<uint8_t>(o.clean | o.hot << 1 | o.cool << 2));
+    appendField(out, static_cast<uint8_t>(o.clean | o.hot << 1 | o.cool << 2 | o.sliced << 3));
   }
 }
 

@@ -27,7 +27,10 @@
 // FIRST "<action>" and "</action>", lower-cased; no tag pair = invalid; a command that is
 // not admissible is a VALID step answered "Nothing happens." (action kMaxCommands); a
 // response without both "<think>" and "</think>", or with a CJK ideograph, is flagged
-// invalid but its command runs. ALFWorld's `slice` and `help` commands do not exist here.
+// invalid but its command runs. ALFWorld's `slice O with knife N` is admissible while the
+// agent holds the knife (commands.hpp) and answers "You sliced the O with the knife N.";
+// `help` (action kHelpAction, not in the admissible list, as verl-agent hides it) answers
+// with the command forms and changes nothing; a put answers "You move the O to the R."
 #pragma once
 #include <array>
 #include <cstdint>
@@ -62,8 +65,9 @@ class Household {
 
   Household(const Config& config, const Shared&);
 
-  // verl-agent: id kMaxCommands is "a command that is not admissible".
-  int32_t numActions() const { return household::kMaxCommands + (config_.reference ? 1 : 0); }
+  // verl-agent: id kMaxCommands is "a command that is not admissible", kHelpAction `help`.
+  static constexpr int32_t kHelpAction = household::kMaxCommands + 1;
+  int32_t numActions() const { return household::kMaxCommands + (config_.reference ? 2 : 0); }
   size_t maxObsBytes() const { return kMaxObsBytes; }
   void reset(uint64_t levelSeed, uint64_t dynamicsSeed);
   StepResult step(int32_t action);

@@ -50,12 +50,12 @@ constexpr uint8_t kUtensil = kPortable | kCleanable;
 constexpr uint8_t kSmall = kPortable | kLightable;
 
 constexpr std::array kObjects = {
-    ObjectType{"apple", kFood, at(kFridge, kCountertop, kDiningtable, kSinkbasin, kGarbagecan, kMicrowave)},
-    ObjectType{"tomato", kFood, at(kFridge, kCountertop, kDiningtable, kSinkbasin, kGarbagecan)},
-    ObjectType{"potato", kFood, at(kFridge, kCountertop, kDiningtable, kSinkbasin, kGarbagecan)},
-    ObjectType{"egg", kFood, at(kFridge, kCountertop, kDiningtable, kSinkbasin, kGarbagecan)},
-    ObjectType{"bread", kFood, at(kFridge, kCountertop, kDiningtable, kToaster)},
-    ObjectType{"lettuce", kPortable | kCleanable | kCoolable, at(kFridge, kCountertop, kDiningtable, kSinkbasin)},
+    ObjectType{"apple", kFood | kSliceable, at(kFridge, kCountertop, kDiningtable, kSinkbasin, kGarbagecan, kMicrowave)},
+    ObjectType{"tomato", kFood | kSliceable, at(kFridge, kCountertop, kDiningtable, kSinkbasin, kGarbagecan)},
+    ObjectType{"potato", kFood | kSliceable, at(kFridge, kCountertop, kDiningtable, kSinkbasin, kGarbagecan)},
+    ObjectType{"egg", kFood | kSliceable, at(kFridge, kCountertop, kDiningtable, kSinkbasin, kGarbagecan)},
+    ObjectType{"bread", kFood | kSliceable, at(kFridge, kCountertop, kDiningtable, kToaster)},
+    ObjectType{"lettuce", kPortable | kCleanable | kCoolable | kSliceable, at(kFridge, kCountertop, kDiningtable, kSinkbasin)},
     ObjectType{"mug", kDish | kLightable,
                at(kCabinet, kCountertop, kShelf, kSinkbasin, kCoffeemachine, kDesk, kDiningtable, kMicrowave)},
     ObjectType{"cup", kDish, at(kCabinet, kCountertop, kShelf, kSinkbasin, kDiningtable, kFridge)},
@@ -63,7 +63,7 @@ constexpr std::array kObjects = {
     ObjectType{"bowl", kDish | kLightable, at(kCabinet, kCountertop, kShelf, kDiningtable, kSinkbasin, kFridge, kDesk)},
     ObjectType{"pan", kCookware, at(kStoveburner, kCountertop, kCabinet, kSinkbasin)},
     ObjectType{"pot", kCookware, at(kStoveburner, kCountertop, kCabinet, kSinkbasin)},
-    ObjectType{"knife", kUtensil, at(kDrawer, kCountertop, kDiningtable, kSinkbasin)},
+    ObjectType{"knife", kUtensil | kSharp, at(kDrawer, kCountertop, kDiningtable, kSinkbasin)},
     ObjectType{"fork", kUtensil, at(kDrawer, kCountertop, kDiningtable, kSinkbasin)},
     ObjectType{"spoon", kUtensil, at(kDrawer, kCountertop, kDiningtable, kSinkbasin)},
     ObjectType{"spatula", kUtensil, at(kDrawer, kCountertop, kDiningtable, kSinkbasin)},

@@ -30,6 +30,8 @@ enum ObjectProperty : uint8_t {
   kHeatable = 4,   // heat O with microwave
   kCoolable = 8,   // cool O with fridge
   kLightable = 16, // worth looking at under the desklamp
+  kSliceable = 32, // slice O with knife N (profile verl-agent: ALFWorld's sliceable kinds)
+  kSharp = 64,     // slices what is sliceable
 };
 
 constexpr int kMaxObjectTypes = 64;

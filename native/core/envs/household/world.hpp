@@ -27,6 +27,7 @@ struct Object {
   bool clean = false;
   bool hot = false;
   bool cool = false;
+  bool sliced = false;  // only profile verl-agent slices
 };
 
 struct World {

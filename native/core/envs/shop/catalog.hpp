@@ -51,6 +51,14 @@ class Catalog {
 
   // The text the search index sees: title and attributes.
   std::string searchText(uint32_t i) const;
+  // Writes the description page's text to `out` (anything with << of string_view):
+  // "This t-shirt from Brand is cotton and slim fit. <blurb>".
+  template <class Out>
+  void writeDescription(const Product& p, Out& out) const {
+    out << std::string_view("This ") << typeOf(p).noun << std::string_view(" from ") << brand(p)
+        << std::string_view(" is ") << attribute(p, 0) << std::string_view(" and ")
+        << attribute(p, p.numAttributes - 1) << std::string_view(". ") << blurbs()[p.blurb];
+  }
   // Bytes held by the catalog (products, titles, brands).
   size_t memoryBytes() const;
 

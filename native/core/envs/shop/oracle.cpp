@@ -47,7 +47,8 @@ int oracleMove(const Session& s, const Goal& goal, const Catalog& catalog, const
       return indexOf(list, n, {Click::kBuyNow});
     }
     case Page::kDescription:
-    case Page::kFeatures: return indexOf(list, n, {Click::kPrev});
+    case Page::kFeatures:
+    case Page::kReviews: return indexOf(list, n, {Click::kPrev});
   }
   return 0;
 }

@@ -2,14 +2,14 @@
 
 namespace gigpo::shop {
 
-int listClickables(const Session& s, const Catalog& catalog, ClickableList& out) {
+int listClickables(const Session& s, const Catalog& catalog, ClickableList& out, bool webshop) {
   int n = 0;
   if (s.page == Page::kSearch) return 0;
   out[n++] = {Click::kBackToSearch};
   if (s.page == Page::kResults) {
     const int first = s.resultPage * kResultsPerPage;
     if (s.resultPage > 0) out[n++] = {Click::kPrev};
-    if (first + kResultsPerPage < s.numResults) out[n++] = {Click::kNext};
+    if (webshop || first + kResultsPerPage < s.numResults) out[n++] = {Click::kNext};
     for (int r = first; r < s.numResults && r < first + kResultsPerPage; ++r)
       out[n++] = {Click::kProduct, static_cast<uint8_t>(r)};
     return n;
@@ -22,6 +22,7 @@ int listClickables(const Session& s, const Catalog& catalog, ClickableList& out)
         out[n++] = {Click::kOption, static_cast<uint8_t>(slot), static_cast<uint8_t>(k)};
     out[n++] = {Click::kDescription};
     out[n++] = {Click::kFeatures};
+    if (webshop) out[n++] = {Click::kReviews};
     out[n++] = {Click::kBuyNow};
   }
   return n;
@@ -37,6 +38,7 @@ std::string_view clickableName(const Session& s, const Catalog& catalog, const C
     case Click::kDescription: return "description";
     case Click::kFeatures: return "features";
     case Click::kBuyNow: return "buy now";
+    case Click::kReviews: return "reviews";
   }
   return "";
 }
@@ -66,7 +68,9 @@ bool follow(Session& s, const Clickable& c) {
         s.page = Page::kItem;
       }
       break;
-    case Click::kNext: ++s.resultPage; break;
+    case Click::kNext:
+      if (s.resultPage < 255) ++s.resultPage;
+      break;
     case Click::kProduct:
       s.product = s.results[c.a];
       s.selected = kNothingSelected;
@@ -75,6 +79,7 @@ bool follow(Session& s, const Clickable& c) {
     case Click::kOption: s.selected[c.a] = static_cast<int8_t>(c.b); break;
     case Click::kDescription: s.page = Page::kDescription; break;
     case Click::kFeatures: s.page = Page::kFeatures; break;
+    case Click::kReviews: s.page = Page::kReviews; break;
     case Click::kBuyNow: return true;
   }
   return false;

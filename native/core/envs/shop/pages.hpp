@@ -6,6 +6,9 @@
 //   description, features -> back to search | < prev (item, selection kept)
 // The clickable elements of a page, in the order listed above, are what the
 // observation lists and what click action ids index.
+// WebShop's pages (profile verl-agent) differ: a results page always offers "next >" (past
+// the last result it shows none), and the item page also offers "reviews" (a page with
+// only back to search and < prev: the catalog has no reviews).
 #pragma once
 #include <array>
 #include <cstdint>
@@ -18,7 +21,7 @@
 
 namespace gigpo::shop {
 
-enum class Page : uint8_t { kSearch, kResults, kItem, kDescription, kFeatures };
+enum class Page : uint8_t { kSearch, kResults, kItem, kDescription, kFeatures, kReviews };
 
 constexpr int kResultsPerPage = 10;
 constexpr int kMaxResults = 50;
@@ -34,7 +37,9 @@ struct Session {
   Selection selected = kNothingSelected;
 };
 
-enum class Click : uint8_t { kBackToSearch, kPrev, kNext, kProduct, kOption, kDescription, kFeatures, kBuyNow };
+enum class Click : uint8_t {
+  kBackToSearch, kPrev, kNext, kProduct, kOption, kDescription, kFeatures, kBuyNow, kReviews
+};
 
 struct Clickable {
   Click kind = Click::kBackToSearch;
@@ -43,12 +48,14 @@ struct Clickable {
   bool operator==(const Clickable&) const = default;
 };
 
-// Item page: back, prev, up to 2 x 6 option values, description, features, buy now.
+// Item page: back, prev, up to 2 x 6 option values, description, features, buy now; WebShop's
+// also reviews.
 constexpr int kMaxClickables = 2 + kMaxOptionKindsPerType * kMaxOptionValues + 3;
+constexpr int kMaxWebshopClickables = kMaxClickables + 1;
 static_assert(kMaxClickables >= 3 + kResultsPerPage);
-using ClickableList = std::array<Clickable, kMaxClickables>;
+using ClickableList = std::array<Clickable, kMaxWebshopClickables>;
 
-int listClickables(const Session& s, const Catalog& catalog, ClickableList& out);
+int listClickables(const Session& s, const Catalog& catalog, ClickableList& out, bool webshop = false);
 // The element's text as shown in click[...]: "next >", "B0K3X9QZ1A", "large", "buy now".
 std::string_view clickableName(const Session& s, const Catalog& catalog, const Clickable& c);
 

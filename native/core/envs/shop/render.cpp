@@ -3,10 +3,7 @@
 namespace gigpo::shop {
 namespace {
 
-void price(uint32_t cents, text::TextSink& out) {
-  const uint32_t c = cents % 100;
-  out << '$' << cents / 100 << '.' << static_cast<char>('0' + c / 10) << static_cast<char>('0' + c % 10);
-}
+void price(uint32_t cents, text::TextSink& out) { writePrice(cents, out); }
 
 void results(const Session& s, const Catalog& catalog, text::TextSink& out) {
   const uint32_t pages = (s.numResults + kResultsPerPage - 1) / kResultsPerPage;
@@ -47,9 +44,9 @@ void item(const Session& s, const Catalog& catalog, text::TextSink& out) {
 
 void description(const Session& s, const Catalog& catalog, text::TextSink& out) {
   const Product& p = catalog[s.product];
-  out << p.title << "\nDescription: This " << Catalog::typeOf(p).noun << " from " << catalog.brand(p) << " is "
-      << Catalog::attribute(p, 0) << " and " << Catalog::attribute(p, p.numAttributes - 1) << ". "
-      << blurbs()[p.blurb] << '\n';
+  out << p.title << "\nDescription: ";
+  catalog.writeDescription(p, out);
+  out << '\n';
 }
 
 void features(const Session& s, const Catalog& catalog, text::TextSink& out) {
@@ -60,6 +57,11 @@ void features(const Session& s, const Catalog& catalog, text::TextSink& out) {
 
 }  // namespace
 
+void writePrice(uint32_t cents, text::TextSink& out) {
+  const uint32_t c = cents % 100;
+  out << '$' << cents / 100 << '.' << static_cast<char>('0' + c / 10) << static_cast<char>('0' + c % 10);
+}
+
 void renderPage(const Session& s, const Catalog& catalog, std::string_view instruction, const ClickableList& clickables,
                 int numClickables, text::TextSink& out) {
   out << "Instruction: " << instruction << '\n';
@@ -69,6 +71,7 @@ void renderPage(const Session& s, const Catalog& catalog, std::string_view instr
     case Page::kItem: item(s, catalog, out); break;
     case Page::kDescription: description(s, catalog, out); break;
     case Page::kFeatures: features(s, catalog, out); break;
+    case Page::kReviews: break;  // profile verl-agent only (webshop_page.hpp)
   }
   out << "Actions: ";
   for (int k = 0; k < numClickables; ++k)

@@ -12,6 +12,9 @@
 
 namespace gigpo::shop {
 
+// "$12.50".
+void writePrice(uint32_t cents, text::TextSink& out);
+
 void renderPage(const Session& s, const Catalog& catalog, std::string_view instruction, const ClickableList& clickables,
                 int numClickables, text::TextSink& out);
 

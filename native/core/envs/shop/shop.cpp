@@ -4,6 +4,8 @@
 
 #include "core/envs/shop/render.hpp"
 #include "core/envs/shop/reward.hpp"
+#include "core/envs/shop/webshop_page.hpp"
+#include "core/envs/shop/webshop_reward.hpp"
 #include "core/rng.hpp"
 #include "core/state_key.hpp"
 #include "core/text/action_tag.hpp"
@@ -87,21 +89,28 @@ void Shop::reset(uint64_t levelSeed, uint64_t) {
   session_.selected = shop::kNothingSelected;
   pendingQuery_.clear();
   oracleMemo_.known = false;
+  boughtScore_ = -1;
   listClickables();
 }
 
 StepResult Shop::step(int32_t action) {
   StepResult r;
   if (action == kSearchAction) {
-    r.valid = session_.page == shop::Page::kSearch && !pendingQuery_.empty();
+    // WebShop runs a search from any page; profile native only from the search page.
+    r.valid = (config_.reference || session_.page == shop::Page::kSearch) && !pendingQuery_.empty();
     if (r.valid) {
       shop::runSearch(session_, shared_->index, pendingQuery_);
       oracleMemo_.known = false;
     }
   } else if (action >= 1 && action <= numClickables_) {
     if (shop::follow(session_, clickables_[action - 1])) {
-      const double score = shop::purchaseReward(goal_, shared_->catalog[session_.product], session_.selected);
-      r.reward = config_.reference ? (score == 1.0 ? kReferenceWinReward : 0.0f) : static_cast<float>(score);
+      const shop::Product& bought = shared_->catalog[session_.product];
+      if (config_.reference) {
+        boughtScore_ = shop::webshopPurchaseReward(goal_, shared_->catalog, bought, session_.selected);
+        r.reward = boughtScore_ == 1.0 ? kReferenceWinReward : 0.0f;
+      } else {
+        r.reward = static_cast<float>(shop::purchaseReward(goal_, bought, session_.selected));
+      }
       r.done = true;
     }
   } else {
@@ -116,7 +125,11 @@ StepResult Shop::step(int32_t action) {
 
 size_t Shop::render(char* out) const {
   text::TextSink sink(out, kMaxObsBytes);
-  shop::renderPage(session_, shared_->catalog, instruction_, clickables_, numClickables_, sink);
+  if (config_.reference) {
+    shop::renderWebshopPage(session_, shared_->catalog, instruction_, boughtScore_, sink);
+  } else {
+    shop::renderPage(session_, shared_->catalog, instruction_, clickables_, numClickables_, sink);
+  }
   return sink.finish();
 }
 
@@ -125,7 +138,7 @@ int32_t Shop::parse(std::string_view response) {
     const auto inner = text::firstActionText(response);
     if (!inner) return kInvalidAction;
     int32_t action = parseCommand(*inner);
-    if (action == kInvalidAction) action = 1 + shop::kMaxClickables;
+    if (action == kInvalidAction) action = kReferenceNoOp;
     const bool flagged = (config_.requireThink && !text::hasThinkTags(response)) || text::hasCjkIdeograph(response);
     return flagged ? (action | kFlagInvalid) : action;
   }

@@ -29,9 +29,12 @@
 // is 1 and 0 otherwise (the score stays a metric: successReward 10); parse rule: the text
 // between the FIRST "<action>" and "</action>", lower-cased; no tag pair = invalid; any
 // other text (an element not on the page, a search away from the search page) is a VALID
-// no-op (action 1 + kMaxClickables); a response without both "<think>" and "</think>", or
-// with a CJK ideograph, is flagged invalid but its action runs. Not reproduced: WebShop's
-// "[SEP]"-joined page text and its fuzzy attribute and option matching.
+// no-op; a response without both "<think>" and "</think>", or
+// with a CJK ideograph, is flagged invalid but its action runs; search[...] runs from any
+// page (WebShop's text env does not check for a search bar); the page text is WebShop's
+// (webshop_page.hpp: " [SEP] "-joined, "next >" always on results, a reviews page) and the
+// score matches attributes and options fuzzily as WebShop's reward does (webshop_reward.hpp).
+// The no-op is action 1 + kMaxWebshopClickables.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -75,8 +78,9 @@ class Shop {
 
   Shop(const Config& config, const Shared& shared);
 
-  // verl-agent: id 1 + kMaxClickables is "text that names no action here" (a valid no-op).
-  int32_t numActions() const { return 1 + shop::kMaxClickables + (config_.reference ? 1 : 0); }
+  // verl-agent: id kReferenceNoOp is "text that names no action here" (a valid no-op).
+  static constexpr int32_t kReferenceNoOp = 1 + shop::kMaxWebshopClickables;
+  int32_t numActions() const { return config_.reference ? kReferenceNoOp + 1 : 1 + shop::kMaxClickables; }
   size_t maxObsBytes() const { return kMaxObsBytes; }
   void reset(uint64_t levelSeed, uint64_t dynamicsSeed);
   StepResult step(int32_t action);
@@ -100,7 +104,9 @@ class Shop {
  private:
   // "search[q]" or "click[e]" (already extracted from the tags) -> action, or -1.
   int32_t parseCommand(std::string_view text);
-  void listClickables() { numClickables_ = shop::listClickables(session_, shared_->catalog, clickables_); }
+  void listClickables() {
+    numClickables_ = shop::listClickables(session_, shared_->catalog, clickables_, config_.reference);
+  }
 
   Config config_;
   const Shared* shared_;
@@ -111,6 +117,7 @@ class Shop {
   int32_t numClickables_ = 0;
   shop::OracleMemo oracleMemo_;  // cleared whenever the results change
   std::string pendingQuery_;     // from the last parse() of "search[...]"
+  double boughtScore_ = -1;      // verl-agent: the score of the purchase, shown after it (-1: none)
   std::string typed_;         // parse() scratch
 };
 
