@@ -54,7 +54,8 @@ function makeBatch(numTraj: number, groupSize: number, maxLength: number, seed: 
   const stateCount = SIDE * SIDE;
   // Anchor of (group, state): what an env's hash of its canonical state would give.
   const anchorOf = new BigUint64Array(numGroups * stateCount);
-  for (let i = 0; i < anchorOf.length; i++) anchorOf[i] = (BigInt(Math.floor(rand() * 2 ** 32)) << 32n) | BigInt(Math.floor(rand() * 2 ** 32));
+  for (let i = 0; i < anchorOf.length; i++)
+    anchorOf[i] = (BigInt(Math.floor(rand() * 2 ** 32)) << 32n) | BigInt(Math.floor(rand() * 2 ** 32));
   const texts: string[] = [];
   const textIndex = new Map<number, number>();
   let r = 0;
@@ -152,7 +153,9 @@ for (const [mode, n, size, nms, rms] of rows)
       .toExponential(3)
       .padEnd(17)} ${(rms / nms).toFixed(1)}x`,
   );
-console.log(`max relative difference native vs reference: exact ${agreement.toExponential(2)}, similarity ${simAgreement.toExponential(2)}`);
+console.log(
+  `max relative difference native vs reference: exact ${agreement.toExponential(2)}, similarity ${simAgreement.toExponential(2)}`,
+);
 console.log(
   JSON.stringify({
     bench: 'advantage',

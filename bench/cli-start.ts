@@ -87,9 +87,22 @@ try {
   // and its time is set by whole-batch scans, not noise) and the same arithmetic without the
   // scans ('loops', a lower bound for a port in that style).
   const python = (variant: string, repeat: number) => {
-    const py = spawnSync('/usr/bin/python3', [join(packageRoot, 'bench', 'reference_gigpo.py'), input, '--variant', variant, '--repeat', String(repeat), '--advantages', join(dir, `py-${variant}.json`)], {
-      encoding: 'utf8',
-    });
+    const py = spawnSync(
+      '/usr/bin/python3',
+      [
+        join(packageRoot, 'bench', 'reference_gigpo.py'),
+        input,
+        '--variant',
+        variant,
+        '--repeat',
+        String(repeat),
+        '--advantages',
+        join(dir, `py-${variant}.json`),
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
     if (py.status !== 0) {
       console.error(`python reference (${variant}) not run: ${py.stderr.trim() || py.error?.message}`);
       return {};
@@ -98,15 +111,20 @@ try {
     const reply = JSON.parse(py.stdout.trim()) as { computeSeconds: number; computeCpuSeconds: number };
     const ms = reply.computeSeconds * 1000;
     const cpuMs = reply.computeCpuSeconds * 1000;
-    const ours = readFileSync(out, 'utf8').trim().split('\n').flatMap((l) => (JSON.parse(l) as { steps: { advantage: number }[] }).steps.map((s) => s.advantage));
+    const ours = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .flatMap((l) => (JSON.parse(l) as { steps: { advantage: number }[] }).steps.map((s) => s.advantage));
     const theirs = JSON.parse(readFileSync(join(dir, `py-${variant}.json`), 'utf8')) as number[];
-    if (theirs.length !== ours.length) throw new Error(`python reference (${variant}): ${theirs.length} advantages for ${ours.length} rows`);
+    if (theirs.length !== ours.length)
+      throw new Error(`python reference (${variant}): ${theirs.length} advantages for ${ours.length} rows`);
     return { ms, cpuMs, agreement: Math.max(...ours.map((a, i) => Math.abs(a - theirs[i]))) };
   };
   const verl = python('verl', flag('py-runs', 1));
   const loops = python('loops', 3);
   const pythonMs = verl.ms;
-  const pythonAgreement = verl.agreement === undefined && loops.agreement === undefined ? undefined : Math.max(verl.agreement ?? 0, loops.agreement ?? 0);
+  const pythonAgreement =
+    verl.agreement === undefined && loops.agreement === undefined ? undefined : Math.max(verl.agreement ?? 0, loops.agreement ?? 0);
 
   const result = {
     bench: 'cli-start',
@@ -139,13 +157,24 @@ try {
         ['node -e 0', f(result.nodeMs), f(result.nodeCpuMs), ''],
         ['gigpo --help', f(result.helpMs), f(result.helpCpuMs), `+${f(result.helpOverNodeMs)} ms wall`],
         [`gigpo score (${result.rows} rows, end to end)`, f(result.scoreMs), f(result.scoreCpuMs), '1'],
-        ['Python reference (verl-agent data flow) compute alone', f(pythonMs), f(verl.cpuMs), `${f(result.pythonOverScore, 2)}x wall, ${f(result.pythonOverScoreCpu, 2)}x CPU`],
-        ['Python, same loops without its scans, compute alone', f(loops.ms), f(loops.cpuMs), `${f(result.pythonLoopsOverScore, 2)}x wall, ${f(result.pythonLoopsOverScoreCpu, 2)}x CPU`],
+        [
+          'Python reference (verl-agent data flow) compute alone',
+          f(pythonMs),
+          f(verl.cpuMs),
+          `${f(result.pythonOverScore, 2)}x wall, ${f(result.pythonOverScoreCpu, 2)}x CPU`,
+        ],
+        [
+          'Python, same loops without its scans, compute alone',
+          f(loops.ms),
+          f(loops.cpuMs),
+          `${f(result.pythonLoopsOverScore, 2)}x wall, ${f(result.pythonLoopsOverScoreCpu, 2)}x CPU`,
+        ],
         ['TypeScript reference compute alone', f(result.tsReferenceComputeMs), '', `${f(result.tsReferenceOverScore, 2)}x the score time`],
       ],
     ),
   );
-  if (pythonAgreement !== undefined) console.log(`max |advantage difference| score vs Python references: ${pythonAgreement.toExponential(2)}`);
+  if (pythonAgreement !== undefined)
+    console.log(`max |advantage difference| score vs Python references: ${pythonAgreement.toExponential(2)}`);
   console.log(JSON.stringify(result));
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,13 @@ const rows = benchEnvStepping({ env, sizes: [1, 64, 1024, 8192], seconds });
 console.log(
   formatTable(
     ['env', 'N', 'JS API steps/s', 'tight loop steps/s', 'efficiency'],
-    rows.map((r) => [r.env, String(r.envs), r.jsStepsPerSecond.toFixed(0), r.tightStepsPerSecond.toFixed(0), (r.efficiency * 100).toFixed(1) + '%']),
+    rows.map((r) => [
+      r.env,
+      String(r.envs),
+      r.jsStepsPerSecond.toFixed(0),
+      r.tightStepsPerSecond.toFixed(0),
+      (r.efficiency * 100).toFixed(1) + '%',
+    ]),
   ),
 );
 console.log(JSON.stringify({ bench: 'env-step', rows }));

@@ -88,9 +88,30 @@ try {
     formatTable(
       ['decode + encode', 'rows', 'chunks', 'MB', 'seconds', 'rows/s'],
       [
-        ['gigpo: validated read', String(rows), String(chunks.length), (fileBytes / 1e6).toFixed(1), best.ours.toFixed(4), (rows / best.ours).toFixed(0)],
-        ['gigpo: + validated write', String(rows), String(chunks.length), (fileBytes / 1e6).toFixed(1), best.oursRevalidated.toFixed(4), (rows / best.oursRevalidated).toFixed(0)],
-        ['msgpackr plain', String(rows), String(chunks.length), (fileBytes / 1e6).toFixed(1), best.baseline.toFixed(4), (rows / best.baseline).toFixed(0)],
+        [
+          'gigpo: validated read',
+          String(rows),
+          String(chunks.length),
+          (fileBytes / 1e6).toFixed(1),
+          best.ours.toFixed(4),
+          (rows / best.ours).toFixed(0),
+        ],
+        [
+          'gigpo: + validated write',
+          String(rows),
+          String(chunks.length),
+          (fileBytes / 1e6).toFixed(1),
+          best.oursRevalidated.toFixed(4),
+          (rows / best.oursRevalidated).toFixed(0),
+        ],
+        [
+          'msgpackr plain',
+          String(rows),
+          String(chunks.length),
+          (fileBytes / 1e6).toFixed(1),
+          best.baseline.toFixed(4),
+          (rows / best.baseline).toFixed(0),
+        ],
       ],
     ),
   );

@@ -49,7 +49,12 @@ async function decode(parallel: number): Promise<{ parallel: number; tokens: num
   const policy = llamaPolicy({ model: model!, parallel, threads: 1, maxTokens: 64, seed: 1, stop: ['\u0000never'] });
   await policy.load();
   try {
-    const requests = Array.from({ length: 16 }, (_, i) => ({ group: 0, traj: i, step: 0, messages: [{ role: 'user' as const, content: `Go ${i}.` }] }));
+    const requests = Array.from({ length: 16 }, (_, i) => ({
+      group: 0,
+      traj: i,
+      step: 0,
+      messages: [{ role: 'user' as const, content: `Go ${i}.` }],
+    }));
     await policy.act(requests.slice(0, parallel)); // warm-up
     const t0 = performance.now();
     const out = await policy.act(requests);

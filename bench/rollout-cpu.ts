@@ -17,5 +17,7 @@ const batch = await engine.collect({ env, groups, groupSize, seed: 1, policy });
 const wallMs = performance.now() - t0;
 const used = process.cpuUsage(c0);
 const cpuMs = (used.user + used.system) / 1000;
-console.log(`${env}, ${policy.name}: ${batch.numRows} steps, ${cpuMs.toFixed(0)} ms CPU (${((batch.numRows / cpuMs) * 1000).toFixed(0)} steps per CPU second), ${wallMs.toFixed(0)} ms wall`);
+console.log(
+  `${env}, ${policy.name}: ${batch.numRows} steps, ${cpuMs.toFixed(0)} ms CPU (${((batch.numRows / cpuMs) * 1000).toFixed(0)} steps per CPU second), ${wallMs.toFixed(0)} ms wall`,
+);
 console.log(JSON.stringify({ bench: 'rollout-cpu', env, policy: policy.name, steps: batch.numRows, cpuMs, wallMs }));

@@ -29,7 +29,14 @@ const passed = ['max-open-rows', 'batch-rows'].flatMap((name) => (process.argv.i
 /** Writes the input file; returns its rows and trajectories. */
 async function generate(path: string): Promise<{ rows: number; trajectories: number; groups: number }> {
   const GROUPS = 2048;
-  const batch = await new RolloutEngine().collect({ env: 'sokoban', groups: GROUPS, groupSize: 8, maxSteps: 15, seed: 1, policy: randomPolicy() });
+  const batch = await new RolloutEngine().collect({
+    env: 'sokoban',
+    groups: GROUPS,
+    groupSize: 8,
+    maxSteps: 15,
+    seed: 1,
+    policy: randomPolicy(),
+  });
   const f = new JsonlFormatter(batch);
   const starts = trajectoryStarts(batch);
   // Each trajectory's line after its group id, so repetitions only change the id.
@@ -78,7 +85,9 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const made = await generate(input);
     const inputBytes = statSync(input).size;
-    console.log(`generated ${(inputBytes / 1024 ** 3).toFixed(2)} GiB: ${made.rows} rows, ${made.trajectories} trajectories, ${made.groups} groups in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `generated ${(inputBytes / 1024 ** 3).toFixed(2)} GiB: ${made.rows} rows, ${made.trajectories} trajectories, ${made.groups} groups in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     const cli = join(packageRoot, 'dist', 'lib', 'cli', 'main.js');
     const args = [cli, 'score', input, '--out', output, '--threads', threads, '--json', ...passed];
     const started = performance.now();
@@ -104,7 +113,9 @@ async function main(): Promise<void> {
     const summary = JSON.parse(stdout) as { rows: number; rowsPerSecond: number; seconds: number };
     const outputBytes = statSync(output).size;
     const mib = (b: number) => (b / 1024 ** 2).toFixed(0);
-    console.log(`gigpo score ${input.split('/').pop()} --out ${output.split('/').pop()} --threads ${threads}${passed.length ? ` ${passed.join(' ')}` : ''}`);
+    console.log(
+      `gigpo score ${input.split('/').pop()} --out ${output.split('/').pop()} --threads ${threads}${passed.length ? ` ${passed.join(' ')}` : ''}`,
+    );
     console.log(
       `  ${summary.rows} rows in ${seconds.toFixed(1)} s (${(summary.rowsPerSecond / 1e3).toFixed(0)}k rows/s, ${(inputBytes / 1024 ** 2 / seconds).toFixed(0)} MiB/s of input); ` +
         `output ${(outputBytes / 1024 ** 3).toFixed(2)} GiB`,

@@ -45,7 +45,15 @@ async function makeInput(dir: string): Promise<{ msgpack: string; jsonl: string;
   let rows = 0;
   try {
     for (let first = 0; rows < targetRows; first += GROUPS_PER_CHUNK) {
-      const b = await pool.collect({ env: 'sokoban', groups: GROUPS_PER_CHUNK, groupSize: 8, maxSteps: 15, seed: 1, firstGroup: first, policy: randomPolicy() });
+      const b = await pool.collect({
+        env: 'sokoban',
+        groups: GROUPS_PER_CHUNK,
+        groupSize: 8,
+        maxSteps: 15,
+        seed: 1,
+        firstGroup: first,
+        policy: randomPolicy(),
+      });
       delete b.meta; // per-call latencies; keep chunks to their columns
       chunks.push(b);
       rows += b.numRows;
@@ -106,9 +114,18 @@ async function main(): Promise<void> {
         close: async () => {},
         abort: async () => {},
       };
-      return scoreFile({ input: Readable.from([bytes]), inputFormat: 'msgpack', output: sink, outputFormat: 'msgpack', scorer }).then(() => written);
+      return scoreFile({ input: Readable.from([bytes]), inputFormat: 'msgpack', output: sink, outputFormat: 'msgpack', scorer }).then(
+        () => written,
+      );
     };
-    const t = { baseFile: [] as number[], baseMemory: [] as number[], one: [] as number[], many: [] as number[], mem1: [] as number[], memN: [] as number[] };
+    const t = {
+      baseFile: [] as number[],
+      baseMemory: [] as number[],
+      one: [] as number[],
+      many: [] as number[],
+      mem1: [] as number[],
+      memN: [] as number[],
+    };
     for (let i = 0; i < rounds; i++) {
       t.baseFile.push(await timed(() => baselineFileToFile(msgpack, out('baseline.msgpack'))));
       t.baseMemory.push(await timed(async () => baselineInMemory(bytes)));
@@ -133,9 +150,14 @@ async function main(): Promise<void> {
     const cliSummary = JSON.parse(r.stdout) as { rowsPerSecond: number };
 
     const rate = (s: number) => rows / s;
-    const m = Object.fromEntries(Object.entries({ ...t, ...j }).map(([k, v]) => [k, best(v)])) as Record<keyof typeof t | keyof typeof j, number>;
+    const m = Object.fromEntries(Object.entries({ ...t, ...j }).map(([k, v]) => [k, best(v)])) as Record<
+      keyof typeof t | keyof typeof j,
+      number
+    >;
     const mb = (path: string) => (statSync(path).size / 1e6).toFixed(1);
-    console.log(`input: ${rows} rows; ${msgpack.split('/').pop()} ${mb(msgpack)} MB, ${jsonl.split('/').pop()} ${mb(jsonl)} MB; best of ${rounds} (msgpack) / ${jsonlRounds} (JSONL) alternating rounds`);
+    console.log(
+      `input: ${rows} rows; ${msgpack.split('/').pop()} ${mb(msgpack)} MB, ${jsonl.split('/').pop()} ${mb(jsonl)} MB; best of ${rounds} (msgpack) / ${jsonlRounds} (JSONL) alternating rounds`,
+    );
     console.log(
       formatTable(
         ['run', 'seconds', 'rows/s', 'vs msgpackr file->file', 'vs msgpackr in memory'],
@@ -159,7 +181,9 @@ async function main(): Promise<void> {
         ]),
       ),
     );
-    console.log(`CLI (gigpo score ${msgpack.split('/').pop()} --out cli.msgpack): ${cliSummary.rowsPerSecond.toFixed(0)} rows/s in the pipeline, ${cliWall.toFixed(2)} s wall with process start`);
+    console.log(
+      `CLI (gigpo score ${msgpack.split('/').pop()} --out cli.msgpack): ${cliSummary.rowsPerSecond.toFixed(0)} rows/s in the pipeline, ${cliWall.toFixed(2)} s wall with process start`,
+    );
     console.log(
       JSON.stringify({
         bench: 'score',

@@ -25,7 +25,13 @@ async function inProcess(): Promise<{ rows: number; seconds: number }> {
     // Warm the threads (addon load) the way the service's are warm when a trainer connects.
     await rolloutAndScore({ ...setup, groups: 64, pool, policy: oraclePolicy({ epsilon: 0.3 }) });
     const t0 = performance.now();
-    const r = await rolloutAndScore({ ...setup, groups, pool, policy: oraclePolicy({ epsilon: 0.3 }), assembly: { dropZeroVarianceGroups: true } });
+    const r = await rolloutAndScore({
+      ...setup,
+      groups,
+      pool,
+      policy: oraclePolicy({ epsilon: 0.3 }),
+      assembly: { dropZeroVarianceGroups: true },
+    });
     return { rows: r.batch.numRows, seconds: (performance.now() - t0) / 1000 };
   } finally {
     await pool.destroy();
@@ -33,9 +39,13 @@ async function inProcess(): Promise<{ rows: number; seconds: number }> {
 }
 
 async function startServe(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [join(packageRoot, 'dist', 'lib', 'cli', 'main.js'), 'serve', '--port', '0', '--json', '--threads', String(threads)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(packageRoot, 'dist', 'lib', 'cli', 'main.js'), 'serve', '--port', '0', '--json', '--threads', String(threads)],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stderr.setEncoding('utf8').on('data', (s: string) => {
@@ -73,10 +83,29 @@ console.log(
     ['path', 'threads', 'rows', 'seconds', 'rows/s'],
     [
       ['rolloutAndScore in process', String(threads), String(baseline.rows), baseline.seconds.toFixed(3), base.toFixed(0)],
-      [`/v1/streams batches in Python (${client.batches} x >= ${batchRows} rows)`, String(threads), String(client.rows), client.seconds.toFixed(3), served.toFixed(0)],
+      [
+        `/v1/streams batches in Python (${client.batches} x >= ${batchRows} rows)`,
+        String(threads),
+        String(client.rows),
+        client.seconds.toFixed(3),
+        served.toFixed(0),
+      ],
     ],
   ),
 );
 console.log(`service / in process: ${(served / base).toFixed(2)} (goal >= 0.8)`);
-console.log(`64-group /v1/rollouts: first chunk after ${client.firstChunkMs.toFixed(1)} ms of ${(client.rolloutSeconds * 1000).toFixed(1)} ms (${client.rolloutChunks} chunks)`);
-console.log(JSON.stringify({ bench: 'serve', threads, groups, batchRows, inProcessRowsPerSecond: base, serviceRowsPerSecond: served, ratio: served / base, ...client }));
+console.log(
+  `64-group /v1/rollouts: first chunk after ${client.firstChunkMs.toFixed(1)} ms of ${(client.rolloutSeconds * 1000).toFixed(1)} ms (${client.rolloutChunks} chunks)`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'serve',
+    threads,
+    groups,
+    batchRows,
+    inProcessRowsPerSecond: base,
+    serviceRowsPerSecond: served,
+    ratio: served / base,
+    ...client,
+  }),
+);

@@ -21,6 +21,10 @@ for (const profile of ['native', 'verl-agent']) {
     sum += n;
     histogram[n] = (histogram[n] ?? 0) + 1;
   }
-  const counts = Array.from(histogram, (c, n) => (c ? `${n}:${c}` : '')).filter(Boolean).join(' ');
-  console.log(`${profile.padEnd(10)} levels ${levels}  mean ${(sum / levels).toFixed(2)}  max ${histogram.length - 1}  moves:count ${counts}`);
+  const counts = Array.from(histogram, (c, n) => (c ? `${n}:${c}` : ''))
+    .filter(Boolean)
+    .join(' ');
+  console.log(
+    `${profile.padEnd(10)} levels ${levels}  mean ${(sum / levels).toFixed(2)}  max ${histogram.length - 1}  moves:count ${counts}`,
+  );
 }

@@ -74,7 +74,9 @@ const summary = {
 };
 console.log(`levels           ${limit} (${file})`);
 console.log(`solved           ${solved} (${(100 * summary.shareSolved).toFixed(1)}%), budget exhausted ${exhausted}`);
-console.log(`time per level   mean ${mean.toFixed(2)} ms   p50 ${summary.p50Ms.toFixed(2)} ms   p99 ${summary.p99Ms.toFixed(2)} ms   max ${summary.maxMs.toFixed(2)} ms`);
+console.log(
+  `time per level   mean ${mean.toFixed(2)} ms   p50 ${summary.p50Ms.toFixed(2)} ms   p99 ${summary.p99Ms.toFixed(2)} ms   max ${summary.maxMs.toFixed(2)} ms`,
+);
 console.log(
   `mean moves       ${summary.meanMovesSolved.toFixed(1)} (shortest plans); mean states expanded ${summary.meanNodesExpanded.toFixed(0)}, stored ${summary.meanNodesGenerated.toFixed(0)}`,
 );

@@ -46,7 +46,9 @@ export class GigpoInputError extends Error {
  * (bad data the readers let through); any other error unchanged.
  */
 export function asInputError(err: unknown, source: string): unknown {
-  return err instanceof RangeError && !(err instanceof GigpoArgumentError) && !(err instanceof GigpoRangeError) ? new GigpoInputError(source, err.message) : err;
+  return err instanceof RangeError && !(err instanceof GigpoArgumentError) && !(err instanceof GigpoRangeError)
+    ? new GigpoInputError(source, err.message)
+    : err;
 }
 
 /** An optional package that a feature needs is not installed or does not load; `packageName` names it. */

@@ -32,7 +32,16 @@ export type { PolicyFailureKind, PolicyRequestId } from './policy/request-error.
 
 // Rollouts
 export { RolloutEngine } from './rollout/engine.js';
-export type { CollectOptions, CollectTextOptions, TextRolloutOptions, RolloutProgress, Schedule, PromptMode, OnPolicyError, StopReason } from './rollout/engine.js';
+export type {
+  CollectOptions,
+  CollectTextOptions,
+  TextRolloutOptions,
+  RolloutProgress,
+  Schedule,
+  PromptMode,
+  OnPolicyError,
+  StopReason,
+} from './rollout/engine.js';
 export { CHATML } from './rollout/conversation.js';
 export type { ChatFormat } from './rollout/conversation.js';
 export { nativeTextEnvs } from './envs/native-text-envs.js';
@@ -56,7 +65,14 @@ export { startEnvServer } from './service/env-server/server.js';
 export type { EnvServer, EnvServerOptions } from './service/env-server/server.js';
 
 // Advantages and training batches
-export { computeAdvantages, similarityRatio, resolveAdvantageOptions, DEFAULT_ADVANTAGE_OPTIONS, ESTIMATORS, BatchAssembler } from './advantage/index.js';
+export {
+  computeAdvantages,
+  similarityRatio,
+  resolveAdvantageOptions,
+  DEFAULT_ADVANTAGE_OPTIONS,
+  ESTIMATORS,
+  BatchAssembler,
+} from './advantage/index.js';
 export type {
   AdvantageColumns,
   AdvantageResult,

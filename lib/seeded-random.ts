@@ -44,7 +44,11 @@ function nextWord(state: Uint32Array, at: number): number {
 
 function checkSeed(seed: number | bigint, path: string): bigint {
   if (typeof seed === 'number' ? !Number.isSafeInteger(seed) || seed < 0 : typeof seed !== 'bigint' || seed < 0n || seed > MASK64)
-    throw valueError(path, Number.isInteger(seed) || typeof seed === 'bigint' ? seed : undefined, `expected a non-negative safe integer or a BigInt below 2^64, got ${String(seed)}`);
+    throw valueError(
+      path,
+      Number.isInteger(seed) || typeof seed === 'bigint' ? seed : undefined,
+      `expected a non-negative safe integer or a BigInt below 2^64, got ${String(seed)}`,
+    );
   return BigInt(seed);
 }
 

@@ -11,7 +11,12 @@ const write = process.argv.includes('--write');
 const require = createRequire(import.meta.url);
 
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
-const biome = run(process.execPath, [require.resolve('@biomejs/biome/bin/biome'), write ? 'check' : 'ci', ...(write ? ['--write'] : []), '.']);
+const biome = run(process.execPath, [
+  require.resolve('@biomejs/biome/bin/biome'),
+  write ? 'check' : 'ci',
+  ...(write ? ['--write'] : []),
+  '.',
+]);
 
 const listed = spawnSync('git', ['ls-files', 'native/*.cpp', 'native/*.hpp', 'native/*.h', 'native/*.cc'], { cwd: root, encoding: 'utf8' });
 const files = listed.status === 0 ? listed.stdout.split('\n').filter(Boolean) : [];

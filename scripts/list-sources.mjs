@@ -14,5 +14,8 @@ function walk(dir) {
   return out;
 }
 
-const files = process.argv.slice(2).flatMap((dir) => walk(dir)).sort();
+const files = process.argv
+  .slice(2)
+  .flatMap((dir) => walk(dir))
+  .sort();
 process.stdout.write(files.map((f) => relative(process.cwd(), f)).join('\n') + '\n');

@@ -19,7 +19,21 @@ const GGUF_VERSION = 3;
 const ALIGNMENT = 32;
 
 // Metadata value types.
-const T = { UINT8: 0, INT8: 1, UINT16: 2, INT16: 3, UINT32: 4, INT32: 5, FLOAT32: 6, BOOL: 7, STRING: 8, ARRAY: 9, UINT64: 10, INT64: 11, FLOAT64: 12 };
+const T = {
+  UINT8: 0,
+  INT8: 1,
+  UINT16: 2,
+  INT16: 3,
+  UINT32: 4,
+  INT32: 5,
+  FLOAT32: 6,
+  BOOL: 7,
+  STRING: 8,
+  ARRAY: 9,
+  UINT64: 10,
+  INT64: 11,
+  FLOAT64: 12,
+};
 const GGML_TYPE_F32 = 0;
 // tokenizer.ggml.token_type values.
 const TOKEN_NORMAL = 1;
@@ -72,7 +86,10 @@ export function tinyVocabulary(size = TINY_MODEL.vocabSize) {
   for (const word of WORDS) for (let n = 2; n <= word.length; n++) add(word.slice(0, n), -1 + n / 100);
   for (let a = 97; tokens.length < size; a++) {
     // Fill up with spaced lowercase letters ("▁a", "▁b", ...), then letter pairs.
-    const piece = a <= 122 ? SPACE + String.fromCharCode(a) : String.fromCharCode(97 + ((a - 123) % 26)) + String.fromCharCode(97 + Math.floor((a - 123) / 26));
+    const piece =
+      a <= 122
+        ? SPACE + String.fromCharCode(a)
+        : String.fromCharCode(97 + ((a - 123) % 26)) + String.fromCharCode(97 + Math.floor((a - 123) / 26));
     add(piece, -1.5);
   }
   return { tokens, types, scores };
@@ -133,19 +150,50 @@ class Bytes {
     this.buf.copy(next, 0, 0, this.len);
     this.buf = next;
   }
-  u8(v) { this.room(1); this.buf.writeUInt8(v, this.len); this.len += 1; }
-  u32(v) { this.room(4); this.buf.writeUInt32LE(v, this.len); this.len += 4; }
-  i32(v) { this.room(4); this.buf.writeInt32LE(v, this.len); this.len += 4; }
-  f32(v) { this.room(4); this.buf.writeFloatLE(v, this.len); this.len += 4; }
-  u64(v) { this.room(8); this.buf.writeBigUInt64LE(BigInt(v), this.len); this.len += 8; }
+  u8(v) {
+    this.room(1);
+    this.buf.writeUInt8(v, this.len);
+    this.len += 1;
+  }
+  u32(v) {
+    this.room(4);
+    this.buf.writeUInt32LE(v, this.len);
+    this.len += 4;
+  }
+  i32(v) {
+    this.room(4);
+    this.buf.writeInt32LE(v, this.len);
+    this.len += 4;
+  }
+  f32(v) {
+    this.room(4);
+    this.buf.writeFloatLE(v, this.len);
+    this.len += 4;
+  }
+  u64(v) {
+    this.room(8);
+    this.buf.writeBigUInt64LE(BigInt(v), this.len);
+    this.len += 8;
+  }
   str(s) {
     const b = Buffer.from(s, 'utf8');
     this.u64(b.length);
     this.raw(b);
   }
-  raw(b) { this.room(b.length); Buffer.from(b.buffer, b.byteOffset, b.byteLength).copy(this.buf, this.len); this.len += b.byteLength; }
-  pad(alignment) { const n = (alignment - (this.len % alignment)) % alignment; this.room(n); this.buf.fill(0, this.len, this.len + n); this.len += n; }
-  bytes() { return this.buf.subarray(0, this.len); }
+  raw(b) {
+    this.room(b.length);
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength).copy(this.buf, this.len);
+    this.len += b.byteLength;
+  }
+  pad(alignment) {
+    const n = (alignment - (this.len % alignment)) % alignment;
+    this.room(n);
+    this.buf.fill(0, this.len, this.len + n);
+    this.len += n;
+  }
+  bytes() {
+    return this.buf.subarray(0, this.len);
+  }
 }
 
 const kvWriters = {

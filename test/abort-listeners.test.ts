@@ -52,7 +52,12 @@ describe('abort listeners', () => {
     try {
       const policy = openAIPolicy({ baseURL: server.baseURL, model: 'm', concurrency: 3 });
       const c = new AbortController();
-      const requests = Array.from({ length: 60 }, (_, k) => ({ group: 0, traj: k, step: 0, messages: [{ role: 'user' as const, content: 'hi' }] }));
+      const requests = Array.from({ length: 60 }, (_, k) => ({
+        group: 0,
+        traj: k,
+        step: 0,
+        messages: [{ role: 'user' as const, content: 'hi' }],
+      }));
       const out = await policy.act(requests, c.signal);
       expect(out.map((r) => r.text)).toEqual(requests.map(() => '<action>up</action>'));
       expect(server.maxInFlight).toBe(3);

@@ -36,7 +36,11 @@ function crossCheck(seed: number, similarity: boolean): void {
   // grpo_passk needs 2 elements per group; only draw it when every group has them.
   const sizes = new Map<number, number>();
   for (let r = 0; r < batch.numRows; r++) if (batch.step[r] === 0) sizes.set(batch.group[r], (sizes.get(batch.group[r]) ?? 0) + 1);
-  const options = randomOptions(seed, similarity, [...sizes.values()].every((s) => s >= 2));
+  const options = randomOptions(
+    seed,
+    similarity,
+    [...sizes.values()].every((s) => s >= 2),
+  );
   const context = `seed ${seed} ${JSON.stringify(options)}`;
   const native = computeAdvantages(batch, options);
   const ref = referenceAdvantages(batch, resolveAdvantageOptions(options));

@@ -1,13 +1,7 @@
 // Invariants of the estimators (docs/ADVANTAGES.md), checked on random batches and small
 // hand-built ones, plus the estimators' golden values on tiny cases.
 import { describe, expect, it } from 'vitest';
-import {
-  computeAdvantages,
-  trajectoriesToBatch,
-  type StepBatch,
-  type Trajectory,
-  ESTIMATORS,
-} from '../lib/index.js';
+import { computeAdvantages, trajectoriesToBatch, type StepBatch, type Trajectory, ESTIMATORS } from '../lib/index.js';
 import { selectRows } from '../lib/io/select-rows.js';
 import { prng, randomBatch } from './helpers/random-batch.js';
 
@@ -115,7 +109,14 @@ describe('degenerate groups', () => {
 
   it('a task group of one trajectory', () => {
     const batch = trajectoriesToBatch([
-      { group: 'solo', steps: [{ obs: 'A', reward: 1 }, { obs: 'B', reward: 2 }, { obs: 'A', reward: 3, valid: false }] },
+      {
+        group: 'solo',
+        steps: [
+          { obs: 'A', reward: 1 },
+          { obs: 'B', reward: 2 },
+          { obs: 'A', reward: 3, valid: false },
+        ],
+      },
     ]);
     // rows: the three rows are the statistics' elements; s = 6, 6, 5.9.
     const rows = computeAdvantages(batch, { gamma: 1 });
@@ -143,7 +144,11 @@ describe('degenerate groups', () => {
     const member = (k: number): Trajectory => ({
       group: 'g',
       traj: k,
-      steps: [{ obs: 'A', reward: 0.1 }, { obs: 'B', reward: 0.1 }, { obs: 'C', reward: 0.7 }],
+      steps: [
+        { obs: 'A', reward: 0.1 },
+        { obs: 'B', reward: 0.1 },
+        { obs: 'C', reward: 0.7 },
+      ],
     });
     const batch = trajectoriesToBatch([member(0), member(1), member(2), member(3), member(4), member(5), member(6)]);
     for (const mode of ['mean_norm', 'mean_std_norm'] as const) {
@@ -191,7 +196,13 @@ describe('estimator values on small cases', () => {
 
   it('normalizeByLength and episodeStats trajectories', () => {
     const batch = trajectoriesToBatch([
-      { group: 'g', steps: [{ obs: 'A', reward: 1 }, { obs: 'B', reward: 1 }] },
+      {
+        group: 'g',
+        steps: [
+          { obs: 'A', reward: 1 },
+          { obs: 'B', reward: 1 },
+        ],
+      },
       { group: 'g', steps: [{ obs: 'A', reward: 0, valid: false }] },
     ]);
     // Scores per trajectory: 1 (2/2) and 0; mean 0.5; the invalid row also loses 0.1.
@@ -218,15 +229,33 @@ describe('output reuse', () => {
 describe('empty batch', () => {
   it('scores to empty columns and zero statistics', () => {
     const empty = randomBatch(1);
-    const none = { ...empty, numRows: 0, group: new Uint32Array(0), traj: new Uint32Array(0), step: new Uint32Array(0),
-      action: new Int32Array(0), reward: new Float32Array(0), done: new Uint8Array(0), truncated: new Uint8Array(0),
-      valid: new Uint8Array(0), anchor: new BigUint64Array(0), obs: new Uint32Array(0) };
+    const none = {
+      ...empty,
+      numRows: 0,
+      group: new Uint32Array(0),
+      traj: new Uint32Array(0),
+      step: new Uint32Array(0),
+      action: new Int32Array(0),
+      reward: new Float32Array(0),
+      done: new Uint8Array(0),
+      truncated: new Uint8Array(0),
+      valid: new Uint8Array(0),
+      anchor: new BigUint64Array(0),
+      obs: new Uint32Array(0),
+    };
     for (const anchors of ['exact', { similarity: 0.5 }] as const) {
       const result = computeAdvantages(none, { anchors, estimator: 'reinforce_pp_baseline' });
       expect(result.advantage.length).toBe(0);
       expect(result.stats).toEqual({
-        numRows: 0, numGroups: 0, numTrajectories: 0, numStepGroups: 0, meanStepGroupSize: 0,
-        singletonStepGroups: 0, singletonStepGroupShare: 0, zeroVarianceGroups: 0, zeroVarianceGroupShare: 0,
+        numRows: 0,
+        numGroups: 0,
+        numTrajectories: 0,
+        numStepGroups: 0,
+        meanStepGroupSize: 0,
+        singletonStepGroups: 0,
+        singletonStepGroupShare: 0,
+        zeroVarianceGroups: 0,
+        zeroVarianceGroupShare: 0,
       });
     }
   });
@@ -269,7 +298,13 @@ describe('bad input', () => {
 
   it('grpo_passk needs two elements per group', () => {
     const batch = trajectoriesToBatch([
-      { group: 5, steps: [{ obs: 'A', reward: 1 }, { obs: 'B', reward: 0 }] },
+      {
+        group: 5,
+        steps: [
+          { obs: 'A', reward: 1 },
+          { obs: 'B', reward: 0 },
+        ],
+      },
       { group: 6, steps: [{ obs: 'A', reward: 1 }] },
     ]);
     expect(() => computeAdvantages(batch, { estimator: 'grpo_passk' })).toThrow(
@@ -283,7 +318,10 @@ describe('bad input', () => {
   it('validates options by name', () => {
     const batch = base();
     const cases: [object, string][] = [
-      [{ estimator: 'ppo' }, "options.estimator: must be one of 'gigpo', 'grpo', 'drgrpo', 'rloo', 'reinforce_pp_baseline', 'grpo_passk', got 'ppo'"],
+      [
+        { estimator: 'ppo' },
+        "options.estimator: must be one of 'gigpo', 'grpo', 'drgrpo', 'rloo', 'reinforce_pp_baseline', 'grpo_passk', got 'ppo'",
+      ],
       [{ gamma: 1.5 }, 'options.gamma: must be a number in [0, 1], got 1.5'],
       [{ gamma: NaN }, 'options.gamma: must be a number in [0, 1], got NaN'],
       [{ epsilon: 0 }, 'options.epsilon: must be a number > 0, got 0'],

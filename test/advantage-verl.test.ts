@@ -3,7 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { computeAdvantages, trajectoriesToBatch, type StepBatch } from '../lib/index.js';
 
-const member = (k: number, valid: boolean[]): { group: string; traj: number; steps: { obs: string; reward: number; valid: boolean }[] } => ({
+const member = (
+  k: number,
+  valid: boolean[],
+): { group: string; traj: number; steps: { obs: string; reward: number; valid: boolean }[] } => ({
   group: 'g',
   traj: k,
   steps: valid.map((v, s) => ({ obs: `o${k}.${s}`, reward: s === valid.length - 1 ? 1 : 0, valid: v })),
@@ -11,7 +14,9 @@ const member = (k: number, valid: boolean[]): { group: string; traj: number; ste
 
 describe('estimators as verl defines them', () => {
   it('grpo_passk divides the gap by std + epsilon unless mean_norm is asked for', () => {
-    const batch: StepBatch = trajectoriesToBatch([1, 3, 2].map((reward, k) => ({ group: 'g', traj: k, steps: [{ obs: `o${k}`, reward }] })));
+    const batch: StepBatch = trajectoriesToBatch(
+      [1, 3, 2].map((reward, k) => ({ group: 'g', traj: k, steps: [{ obs: `o${k}`, reward }] })),
+    );
     const byDefault = Array.from(computeAdvantages(batch, { estimator: 'grpo_passk' }).advantage);
     // Rows 1, 3, 2: std 1, gap 1.
     expect(byDefault).toEqual([0, Math.fround(1 / (1 + 1e-6)), 0]);
@@ -47,7 +52,11 @@ describe('opaque anchor ids in JSONL', () => {
             JSON.stringify({
               group: 'g',
               traj,
-              steps: [0, 1, 2].map((s) => ({ [key]: `state-${(traj + s) % 4}`, reward: s === 2 ? traj % 2 : 0, valid: traj !== 3 || s !== 1 })),
+              steps: [0, 1, 2].map((s) => ({
+                [key]: `state-${(traj + s) % 4}`,
+                reward: s === 2 ? traj % 2 : 0,
+                valid: traj !== 3 || s !== 1,
+              })),
             }),
           )
           .join('\n') + '\n';

@@ -32,9 +32,22 @@ describe('BatchAssembler', () => {
   const batch = trajectoriesToBatch([
     { group: 'a', steps: [{ obs: 'A', reward: 1 }] },
     { group: 'a', steps: [{ obs: 'A', reward: 1 }] },
-    { group: 'b', steps: [{ obs: 'B', reward: 1 }, { obs: 'C', reward: 0 }] },
+    {
+      group: 'b',
+      steps: [
+        { obs: 'B', reward: 1 },
+        { obs: 'C', reward: 0 },
+      ],
+    },
     { group: 'b', steps: [{ obs: 'B', reward: 0 }] },
-    { group: 'b', steps: [{ obs: 'B', reward: 0 }, { obs: 'D', reward: 0 }, { obs: 'E', reward: 0 }] },
+    {
+      group: 'b',
+      steps: [
+        { obs: 'B', reward: 0 },
+        { obs: 'D', reward: 0 },
+        { obs: 'E', reward: 0 },
+      ],
+    },
   ]);
   const scored = computeAdvantages(batch);
 
@@ -46,8 +59,13 @@ describe('BatchAssembler', () => {
     expect(out.importanceWeight).toEqual(new Float32Array(8).fill(1));
     expect(out.observations).toBe(batch.observations);
     expect(report).toEqual({
-      inputRows: 8, droppedGroups: 0, droppedGroupRows: 0, subsampledOutRows: 0,
-      duplicatedRows: 0, balanceDroppedRows: 0, outputRows: 8,
+      inputRows: 8,
+      droppedGroups: 0,
+      droppedGroupRows: 0,
+      subsampledOutRows: 0,
+      duplicatedRows: 0,
+      balanceDroppedRows: 0,
+      outputRows: 8,
     });
   });
 
@@ -129,7 +147,10 @@ describe('BatchAssembler', () => {
   it('broadcasts the advantage to response tokens, times the response mask', () => {
     const tokens = withTokens(batch);
     const s = computeAdvantages(tokens);
-    const mask = { offsets: tokens.responseIds!.offsets, data: Uint8Array.from({ length: tokens.responseIds!.data.length }, (_, i) => i % 2) };
+    const mask = {
+      offsets: tokens.responseIds!.offsets,
+      data: Uint8Array.from({ length: tokens.responseIds!.data.length }, (_, i) => i % 2),
+    };
     const { batch: out } = new BatchAssembler({ multipleOf: 3, seed: 4 }).assemble(tokens, s, { responseMask: mask });
     const ids = out.responseIds!;
     const adv = out.tokenAdvantage!;

@@ -14,7 +14,15 @@ import type { ChunkMap } from './helpers/hostile-inputs.js';
 const tmp = tempDir('cli-errors');
 afterAll(() => tmp.cleanup());
 
-const good = (group: number | string, traj: number | string, reward = 1) => JSON.stringify({ group, traj, steps: [{ obs: `s${group}`, reward }, { obs: 'end', reward: 0 }] });
+const good = (group: number | string, traj: number | string, reward = 1) =>
+  JSON.stringify({
+    group,
+    traj,
+    steps: [
+      { obs: `s${group}`, reward },
+      { obs: 'end', reward: 0 },
+    ],
+  });
 
 /** A directory of its own holding `name` with `content`; runs `gigpo score` on it. */
 function scoreCase(caseName: string, name: string, content: string | Uint8Array | undefined, extra: string[] = [], outName = 'out.jsonl') {
@@ -38,7 +46,15 @@ function expectInputError(r: ReturnType<typeof scoreCase>, message: string): voi
 
 /** A chunk of a numberline rollout of `groups` groups of 2 from group `firstGroup`. */
 async function rolloutChunk(groups: number, seed: number, firstGroup = 0): Promise<Uint8Array> {
-  const batch = await new RolloutEngine().collect({ env: 'numberline', groups, groupSize: 2, seed, firstGroup, maxSteps: 6, policy: randomPolicy() });
+  const batch = await new RolloutEngine().collect({
+    env: 'numberline',
+    groups,
+    groupSize: 2,
+    seed,
+    firstGroup,
+    maxSteps: 6,
+    policy: randomPolicy(),
+  });
   return encodeChunk(batch, {});
 }
 
@@ -52,19 +68,55 @@ function editedChunk(bytes: Uint8Array, edit: (chunk: ChunkMap) => void): Uint8A
 describe('gigpo score: bad JSONL input', () => {
   const cases: [string, string, string][] = [
     ['malformed JSON', `${good(0, 0)}\n{"group": 1,,}\n`, ':2: invalid JSON: '],
-    ['wrong type', `${good(0, 0)}\n${good(0, 1)}\n{"group":0,"traj":2,"steps":[{"obs":"a","reward":"x"}]}\n`, ':3: steps[0].reward: expected a finite number, got "x"'],
+    [
+      'wrong type',
+      `${good(0, 0)}\n${good(0, 1)}\n{"group":0,"traj":2,"steps":[{"obs":"a","reward":"x"}]}\n`,
+      ':3: steps[0].reward: expected a finite number, got "x"',
+    ],
     ['missing group', `{"traj":0,"steps":[{"obs":"a","reward":1}]}\n`, ':1: group: missing (expected a string or an integer)'],
     ['missing steps', `${good(0, 0)}\n{"group":0,"traj":1}\n`, ':2: steps: missing (expected a non-empty array of steps)'],
-    ['missing reward', `{"group":0,"traj":0,"steps":[{"obs":"a","reward":1},{"obs":"b"}]}\n`, ':1: steps[1].reward: missing (expected a finite number)'],
-    ['bare NaN', `{"group":0,"traj":0,"steps":[{"obs":"a","reward":NaN}]}\n`, ':1: steps[0].reward: expected a finite number, got NaN (NaN and Infinity are not JSON numbers)'],
-    ['bare Infinity', `${good(0, 0)}\n{"group":0,"traj":1,"steps":[{"obs":"a","reward":-Infinity}]}\n`, ':2: steps[0].reward: expected a finite number, got -Infinity (NaN and Infinity are not JSON numbers)'],
-    ['beyond float32', `{"group":0,"traj":0,"steps":[{"obs":"a","reward":1e39}]}\n`, ':1: steps[0].reward: 1e+39 is outside the float32 range'],
-    ['bad anchor', `{"group":0,"traj":0,"steps":[{"anchor":true,"reward":0}]}\n`, ':1: steps[0].anchor: expected a string or a non-negative integer, got true'],
+    [
+      'missing reward',
+      `{"group":0,"traj":0,"steps":[{"obs":"a","reward":1},{"obs":"b"}]}\n`,
+      ':1: steps[1].reward: missing (expected a finite number)',
+    ],
+    [
+      'bare NaN',
+      `{"group":0,"traj":0,"steps":[{"obs":"a","reward":NaN}]}\n`,
+      ':1: steps[0].reward: expected a finite number, got NaN (NaN and Infinity are not JSON numbers)',
+    ],
+    [
+      'bare Infinity',
+      `${good(0, 0)}\n{"group":0,"traj":1,"steps":[{"obs":"a","reward":-Infinity}]}\n`,
+      ':2: steps[0].reward: expected a finite number, got -Infinity (NaN and Infinity are not JSON numbers)',
+    ],
+    [
+      'beyond float32',
+      `{"group":0,"traj":0,"steps":[{"obs":"a","reward":1e39}]}\n`,
+      ':1: steps[0].reward: 1e+39 is outside the float32 range',
+    ],
+    [
+      'bad anchor',
+      `{"group":0,"traj":0,"steps":[{"anchor":true,"reward":0}]}\n`,
+      ':1: steps[0].anchor: expected a string or a non-negative integer, got true',
+    ],
     ['empty file', '', ': empty file: no records'],
     ['blank lines only', '\n\n  \n', ': empty file: no records'],
-    ['row form after trajectory form', `${good(0, 0)}\n{"group":0,"traj":1,"step":0,"obs":"a","reward":0}\n`, ':2: line: expected a trajectory-form record ({group, traj, steps: [...]}) like the first record, got a row'],
-    ['rows out of order', `{"group":0,"traj":0,"step":0,"obs":"a","reward":0}\n{"group":0,"traj":0,"step":2,"obs":"a","reward":0}\n`, ':2: step: expected 1 (rows of group 0 trajectory 0 must be consecutive and in step order), got 2'],
-    ['scores beyond float32', `${good(0, 0)}\n{"group":0,"traj":1,"steps":[{"obs":"a","reward":3e38},{"obs":"b","reward":3e38}]}\n`, ':2 (steps[0]): returns is Infinity: the rewards overflow float32'],
+    [
+      'row form after trajectory form',
+      `${good(0, 0)}\n{"group":0,"traj":1,"step":0,"obs":"a","reward":0}\n`,
+      ':2: line: expected a trajectory-form record ({group, traj, steps: [...]}) like the first record, got a row',
+    ],
+    [
+      'rows out of order',
+      `{"group":0,"traj":0,"step":0,"obs":"a","reward":0}\n{"group":0,"traj":0,"step":2,"obs":"a","reward":0}\n`,
+      ':2: step: expected 1 (rows of group 0 trajectory 0 must be consecutive and in step order), got 2',
+    ],
+    [
+      'scores beyond float32',
+      `${good(0, 0)}\n{"group":0,"traj":1,"steps":[{"obs":"a","reward":3e38},{"obs":"b","reward":3e38}]}\n`,
+      ':2 (steps[0]): returns is Infinity: the rewards overflow float32',
+    ],
     ['duplicate trajectory', `${good(0, 'a')}\n${good(0, 'b')}\n${good(0, 'a')}\n`, ':3: traj: trajectory "a" appears twice in group 0'],
   ];
   for (const [name, content, message] of cases)
@@ -73,7 +125,11 @@ describe('gigpo score: bad JSONL input', () => {
     });
 
   it('invalid UTF-8', () => {
-    const bytes = Buffer.concat([Buffer.from(`${good(0, 0)}\n{"group":0,"traj":1,"steps":[{"obs":"`), Buffer.from([0xff, 0xfe]), Buffer.from('","reward":0}]}\n')]);
+    const bytes = Buffer.concat([
+      Buffer.from(`${good(0, 0)}\n{"group":0,"traj":1,"steps":[{"obs":"`),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('","reward":0}]}\n'),
+    ]);
     expectInputError(scoreCase('utf8', 'in.jsonl', bytes), ':2: invalid UTF-8');
   });
 
@@ -91,11 +147,24 @@ describe('gigpo score: bad JSONL input', () => {
     // The same input with room for the group to be whole: fine.
     const ok = runCli(['score', r.input, '--out', join(r.dir, 'ok.jsonl'), '--max-open-rows', '16']);
     expect(ok.status).toBe(0);
-    expect(readFileSync(join(r.dir, 'ok.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).group)).toEqual(['A', 'B', 'C', 'D', 'A']);
+    expect(
+      readFileSync(join(r.dir, 'ok.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).group),
+    ).toEqual(['A', 'B', 'C', 'D', 'A']);
   });
 
   it('--skip-invalid skips bad lines and trajectories and reports how many', () => {
-    const content = [good(0, 0), '{oops', good(0, 1, 3), '{"group":1,"traj":0,"steps":[{"obs":"a","reward":NaN}]}', good(1, 0), good(0, 0), ''].join('\n');
+    const content = [
+      good(0, 0),
+      '{oops',
+      good(0, 1, 3),
+      '{"group":1,"traj":0,"steps":[{"obs":"a","reward":NaN}]}',
+      good(1, 0),
+      good(0, 0),
+      '',
+    ].join('\n');
     const r = scoreCase('skip', 'in.jsonl', content, ['--skip-invalid', '--json']);
     expect(r.status).toBe(0);
     const reasons = r.stderr.split('\n');
@@ -108,8 +177,15 @@ describe('gigpo score: bad JSONL input', () => {
     ]);
     const summary = JSON.parse(r.stdout);
     expect(summary).toMatchObject({ skipped: 3, trajectories: 3, groups: 2, rows: 6 });
-    const out = readFileSync(r.out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(out.map((l) => [l.group, l.traj])).toEqual([[0, 0], [0, 1], [1, 0]]);
+    const out = readFileSync(r.out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(out.map((l) => [l.group, l.traj])).toEqual([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+    ]);
   });
 
   it('--skip-invalid still fails when nothing valid is left', () => {
@@ -135,7 +211,10 @@ describe('gigpo score: bad msgpack input', () => {
   });
 
   it('garbage after the chunks', () => {
-    expectInputError(scoreCase('garbage', 'in.msgpack', Buffer.concat([two(), Buffer.from([0xc1, 0, 0])]), [], 'out.msgpack'), `: chunk 2: not msgpack (garbage at byte offset ${two().length})`);
+    expectInputError(
+      scoreCase('garbage', 'in.msgpack', Buffer.concat([two(), Buffer.from([0xc1, 0, 0])]), [], 'out.msgpack'),
+      `: chunk 2: not msgpack (garbage at byte offset ${two().length})`,
+    );
   });
 
   it('text that is not a chunk', () => {
@@ -157,7 +236,10 @@ describe('gigpo score: bad msgpack input', () => {
     const bytes = editedChunk(second, (c) => {
       delete c.columns.valid;
     });
-    expectInputError(scoreCase('missing-column', 'in.msgpack', Buffer.concat([first, bytes]), ['--threads', '2'], 'out.msgpack'), ': chunk 1: columns.valid: missing');
+    expectInputError(
+      scoreCase('missing-column', 'in.msgpack', Buffer.concat([first, bytes]), ['--threads', '2'], 'out.msgpack'),
+      ': chunk 1: columns.valid: missing',
+    );
   });
 
   it('a NaN reward', () => {
@@ -166,12 +248,18 @@ describe('gigpo score: bad msgpack input', () => {
       new DataView(data.buffer).setFloat32(4 * 3, NaN, true);
       c.columns.reward.data = data;
     });
-    expectInputError(scoreCase('nan', 'in.msgpack', Buffer.concat([first, bytes])), ': chunk 1: columns.reward[3]: must be finite, got NaN');
+    expectInputError(
+      scoreCase('nan', 'in.msgpack', Buffer.concat([first, bytes])),
+      ': chunk 1: columns.reward[3]: must be finite, got NaN',
+    );
   });
 
   it('a group split over two chunks', async () => {
     const bytes = Buffer.concat([first, await rolloutChunk(2, 1, 1)]);
-    expectInputError(scoreCase('split-group', 'in.msgpack', bytes), ': chunk 1: columns.group: group 1 also appears in chunk 0 (a chunk must hold complete groups)');
+    expectInputError(
+      scoreCase('split-group', 'in.msgpack', bytes),
+      ': chunk 1: columns.group: group 1 also appears in chunk 0 (a chunk must hold complete groups)',
+    );
   });
 
   it('--skip-invalid skips a bad chunk and reports it', async () => {
@@ -187,7 +275,11 @@ describe('gigpo score: bad msgpack input', () => {
 
 describe('gigpo: usage errors exit 2 and write nothing', () => {
   const cases: [string, string[], string][] = [
-    ['unknown estimator', ['--estimator', 'ppo'], "error: option '--estimator <name>' argument 'ppo' is invalid. Allowed choices are gigpo, grpo, drgrpo, rloo, reinforce_pp_baseline, grpo_passk.\n"],
+    [
+      'unknown estimator',
+      ['--estimator', 'ppo'],
+      "error: option '--estimator <name>' argument 'ppo' is invalid. Allowed choices are gigpo, grpo, drgrpo, rloo, reinforce_pp_baseline, grpo_passk.\n",
+    ],
     ['gamma out of range', ['--gamma', '1.5'], "gigpo: --gamma: expected a number in [0, 1], got '1.5'\n"],
     ['similarity of 1', ['--similarity', '1'], "gigpo: --similarity: expected a number θ with 0 < θ < 1, got '1'\n"],
     ['threads 0', ['--threads', '0'], "gigpo: --threads: expected an integer in [1, 256], got '0'\n"],
@@ -218,7 +310,9 @@ describe('gigpo: usage errors exit 2 and write nothing', () => {
 describe('gigpo bench: env errors are usage errors, as in rollout', () => {
   it('an unknown env exits 2 naming the known ones', () => {
     const r = runCli(['bench', '--env', 'nope', '--no-rollouts']);
-    expect(r.stderr).toBe("gigpo: --env: unknown environment 'nope' (known: sokoban, numberline, frozenlake, ezpoints, points24, household, shop)\n");
+    expect(r.stderr).toBe(
+      "gigpo: --env: unknown environment 'nope' (known: sokoban, numberline, frozenlake, ezpoints, points24, household, shop)\n",
+    );
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
   });

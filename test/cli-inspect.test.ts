@@ -32,7 +32,25 @@ function trajectories(b: StepBatch): { group: number; ret: number; last: number;
 describe('gigpo inspect', () => {
   it('summarises a rollout file: counts, success, returns, step groups, zero-variance groups', async () => {
     const path = tmp.path('rollout.msgpack');
-    gigpo(['rollout', '--env', 'sokoban', '--groups', '20', '--group-size', '4', '--policy', 'oracle', '--epsilon', '0.5', '--seed', '11', '--chunk-groups', '8', '--out', path]);
+    gigpo([
+      'rollout',
+      '--env',
+      'sokoban',
+      '--groups',
+      '20',
+      '--group-size',
+      '4',
+      '--policy',
+      'oracle',
+      '--epsilon',
+      '0.5',
+      '--seed',
+      '11',
+      '--chunk-groups',
+      '8',
+      '--out',
+      path,
+    ]);
     const r = gigpo(['inspect', path, '--json']);
     expect(r.stderr).toBe('');
     const report = JSON.parse(r.stdout);
@@ -40,7 +58,15 @@ describe('gigpo inspect', () => {
     for await (const b of readMsgpackChunks(path)) chunks.push(b);
     const all = concatStepBatches(chunks);
     const trajs = chunks.flatMap(trajectories);
-    expect(report).toMatchObject({ format: 'msgpack', scored: false, env: 'sokoban', pieces: 3, rows: all.numRows, trajectories: 80, groups: 20 });
+    expect(report).toMatchObject({
+      format: 'msgpack',
+      scored: false,
+      env: 'sokoban',
+      pieces: 3,
+      rows: all.numRows,
+      trajectories: 80,
+      groups: 20,
+    });
     expect(report.successRate).toBe(trajs.filter((t) => t.done && t.last >= 10).length / 80);
     expect(report.successCriterion).toBe("the episode ended with a last reward >= 10 (sokoban's success reward)");
     const returns = trajs.map((t) => t.ret).sort((a, b) => a - b);
@@ -51,7 +77,11 @@ describe('gigpo inspect', () => {
     const sizes = new Map<number, number>();
     const stepGroup = computeAdvantages(all).stepGroup;
     for (const g of stepGroup) sizes.set(g, (sizes.get(g) ?? 0) + 1);
-    expect(report.stepGroups).toMatchObject({ count: sizes.size, singletons: [...sizes.values()].filter((s) => s === 1).length, source: 'exact anchors' });
+    expect(report.stepGroups).toMatchObject({
+      count: sizes.size,
+      singletons: [...sizes.values()].filter((s) => s === 1).length,
+      source: 'exact anchors',
+    });
     const buckets = new Map<string, number>();
     for (const s of sizes.values()) {
       const b = s === 1 ? 0 : Math.ceil(Math.log2(s));
@@ -75,10 +105,22 @@ describe('gigpo inspect', () => {
     const scored = tmp.path('worked.scored.jsonl');
     gigpo(['score', input, '--out', scored]);
     const report = JSON.parse(gigpo(['inspect', scored, '--json']).stdout);
-    expect(report).toMatchObject({ format: 'jsonl', scored: true, rows: 11, trajectories: 5, groups: 2, zeroVarianceGroups: 0, successCriterion: 'episode return > 0' });
+    expect(report).toMatchObject({
+      format: 'jsonl',
+      scored: true,
+      rows: 11,
+      trajectories: 5,
+      groups: 2,
+      zeroVarianceGroups: 0,
+      successCriterion: 'episode return > 0',
+    });
     expect(report.successRate).toBe(2 / 5); // t0 and t3 end with reward 10
     expect(report.stepGroups).toMatchObject({ count: 6, singletons: 3, source: 'file' });
-    expect(report.stepGroups.sizeHistogram).toEqual([{ size: '1', count: 3 }, { size: '2', count: 2 }, { size: '3-4', count: 1 }]);
+    expect(report.stepGroups.sizeHistogram).toEqual([
+      { size: '1', count: 3 },
+      { size: '2', count: 2 },
+      { size: '3-4', count: 1 },
+    ]);
     expect(report.returns).toMatchObject({ min: 0, max: 10, median: 0 });
     const advantages = [13.05625, 11.0125, 6.2625, -6.16875, -5.96875, -8.4875, -5.96875, -3.7375, 11.66667, -8.33333, -3.33333];
     expect(report.advantage.mean).toBeCloseTo(advantages.reduce((s, x) => s + x, 0) / 11, 5);
@@ -103,7 +145,21 @@ describe('gigpo inspect', () => {
 
   it('gives the same report for the JSONL and the msgpack of one rollout: the JSONL meta line names the env', () => {
     // Shop with a noisy oracle: partial purchases earn 0 < reward < 1, so "return > 0" is not success.
-    const flags = ['rollout', '--env', 'shop', '--groups', '8', '--group-size', '4', '--policy', 'oracle', '--epsilon', '0.6', '--seed', '3'];
+    const flags = [
+      'rollout',
+      '--env',
+      'shop',
+      '--groups',
+      '8',
+      '--group-size',
+      '4',
+      '--policy',
+      'oracle',
+      '--epsilon',
+      '0.6',
+      '--seed',
+      '3',
+    ];
     const msgpack = tmp.path('shop.msgpack');
     const jsonl = tmp.path('shop.jsonl');
     gigpo([...flags, '--out', msgpack]);
@@ -113,21 +169,38 @@ describe('gigpo inspect', () => {
       return report;
     };
     const fromMsgpack = inspect(msgpack);
-    expect(fromMsgpack).toMatchObject({ env: 'shop', successCriterion: "the episode ended with a last reward >= 1 (shop's success reward)" });
+    expect(fromMsgpack).toMatchObject({
+      env: 'shop',
+      successCriterion: "the episode ended with a last reward >= 1 (shop's success reward)",
+    });
     expect(inspect(jsonl)).toEqual(fromMsgpack);
     // Scored JSONL keeps the meta line (plus the scoring options), so it still names the env.
     const scored = tmp.path('shop.scored.jsonl');
     gigpo(['score', jsonl, '--out', scored]);
     const fromScored = inspect(scored);
-    expect([fromScored.env, fromScored.successRate, fromScored.successCriterion]).toEqual([fromMsgpack.env, fromMsgpack.successRate, fromMsgpack.successCriterion]);
+    expect([fromScored.env, fromScored.successRate, fromScored.successCriterion]).toEqual([
+      fromMsgpack.env,
+      fromMsgpack.successRate,
+      fromMsgpack.successCriterion,
+    ]);
     expect(JSON.parse(readFileSync(scored, 'utf8').split('\n')[0]).meta).toMatchObject({ env: 'shop', scoring: { estimator: 'gigpo' } });
     // A file written before meta lines existed still reads; without the env it falls back to return > 0.
     const old = tmp.path('shop.old.jsonl');
-    writeFileSync(old, readFileSync(jsonl, 'utf8').split('\n').filter((l) => !l.startsWith('{"meta":')).join('\n'));
+    writeFileSync(
+      old,
+      readFileSync(jsonl, 'utf8')
+        .split('\n')
+        .filter((l) => !l.startsWith('{"meta":'))
+        .join('\n'),
+    );
     const fromOld = inspect(old);
     expect(fromOld.env).toBeUndefined();
     expect(fromOld.successCriterion).toBe('episode return > 0');
     expect(fromOld.successRate).not.toBe(fromMsgpack.successRate);
-    expect({ ...fromOld, env: 'shop', successRate: 0, successCriterion: '' }).toEqual({ ...fromMsgpack, successRate: 0, successCriterion: '' });
+    expect({ ...fromOld, env: 'shop', successRate: 0, successCriterion: '' }).toEqual({
+      ...fromMsgpack,
+      successRate: 0,
+      successCriterion: '',
+    });
   });
 });

@@ -16,13 +16,40 @@ writeFileSync(grammar, 'root ::= "<action>" ("up" | "down" | "left" | "right") "
 describe.runIf(llamaAvailable())('gigpo rollout --policy llama', () => {
   it('plays Sokoban with the GGUF model and writes token ids and log-probs', async () => {
     const out = join(dir, 'llama.jsonl');
-    const r = await runCliAsync(['rollout', '--env', 'sokoban', '--groups', '2', '--group-size', '2', '--max-steps', '3', '--policy', 'llama',
-      '--model', model.path, '--grammar', grammar, '--parallel', '2', '--max-tokens', '32', '--seed', '3', '--out', out, '--json']);
+    const r = await runCliAsync([
+      'rollout',
+      '--env',
+      'sokoban',
+      '--groups',
+      '2',
+      '--group-size',
+      '2',
+      '--max-steps',
+      '3',
+      '--policy',
+      'llama',
+      '--model',
+      model.path,
+      '--grammar',
+      grammar,
+      '--parallel',
+      '2',
+      '--max-tokens',
+      '32',
+      '--seed',
+      '3',
+      '--out',
+      out,
+      '--json',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout);
     expect(summary.policy).toBe('llama:tiny-4.gguf');
     expect(summary.invalidActionRate).toBe(0);
-    const [meta, ...lines] = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const [meta, ...lines] = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(meta.meta).toMatchObject({ env: 'sokoban', policy: 'llama:tiny-4.gguf' }); // the chunk's meta line
     expect(lines.length).toBe(4); // trajectories
     let rows = 0;

@@ -21,7 +21,10 @@ afterAll(() => {
 
 /** The trajectory lines of a JSONL rollout (its meta lines left out). */
 function trajectories<T>(path: string): T[] {
-  const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as T & { meta?: unknown });
+  const lines = readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as T & { meta?: unknown });
   return lines.filter((l) => l.meta === undefined);
 }
 
@@ -53,20 +56,57 @@ describe.runIf(llamaAvailable())('gigpo rollout --policy openai against the llam
     const [groups, groupSize, maxSteps] = shape;
     const t0 = performance.now();
     const r = await runCliAsync([
-      'rollout', '--env', 'numberline', '--groups', String(groups), '--group-size', String(groupSize), '--max-steps', String(maxSteps),
-      '--policy', 'openai', '--base-url', server.baseURL, '--model', 'tiny', '--max-tokens', '8', '--seed', '5', '--json', '--out', out, ...flags,
+      'rollout',
+      '--env',
+      'numberline',
+      '--groups',
+      String(groups),
+      '--group-size',
+      String(groupSize),
+      '--max-steps',
+      String(maxSteps),
+      '--policy',
+      'openai',
+      '--base-url',
+      server.baseURL,
+      '--model',
+      'tiny',
+      '--max-tokens',
+      '8',
+      '--seed',
+      '5',
+      '--json',
+      '--out',
+      out,
+      ...flags,
     ]);
     const seconds = (performance.now() - t0) / 1000;
-    return { ...r, out, requests: server.requests.length - before, seconds, files: tmp.files().filter((f) => f.includes(`run-${runs}.jsonl`)) }; // the file or its hidden temporary
+    return {
+      ...r,
+      out,
+      requests: server.requests.length - before,
+      seconds,
+      files: tmp.files().filter((f) => f.includes(`run-${runs}.jsonl`)),
+    }; // the file or its hidden temporary
   }
 
   // One trajectory: its one stream of requests meets the faults in order.
   it.each<[string, Fault, string[], RegExp]>([
     ['HTTP 500', { kind: 'http-500' }, ['--retries', '1'], /traj 0, step 0 failed after 2 attempts: HTTP 500: injected internal error/],
     ['HTTP 429', { kind: 'http-429', retryAfterS: 0 }, ['--retries', '1'], /failed after 2 attempts: HTTP 429: injected rate limit/],
-    ['slower than --timeout-ms', { kind: 'slow', delayMs: 3000 }, ['--retries', '1', '--timeout-ms', '400'], /failed after 2 attempts: timed out after 400 ms/],
+    [
+      'slower than --timeout-ms',
+      { kind: 'slow', delayMs: 3000 },
+      ['--retries', '1', '--timeout-ms', '400'],
+      /failed after 2 attempts: timed out after 400 ms/,
+    ],
     ['a connection reset', { kind: 'reset' }, ['--retries', '1'], /failed after 2 attempts: network error: /],
-    ['a body that is not JSON', { kind: 'malformed' }, ['--retries', '1'], /failed after 2 attempts: malformed response: body is not JSON: \{"choices"/],
+    [
+      'a body that is not JSON',
+      { kind: 'malformed' },
+      ['--retries', '1'],
+      /failed after 2 attempts: malformed response: body is not JSON: \{"choices"/,
+    ],
   ])('%s on every attempt, --on-policy-error abort: exit 1 naming it, no output file', async (_name, fault, flags, message) => {
     server.inject(fault, 2); // both attempts
     const r = await rollout([1, 1, 3], [...flags, '--on-policy-error', 'abort']);

@@ -46,20 +46,52 @@ function expectSameRows(actual: StepBatch, expected: StepBatch): void {
 
 describe('gigpo rollout', () => {
   it('writes chunks of complete groups equal to RolloutEngine.collect, for any thread count', async () => {
-    const flags = ['--env', 'sokoban', '--groups', '12', '--group-size', '4', '--max-steps', '15', '--policy', 'oracle', '--epsilon', '0.3', '--seed', '7', '--chunk-groups', '5'];
+    const flags = [
+      '--env',
+      'sokoban',
+      '--groups',
+      '12',
+      '--group-size',
+      '4',
+      '--max-steps',
+      '15',
+      '--policy',
+      'oracle',
+      '--epsilon',
+      '0.3',
+      '--seed',
+      '7',
+      '--chunk-groups',
+      '5',
+    ];
     const one = tmp.path('oracle.1.msgpack');
     const two = tmp.path('oracle.2.msgpack');
     const r = gigpo(['rollout', ...flags, '--out', one, '--json']);
     gigpo(['rollout', ...flags, '--threads', '2', '--out', two]);
     expect(r.stderr).toBe('');
     const summary = JSON.parse(r.stdout);
-    expect(summary).toMatchObject({ command: 'rollout', env: 'sokoban', policy: 'oracle(epsilon=0.3)', groups: 12, groupSize: 4, trajectories: 48, format: 'msgpack' });
+    expect(summary).toMatchObject({
+      command: 'rollout',
+      env: 'sokoban',
+      policy: 'oracle(epsilon=0.3)',
+      groups: 12,
+      groupSize: 4,
+      trajectories: 48,
+      format: 'msgpack',
+    });
     const a = await chunks(one);
     const b = await chunks(two);
     expect(a.map((c) => c.numRows)).toEqual(b.map((c) => c.numRows));
     expect(a.length).toBe(3); // 12 groups in chunks of 5
     const engine = new RolloutEngine();
-    const options: CollectOptions = { env: 'sokoban', groups: 5, groupSize: 4, maxSteps: 15, seed: 7, policy: oraclePolicy({ epsilon: 0.3 }) };
+    const options: CollectOptions = {
+      env: 'sokoban',
+      groups: 5,
+      groupSize: 4,
+      maxSteps: 15,
+      seed: 7,
+      policy: oraclePolicy({ epsilon: 0.3 }),
+    };
     for (let k = 0; k < 3; k++) {
       const expected = await engine.collect({ ...options, groups: Math.min(5, 12 - 5 * k), firstGroup: 5 * k });
       expectSameRows(a[k], expected);
@@ -68,7 +100,10 @@ describe('gigpo rollout', () => {
     }
     const all = concatStepBatches(a);
     expect(summary.rows).toBe(all.numRows);
-    const successes = (a.map((c) => c.meta!.metrics) as { successRate: number; trajectories: number }[]).reduce((s, m) => s + m.successRate * m.trajectories, 0);
+    const successes = (a.map((c) => c.meta!.metrics) as { successRate: number; trajectories: number }[]).reduce(
+      (s, m) => s + m.successRate * m.trajectories,
+      0,
+    );
     expect(summary.successRate).toBeCloseTo(successes / 48, 12);
   });
 
@@ -111,17 +146,35 @@ describe('gigpo rollout', () => {
     gigpo(['rollout', ...flags, '--out', traj]);
     gigpo(['rollout', ...flags, '--out', rows, '--rows']);
     const batch = await new RolloutEngine().collect({ env: 'numberline', groups: 3, groupSize: 2, seed: 5, policy: randomPolicy() });
-    const [metaLine, ...lines] = readFileSync(traj, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const [metaLine, ...lines] = readFileSync(traj, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     // The chunk's meta comes first, as its own line (what msgpack keeps in the chunk map).
     expect(Object.keys(metaLine)).toEqual(['meta']);
     expect(metaLine.meta).toMatchObject({ env: 'numberline', seed: 5, groupSize: 2, policy: 'random' });
     expect(lines.length).toBe(6);
     const steps = lines.flatMap((l) => l.steps.map((s: Record<string, unknown>) => ({ group: l.group, traj: l.traj, ...s })));
-    const rowLines = readFileSync(rows, 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l));
+    const rowLines = readFileSync(rows, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => JSON.parse(l));
     expect(rowLines.length).toBe(batch.numRows);
     for (let r = 0; r < batch.numRows; r++) {
-      expect(steps[r]).toMatchObject({ group: batch.group[r], traj: batch.traj[r], obs: rowObservation(batch, r), action: batch.action[r], reward: batch.reward[r] });
-      expect(rowLines[r]).toMatchObject({ group: batch.group[r], traj: batch.traj[r], step: batch.step[r], anchor: batch.anchor[r].toString(16).padStart(16, '0') });
+      expect(steps[r]).toMatchObject({
+        group: batch.group[r],
+        traj: batch.traj[r],
+        obs: rowObservation(batch, r),
+        action: batch.action[r],
+        reward: batch.reward[r],
+      });
+      expect(rowLines[r]).toMatchObject({
+        group: batch.group[r],
+        traj: batch.traj[r],
+        step: batch.step[r],
+        anchor: batch.anchor[r].toString(16).padStart(16, '0'),
+      });
     }
   });
 
@@ -130,7 +183,14 @@ describe('gigpo rollout', () => {
     const path = tmp.path('levels.msgpack');
     gigpo(['rollout', '--env', 'sokoban', '--levels', levels, '--groups', '4', '--group-size', '2', '--seed', '3', '--out', path]);
     const [batch] = await chunks(path);
-    const expected = await new RolloutEngine().collect({ env: 'sokoban', envOptions: { levels }, groups: 4, groupSize: 2, seed: 3, policy: randomPolicy() });
+    const expected = await new RolloutEngine().collect({
+      env: 'sokoban',
+      envOptions: { levels },
+      groups: 4,
+      groupSize: 2,
+      seed: 3,
+      policy: randomPolicy(),
+    });
     expectSameRows(batch, expected);
     // Every trajectory starts in one of the two corridors.
     const starts = new Set<string>();
@@ -142,11 +202,35 @@ describe('gigpo rollout', () => {
     const server = await startFakeOpenAI((req) => {
       const messages = req.body.messages as { content: string }[];
       const m = /Position: (\d+)\nTarget: (\d+)/.exec(messages[messages.length - 1].content)!;
-      return { json: completion(`<action>${Number(m[1]) < Number(m[2]) ? '+' : '-'}</action>`, { tokenIds: [5, req.index], logprobs: [-0.5, -0.25] }) };
+      return {
+        json: completion(`<action>${Number(m[1]) < Number(m[2]) ? '+' : '-'}</action>`, {
+          tokenIds: [5, req.index],
+          logprobs: [-0.5, -0.25],
+        }),
+      };
     });
     try {
       const path = tmp.path('openai.msgpack');
-      const args = ['rollout', '--env', 'numberline', '--groups', '2', '--group-size', '2', '--seed', '1', '--policy', 'openai', '--base-url', server.baseURL, '--model', 'm1', '--out', path, '--json'];
+      const args = [
+        'rollout',
+        '--env',
+        'numberline',
+        '--groups',
+        '2',
+        '--group-size',
+        '2',
+        '--seed',
+        '1',
+        '--policy',
+        'openai',
+        '--base-url',
+        server.baseURL,
+        '--model',
+        'm1',
+        '--out',
+        path,
+        '--json',
+      ];
       const r = await runCliAsync(args, { env: { OPENAI_API_KEY: 'sk-from-env' } });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
@@ -170,17 +254,61 @@ describe('gigpo rollout', () => {
       if (req.index === 0) return { hang: true }; // the first request never answers: it times out
       const messages = req.body.messages as { content: string }[];
       const m = /Position: (\d+)\nTarget: (\d+)/.exec(messages[messages.length - 1].content)!;
-      return { json: { ...completion(`<action>${Number(m[1]) < Number(m[2]) ? '+' : '-'}</action>`), usage: { prompt_tokens: 30, completion_tokens: 4 } }, delayMs: 2 };
+      return {
+        json: {
+          ...completion(`<action>${Number(m[1]) < Number(m[2]) ? '+' : '-'}</action>`),
+          usage: { prompt_tokens: 30, completion_tokens: 4 },
+        },
+        delayMs: 2,
+      };
     });
     try {
       const path = tmp.path('openai-flags.jsonl');
-      const args = ['rollout', '--env', 'numberline', '--groups', '4', '--group-size', '4', '--seed', '1', '--policy', 'openai', '--base-url', server.baseURL, '--model', 'm1'];
-      const flags = ['--timeout-ms', '300', '--retries', '0', '--top-p', '0.9', '--extra-body', '{"top_k":20}', '--no-return-token-ids', '--concurrency', '2', '--schedule', 'step'];
+      const args = [
+        'rollout',
+        '--env',
+        'numberline',
+        '--groups',
+        '4',
+        '--group-size',
+        '4',
+        '--seed',
+        '1',
+        '--policy',
+        'openai',
+        '--base-url',
+        server.baseURL,
+        '--model',
+        'm1',
+      ];
+      const flags = [
+        '--timeout-ms',
+        '300',
+        '--retries',
+        '0',
+        '--top-p',
+        '0.9',
+        '--extra-body',
+        '{"top_k":20}',
+        '--no-return-token-ids',
+        '--concurrency',
+        '2',
+        '--schedule',
+        'step',
+      ];
       const r = await runCliAsync([...args, ...flags, '--out', path, '--json']);
       expect(r.stderr).toBe(''); // no MaxListenersExceededWarning with 16 requests queued on 2 slots
       expect(r.status).toBe(0);
       const summary = JSON.parse(r.stdout);
-      expect(summary).toMatchObject({ groups: 3, trajectories: 12, failedRequests: 1, droppedGroups: 1, retries: 0, schedule: 'step', promptMode: 'history' });
+      expect(summary).toMatchObject({
+        groups: 3,
+        trajectories: 12,
+        failedRequests: 1,
+        droppedGroups: 1,
+        retries: 0,
+        schedule: 'step',
+        promptMode: 'history',
+      });
       expect(summary.tokensIn).toBe(30 * (server.requests.length - 1));
       expect(summary.tokensOut).toBe(4 * (server.requests.length - 1));
       expect(summary.policyLatencyP99Ms).toBeGreaterThanOrEqual(300);
@@ -194,7 +322,9 @@ describe('gigpo rollout', () => {
       // The human summary line names the same figures.
       const human = await runCliAsync([...args, '--max-tokens', '64', '--out', tmp.path('openai-flags-2.jsonl')]);
       expect(human.status).toBe(0);
-      expect(human.stdout).toMatch(/policy latency p50 [\d.]+ ms, p99 [\d.]+ ms, tokens in [\d.k]+ \/ out [\d.k]+, retries 0, failed requests 0, dropped groups 0\n/);
+      expect(human.stdout).toMatch(
+        /policy latency p50 [\d.]+ ms, p99 [\d.]+ ms, tokens in [\d.k]+ \/ out [\d.k]+, retries 0, failed requests 0, dropped groups 0\n/,
+      );
       expect(server.requests[server.requests.length - 1].body.max_tokens).toBe(64);
     } finally {
       await server.close();
@@ -203,19 +333,55 @@ describe('gigpo rollout', () => {
 
   const openai = ['--policy', 'openai', '--base-url', 'http://127.0.0.1:9/v1', '--model', 'm'];
   const usage: [string, string[], string][] = [
-    ['--epsilon with openai', [...openai, '--epsilon', '0.1'], 'gigpo: --epsilon does not apply to --policy openai (only to --policy oracle)\n'],
-    ['--timeout-ms with random', ['--timeout-ms', '10'], 'gigpo: --timeout-ms does not apply to --policy random (only to --policy openai)\n'],
-    ['--schedule with oracle', ['--policy', 'oracle', '--schedule', 'step'], 'gigpo: --schedule does not apply to --policy oracle (only to --policy openai, --policy llama)\n'],
-    ['--threads with openai', [...openai, '--threads', '2'], 'gigpo: --threads does not apply to --policy openai (only to --policy random, --policy oracle, --policy llama)\n'],
+    [
+      '--epsilon with openai',
+      [...openai, '--epsilon', '0.1'],
+      'gigpo: --epsilon does not apply to --policy openai (only to --policy oracle)\n',
+    ],
+    [
+      '--timeout-ms with random',
+      ['--timeout-ms', '10'],
+      'gigpo: --timeout-ms does not apply to --policy random (only to --policy openai)\n',
+    ],
+    [
+      '--schedule with oracle',
+      ['--policy', 'oracle', '--schedule', 'step'],
+      'gigpo: --schedule does not apply to --policy oracle (only to --policy openai, --policy llama)\n',
+    ],
+    [
+      '--threads with openai',
+      [...openai, '--threads', '2'],
+      'gigpo: --threads does not apply to --policy openai (only to --policy random, --policy oracle, --policy llama)\n',
+    ],
     ['--extra-body not an object', [...openai, '--extra-body', '[1]'], "gigpo: --extra-body: expected a JSON object, got '[1]'\n"],
-    ['--extra-body overriding the model', [...openai, '--extra-body', '{"model":"x"}'], 'gigpo: --policy openai: openai.extraBody.model: is set by the policy and cannot be overridden\n'],
-    ['a bad --prompt-mode', [...openai, '--prompt-mode', 'chat'], "error: option '--prompt-mode <m>' argument 'chat' is invalid. Allowed choices are history, conversation.\n"],
-    ['an unknown env', ['--env', 'chess'], "gigpo: --env: unknown environment 'chess' (known: sokoban, numberline, frozenlake, ezpoints, points24, household, shop)\n"],
+    [
+      '--extra-body overriding the model',
+      [...openai, '--extra-body', '{"model":"x"}'],
+      'gigpo: --policy openai: openai.extraBody.model: is set by the policy and cannot be overridden\n',
+    ],
+    [
+      'a bad --prompt-mode',
+      [...openai, '--prompt-mode', 'chat'],
+      "error: option '--prompt-mode <m>' argument 'chat' is invalid. Allowed choices are history, conversation.\n",
+    ],
+    [
+      'an unknown env',
+      ['--env', 'chess'],
+      "gigpo: --env: unknown environment 'chess' (known: sokoban, numberline, frozenlake, ezpoints, points24, household, shop)\n",
+    ],
     ['openai without a server', ['--policy', 'openai'], 'gigpo: --policy openai needs --base-url and --model\n'],
     ['a bad env option', ['--option', 'dim=2'], 'gigpo: --option: options.dim: must be in [5, 20], got 2\n'],
-    ['--levels for an env without levels', ['--env', 'numberline', '--levels', 'x.txt'], "gigpo: --levels: environment 'numberline' has no levels option\n"],
+    [
+      '--levels for an env without levels',
+      ['--env', 'numberline', '--levels', 'x.txt'],
+      "gigpo: --levels: environment 'numberline' has no levels option\n",
+    ],
     ['zero groups', ['--groups', '0'], "gigpo: --groups: expected an integer in [1, 16777216], got '0'\n"],
-    ['an unknown policy', ['--policy', 'greedy'], "error: option '--policy <name>' argument 'greedy' is invalid. Allowed choices are random, oracle, openai, llama.\n"],
+    [
+      'an unknown policy',
+      ['--policy', 'greedy'],
+      "error: option '--policy <name>' argument 'greedy' is invalid. Allowed choices are random, oracle, openai, llama.\n",
+    ],
   ];
   for (const [name, flags, message] of usage)
     it(`usage error: ${name} (exit 2, no file)`, () => {
@@ -252,10 +418,36 @@ describe('gigpo rollout', () => {
   it('generated levels: the oracle under a step limit too short for the task gets the general hint; random gets none', () => {
     const { path, cleanup } = tempDir('cli-rollout-short');
     try {
-      const r = runCli(['rollout', '--policy', 'oracle', '--groups', '2', '--group-size', '2', '--max-steps', '1', '--out', path('r.jsonl')]);
+      const r = runCli([
+        'rollout',
+        '--policy',
+        'oracle',
+        '--groups',
+        '2',
+        '--group-size',
+        '2',
+        '--max-steps',
+        '1',
+        '--out',
+        path('r.jsonl'),
+      ]);
       expect(r.status).toBe(0);
-      expect(r.stderr).toBe('gigpo: warning: no trajectory succeeded and 4 of 4 stopped at the step limit (1 steps); raise it with --max-steps if the tasks need more steps\n');
-      const random = runCli(['rollout', '--policy', 'random', '--groups', '2', '--group-size', '2', '--max-steps', '1', '--out', path('random.jsonl')]);
+      expect(r.stderr).toBe(
+        'gigpo: warning: no trajectory succeeded and 4 of 4 stopped at the step limit (1 steps); raise it with --max-steps if the tasks need more steps\n',
+      );
+      const random = runCli([
+        'rollout',
+        '--policy',
+        'random',
+        '--groups',
+        '2',
+        '--group-size',
+        '2',
+        '--max-steps',
+        '1',
+        '--out',
+        path('random.jsonl'),
+      ]);
       expect(random.status).toBe(0);
       expect(random.stderr).toBe('');
     } finally {

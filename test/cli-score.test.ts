@@ -46,19 +46,28 @@ function gigpo(args: string[], input?: string) {
 }
 
 function readLines<T>(path: string): T[] {
-  return readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as T);
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as T);
 }
 
 function close(actual: number[], expected: number[]): void {
   expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) if (Math.abs(actual[i] - expected[i]) > 1e-5) expect.fail(`row ${i}: got ${actual[i]}, expected ${expected[i]}`);
+  for (let i = 0; i < expected.length; i++)
+    if (Math.abs(actual[i] - expected[i]) > 1e-5) expect.fail(`row ${i}: got ${actual[i]}, expected ${expected[i]}`);
 }
 
 /** The reference: the same trajectories through trajectoriesToBatch + computeAdvantages in one batch. */
 function reference(trajs: JsonTrajectory[], options: AdvantageOptions) {
   const input: Trajectory[] = trajs.map((t) => ({
     group: t.group,
-    steps: t.steps.map((s) => ({ obs: s.obs, anchor: s.anchor === undefined ? undefined : BigInt(`0x${s.anchor}`), reward: s.reward, valid: s.valid ?? true })),
+    steps: t.steps.map((s) => ({
+      obs: s.obs,
+      anchor: s.anchor === undefined ? undefined : BigInt(`0x${s.anchor}`),
+      reward: s.reward,
+      valid: s.valid ?? true,
+    })),
   }));
   const batch = trajectoriesToBatch(input);
   return { batch, result: computeAdvantages(batch, options) };
@@ -93,9 +102,27 @@ describe('gigpo score: JSONL', () => {
   it("reproduces docs/ADVANTAGES.md's worked example", () => {
     const input = tmp.path('worked.jsonl');
     writeFileSync(input, WORKED_EXAMPLE_JSONL);
-    const column = (path: string, key: keyof ScoredStep) => readLines<ScoredLine>(path).flatMap((l) => l.steps.map((s) => s[key] as number));
+    const column = (path: string, key: keyof ScoredStep) =>
+      readLines<ScoredLine>(path).flatMap((l) => l.steps.map((s) => s[key] as number));
     const out = tmp.path('worked.scored.jsonl');
-    const r = gigpo(['score', input, '--out', out, '--estimator', 'gigpo', '--gamma', '0.95', '--mode', 'mean_norm', '--step-weight', '1', '--invalid-penalty', '0.1', '--episode-stats', 'rows']);
+    const r = gigpo([
+      'score',
+      input,
+      '--out',
+      out,
+      '--estimator',
+      'gigpo',
+      '--gamma',
+      '0.95',
+      '--mode',
+      'mean_norm',
+      '--step-weight',
+      '1',
+      '--invalid-penalty',
+      '0.1',
+      '--episode-stats',
+      'rows',
+    ]);
     expect(r.stdout).toMatch(/^scored 11 rows \(5 trajectories, 2 groups\) from .*worked\.jsonl into .*worked\.scored\.jsonl/);
     expect(r.stdout).toContain('step groups: 6 (mean size 1.83, 50.0% singletons); zero-variance groups: 0 (0.0%)');
     expect(r.stderr).toBe(''); // no progress bar when stderr is not a terminal
@@ -104,7 +131,11 @@ describe('gigpo score: JSONL', () => {
     close(column(out, 'step_advantage'), WORKED_TABLE.AS);
     close(column(out, 'advantage'), WORKED_TABLE.A);
     expect(column(out, 'step_group')).toEqual(WORKED_TABLE.stepGroup);
-    for (const [estimator, expected] of [['grpo', WORKED_TABLE.GRPO], ['rloo', WORKED_TABLE.RLOO], ['drgrpo', WORKED_TABLE.AE]] as const) {
+    for (const [estimator, expected] of [
+      ['grpo', WORKED_TABLE.GRPO],
+      ['rloo', WORKED_TABLE.RLOO],
+      ['drgrpo', WORKED_TABLE.AE],
+    ] as const) {
       gigpo(['score', input, '--out', out, '--estimator', estimator]);
       close(column(out, 'advantage'), expected);
     }
@@ -112,7 +143,11 @@ describe('gigpo score: JSONL', () => {
 
   const cases: [string, string[], AdvantageOptions][] = [
     ['defaults', [], {}],
-    ['paper statistics, std norm', ['--episode-stats', 'trajectories', '--mode', 'mean_std_norm', '--gamma', '0.9', '--step-weight', '0.5', '--invalid-penalty', '0.25'], { episodeStats: 'trajectories', mode: 'mean_std_norm', gamma: 0.9, stepWeight: 0.5, invalidPenalty: 0.25 }],
+    [
+      'paper statistics, std norm',
+      ['--episode-stats', 'trajectories', '--mode', 'mean_std_norm', '--gamma', '0.9', '--step-weight', '0.5', '--invalid-penalty', '0.25'],
+      { episodeStats: 'trajectories', mode: 'mean_std_norm', gamma: 0.9, stepWeight: 0.5, invalidPenalty: 0.25 },
+    ],
     ['similarity anchors', ['--similarity', '0.8'], { anchors: { similarity: 0.8 } }],
     ['grpo', ['--estimator', 'grpo', '--epsilon', '0.001'], { estimator: 'grpo', epsilon: 0.001 }],
     ['rloo, normalised by length', ['--estimator', 'rloo', '--normalize-by-length'], { estimator: 'rloo', normalizeByLength: true }],
@@ -139,7 +174,14 @@ describe('gigpo score: JSONL', () => {
     const r = gigpo(['score', input, '--out', out, '--batch-rows', '16', '--json']);
     expectEqualToReference(readLines<ScoredLine>(out), trajs, {});
     const summary = JSON.parse(r.stdout);
-    expect(summary).toMatchObject({ command: 'score', inputFormat: 'jsonl', outputFormat: 'jsonl', groups: 20, trajectories: trajs.length, skipped: 0 });
+    expect(summary).toMatchObject({
+      command: 'score',
+      inputFormat: 'jsonl',
+      outputFormat: 'jsonl',
+      groups: 20,
+      trajectories: trajs.length,
+      skipped: 0,
+    });
     expect(summary.rows).toBe(trajs.reduce((s, t) => s + t.steps.length, 0));
   });
 
@@ -154,7 +196,9 @@ describe('gigpo score: JSONL', () => {
     gigpo(['score', input, '--out', rowsOut, '--rows']);
     const rows = readLines<ScoredStep & { group: unknown; traj: unknown; step: number }>(rowsOut);
     const lines = readLines<ScoredLine>(out);
-    expect(rows.map(({ group, traj, step }) => [group, traj, step])).toEqual(trajs.flatMap((t) => t.steps.map((_, i) => [t.group, t.traj, i])));
+    expect(rows.map(({ group, traj, step }) => [group, traj, step])).toEqual(
+      trajs.flatMap((t) => t.steps.map((_, i) => [t.group, t.traj, i])),
+    );
     expect(rows.map((s) => s.advantage)).toEqual(lines.flatMap((l) => l.steps.map((s) => s.advantage)));
   });
 
@@ -189,7 +233,23 @@ describe('gigpo score: JSONL', () => {
 describe('gigpo score: msgpack', () => {
   const rollout = tmp.path('rollout.msgpack');
   const rolled = () =>
-    gigpo(['rollout', '--env', 'numberline', '--groups', '40', '--group-size', '4', '--max-steps', '8', '--seed', '3', '--chunk-groups', '15', '--out', rollout]);
+    gigpo([
+      'rollout',
+      '--env',
+      'numberline',
+      '--groups',
+      '40',
+      '--group-size',
+      '4',
+      '--max-steps',
+      '8',
+      '--seed',
+      '3',
+      '--chunk-groups',
+      '15',
+      '--out',
+      rollout,
+    ]);
 
   async function chunks(path: string): Promise<StepBatch[]> {
     const out: StepBatch[] = [];

@@ -12,7 +12,11 @@ const tmp = tempDir('cli-signals');
 afterAll(() => tmp.cleanup());
 
 /** Starts `gigpo ...args` in `dir`, waits for its temporary output file, sends `signal`. */
-async function interrupt(dir: string, args: string[], signal: 'SIGINT' | 'SIGTERM'): Promise<{ code: number | null; stderr: string; seenTemp: string }> {
+async function interrupt(
+  dir: string,
+  args: string[],
+  signal: 'SIGINT' | 'SIGTERM',
+): Promise<{ code: number | null; stderr: string; seenTemp: string }> {
   const child = spawn(process.execPath, [cliPath, ...args], { cwd: dir, stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
@@ -43,7 +47,23 @@ describe('interrupting a command that writes a file', () => {
     try {
       const dir = join(tmp.dir, 'rollout');
       mkdirSync(dir);
-      const args = ['rollout', '--env', 'numberline', '--groups', '2', '--group-size', '2', '--policy', 'openai', '--base-url', server.baseURL, '--model', 'm', '--out', 'r.jsonl'];
+      const args = [
+        'rollout',
+        '--env',
+        'numberline',
+        '--groups',
+        '2',
+        '--group-size',
+        '2',
+        '--policy',
+        'openai',
+        '--base-url',
+        server.baseURL,
+        '--model',
+        'm',
+        '--out',
+        'r.jsonl',
+      ];
       const r = await interrupt(dir, args, 'SIGINT');
       expect(r.seenTemp).toMatch(/^\.r\.jsonl\.\d+\.[0-9a-f]+\.tmp$/);
       expect(r.code).toBe(130);

@@ -5,7 +5,15 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-import { allocateRowColumns, allocateScoreColumns, COLUMNS, OPTIONAL_COLUMNS, RAGGED_COLUMNS, ROW_COLUMNS, SCORE_COLUMNS } from '../lib/io/columns.js';
+import {
+  allocateRowColumns,
+  allocateScoreColumns,
+  COLUMNS,
+  OPTIONAL_COLUMNS,
+  RAGGED_COLUMNS,
+  ROW_COLUMNS,
+  SCORE_COLUMNS,
+} from '../lib/io/columns.js';
 import { DTYPES } from '../lib/io/dtype.js';
 import { decodeChunk, encodeChunk } from '../lib/io/msgpack-chunk.js';
 import { allocateStepBatch, packText } from '../lib/io/step-batch.js';
@@ -33,9 +41,13 @@ describe('the column schema', () => {
     }
   });
 
-  it("is what the Python reader takes as per-row ragged columns", () => {
+  it('is what the Python reader takes as per-row ragged columns', () => {
     const python = fileURLToPath(new URL('../python', import.meta.url));
-    const out = execFileSync('/usr/bin/python3', ['-c', 'import sys; sys.path.insert(0, sys.argv[1]); import gigpo_batch; print(",".join(gigpo_batch.ROW_RAGGED))', python], { encoding: 'utf8' });
+    const out = execFileSync(
+      '/usr/bin/python3',
+      ['-c', 'import sys; sys.path.insert(0, sys.argv[1]); import gigpo_batch; print(",".join(gigpo_batch.ROW_RAGGED))', python],
+      { encoding: 'utf8' },
+    );
     expect(out.trim().split(',')).toEqual([...RAGGED_COLUMNS]);
   });
 
@@ -78,7 +90,8 @@ describe('the column schema', () => {
     for (const c of COLUMNS) if (c.kind !== 'labels') expect(top.columns[c.name].dtype).toBe(c.dtype);
     const back = decodeChunk(bytes, 'chunk');
     for (const name of RAGGED_COLUMNS) expect(Array.from(back[name]!.data)).toEqual(Array.from(b[name]!.data));
-    for (const name of OPTIONAL_COLUMNS) expect(Array.from(back[name] as ArrayLike<unknown>)).toEqual(Array.from(b[name] as ArrayLike<unknown>));
+    for (const name of OPTIONAL_COLUMNS)
+      expect(Array.from(back[name] as ArrayLike<unknown>)).toEqual(Array.from(b[name] as ArrayLike<unknown>));
     expect(Array.from(back.policyVersion!)).toEqual([3, 4]);
   });
 });

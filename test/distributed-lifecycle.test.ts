@@ -33,11 +33,14 @@ function cli(args: string[]): Proc {
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
   child.stdout!.resume();
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, stderr: () => err, exit };
 }
 
-const worker = (url: string, prefix: string, name: string, extra: string[] = []) => cli(['worker', '--redis', url, '--prefix', prefix, '--name', name, ...extra]);
+const worker = (url: string, prefix: string, name: string, extra: string[] = []) =>
+  cli(['worker', '--redis', url, '--prefix', prefix, '--name', name, ...extra]);
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 20): Promise<T> {
   const end = performance.now() + timeoutMs;
@@ -50,7 +53,8 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 }
 
 type PendingEntry = [id: string, consumer: string, idleMs: number, deliveries: number];
-const pending = async (client: Redis, prefix: string) => (await client.xpending(jobsKey(prefix), WORKER_GROUP, '-', '+', 100)) as PendingEntry[];
+const pending = async (client: Redis, prefix: string) =>
+  (await client.xpending(jobsKey(prefix), WORKER_GROUP, '-', '+', 100)) as PendingEntry[];
 
 describe.runIf(haveRedis)('distributed run lifecycle', () => {
   let redis: RedisHandle;
@@ -79,7 +83,12 @@ describe.runIf(haveRedis)('distributed run lifecycle', () => {
     const job = { env: 'sokoban', groups: 4, groupSize: 2048, maxSteps: 100, seed: 3, policy: randomPolicy() };
     const a = track(worker(redis.url, prefix, 'A'));
     const b = track(worker(redis.url, prefix, 'B'));
-    await until('both workers connected', async () => /name=A /.test(String(await client.client('LIST'))) && /name=B /.test(String(await client.client('LIST'))), 30_000, 100);
+    await until(
+      'both workers connected',
+      async () => /name=A /.test(String(await client.client('LIST'))) && /name=B /.test(String(await client.client('LIST'))),
+      30_000,
+      100,
+    );
     await sleep(300); // and reading
     const running = distributedCollect({ ...job, redis: redis.url, prefix, idleTimeoutMs: 60_000 });
     const held = await until('A holding a job', async () => (await pending(client, prefix)).find((e) => e[1] === 'A'), 30_000, 5);
@@ -106,7 +115,23 @@ describe.runIf(haveRedis)('distributed run lifecycle', () => {
     expect((await b.exit).code).toBe(0);
   }, 120_000);
 
-  const common = (prefix: string) => ['rollout', '--env', 'sokoban', '--groups', '12', '--group-size', '256', '--max-steps', '100', '--policy', 'random', '--seed', '9', '--prefix', prefix];
+  const common = (prefix: string) => [
+    'rollout',
+    '--env',
+    'sokoban',
+    '--groups',
+    '12',
+    '--group-size',
+    '256',
+    '--max-steps',
+    '100',
+    '--policy',
+    'random',
+    '--seed',
+    '9',
+    '--prefix',
+    prefix,
+  ];
 
   it('a driver stopped by SIGTERM cancels its jobs; --resume finishes the run from the results in Redis', async () => {
     const prefix = 'resume';
@@ -118,7 +143,9 @@ describe.runIf(haveRedis)('distributed run lifecycle', () => {
     first.child.kill('SIGTERM');
     const exit = await first.exit;
     expect(exit.code).toBe(143);
-    expect(first.stderr()).toContain(`gigpo: interrupted: distributed run ${run} cancelled; its results stay in Redis for 60 minutes: continue with --resume ${run}\n`);
+    expect(first.stderr()).toContain(
+      `gigpo: interrupted: distributed run ${run} cancelled; its results stay in Redis for 60 minutes: continue with --resume ${run}\n`,
+    );
     expect(tmp.files()).toEqual([]); // no output file, no temporary file
     // Cancelled: no live key, no queued job left (only the one the worker was running may finish).
     expect(await client.exists(liveKey(prefix, run))).toBe(0);
@@ -148,13 +175,23 @@ describe.runIf(haveRedis)('distributed run lifecycle', () => {
   it("an abandoned run's jobs stop within seconds and its results expire", async () => {
     const prefix = 'abandoned';
     const w = track(worker(redis.url, prefix, 'W'));
-    const driver = cli([...common(prefix), '--groups', '1500', '--chunk-groups', '1500', '--redis', redis.url, '--out', tmp.path('abandoned.msgpack')]);
+    const driver = cli([
+      ...common(prefix),
+      '--groups',
+      '1500',
+      '--chunk-groups',
+      '1500',
+      '--redis',
+      redis.url,
+      '--out',
+      tmp.path('abandoned.msgpack'),
+    ]);
     const run = (await until('the run id', async () => /distributed run ([0-9a-f-]{36})/.exec(driver.stderr())?.[1], 30_000, 20))!;
     await until('a result', async () => (await client.xlen(resultsKey(prefix, run))) >= 1, 60_000, 10);
     driver.child.kill('SIGKILL'); // no chance to clean up
     await driver.exit;
     const killed = performance.now();
-    await until('the dead run\'s jobs to be dropped', async () => (await client.xlen(jobsKey(prefix))) === 0, 30_000, 100);
+    await until("the dead run's jobs to be dropped", async () => (await client.xlen(jobsKey(prefix))) === 0, 30_000, 100);
     const droppedAfterMs = performance.now() - killed;
     expect(droppedAfterMs).toBeLessThan(20_000); // the live key expires 10 s after its last refresh
     expect(await client.xlen(resultsKey(prefix, run))).toBeLessThan(1500); // the rest were dropped, not run
@@ -169,7 +206,15 @@ describe.runIf(haveRedis)('distributed run lifecycle', () => {
     const job = { env: 'sokoban', groups: 10, groupSize: 256, maxSteps: 100, seed: 5, policy: randomPolicy() };
     const status: string[] = [];
     const running = distributedCollect({ ...job, redis: redis.url, prefix, idleTimeoutMs: 60_000, onStatus: (m) => status.push(m) });
-    await until('two results', async () => ((await client.keys(`${prefix}:results:*`)).length > 0 ? (await client.xlen((await client.keys(`${prefix}:results:*`))[0])) >= 2 : false), 60_000, 10);
+    await until(
+      'two results',
+      async () =>
+        (await client.keys(`${prefix}:results:*`)).length > 0
+          ? (await client.xlen((await client.keys(`${prefix}:results:*`))[0])) >= 2
+          : false,
+      60_000,
+      10,
+    );
     await redis.halt();
     await sleep(1500);
     await redis.restart();
@@ -199,7 +244,19 @@ describe.runIf(haveRedis)('a driver without Redis', () => {
     try {
       const url = `redis://127.0.0.1:${port}`;
       const started = performance.now();
-      const r = await runCliAsync(['rollout', '--env', 'numberline', '--groups', '2', '--redis', url, '--redis-timeout-ms', '1500', '--out', tmp.path('out.jsonl')]);
+      const r = await runCliAsync([
+        'rollout',
+        '--env',
+        'numberline',
+        '--groups',
+        '2',
+        '--redis',
+        url,
+        '--redis-timeout-ms',
+        '1500',
+        '--out',
+        tmp.path('out.jsonl'),
+      ]);
       const ms = performance.now() - started;
       expect(r.status).toBe(1);
       const lines = r.stderr.trimEnd().split('\n');

@@ -48,7 +48,9 @@ describe.runIf(haveRedis)('distributed rollouts (Redis Streams)', () => {
       const running = distributedCollect({ ...job, redis: redis.url, prefix, idleTimeoutMs: 20_000 });
       let stolen: [string, [string, string[]][]][] | null = null;
       for (let i = 0; i < 50 && !stolen; i++) {
-        stolen = (await client.xreadgroup('GROUP', WORKER_GROUP, 'dead', 'COUNT', 1, 'BLOCK', 100, 'STREAMS', jobsKey(prefix), '>')) as [string, [string, string[]][]][] | null;
+        stolen = (await client.xreadgroup('GROUP', WORKER_GROUP, 'dead', 'COUNT', 1, 'BLOCK', 100, 'STREAMS', jobsKey(prefix), '>')) as
+          | [string, [string, string[]][]][]
+          | null;
       }
       expect(stolen).not.toBeNull();
       // The "dead" worker was only slow: it posts its result late, twice (at-least-once delivery).
@@ -56,7 +58,8 @@ describe.runIf(haveRedis)('distributed rollouts (Redis Streams)', () => {
       const spec = JSON.parse(fields.get('spec')!) as { group: number };
       const run = fields.get('run')!;
       const late = await new RolloutEngine().collect({ ...job, groups: 1, firstGroup: spec.group });
-      for (let k = 0; k < 2; k++) await client.xadd(resultsKey(prefix, run), '*', 'job', fields.get('job')!, 'chunk', Buffer.from(encodeChunk(late)));
+      for (let k = 0; k < 2; k++)
+        await client.xadd(resultsKey(prefix, run), '*', 'job', fields.get('job')!, 'chunk', Buffer.from(encodeChunk(late)));
       // A live worker reclaims the job after 200 ms idle and posts a third copy; the driver keeps one.
       const controller = new AbortController();
       const worker = runWorker({ redis: redis.url, prefix, name: 'live', claimIdleMs: 200, blockMs: 100, signal: controller.signal });
@@ -105,10 +108,28 @@ describe.runIf(haveRedis)('gigpo rollout --redis with gigpo worker', () => {
     const server = await startRedis();
     const worker = spawn(process.execPath, [cli, 'worker', '--redis', server.url, '--prefix', 'cli', '--max-jobs', '5'], { stdio: 'pipe' });
     try {
-      const common = ['rollout', '--env', 'numberline', '--groups', '5', '--group-size', '3', '--policy', 'oracle', '--epsilon', '0.5', '--seed', '4'];
+      const common = [
+        'rollout',
+        '--env',
+        'numberline',
+        '--groups',
+        '5',
+        '--group-size',
+        '3',
+        '--policy',
+        'oracle',
+        '--epsilon',
+        '0.5',
+        '--seed',
+        '4',
+      ];
       const local = spawnSync(process.execPath, [cli, ...common, '--out', join(dir, 'local.jsonl')], { encoding: 'utf8' });
       expect(local.status).toBe(0);
-      const remote = spawnSync(process.execPath, [cli, ...common, '--redis', server.url, '--prefix', 'cli', '--out', join(dir, 'remote.jsonl')], { encoding: 'utf8' });
+      const remote = spawnSync(
+        process.execPath,
+        [cli, ...common, '--redis', server.url, '--prefix', 'cli', '--out', join(dir, 'remote.jsonl')],
+        { encoding: 'utf8' },
+      );
       expect(remote.stderr).toMatch(/^gigpo: distributed run ([0-9a-f-]{36}) \(continue it with --resume \1 if this driver stops\)\n$/);
       expect(remote.status).toBe(0);
       expectSameRolloutJsonl(readFileSync(join(dir, 'remote.jsonl'), 'utf8'), readFileSync(join(dir, 'local.jsonl'), 'utf8'));

@@ -20,7 +20,9 @@ function runSoak(...args: string[]): SoakResult {
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   const result = JSON.parse(r.stdout) as SoakResult;
-  console.log(`memory soak ${args.join(' ')}: RSS ${result.before.toFixed(0)} -> ${result.after.toFixed(0)} MiB in ${result.seconds.toFixed(1)} s`);
+  console.log(
+    `memory soak ${args.join(' ')}: RSS ${result.before.toFixed(0)} -> ${result.after.toFixed(0)} MiB in ${result.seconds.toFixed(1)} s`,
+  );
   return result;
 }
 

@@ -11,7 +11,10 @@ describe('EnvBatch.parseAt', () => {
       const texts = names.map((n, i) => (i === 4 ? 'gibberish' : `<action>${n}</action>`));
       const all = batch.parse(texts);
       const indices = new Uint32Array([5, 0, 4, 2]);
-      const some = batch.parseAt(indices, Array.from(indices, (i) => texts[i]));
+      const some = batch.parseAt(
+        indices,
+        Array.from(indices, (i) => texts[i]),
+      );
       expect(Array.from(some)).toEqual(Array.from(indices, (i) => all[i]));
       expect(some[2]).toBe(INVALID_ACTION);
       expect(some[1]).toBe(0);

@@ -114,18 +114,14 @@ describe('stepAt argument checks', () => {
     const actions = new Int32Array([0, 1]);
     expect(() => b.stepAt(new Uint32Array([0, 4]), actions)).toThrow(new RangeError('indices[1]: must be in [0, 4), got 4'));
     expect(() => b.stepAt(new Int32Array([-1, 0]), actions)).toThrow(new RangeError('indices[0]: must be in [0, 4), got -1'));
-    expect(() => b.stepAt(new Uint32Array([2, 2]), actions)).toThrow(
-      new RangeError('indices[1]: env 2 already given at indices[0]'),
-    );
+    expect(() => b.stepAt(new Uint32Array([2, 2]), actions)).toThrow(new RangeError('indices[1]: env 2 already given at indices[0]'));
     expect(() => b.stepTextAt(new Uint32Array([3, 1, 3]), ['up', 'up', 'up'])).toThrow(
       new RangeError('indices[2]: env 3 already given at indices[0]'),
     );
     expect(() => b.stepAt(new Uint32Array([0, 1]), new Int32Array([0, 99]))).toThrow(
       new RangeError('actions[1]: must be in [-2, 4) (-1 invalid, -2 hold), got 99'),
     );
-    expect(() => b.stepAt(new Uint32Array([0, 1]), new Int32Array([0]))).toThrow(
-      new RangeError('actions: expected length 2, got 1'),
-    );
+    expect(() => b.stepAt(new Uint32Array([0, 1]), new Int32Array([0]))).toThrow(new RangeError('actions: expected length 2, got 1'));
     expect(() => b.stepTextAt(new Uint32Array([0, 1]), ['up'])).toThrow(new RangeError('responses: expected length 2, got 1'));
     expect(() => b.stepAt([0, 1] as never, actions)).toThrow(new TypeError('indices: expected an Int32Array or a Uint32Array'));
     expect(() => b.stepAt(new Float64Array([0, 1]) as never, actions)).toThrow(TypeError);

@@ -65,7 +65,10 @@ describe('ezpoints', () => {
     const b = createEnvBatch({ env: 'ezpoints', numEnvs: 4000, seed: 3, options: { maxSteps: 50 } });
     const hands = b.observations().map((o) => parseCardObservation(o).cards);
     const i = hands.findIndex((h) => h.includes(3) && h.includes(4));
-    const [illegal, legal] = [{ reward: -1, done: 0, valid: 0 }, { reward: 0, done: 0, valid: 1 }];
+    const [illegal, legal] = [
+      { reward: -1, done: 0, valid: 0 },
+      { reward: 0, done: 0, valid: 1 },
+    ];
     expect(play(b, i, ['+', '=', '5', '?', '3', '4', '=', '*', '3', '*', '='])).toEqual([
       illegal, // operator first
       illegal, // = on an empty formula

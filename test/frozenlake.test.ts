@@ -218,8 +218,7 @@ describe('frozenlake', () => {
     expect(run(1, true)).toEqual(run(1, true));
     expect(run(2, true)).not.toEqual(run(1, true));
     const fresh = createEnvBatch({ env: 'frozenlake', numEnvs: 64, groupSize: 8, seed: 1, options: { slippery: true } });
-    for (let g = 0; g < 8; g++)
-      for (let m = 1; m < 8; m++) expect(fresh.anchors[g * 8 + m]).toBe(fresh.anchors[g * 8]);
+    for (let g = 0; g < 8; g++) for (let m = 1; m < 8; m++) expect(fresh.anchors[g * 8 + m]).toBe(fresh.anchors[g * 8]);
     // Same moves, different slips: members of a group part ways.
     fresh.step(new Int32Array(64).fill(DOWN));
     fresh.step(new Int32Array(64).fill(RIGHT));
@@ -254,6 +253,13 @@ describe('frozenlake', () => {
     expect(() => createEnvBatch({ env: 'frozenlake', numEnvs: 1, options: { slippery: 'yes' } })).toThrow(TypeError);
     const tiny = createEnvBatch({ env: 'frozenlake', numEnvs: 1, seed: 1, options: { size: 2, frozenProbability: 1 } });
     expect(tiny.observation(0)).toBe('P_\n_G');
-    expect(envInfo('frozenlake')?.options.map((o) => o.name)).toEqual(['profile', 'size', 'frozenProbability', 'slippery', 'maxSteps', 'requireThink']);
+    expect(envInfo('frozenlake')?.options.map((o) => o.name)).toEqual([
+      'profile',
+      'size',
+      'frozenProbability',
+      'slippery',
+      'maxSteps',
+      'requireThink',
+    ]);
   });
 });

@@ -88,12 +88,18 @@ describe('bad library arguments are named', () => {
       stepGroup: new Uint32Array(n),
     });
     const reward = batch.reward.slice();
-    expect(() => computeAdvantages(batch, {}, { ...fresh(), advantage: batch.reward })).toThrow('into.advantage: shares memory with the input column reward');
+    expect(() => computeAdvantages(batch, {}, { ...fresh(), advantage: batch.reward })).toThrow(
+      'into.advantage: shares memory with the input column reward',
+    );
     expect(batch.reward).toEqual(reward); // refused before anything was written
     const shared = new Float32Array(n);
-    expect(() => computeAdvantages(batch, {}, { ...fresh(), returns: shared, stepAdvantage: shared })).toThrow('into.stepAdvantage: shares memory with into.returns');
+    expect(() => computeAdvantages(batch, {}, { ...fresh(), returns: shared, stepAdvantage: shared })).toThrow(
+      'into.stepAdvantage: shares memory with into.returns',
+    );
     const asU32 = new Uint32Array(batch.group.buffer, batch.group.byteOffset, n);
-    expect(() => computeAdvantages(batch, {}, { ...fresh(), stepGroup: asU32 })).toThrow('into.stepGroup: shares memory with the input column group');
+    expect(() => computeAdvantages(batch, {}, { ...fresh(), stepGroup: asU32 })).toThrow(
+      'into.stepGroup: shares memory with the input column group',
+    );
     // Separate arrays are filled exactly as freshly allocated ones.
     const into = fresh();
     expect(computeAdvantages(batch, {}, into).advantage).toEqual(computeAdvantages(batch).advantage);

@@ -60,7 +60,12 @@ describe('line reader', () => {
   it('reassembles lines and multi-byte characters split between stream pieces, and long lines', async () => {
     const text = `${'x'.repeat(3_000_000)}\nšé€😀\n`;
     const bytes = Buffer.from(text);
-    const pieces = [bytes.subarray(0, 1000), bytes.subarray(1000, 3_000_002), bytes.subarray(3_000_002, 3_000_005), bytes.subarray(3_000_005)];
+    const pieces = [
+      bytes.subarray(0, 1000),
+      bytes.subarray(1000, 3_000_002),
+      bytes.subarray(3_000_002, 3_000_005),
+      bytes.subarray(3_000_005),
+    ];
     const lines = await collect(readLines(Readable.from(pieces)));
     expect(lines.map((l) => l.text.length)).toEqual([3_000_000, 'šé€😀'.length]);
     expect(lines[1].text).toBe('šé€😀');
@@ -69,7 +74,9 @@ describe('line reader', () => {
   });
 
   it('rejects invalid UTF-8 and a missing file', async () => {
-    expect(await failure(readLines(file('bad-utf8.txt', Buffer.from([0x61, 0x0a, 0xff, 0xfe, 0x0a]))))).toContain('bad-utf8.txt:2: invalid UTF-8');
+    expect(await failure(readLines(file('bad-utf8.txt', Buffer.from([0x61, 0x0a, 0xff, 0xfe, 0x0a]))))).toContain(
+      'bad-utf8.txt:2: invalid UTF-8',
+    );
     expect(await failure(readLines(join(dir, 'missing.jsonl')))).toBe(`${join(dir, 'missing.jsonl')}: no such file`);
   });
 });
@@ -81,8 +88,22 @@ describe('trajectory-form JSONL', () => {
       [
         JSON.stringify({ group: 'task-1', traj: 'a', steps: [step(), step({ obs: 'at 1', action: 2, reward: 1.5, valid: false })] }),
         '',
-        JSON.stringify({ group: 7, traj: 3, steps: [{ anchor: '00000000000000ff', reward: -1 }, { anchor: '0xFF', obs: 'x', reward: 0 }] }),
-        JSON.stringify({ group: 7, traj: 4, steps: [{ anchor: '18446744073709551615', reward: 0 }, { anchor: 12345, reward: 0, action: null }] }),
+        JSON.stringify({
+          group: 7,
+          traj: 3,
+          steps: [
+            { anchor: '00000000000000ff', reward: -1 },
+            { anchor: '0xFF', obs: 'x', reward: 0 },
+          ],
+        }),
+        JSON.stringify({
+          group: 7,
+          traj: 4,
+          steps: [
+            { anchor: '18446744073709551615', reward: 0 },
+            { anchor: 12345, reward: 0, action: null },
+          ],
+        }),
         '',
       ].join('\n'),
     );
@@ -99,8 +120,24 @@ describe('trajectory-form JSONL', () => {
         source: `${path}:1`,
       },
       // 16 hex digits and integers are ids; any other string is an opaque state name.
-      { group: 7, traj: 3, steps: [{ anchor: 255n, reward: -1, valid: true }, { obs: 'x', anchor: '0xFF', reward: 0, valid: true }], source: `${path}:3` },
-      { group: 7, traj: 4, steps: [{ anchor: '18446744073709551615', reward: 0, valid: true }, { anchor: 12345n, reward: 0, valid: true }], source: `${path}:4` },
+      {
+        group: 7,
+        traj: 3,
+        steps: [
+          { anchor: 255n, reward: -1, valid: true },
+          { obs: 'x', anchor: '0xFF', reward: 0, valid: true },
+        ],
+        source: `${path}:3`,
+      },
+      {
+        group: 7,
+        traj: 4,
+        steps: [
+          { anchor: '18446744073709551615', reward: 0, valid: true },
+          { anchor: 12345n, reward: 0, valid: true },
+        ],
+        source: `${path}:4`,
+      },
     ]);
     expect(stats).toEqual({ lines: 4, records: 3, skipped: 0, firstErrors: [] });
   });
@@ -108,8 +145,14 @@ describe('trajectory-form JSONL', () => {
   it('names the line and the field of every kind of bad input', async () => {
     const cases: [string, string][] = [
       ['{"group": "g", "traj": 0, "steps": [', 'invalid JSON: '],
-      ['{"group": "g", "traj": 0, "steps": [{"obs": "a", "reward": 0}, {"obs": "a", "reward": NaN}]}', 'steps[1].reward: expected a finite number, got NaN (NaN and Infinity are not JSON numbers)'],
-      ['{"group": "g", "traj": 0, "steps": [{"obs": "NaN", "reward": -Infinity}]}', 'steps[0].reward: expected a finite number, got -Infinity (NaN'],
+      [
+        '{"group": "g", "traj": 0, "steps": [{"obs": "a", "reward": 0}, {"obs": "a", "reward": NaN}]}',
+        'steps[1].reward: expected a finite number, got NaN (NaN and Infinity are not JSON numbers)',
+      ],
+      [
+        '{"group": "g", "traj": 0, "steps": [{"obs": "NaN", "reward": -Infinity}]}',
+        'steps[0].reward: expected a finite number, got -Infinity (NaN',
+      ],
       ['{"group": Infinity, "traj": 0, "steps": []}', 'group: expected a finite number, got Infinity'],
       ['{"group": "g", "traj": 0, "steps": [{"obs": "a", "reward": NaN}]', 'invalid JSON: '],
       ['[1, 2]', 'line: expected a JSON object, got an array'],
@@ -153,7 +196,9 @@ describe('trajectory-form JSONL', () => {
     expect(stats.firstErrors[0]).toMatch(new RegExp(`^${path}:2: invalid JSON: .*not json`));
     expect(stats.firstErrors[1]).toBe(`${path}:3: steps: expected a non-empty array, got []`);
     const allBad = file('all-bad.jsonl', 'x\ny\n');
-    expect(await failure(readTrajectoryRecords(allBad, { skipInvalid: true }))).toBe(`${allBad}: no valid records (2 invalid lines skipped)`);
+    expect(await failure(readTrajectoryRecords(allBad, { skipInvalid: true }))).toBe(
+      `${allBad}: no valid records (2 invalid lines skipped)`,
+    );
   });
 
   it('reads from a stream such as stdin', async () => {
@@ -162,17 +207,29 @@ describe('trajectory-form JSONL', () => {
       [0, '<stdin>:1'],
       [1, '<stdin>:2'],
     ]);
-    expect(await failure(readTrajectoryRecords(Readable.from(['{}']), { name: 'pipe' }))).toBe('pipe:1: group: missing (expected a string or an integer)');
+    expect(await failure(readTrajectoryRecords(Readable.from(['{}']), { name: 'pipe' }))).toBe(
+      'pipe:1: group: missing (expected a string or an integer)',
+    );
   });
 });
 
 describe('row-form JSONL', () => {
-  const row = (traj: number, s: number, o: Record<string, unknown> = {}) => JSON.stringify({ group: 'g', traj, step: s, obs: `o${s}`, reward: s, ...o });
+  const row = (traj: number, s: number, o: Record<string, unknown> = {}) =>
+    JSON.stringify({ group: 'g', traj, step: s, obs: `o${s}`, reward: s, ...o });
 
   it('reads rows and gathers consecutive ones into trajectories', async () => {
     const path = file('rows.jsonl', [row(0, 0), row(0, 1, { valid: false, action: 'left' }), row(1, 0), row(0, 0)].join('\n'));
     const rows = await collect(readRowRecords(path));
-    expect(rows[1]).toEqual<RowRecord>({ group: 'g', traj: 0, step: 1, obs: 'o1', reward: 1, valid: false, action: 'left', source: `${path}:2` });
+    expect(rows[1]).toEqual<RowRecord>({
+      group: 'g',
+      traj: 0,
+      step: 1,
+      obs: 'o1',
+      reward: 1,
+      valid: false,
+      action: 'left',
+      source: `${path}:2`,
+    });
     const trajs = await collect(rowsToTrajectories(readRowRecords(path)));
     expect(trajs.map((t) => [t.traj, t.steps.length, t.source])).toEqual([
       [0, 2, `${path}:1`],
@@ -209,7 +266,11 @@ describe('JSONL writers', () => {
       const f = Math.fround(x);
       const y = shortestFloat32(f);
       expect(Math.fround(y)).toBe(f);
-      expect(String(y).replace(/^-|e.*$|\./g, '').replace(/^0+/, '').length).toBeLessThanOrEqual(9);
+      expect(
+        String(y)
+          .replace(/^-|e.*$|\./g, '')
+          .replace(/^0+/, '').length,
+      ).toBeLessThanOrEqual(9);
     }
     expect(shortestFloat32(Math.fround(0.1))).toBe(0.1);
     expect(shortestFloat32(Math.fround(0.3))).toBe(0.3);
@@ -258,7 +319,9 @@ describe('JSONL writers', () => {
     expect(first.traj).toBe(0);
     expect(first.prompt).toBe(new TextDecoder().decode(batch.prompt!.data.subarray(0, batch.prompt!.offsets[1])));
     expect(first.prompt_ids).toEqual(Array.from(batch.promptIds!.data.subarray(0, batch.promptIds!.offsets[1])));
-    expect(first.logprobs.map(Math.fround)).toEqual(Array.from(batch.logprobs!.data.subarray(0, batch.logprobs!.offsets[1]), (v) => (v === 0 ? 0 : v)));
+    expect(first.logprobs.map(Math.fround)).toEqual(
+      Array.from(batch.logprobs!.data.subarray(0, batch.logprobs!.offsets[1]), (v) => (v === 0 ? 0 : v)),
+    );
     expect(first).not.toHaveProperty('advantage');
   });
 
@@ -267,7 +330,9 @@ describe('JSONL writers', () => {
     const path = join(sub, 'out.jsonl');
     const bad = makeBatch({ groups: 1, groupSize: 2, seed: 1 });
     bad.obs[0] = 99;
-    await expect(writeJsonlFile(path, [makeBatch({ groups: 1, groupSize: 2, seed: 2 }), bad], 'row')).rejects.toThrow('batch.obs[0]: index 99 outside');
+    await expect(writeJsonlFile(path, [makeBatch({ groups: 1, groupSize: 2, seed: 2 }), bad], 'row')).rejects.toThrow(
+      'batch.obs[0]: index 99 outside',
+    );
     expect(readdirSync(sub)).toEqual([]);
     const w = await JsonlWriter.open(path, 'trajectory');
     await w.write(makeBatch({ groups: 1, groupSize: 2, seed: 2 }));

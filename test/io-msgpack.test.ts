@@ -146,14 +146,22 @@ describe('columnar msgpack', () => {
     const wide = { ...b, reward: Float64Array.from(b.reward) as unknown as Float32Array };
     expect(() => encodeChunk(wide)).toThrow('batch.reward: expected a Float32Array, got a Float64Array');
     const short = { ...b, anchor: b.anchor.subarray(1) };
-    expect(() => encodeChunk(short, undefined, { validate: false })).toThrow(`batch.anchor: expected ${b.numRows} elements, got ${b.numRows - 1}`);
+    expect(() => encodeChunk(short, undefined, { validate: false })).toThrow(
+      `batch.anchor: expected ${b.numRows} elements, got ${b.numRows - 1}`,
+    );
     const noTable = { ...b, observations: undefined as never };
-    expect(() => encodeChunk(noTable, undefined, { validate: false })).toThrow('batch.observations: expected {offsets, data}, got undefined');
+    expect(() => encodeChunk(noTable, undefined, { validate: false })).toThrow(
+      'batch.observations: expected {offsets, data}, got undefined',
+    );
     const badScores = { ...b, scores: { ...b.scores!, stepGroup: new Int32Array(b.numRows) as unknown as Uint32Array } };
-    expect(() => encodeChunk(badScores, undefined, { validate: false })).toThrow('batch.scores.stepGroup: expected a Uint32Array, got an Int32Array');
+    expect(() => encodeChunk(badScores, undefined, { validate: false })).toThrow(
+      'batch.scores.stepGroup: expected a Uint32Array, got an Int32Array',
+    );
     // Without row validation a broken row rule is written, and the reader rejects it.
     const swapped = { ...b, step: b.step.map((s, r) => (r === 0 ? 1 : s)) };
-    expect(() => decodeChunk(encodeChunk(swapped, undefined, { validate: false }), 'c')).toThrow('c: columns.step[0]: trajectory 0 must start at step 0, got 1');
+    expect(() => decodeChunk(encodeChunk(swapped, undefined, { validate: false }), 'c')).toThrow(
+      'c: columns.step[0]: trajectory 0 must start at step 0, got 1',
+    );
     expect(() => encodeChunk(swapped)).toThrow('batch.step[0]: trajectory 0 must start at step 0, got 1');
   });
 
@@ -239,46 +247,74 @@ describe('columnar msgpack: bad input', () => {
     const cases: [string, (m: ChunkMap) => void, string][] = [
       ['wrong dtype', (m) => (m.columns.reward.dtype = 'f64'), 'columns.reward.dtype: expected f32, got "f64"'],
       ['short data', (m) => (m.columns.reward.data = m.columns.reward.data.subarray(4)), 'columns.reward.data: expected'],
-      ['short column', (m) => {
-        const c = m.columns.traj;
-        c.shape = [c.shape[0] - 1];
-        c.data = c.data.subarray(4);
-      }, 'columns.traj.shape: expected ['],
+      [
+        'short column',
+        (m) => {
+          const c = m.columns.traj;
+          c.shape = [c.shape[0] - 1];
+          c.data = c.data.subarray(4);
+        },
+        'columns.traj.shape: expected [',
+      ],
       ['shape of two dims', (m) => (m.columns.step.shape = [1, 2]), 'columns.step.shape: expected [length], got [1,2]'],
       ['data not binary', (m) => (m.columns.valid.data = 'abc'), 'columns.valid.data: expected binary data, got "abc"'],
       ['missing column', (m) => delete m.columns.anchor, 'columns.anchor: missing'],
       ['missing offsets', (m) => delete m.columns.prompt.offsets, 'columns.prompt.offsets: missing'],
       ['column not a map', (m) => (m.columns.obs = [1, 2]), 'columns.obs: expected a {dtype, shape, data} map, got an array'],
-      ['offsets going back', (m) => {
-        const o = new Uint32Array(new Uint8Array(m.columns.response.offsets.data).buffer);
-        o[2] = o[3] + 1;
-        m.columns.response.offsets.data = new Uint8Array(o.buffer);
-      }, 'columns.response.offsets[3]:'],
-      ['last offset beyond data', (m) => {
-        const o = new Uint32Array(new Uint8Array(m.columns.observations.offsets.data).buffer);
-        o[o.length - 1] += 1;
-        m.columns.observations.offsets.data = new Uint8Array(o.buffer);
-      }, 'columns.observations.offsets: last offset'],
-      ['obs outside the table', (m) => {
-        const o = new Uint32Array(new Uint8Array(m.columns.obs.data).buffer);
-        o[5] = 10_000;
-        m.columns.obs.data = new Uint8Array(o.buffer);
-      }, 'columns.obs[5]: index 10000 outside the observation table'],
-      ['step order broken', (m) => {
-        const o = new Uint32Array(new Uint8Array(m.columns.step.data).buffer);
-        o[0] = 1;
-        m.columns.step.data = new Uint8Array(o.buffer);
-      }, 'columns.step[0]: trajectory 15 must start at step 0, got 1'],
-      ['NaN reward', (m) => {
-        const o = new Float32Array(new Uint8Array(m.columns.reward.data).buffer);
-        o[2] = NaN;
-        m.columns.reward.data = new Uint8Array(o.buffer);
-      }, 'columns.reward[2]: must be finite, got NaN'],
-      ['infinite advantage', (m) => {
-        const o = new Float32Array(new Uint8Array(m.columns.advantage.data).buffer);
-        o[1] = -Infinity;
-        m.columns.advantage.data = new Uint8Array(o.buffer);
-      }, 'columns.advantage[1]: must be finite, got -Infinity'],
+      [
+        'offsets going back',
+        (m) => {
+          const o = new Uint32Array(new Uint8Array(m.columns.response.offsets.data).buffer);
+          o[2] = o[3] + 1;
+          m.columns.response.offsets.data = new Uint8Array(o.buffer);
+        },
+        'columns.response.offsets[3]:',
+      ],
+      [
+        'last offset beyond data',
+        (m) => {
+          const o = new Uint32Array(new Uint8Array(m.columns.observations.offsets.data).buffer);
+          o[o.length - 1] += 1;
+          m.columns.observations.offsets.data = new Uint8Array(o.buffer);
+        },
+        'columns.observations.offsets: last offset',
+      ],
+      [
+        'obs outside the table',
+        (m) => {
+          const o = new Uint32Array(new Uint8Array(m.columns.obs.data).buffer);
+          o[5] = 10_000;
+          m.columns.obs.data = new Uint8Array(o.buffer);
+        },
+        'columns.obs[5]: index 10000 outside the observation table',
+      ],
+      [
+        'step order broken',
+        (m) => {
+          const o = new Uint32Array(new Uint8Array(m.columns.step.data).buffer);
+          o[0] = 1;
+          m.columns.step.data = new Uint8Array(o.buffer);
+        },
+        'columns.step[0]: trajectory 15 must start at step 0, got 1',
+      ],
+      [
+        'NaN reward',
+        (m) => {
+          const o = new Float32Array(new Uint8Array(m.columns.reward.data).buffer);
+          o[2] = NaN;
+          m.columns.reward.data = new Uint8Array(o.buffer);
+        },
+        'columns.reward[2]: must be finite, got NaN',
+      ],
+      [
+        'infinite advantage',
+        (m) => {
+          const o = new Float32Array(new Uint8Array(m.columns.advantage.data).buffer);
+          o[1] = -Infinity;
+          m.columns.advantage.data = new Uint8Array(o.buffer);
+        },
+        'columns.advantage[1]: must be finite, got -Infinity',
+      ],
       ['stepGroup of the wrong dtype', (m) => (m.columns.stepGroup.dtype = 'i32'), 'columns.stepGroup.dtype: expected u32, got "i32"'],
       ['partial scores', (m) => delete m.columns.stepAdvantage, 'columns.stepAdvantage: missing (a scored chunk carries all of'],
       ['label table too short', (m) => (m.columns.groupLabels = ['a']), 'columns.groupLabels: has 1 entries but row 0 uses id 5'],
@@ -301,7 +337,11 @@ describe('columnar msgpack: bad input', () => {
       // Move the last trajectory's id to that of the first: the id now starts twice.
       const last = b.traj[b.numRows - 1];
       const first = b.traj[0];
-      const moved = { ...b, traj: b.traj.map((t) => (t === last ? first : t)), group: b.group.map((g, r) => (b.traj[r] === last ? b.group[0] : g)) };
+      const moved = {
+        ...b,
+        traj: b.traj.map((t) => (t === last ? first : t)),
+        group: b.group.map((g, r) => (b.traj[r] === last ? b.group[0] : g)),
+      };
       const row = b.traj.indexOf(last);
       let err = await readError(file('traj-twice.msgpack', encodeChunk(moved, undefined, { validate: false })));
       expect(err.message).toContain(`chunk 0: columns.traj[${row}]: trajectory ${first} is not contiguous`);

@@ -42,7 +42,10 @@ function runPython(py: string, args: string[]) {
 
 /** What the Python reader's --json dump must hold for a batch: every value, u64 as text. */
 function expected(b: StepBatch): Record<string, unknown> {
-  const ragged = (c: { offsets: Uint32Array; data: Uint8Array | Int32Array | Float32Array }) => ({ offsets: Array.from(c.offsets), data: Array.from(c.data) });
+  const ragged = (c: { offsets: Uint32Array; data: Uint8Array | Int32Array | Float32Array }) => ({
+    offsets: Array.from(c.offsets),
+    data: Array.from(c.data),
+  });
   const out: Record<string, unknown> = {
     meta: b.meta ?? {},
     num_rows: b.numRows,
@@ -144,7 +147,8 @@ print(json.dumps(out))
     const r = spawnSync(py, ['-c', program], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout);
-    const text = (c: { offsets: Uint32Array; data: Uint8Array }, i: number) => new TextDecoder().decode(c.data.subarray(c.offsets[i], c.offsets[i + 1]));
+    const text = (c: { offsets: Uint32Array; data: Uint8Array }, i: number) =>
+      new TextDecoder().decode(c.data.subarray(c.offsets[i], c.offsets[i + 1]));
     expect(out.response_1).toBe(text(b.response!, 1));
     expect(out.ids_2).toEqual(Array.from(b.responseIds!.data.subarray(b.responseIds!.offsets[2], b.responseIds!.offsets[3])));
     expect(out.texts).toEqual(Array.from({ length: b.observations.offsets.length - 1 }, (_, i) => text(b.observations, i)));
@@ -155,7 +159,10 @@ print(json.dumps(out))
   it('reports truncated, garbage and empty files with the chunk', async (ctx) => {
     const py = requirePython(ctx);
     const path = join(dir, 'two.msgpack');
-    await writeMsgpackFile(path, [makeBatch({ groups: 2, groupSize: 2, seed: 1 }), makeBatch({ groups: 2, groupSize: 2, seed: 2, firstGroup: 2 })]);
+    await writeMsgpackFile(path, [
+      makeBatch({ groups: 2, groupSize: 2, seed: 1 }),
+      makeBatch({ groups: 2, groupSize: 2, seed: 2, firstGroup: 2 }),
+    ]);
     const bytes = readFileSync(path);
     const cases: [string, Uint8Array, RegExp][] = [
       ['cut.msgpack', bytes.subarray(0, bytes.length - 10), /cut\.msgpack: chunk 1: truncated/],

@@ -11,7 +11,9 @@ const root = fileURLToPath(new URL('../lib', import.meta.url));
 const LAYERS = ['cli', 'service', 'inspect', 'rollout', 'score', 'policy', 'advantage', 'io', 'envs', 'util', '.'];
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 function layerOf(file: string): string {

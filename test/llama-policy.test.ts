@@ -4,7 +4,19 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildMessages, GigpoArgumentError, GigpoRangeError, raggedText, llamaPolicy, PolicyRequestError, RolloutEngine, type LlamaPolicy, type LlamaPolicyOptions, type PolicyRequest, type RolloutMeta } from '../lib/index.js';
+import {
+  buildMessages,
+  GigpoArgumentError,
+  GigpoRangeError,
+  raggedText,
+  llamaPolicy,
+  PolicyRequestError,
+  RolloutEngine,
+  type LlamaPolicy,
+  type LlamaPolicyOptions,
+  type PolicyRequest,
+  type RolloutMeta,
+} from '../lib/index.js';
 import { projectRoot } from './helpers/cli.js';
 import { llamaAvailable, tinyModel } from './helpers/tiny-model.js';
 
@@ -43,7 +55,11 @@ describe('llamaPolicy options', () => {
     // A number out of its range is a GigpoRangeError (RangeError); a wrong type, NaN or a
     // fraction where an integer is wanted is a GigpoArgumentError (TypeError).
     const v = Object.values(o).at(-1);
-    const range = typeof v === 'number' && !Number.isNaN(v) && /must be (an integer|a number|a finite number)/.test(message) && (Number.isInteger(v) || !message.includes('an integer'));
+    const range =
+      typeof v === 'number' &&
+      !Number.isNaN(v) &&
+      /must be (an integer|a number|a finite number)/.test(message) &&
+      (Number.isInteger(v) || !message.includes('an integer'));
     expect(() => llamaPolicy({ model: model.path, ...o } as LlamaPolicyOptions)).toThrow(range ? GigpoRangeError : GigpoArgumentError);
     expect(() => llamaPolicy({ model: model.path, ...o } as LlamaPolicyOptions)).toThrow(message);
   });
@@ -95,7 +111,8 @@ describe.runIf(llamaAvailable())('llamaPolicy on the tiny GGUF', () => {
     const cached = await policy.act(reqs);
     for (let k = 0; k < 6; k++) {
       const n = Math.min(cached[k].logprobs!.length, a[k].logprobs!.length);
-      if (cached[k].responseIds![0] === a[k].responseIds![0]) expect(Math.abs(cached[k].logprobs![0] - a[k].logprobs![0])).toBeLessThan(0.05);
+      if (cached[k].responseIds![0] === a[k].responseIds![0])
+        expect(Math.abs(cached[k].logprobs![0] - a[k].logprobs![0])).toBeLessThan(0.05);
       expect(n).toBeGreaterThan(0);
     }
     const other = await make({ seed: 6, parallel: 1, prefixCache: false }).act(reqs);
@@ -150,7 +167,7 @@ describe.runIf(llamaAvailable())('llamaPolicy on the tiny GGUF', () => {
   it('runs a Sokoban rollout, recording every row with ids and log-probs', async () => {
     const batch = await new RolloutEngine().collect({ env: 'sokoban', groups: 2, groupSize: 2, maxSteps: 3, seed: 9, policy });
     expect(batch.numRows).toBeGreaterThanOrEqual(4);
-    
+
     for (let r = 0; r < batch.numRows; r++) {
       const ids = batch.responseIds!.data.subarray(batch.responseIds!.offsets[r], batch.responseIds!.offsets[r + 1]);
       const lps = batch.logprobs!.data.subarray(batch.logprobs!.offsets[r], batch.logprobs!.offsets[r + 1]);
@@ -164,7 +181,9 @@ describe.runIf(llamaAvailable())('llamaPolicy on the tiny GGUF', () => {
     const first = await policy.tokens.tokenize('<|im_start|>user\nGo.<|im_end|>\n<|im_start|>assistant\n', { addSpecial: true });
     const a = await policy.tokens.completeIds({ group: 0, traj: 0, step: 0, promptIds: first });
     expect(Array.from(a.promptIds!)).toEqual(Array.from(first));
-    const turn = await policy.tokens.tokenize('<|im_end|>\n<|im_start|>user\nAgain.<|im_end|>\n<|im_start|>assistant\n', { addSpecial: false });
+    const turn = await policy.tokens.tokenize('<|im_end|>\n<|im_start|>user\nAgain.<|im_end|>\n<|im_start|>assistant\n', {
+      addSpecial: false,
+    });
     const second = Int32Array.from([...first, ...Array.from(a.responseIds!), ...turn]);
     const b = await policy.tokens.completeIds({ group: 0, traj: 0, step: 1, promptIds: second });
     expect(Array.from(b.promptIds!).slice(0, first.length + a.responseIds!.length)).toEqual([...first, ...Array.from(a.responseIds!)]);
@@ -174,7 +193,9 @@ describe.runIf(llamaAvailable())('llamaPolicy on the tiny GGUF', () => {
     const s2 = await policy.tokens.completeIds({ group: 0, traj: 2, step: 5, promptIds: first, sampling: { seed: 42, maxTokens: 8 } });
     expect(Array.from(s2.responseIds!)).toEqual(Array.from(s1.responseIds!));
     expect(s1.responseIds!.length).toBeLessThanOrEqual(8);
-    await expect(policy.tokens.completeIds({ group: 0, traj: 0, step: 0, promptIds: [1, 99999] })).rejects.toThrow('request.promptIds[1]: expected a token id in [0, 392), got 99999');
+    await expect(policy.tokens.completeIds({ group: 0, traj: 0, step: 0, promptIds: [1, 99999] })).rejects.toThrow(
+      'request.promptIds[1]: expected a token id in [0, 392), got 99999',
+    );
   });
 
   it('refuses a prompt longer than the context with a context-length error naming the step', async () => {

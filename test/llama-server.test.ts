@@ -39,7 +39,8 @@ describe.runIf(llamaAvailable())('openAIPolicy against the llama.cpp test server
   afterAll(async () => {
     await server?.close();
   });
-  const policy = (o: Record<string, unknown> = {}) => openAIPolicy({ baseURL: server.baseURL, model: 'tiny', maxTokens: 20, retryBaseMs: 1, ...o });
+  const policy = (o: Record<string, unknown> = {}) =>
+    openAIPolicy({ baseURL: server.baseURL, model: 'tiny', maxTokens: 20, retryBaseMs: 1, ...o });
 
   it('returns text, prompt and response ids, and log-probs that fit together', async () => {
     const out = await policy().act([request(0), request(1), request(2)]);
@@ -115,7 +116,9 @@ describe.runIf(llamaAvailable())('openAIPolicy against the llama.cpp test server
 
     it('HTTP 500 with no retries left: a PolicyRequestError naming the status', async () => {
       server.inject({ kind: 'http-500' }, 2);
-      const err = await policy({ retries: 1 }).act([request(0)]).catch((e: unknown) => e);
+      const err = await policy({ retries: 1 })
+        .act([request(0)])
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(PolicyRequestError);
       expect(err).toMatchObject({ kind: 'http', status: 500, attempts: 2 });
     });
@@ -132,7 +135,9 @@ describe.runIf(llamaAvailable())('openAIPolicy against the llama.cpp test server
 
     it('slower than the timeout: a timeout failure, or an answer once a retry is fast', async () => {
       server.inject({ kind: 'slow', delayMs: 1500 });
-      const err = await policy({ retries: 0, timeoutMs: 300 }).act([request(0)]).catch((e: unknown) => e);
+      const err = await policy({ retries: 0, timeoutMs: 300 })
+        .act([request(0)])
+        .catch((e: unknown) => e);
       expect(err).toMatchObject({ name: 'PolicyRequestError', kind: 'timeout' });
       server.inject({ kind: 'slow', delayMs: 1500 });
       const before = server.requests.length;
@@ -143,7 +148,9 @@ describe.runIf(llamaAvailable())('openAIPolicy against the llama.cpp test server
 
     it('connection reset: a network failure, retried', async () => {
       server.inject({ kind: 'reset' });
-      const err = await policy({ retries: 0 }).act([request(0)]).catch((e: unknown) => e);
+      const err = await policy({ retries: 0 })
+        .act([request(0)])
+        .catch((e: unknown) => e);
       expect(err).toMatchObject({ name: 'PolicyRequestError', kind: 'network' });
       server.inject({ kind: 'reset' });
       const before = server.requests.length;
@@ -153,7 +160,9 @@ describe.runIf(llamaAvailable())('openAIPolicy against the llama.cpp test server
 
     it('malformed JSON: a malformed failure quoting the body', async () => {
       server.inject({ kind: 'malformed' });
-      const err = await policy({ retries: 0 }).act([request(0)]).catch((e: unknown) => e);
+      const err = await policy({ retries: 0 })
+        .act([request(0)])
+        .catch((e: unknown) => e);
       expect(err).toMatchObject({ name: 'PolicyRequestError', kind: 'malformed' });
       expect((err as Error).message).toContain('body is not JSON');
     });
@@ -161,13 +170,17 @@ describe.runIf(llamaAvailable())('openAIPolicy against the llama.cpp test server
     it('a prompt beyond the context: HTTP 400 "maximum context length", not retried, kind context-length', async () => {
       server.inject({ kind: 'context-length' });
       const before = server.requests.length;
-      const err = await policy({ retries: 3 }).act([request(0)]).catch((e: unknown) => e);
+      const err = await policy({ retries: 3 })
+        .act([request(0)])
+        .catch((e: unknown) => e);
       expect(err).toMatchObject({ name: 'PolicyRequestError', kind: 'context-length', status: 400, attempts: 1 });
       expect(server.requests.length - before).toBe(1);
       // The real condition, not injected: prompt plus max_tokens beyond the server's context.
-      const err2 = await policy({ retries: 3, maxTokens: 5000 }).act([request(0)]).catch((e: unknown) => e);
+      const err2 = await policy({ retries: 3, maxTokens: 5000 })
+        .act([request(0)])
+        .catch((e: unknown) => e);
       expect(err2).toMatchObject({ kind: 'context-length', status: 400 });
-      expect((err2 as Error).message).toContain("maximum context length is 4096 tokens");
+      expect((err2 as Error).message).toContain('maximum context length is 4096 tokens');
     });
   });
 });

@@ -11,7 +11,14 @@ import { RandomStreams } from '../lib/seeded-random.js';
 const HOLD = -2;
 
 /** The draw of lib/rollout/engine.ts before it moved to C++, in TypeScript. */
-function tsDraw(batch: EnvBatch, streams: RandomStreams, active: Uint8Array, oracle: boolean, epsilon: number, overAdmissible: boolean): Int32Array {
+function tsDraw(
+  batch: EnvBatch,
+  streams: RandomStreams,
+  active: Uint8Array,
+  oracle: boolean,
+  epsilon: number,
+  overAdmissible: boolean,
+): Int32Array {
   const best = oracle ? batch.oracleActions() : undefined;
   const out = new Int32Array(batch.numEnvs);
   for (let i = 0; i < batch.numEnvs; i++) {
@@ -37,31 +44,34 @@ const CASES = [
   { env: 'shop', oracle: true, epsilon: 0.5, overAdmissible: true },
 ];
 
-describe.each(CASES)('drawActions on $env (oracle $oracle, epsilon $epsilon, over admissible $overAdmissible)', ({ env, oracle, epsilon, overAdmissible }) => {
-  it('draws what the TypeScript streams draw, step after step, with held envs drawing nothing', () => {
-    const numEnvs = 12;
-    const seed = 77n;
-    const first = 3 * numEnvs; // a shard: streams keyed by global env index
-    const a = createEnvBatch({ env, numEnvs, groupSize: 4, seed: 5, firstGroup: 9 });
-    const b = createEnvBatch({ env, numEnvs, groupSize: 4, seed: 5, firstGroup: 9 });
-    const streams = nativeActionStreams(seed, first, numEnvs);
-    const ts = new RandomStreams(seed, first, numEnvs);
-    const active = new Uint8Array(numEnvs).fill(1);
-    const actions = new Int32Array(numEnvs);
-    const distinct = new Set<number>();
-    for (let t = 0; t < 25; t++) {
-      if (t === 5) active[3] = 0; // held from here on
-      a.drawActions({ streams, active, actions, oracle, epsilon, overAdmissible });
-      const expected = tsDraw(b, ts, active, oracle, epsilon, overAdmissible);
-      expect(Array.from(actions)).toEqual(Array.from(expected));
-      for (const x of actions) if (x >= 0) distinct.add(x);
-      a.step(actions);
-      b.step(expected);
-    }
-    expect(actions[3]).toBe(HOLD);
-    expect(distinct.size).toBeGreaterThan(1);
-  });
-});
+describe.each(CASES)(
+  'drawActions on $env (oracle $oracle, epsilon $epsilon, over admissible $overAdmissible)',
+  ({ env, oracle, epsilon, overAdmissible }) => {
+    it('draws what the TypeScript streams draw, step after step, with held envs drawing nothing', () => {
+      const numEnvs = 12;
+      const seed = 77n;
+      const first = 3 * numEnvs; // a shard: streams keyed by global env index
+      const a = createEnvBatch({ env, numEnvs, groupSize: 4, seed: 5, firstGroup: 9 });
+      const b = createEnvBatch({ env, numEnvs, groupSize: 4, seed: 5, firstGroup: 9 });
+      const streams = nativeActionStreams(seed, first, numEnvs);
+      const ts = new RandomStreams(seed, first, numEnvs);
+      const active = new Uint8Array(numEnvs).fill(1);
+      const actions = new Int32Array(numEnvs);
+      const distinct = new Set<number>();
+      for (let t = 0; t < 25; t++) {
+        if (t === 5) active[3] = 0; // held from here on
+        a.drawActions({ streams, active, actions, oracle, epsilon, overAdmissible });
+        const expected = tsDraw(b, ts, active, oracle, epsilon, overAdmissible);
+        expect(Array.from(actions)).toEqual(Array.from(expected));
+        for (const x of actions) if (x >= 0) distinct.add(x);
+        a.step(actions);
+        b.step(expected);
+      }
+      expect(actions[3]).toBe(HOLD);
+      expect(distinct.size).toBeGreaterThan(1);
+    });
+  },
+);
 
 describe('nativeActionStreams', () => {
   it('gives the TypeScript streams: the same draws from every stream, for number and BigInt seeds', () => {
@@ -73,7 +83,14 @@ describe('nativeActionStreams', () => {
       const actions = new Int32Array(numEnvs);
       // Random over 2 actions draws floor(next / 2^32 * 2): the top bit of each next value.
       for (let k = 0; k < 40; k++) {
-        b.drawActions({ streams: native, active: new Uint8Array(numEnvs).fill(1), actions, oracle: false, epsilon: 1, overAdmissible: false });
+        b.drawActions({
+          streams: native,
+          active: new Uint8Array(numEnvs).fill(1),
+          actions,
+          oracle: false,
+          epsilon: 1,
+          overAdmissible: false,
+        });
         expect(Array.from(actions)).toEqual(Array.from({ length: numEnvs }, (_, i) => ts.below(i, b.numActions)));
       }
     }

@@ -17,28 +17,32 @@ interface Summary {
   asanVitest: { files: number; passed: number; failed: number; seconds: number } | null;
 }
 
-it('passes the C++ unit tests, sanitizer runs and fuzzing', (ctx) => {
-  const r = spawnSync('bash', [script], { encoding: 'utf8', timeout: 20 * 60_000, env: { ...process.env } });
-  if (r.status === 3) {
-    const message = `C++ test tools missing: ${r.stderr.trim()}`;
-    if (process.env.CI === 'true') throw new Error(message + ' (required when CI=true)');
-    console.warn(`\n*** SKIPPING: ${message} ***\n`);
-    ctx.skip(message);
-  }
-  const lines = r.stdout.trim().split('\n');
-  console.log(lines.slice(0, -1).join('\n'));
-  if (r.status !== 0) console.error(r.stderr);
-  expect(r.status).toBe(0);
-  const summary = JSON.parse(lines[lines.length - 1]) as Summary;
-  expect(summary.unit.cases).toBeGreaterThanOrEqual(12);
-  expect(summary.tightloop.steps).toBeGreaterThan(0);
-  const targets = summary.fuzz.map((f) => f.target).sort();
-  expect(targets).toEqual(['boxoban', ...listEnvs().map((e) => `parse-${e.name}`), 'ratio', 'token-set'].sort());
-  for (const f of summary.fuzz) {
-    expect(f.crashes).toBe(0);
-    expect(f.exit).toBe(0);
-    expect(f.executions).toBeGreaterThan(100);
-  }
-  expect(summary.asanVitest?.failed).toBe(0);
-  expect(summary.asanVitest?.passed).toBeGreaterThan(100);
-}, 20 * 60_000);
+it(
+  'passes the C++ unit tests, sanitizer runs and fuzzing',
+  (ctx) => {
+    const r = spawnSync('bash', [script], { encoding: 'utf8', timeout: 20 * 60_000, env: { ...process.env } });
+    if (r.status === 3) {
+      const message = `C++ test tools missing: ${r.stderr.trim()}`;
+      if (process.env.CI === 'true') throw new Error(message + ' (required when CI=true)');
+      console.warn(`\n*** SKIPPING: ${message} ***\n`);
+      ctx.skip(message);
+    }
+    const lines = r.stdout.trim().split('\n');
+    console.log(lines.slice(0, -1).join('\n'));
+    if (r.status !== 0) console.error(r.stderr);
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(lines[lines.length - 1]) as Summary;
+    expect(summary.unit.cases).toBeGreaterThanOrEqual(12);
+    expect(summary.tightloop.steps).toBeGreaterThan(0);
+    const targets = summary.fuzz.map((f) => f.target).sort();
+    expect(targets).toEqual(['boxoban', ...listEnvs().map((e) => `parse-${e.name}`), 'ratio', 'token-set'].sort());
+    for (const f of summary.fuzz) {
+      expect(f.crashes).toBe(0);
+      expect(f.exit).toBe(0);
+      expect(f.executions).toBeGreaterThan(100);
+    }
+    expect(summary.asanVitest?.failed).toBe(0);
+    expect(summary.asanVitest?.passed).toBeGreaterThan(100);
+  },
+  20 * 60_000,
+);

@@ -58,9 +58,17 @@ describe.each(ENVS)('%s bindings with getters that run JavaScript', (env) => {
   it('stepText / stepTextAt / parse / parseAt: a getter that closes the batch gives a TypeError', () => {
     for (const call of [
       (b: EnvBatch) => b.stepText(withGetter(n, someResponse(b), 3, () => b.close())),
-      (b: EnvBatch) => b.stepTextAt(new Int32Array([4]), withGetter(1, someResponse(b), 0, () => b.close())),
+      (b: EnvBatch) =>
+        b.stepTextAt(
+          new Int32Array([4]),
+          withGetter(1, someResponse(b), 0, () => b.close()),
+        ),
       (b: EnvBatch) => b.parse(withGetter(n, someResponse(b), 0, () => b.close())),
-      (b: EnvBatch) => b.parseAt(new Int32Array([1, 6]), withGetter(2, someResponse(b), 1, () => b.close())),
+      (b: EnvBatch) =>
+        b.parseAt(
+          new Int32Array([1, 6]),
+          withGetter(2, someResponse(b), 1, () => b.close()),
+        ),
     ]) {
       expect(() => call(make())).toThrow(CLOSED);
     }
@@ -99,7 +107,9 @@ describe('other bindings with getters that run JavaScript', () => {
         return 0.5;
       },
     });
-    expect(() => b.drawActions(draw(() => detach(actions.buffer)))).toThrow(new TypeError('draw.actions: was detached or resized while the arguments were read'));
+    expect(() => b.drawActions(draw(() => detach(actions.buffer)))).toThrow(
+      new TypeError('draw.actions: was detached or resized while the arguments were read'),
+    );
     const streams2 = native.seedActionStreams(1, 0, 4);
     const late = {
       streams: streams2,
@@ -125,30 +135,59 @@ describe('other bindings with getters that run JavaScript', () => {
 
   it('drawActions: bad arguments are typed errors naming the field', () => {
     const b = createEnvBatch({ env: 'numberline', numEnvs: 2 });
-    const ok = { streams: native.seedActionStreams(0, 0, 2), active: new Uint8Array(2), actions: new Int32Array(2), oracle: false, overAdmissible: false, epsilon: 0 };
+    const ok = {
+      streams: native.seedActionStreams(0, 0, 2),
+      active: new Uint8Array(2),
+      actions: new Int32Array(2),
+      oracle: false,
+      overAdmissible: false,
+      epsilon: 0,
+    };
     expect(() => b.drawActions({ ...ok, streams: new Uint32Array(7) })).toThrow(new RangeError('draw.streams: expected length 8, got 7'));
-    expect(() => b.drawActions({ ...ok, actions: new Uint32Array(2) as never })).toThrow(new TypeError('draw.actions: expected a Int32Array'));
+    expect(() => b.drawActions({ ...ok, actions: new Uint32Array(2) as never })).toThrow(
+      new TypeError('draw.actions: expected a Int32Array'),
+    );
     expect(() => b.drawActions({ ...ok, epsilon: 2 })).toThrow(new RangeError('draw.epsilon: must be in [0, 1], got 2'));
     expect(() => b.drawActions({ ...ok, oracle: 1 as never })).toThrow(new TypeError('draw.oracle: expected true or false'));
     expect(() => native.seedActionStreams(-1, 0, 2)).toThrow(RangeError);
-    expect(() => native.seedActionStreams(0, 0, 2 ** 25)).toThrow(new RangeError('count: expected an integer in [0, 16777216], got 33554432'));
+    expect(() => native.seedActionStreams(0, 0, 2 ** 25)).toThrow(
+      new RangeError('count: expected an integer in [0, 16777216], got 33554432'),
+    );
   });
 
   it('computeAdvantages: an output getter that detaches an input column gives a TypeError naming it', () => {
     const columns = {
-      group: new Uint32Array([0, 0]), traj: new Uint32Array([0, 1]), step: new Uint32Array([0, 0]),
-      reward: new Float32Array([1, 0]), valid: new Uint8Array([1, 1]), anchor: new BigUint64Array([1n, 1n]),
-      obs: new Uint32Array([0, 0]), obsOffsets: new Uint32Array([0, 1]), obsBytes: new Uint8Array([97]),
+      group: new Uint32Array([0, 0]),
+      traj: new Uint32Array([0, 1]),
+      step: new Uint32Array([0, 0]),
+      reward: new Float32Array([1, 0]),
+      valid: new Uint8Array([1, 1]),
+      anchor: new BigUint64Array([1n, 1n]),
+      obs: new Uint32Array([0, 0]),
+      obsOffsets: new Uint32Array([0, 1]),
+      obsBytes: new Uint8Array([97]),
     };
     const outputs = (effect: () => void) => ({
-      returns: new Float32Array(2), episodeAdvantage: new Float32Array(2), stepAdvantage: new Float32Array(2),
+      returns: new Float32Array(2),
+      episodeAdvantage: new Float32Array(2),
+      stepAdvantage: new Float32Array(2),
       advantage: new Float32Array(2),
       get stepGroup() {
         effect();
         return new Uint32Array(2);
       },
     });
-    const options = { estimator: 'gigpo', gamma: 1, stepWeight: 1, mode: 'mean_norm', epsilon: 1e-6, invalidPenalty: 0, episodeStats: 'trajectories', normalizeByLength: false, similarity: 0 };
+    const options = {
+      estimator: 'gigpo',
+      gamma: 1,
+      stepWeight: 1,
+      mode: 'mean_norm',
+      epsilon: 1e-6,
+      invalidPenalty: 0,
+      episodeStats: 'trajectories',
+      normalizeByLength: false,
+      similarity: 0,
+    };
     const call = (o: object) => native.computeAdvantages(columns as never, options as never, o as never);
     // Untouched, the call works and gives the GRPO-style answer of a two-member group.
     const ok = outputs(() => {});
@@ -161,18 +200,42 @@ describe('other bindings with getters that run JavaScript', () => {
   it('computeAdvantages: a getter that shrinks a resizable buffer under a column gives a TypeError', () => {
     // A resizable buffer (ES2024; the type library here is ES2023).
     type Resizable = ArrayBuffer & { resize(bytes: number): void };
-    const buffer = new (ArrayBuffer as unknown as new (bytes: number, options: { maxByteLength: number }) => Resizable)(8, { maxByteLength: 64 });
+    const buffer = new (ArrayBuffer as unknown as new (bytes: number, options: { maxByteLength: number }) => Resizable)(8, {
+      maxByteLength: 64,
+    });
     const group = new Uint32Array(buffer);
     const columns = {
       get traj() {
         buffer.resize(4);
         return new Uint32Array([0, 1]);
       },
-      group, step: new Uint32Array(2), reward: new Float32Array(2), valid: new Uint8Array([1, 1]),
-      anchor: new BigUint64Array(2), obs: new Uint32Array(2), obsOffsets: new Uint32Array([0, 1]), obsBytes: new Uint8Array(1),
+      group,
+      step: new Uint32Array(2),
+      reward: new Float32Array(2),
+      valid: new Uint8Array([1, 1]),
+      anchor: new BigUint64Array(2),
+      obs: new Uint32Array(2),
+      obsOffsets: new Uint32Array([0, 1]),
+      obsBytes: new Uint8Array(1),
     };
-    const out = { returns: new Float32Array(2), episodeAdvantage: new Float32Array(2), stepAdvantage: new Float32Array(2), advantage: new Float32Array(2), stepGroup: new Uint32Array(2) };
-    const options = { estimator: 'grpo', gamma: 1, stepWeight: 1, mode: 'mean_norm', epsilon: 1e-6, invalidPenalty: 0, episodeStats: 'trajectories', normalizeByLength: false, similarity: 0 };
+    const out = {
+      returns: new Float32Array(2),
+      episodeAdvantage: new Float32Array(2),
+      stepAdvantage: new Float32Array(2),
+      advantage: new Float32Array(2),
+      stepGroup: new Uint32Array(2),
+    };
+    const options = {
+      estimator: 'grpo',
+      gamma: 1,
+      stepWeight: 1,
+      mode: 'mean_norm',
+      epsilon: 1e-6,
+      invalidPenalty: 0,
+      episodeStats: 'trajectories',
+      normalizeByLength: false,
+      similarity: 0,
+    };
     expect(() => native.computeAdvantages(columns as never, options as never, out as never)).toThrow(
       new TypeError('columns.group: was detached or resized while the arguments were read'),
     );
@@ -215,7 +278,9 @@ describe('resource caps', () => {
 
   it('refuses a firstGroup whose groups would wrap past 2^32 - 1', () => {
     expect(() => createEnvBatch({ env: 'sokoban', numEnvs: 4, groupSize: 2, firstGroup: 2 ** 32 - 1 })).toThrow(
-      new RangeError('firstGroup: groups 4294967295..4294967296 do not fit group ids of 32 bits (firstGroup + numEnvs / groupSize must be <= 2^32)'),
+      new RangeError(
+        'firstGroup: groups 4294967295..4294967296 do not fit group ids of 32 bits (firstGroup + numEnvs / groupSize must be <= 2^32)',
+      ),
     );
     // The last representable group is fine.
     expect(createEnvBatch({ env: 'sokoban', numEnvs: 4, groupSize: 2, firstGroup: 2 ** 32 - 2 }).firstGroup).toBe(2 ** 32 - 2);

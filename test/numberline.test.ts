@@ -69,13 +69,11 @@ describe('numberline', () => {
 
   it('parses + and - from <action> tags', () => {
     const b = createEnvBatch({ env: 'numberline', numEnvs: 5, seed: 1 });
-    expect(Array.from(b.parse(['<action>+</action>', '<action> minus </action>', 'plus', '<action>*</action>', '<action>+</action><action>-</action>']))).toEqual([
-      PLUS,
-      MINUS,
-      INVALID_ACTION,
-      INVALID_ACTION,
-      MINUS,
-    ]);
+    expect(
+      Array.from(
+        b.parse(['<action>+</action>', '<action> minus </action>', 'plus', '<action>*</action>', '<action>+</action><action>-</action>']),
+      ),
+    ).toEqual([PLUS, MINUS, INVALID_ACTION, INVALID_ACTION, MINUS]);
   });
 
   it('renders position, target and line, and deals every start/target pair with start != target', () => {
@@ -147,7 +145,9 @@ describe('numberline', () => {
     const b = createEnvBatch({ env: 'numberline', numEnvs: 2, seed: 1, options: { requireThink: true } });
     expect([b.actionName(0, PLUS), b.actionName(0, MINUS)]).toEqual(['+', '-']);
     expect(Array.from(b.parse(['<action>+</action>', '<think>closer</think><action>-</action>']))).toEqual([INVALID_ACTION, MINUS]);
-    expect(() => createEnvBatch({ env: 'numberline', numEnvs: 1, options: { maxPosition: 1 } })).toThrow(/options\.maxPosition: must be in \[2, 1000000\]/);
+    expect(() => createEnvBatch({ env: 'numberline', numEnvs: 1, options: { maxPosition: 1 } })).toThrow(
+      /options\.maxPosition: must be in \[2, 1000000\]/,
+    );
     expect(() => createEnvBatch({ env: 'numberline', numEnvs: 1, options: { maxPosition: 2.5 } })).toThrow(RangeError);
     expect(createEnvBatch({ env: 'numberline', numEnvs: 1, options: { maxPosition: 1000000 } }).maxSteps).toBe(2000000);
     expect(envInfo('numberline')?.options.map((o) => o.name)).toEqual(['profile', 'maxPosition', 'maxSteps', 'requireThink']);

@@ -25,7 +25,10 @@ const request: PolicyRequest = { group: 0, traj: 0, step: 0, messages: [{ role: 
 const fast = { retries: 3, retryBaseMs: 1, retryMaxMs: 5 };
 
 async function failure(p: Promise<unknown>): Promise<PolicyRequestError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(PolicyRequestError);
   return err as PolicyRequestError;
 }
@@ -92,7 +95,12 @@ describe('openAIPolicy: maxResponseBytes', () => {
 
   it('checks the option', () => {
     // Out of range is a RangeError, not an integer a TypeError; both name the option.
-    for (const [bad, type] of [[0, GigpoRangeError], [-1, GigpoRangeError], [1.5, GigpoArgumentError], ['big', GigpoArgumentError]] as const) {
+    for (const [bad, type] of [
+      [0, GigpoRangeError],
+      [-1, GigpoRangeError],
+      [1.5, GigpoArgumentError],
+      ['big', GigpoArgumentError],
+    ] as const) {
       let caught: unknown;
       try {
         openAIPolicy({ baseURL: 'http://localhost:1/v1', model: 'm', maxResponseBytes: bad as number });
@@ -102,7 +110,9 @@ describe('openAIPolicy: maxResponseBytes', () => {
       expect(caught, String(bad)).toBeInstanceOf(type);
       expect((caught as Error).message).toContain('openai.maxResponseBytes');
     }
-    expect(() => openAIPolicy({ baseURL: 'http://localhost:1/v1', model: 'm', followRedirects: 'yes' as never })).toThrow('openai.followRedirects: must be a boolean');
+    expect(() => openAIPolicy({ baseURL: 'http://localhost:1/v1', model: 'm', followRedirects: 'yes' as never })).toThrow(
+      'openai.followRedirects: must be a boolean',
+    );
   });
 });
 
@@ -127,7 +137,21 @@ describe('gigpo rollout --max-response-bytes', () => {
     const tmp = tempDir('limits');
     try {
       const s = await fake(() => ({ raw: bigCompletion(5000) }));
-      const args = ['rollout', '--env', 'numberline', '--groups', '1', '--group-size', '1', '--policy', 'openai', '--base-url', s.baseURL, '--model', 'm'];
+      const args = [
+        'rollout',
+        '--env',
+        'numberline',
+        '--groups',
+        '1',
+        '--group-size',
+        '1',
+        '--policy',
+        'openai',
+        '--base-url',
+        s.baseURL,
+        '--model',
+        'm',
+      ];
       // The default (--on-policy-error drop-group) loses the group, not the run; abort fails the run.
       const r = await runCliAsync([...args, '--max-response-bytes', '1000', '--on-policy-error', 'abort', '--out', tmp.path('out.jsonl')]);
       expect(r.status).toBe(1);

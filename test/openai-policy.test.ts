@@ -186,7 +186,9 @@ describe('openAIPolicy: retries', () => {
 
   it('waits for Retry-After on 429', async () => {
     const s = await serve((req) =>
-      req.index === 0 ? { json: { error: { message: 'slow down' } }, status: 429, headers: { 'retry-after': '1' } } : { json: completion('ok') },
+      req.index === 0
+        ? { json: { error: { message: 'slow down' } }, status: 429, headers: { 'retry-after': '1' } }
+        : { json: completion('ok') },
     );
     const [res] = await openAIPolicy({ baseURL: s.baseURL, model: 'm', retryBaseMs: 1 }).act([request(0)]);
     expect(res.text).toBe('ok');
@@ -283,10 +285,18 @@ describe('openAIPolicy: malformed responses (retried, then reported)', () => {
 
 describe('openAIPolicy: client errors fail at once', () => {
   it.each([
-    [400, { json: { error: { message: "This model's maximum context length is 4096 tokens", type: 'BadRequestError' } } }, "This model's maximum context length is 4096 tokens"],
+    [
+      400,
+      { json: { error: { message: "This model's maximum context length is 4096 tokens", type: 'BadRequestError' } } },
+      "This model's maximum context length is 4096 tokens",
+    ],
     [401, { raw: 'Unauthorized' }, 'Unauthorized'],
     [404, { json: { object: 'error', message: 'The model `m` does not exist.' } }, 'The model `m` does not exist.'],
-    [422, { json: { detail: [{ loc: ['body', 'messages'], msg: 'field required' }] } }, '[{"loc":["body","messages"],"msg":"field required"}]'],
+    [
+      422,
+      { json: { detail: [{ loc: ['body', 'messages'], msg: 'field required' }] } },
+      '[{"loc":["body","messages"],"msg":"field required"}]',
+    ],
   ] as const)('HTTP %i: no retry, the server message in the error', async (status, reply, message) => {
     const s = await serve(() => ({ ...reply, status }) as Reply);
     const err = await failure(openAIPolicy({ baseURL: s.baseURL, model: 'm', ...fast }).act([request(2, 3, 1)]));
@@ -366,7 +376,9 @@ describe('openAIPolicy: bounded concurrency', () => {
 
   it('keeps at most `concurrency` requests in flight (3 of 20)', async () => {
     const s = await serve(echo);
-    const out = await openAIPolicy({ baseURL: s.baseURL, model: 'm', concurrency: 3 }).act(Array.from({ length: 20 }, (_, t) => request(t)));
+    const out = await openAIPolicy({ baseURL: s.baseURL, model: 'm', concurrency: 3 }).act(
+      Array.from({ length: 20 }, (_, t) => request(t)),
+    );
     expect(s.maxInFlight).toBe(3);
     expect(s.requests).toHaveLength(20);
     expect(out.map((r) => r.text)).toEqual(Array.from({ length: 20 }, (_, t) => `traj ${t} step 0`));
@@ -417,7 +429,11 @@ describe('openAIPolicy: options and arguments', () => {
     // A number out of its range is a GigpoRangeError (RangeError); a wrong type, NaN or a
     // fraction where an integer is wanted is a GigpoArgumentError (TypeError).
     const v = Object.values(options).at(-1);
-    const range = typeof v === 'number' && !Number.isNaN(v) && /must be (an integer|a number|a finite number)/.test(message) && (Number.isInteger(v) || !message.includes('an integer'));
+    const range =
+      typeof v === 'number' &&
+      !Number.isNaN(v) &&
+      /must be (an integer|a number|a finite number)/.test(message) &&
+      (Number.isInteger(v) || !message.includes('an integer'));
     expect(() => openAIPolicy(options as unknown as OpenAIPolicyOptions)).toThrow(range ? GigpoRangeError : GigpoArgumentError);
     expect(() => openAIPolicy(options as unknown as OpenAIPolicyOptions)).toThrow(message);
   });

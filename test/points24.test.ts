@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { createEnvBatch, envInfo, HOLD_ACTION, INVALID_ACTION, type EnvBatch } from '../lib/index.js';
 import { checkRandomPlay, playTokens } from './helpers/card-play.js';
 import { xorshift } from './helpers/random.js';
-import { completable, evaluateTokens, FormulaModel, frac, fracEquals, parseCardObservation, solvable, tokenize } from './reference/cards.js';
+import {
+  completable,
+  evaluateTokens,
+  FormulaModel,
+  frac,
+  fracEquals,
+  parseCardObservation,
+  solvable,
+  tokenize,
+} from './reference/cards.js';
 
 const ALPHABET = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '+', '-', '*', '/', '(', ')', '='];
 const OPS = ['+', '-', '*', '/'];
@@ -122,7 +131,10 @@ describe('points24', () => {
           won[i] = b.rewards[i] === 10 ? 1 : 0;
           // Its formula uses each card once and has the value it was scored for.
           const tokens = tokenize(parseCardObservation(b.observation(i)).formula).slice(0, -1);
-          const numbers = tokens.filter((t) => /\d/.test(t)).map(Number).sort((x, y) => x - y);
+          const numbers = tokens
+            .filter((t) => /\d/.test(t))
+            .map(Number)
+            .sort((x, y) => x - y);
           expect(numbers).toEqual([...hands[i]].sort((x, y) => x - y));
           const v = evaluateTokens(tokens);
           expect(v !== null && fracEquals(v, frac(24))).toBe(won[i] === 1);

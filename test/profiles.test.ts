@@ -81,7 +81,11 @@ describe('profile native is unchanged', () => {
 });
 
 describe('sokoban, profile verl-agent', () => {
-  const UP = 0, DOWN = 1, LEFT = 2, RIGHT = 3, STILL = 4;
+  const UP = 0,
+    DOWN = 1,
+    LEFT = 2,
+    RIGHT = 3,
+    STILL = 4;
   const T = '<think>plan</think>';
 
   it('parses the FIRST <action> pair, lower-cased, matching action words as substrings in the order up, down, left, right, still', () => {
@@ -158,7 +162,8 @@ describe('sokoban, profile verl-agent', () => {
   it('generates levels of the reference difficulty: mean solution length within 10% of 3.9 over 1000 levels (native: ~8)', () => {
     const stats = (options: EnvOptions) => {
       const b = createEnvBatch({ env: 'sokoban', numEnvs: 1000, groupSize: 1, seed: 1, options });
-      let sum = 0, max = 0;
+      let sum = 0,
+        max = 0;
       for (let i = 0; i < 1000; i++) {
         const s = solveSokoban(b.key(i).toString());
         expect(s.solved).toBe(true);
@@ -245,15 +250,36 @@ describe('card games, profile verl-agent (gym_cards)', () => {
   });
 
   it('juxtaposed groups are a Python error (0); all cards must be used; floats compare exactly', () => {
-    const b = dealt('points24', (v) => v.slice().sort((p, q) => p - q).join() === '1,2,3,4');
+    const b = dealt(
+      'points24',
+      (v) =>
+        v
+          .slice()
+          .sort((p, q) => p - q)
+          .join() === '1,2,3,4',
+    );
     const [a, c, d, e] = /Cards: ([\d, ]+)/.exec(b.observation(0))![1].split(', ');
     for (const t of ['(', a, '+', c, ')', '(', d, '+', e, ')', '=']) stepText1(b, act(t));
     expect(b.done[0]).toBe(1);
     expect(b.rewards[0]).toBe(0);
-    const ok = dealt('points24', (v) => v.slice().sort((p, q) => p - q).join() === '1,2,3,4');
+    const ok = dealt(
+      'points24',
+      (v) =>
+        v
+          .slice()
+          .sort((p, q) => p - q)
+          .join() === '1,2,3,4',
+    );
     for (const t of ['1', '*', '2', '*', '3', '*', '4', '=']) stepText1(ok, act(t));
     expect(ok.rewards[0]).toBe(10);
-    const unused = dealt('points24', (v) => v.slice().sort((p, q) => p - q).join() === '1,2,3,4');
+    const unused = dealt(
+      'points24',
+      (v) =>
+        v
+          .slice()
+          .sort((p, q) => p - q)
+          .join() === '1,2,3,4',
+    );
     for (const t of ['2', '*', '3', '*', '4', '=']) stepText1(unused, act(t));
     expect(unused.rewards[0]).toBe(0);
   });
@@ -306,7 +332,8 @@ describe('frozenlake, profile verl-agent (RAGEN)', () => {
     const b = one('frozenlake', { profile: 'verl-agent', slippery: false }, 9, 16, 1);
     const ep = playOracleEpisodes(b, 30);
     let onGoal = 0;
-    for (let i = 0; i < 16; i++) if (ep.lastReward[i] === 1) onGoal += b.observation(i).includes('√') && !b.observation(i).includes('G') ? 1 : 0;
+    for (let i = 0; i < 16; i++)
+      if (ep.lastReward[i] === 1) onGoal += b.observation(i).includes('√') && !b.observation(i).includes('G') ? 1 : 0;
     expect(onGoal).toBeGreaterThan(8);
     expect(parse1(b, '<think>t</think><action>go Left</action><action>up</action>')).toBe(0);
   });
@@ -353,7 +380,11 @@ describe('frozenlake, profile verl-agent: RAGEN maps and verl-agent word order',
     for (let i = 0; i < n; i++) expect(find(b.observation(i), '√')).not.toEqual([-1, -1]);
     // native keeps the corners.
     const nat = one('frozenlake', {}, 5, 64, 1);
-    for (const obs of nat.observations()) expect([find(obs, 'P'), find(obs, 'G')]).toEqual([[0, 0], [3, 3]]);
+    for (const obs of nat.observations())
+      expect([find(obs, 'P'), find(obs, 'G')]).toEqual([
+        [0, 0],
+        [3, 3],
+      ]);
   });
 
   it("stops after RAGEN's 10 actions per trajectory (native: 100)", () => {
@@ -515,7 +546,7 @@ describe('household, profile verl-agent: ALFWorld slice and help', () => {
 describe('shop, profile verl-agent (WebShop)', () => {
   const T = '<think>t</think>';
 
-  it('pays 10 for a purchase scoring 1 and 0 for any other; the oracle\'s purchases win', () => {
+  it("pays 10 for a purchase scoring 1 and 0 for any other; the oracle's purchases win", () => {
     const nat = one('shop', {}, 2, 48, 1);
     const ref = one('shop', REF, 2, 48, 1);
     const finished = new Uint8Array(48);
@@ -601,10 +632,23 @@ describe('shop, profile verl-agent: WebShop page text and fuzzy matching', () =>
     click(b, productClick);
     const item = b.observation(0).split(SEP);
     const values = names(b)
-      .filter((n) => !['click[back to search]', 'click[< prev]', 'click[description]', 'click[features]', 'click[reviews]', 'click[buy now]'].includes(n))
+      .filter(
+        (n) =>
+          !['click[back to search]', 'click[< prev]', 'click[description]', 'click[features]', 'click[reviews]', 'click[buy now]'].includes(
+            n,
+          ),
+      )
       .map((n) => n.slice(6, -1));
     expect(item.slice(0, 4)).toEqual([...head, '< Prev']);
-    expect(item.slice(-7)).toEqual([results[at + 1], `Price: ${results[at + 2]}`, 'Rating: N.A.', 'Description', 'Features', 'Reviews', 'Buy Now']);
+    expect(item.slice(-7)).toEqual([
+      results[at + 1],
+      `Price: ${results[at + 2]}`,
+      'Rating: N.A.',
+      'Description',
+      'Features',
+      'Reviews',
+      'Buy Now',
+    ]);
     const optionParts = item.slice(4, -7);
     const labels = optionParts.filter((p) => !values.includes(p));
     expect(optionParts.filter((p) => values.includes(p))).toEqual(values);
@@ -620,11 +664,15 @@ describe('shop, profile verl-agent: WebShop page text and fuzzy matching', () =>
     click(b, 'click[< prev]');
     expect(b.observation(0)).toBe(before);
     click(b, 'click[description]');
-    expect(b.observation(0)).toMatch(new RegExp(`^${[...head, '< Prev'].join(SEP).replace(/[[\]$()<>.*+?^{}|\\]/g, '\\$&')} \\[SEP\\] This `));
+    expect(b.observation(0)).toMatch(
+      new RegExp(`^${[...head, '< Prev'].join(SEP).replace(/[[\]$()<>.*+?^{}|\\]/g, '\\$&')} \\[SEP\\] This `),
+    );
     click(b, 'click[< prev]');
     click(b, 'click[buy now]');
     expect(b.done[0]).toBe(1);
-    expect(b.observation(0)).toMatch(/^Thank you for shopping with us! \[SEP\] Your score \(min 0\.0, max 1\.0\) \[SEP\] (0\.0|1\.0|0\.\d+)$/);
+    expect(b.observation(0)).toMatch(
+      /^Thank you for shopping with us! \[SEP\] Your score \(min 0\.0, max 1\.0\) \[SEP\] (0\.0|1\.0|0\.\d+)$/,
+    );
   });
 
   it('runs search[...] from any page (WebShop has no search-bar check); native: only from the search page', () => {

@@ -31,18 +31,25 @@ const context = (step: number, history: { observation: string; action: string }[
 describe('prompt templates', () => {
   it('renders verl-agent-style text byte for byte: one user message, inline history "[Observation k: ..., Action k: ...]"', () => {
     const render = compilePromptTemplate({ user: WITH_HISTORY, first: FIRST });
-    const messages = render(context(5, [{ observation: 'at 3', action: '+' }, { observation: 'at 4', action: '-' }]));
+    const messages = render(
+      context(5, [
+        { observation: 'at 3', action: '+' },
+        { observation: 'at 4', action: '-' },
+      ]),
+    );
     expect(messages).toEqual<ChatMessage[]>([
       {
         role: 'user',
         content:
           '\nYou walk a number line.\nTask: reach the target\nYou have taken 5 step(s); the last 2 were:\n' +
           "[Observation 4: 'at 3', Action 4: '+']\n[Observation 5: 'at 4', Action 5: '-']\n" +
-          "Now at step 6 you see: at 5\nChoose one of ['+'\n '-'] and answer {\"action\": \"...\"}.\n",
+          'Now at step 6 you see: at 5\nChoose one of [\'+\'\n \'-\'] and answer {"action": "..."}.\n',
       },
     ]);
     // No history yet: the first-step template.
-    expect(render(context(0, []))).toEqual([{ role: 'user', content: "\nYou walk a number line.\nYou see: at 0\nChoose one of ['+'\n '-'].\n" }]);
+    expect(render(context(0, []))).toEqual([
+      { role: 'user', content: "\nYou walk a number line.\nYou see: at 0\nChoose one of ['+'\n '-'].\n" },
+    ]);
   });
 
   it('makes the system message and the history and action rendering configurable', () => {
@@ -54,7 +61,14 @@ describe('prompt templates', () => {
       admissibleEntry: '"{action}",',
       admissibleSeparator: ' ',
     });
-    expect(render(context(2, [{ observation: 'a', action: '+' }, { observation: 'b', action: '-' }]))).toEqual([
+    expect(
+      render(
+        context(2, [
+          { observation: 'a', action: '+' },
+          { observation: 'b', action: '-' },
+        ]),
+      ),
+    ).toEqual([
       { role: 'system', content: 'You are reach the target.' },
       { role: 'user', content: 'Step 1:+ a\n\nStep 2:- b|"+", "-",|at 2' },
     ]);
@@ -92,16 +106,19 @@ describe('prompt templates', () => {
       await collect(seed);
     }
     async function collect(seed: number) {
-     await new RolloutEngine().collect({
-      env: 'numberline',
-      groups: 1,
-      groupSize: 1,
-      seed,
-      maxSteps: 3,
-      policy,
-      historyLength: 1,
-      promptTemplate: { user: '{step_count}|{action_history}|{current_observation}|{admissible_actions}', first: 'first|{current_observation}' },
-     });
+      await new RolloutEngine().collect({
+        env: 'numberline',
+        groups: 1,
+        groupSize: 1,
+        seed,
+        maxSteps: 3,
+        policy,
+        historyLength: 1,
+        promptTemplate: {
+          user: '{step_count}|{action_history}|{current_observation}|{admissible_actions}',
+          first: 'first|{current_observation}',
+        },
+      });
     }
     expect(prompts[0]).toMatch(/^first\|Position: \d+/);
     const [count, hist, obs, actions] = prompts[1].split('|');

@@ -8,13 +8,23 @@ import type * as Api from 'gigpo-engine';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const section = readme.slice(readme.indexOf('\n## API\n'), readme.indexOf('\n## ', readme.indexOf('\n## API\n') + 1));
-const listed = new Set([...section.matchAll(/`([A-Za-z_][A-Za-z0-9_]*)`/g)].map((m) => m[1]).filter((n) => n !== 'gigpo' && !n.startsWith('gigpo')));
+const listed = new Set(
+  [...section.matchAll(/`([A-Za-z_][A-Za-z0-9_]*)`/g)].map((m) => m[1]).filter((n) => n !== 'gigpo' && !n.startsWith('gigpo')),
+);
 
 /** The names dist/lib/index.d.ts exports (values and types). */
 function declaredNames(): Set<string> {
   const dts = readFileSync(new URL('../dist/lib/index.d.ts', import.meta.url), 'utf8');
   const names = new Set<string>();
-  for (const m of dts.matchAll(/export (?:type )?\{([^}]*)\}/g)) for (const n of m[1].split(',')) if (n.trim()) names.add(n.trim().split(/\s+as\s+/).pop()!);
+  for (const m of dts.matchAll(/export (?:type )?\{([^}]*)\}/g))
+    for (const n of m[1].split(','))
+      if (n.trim())
+        names.add(
+          n
+            .trim()
+            .split(/\s+as\s+/)
+            .pop()!,
+        );
   return names;
 }
 

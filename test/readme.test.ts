@@ -22,7 +22,9 @@ const shLines = blocks.filter((b) => b.lang === 'sh').flatMap((b) => b.code.spli
 let server: FakeOpenAIServer;
 let dir: string;
 beforeAll(async () => {
-  server = await startFakeOpenAI(() => ({ json: completion('<action>left</action>', { promptIds: [1, 2], tokenIds: [3], logprobs: [-0.5] }) }));
+  server = await startFakeOpenAI(() => ({
+    json: completion('<action>left</action>', { promptIds: [1, 2], tokenIds: [3], logprobs: [-0.5] }),
+  }));
   dir = mkdtempSync(join(tmpdir(), 'gigpo-readme-'));
 });
 afterAll(async () => {

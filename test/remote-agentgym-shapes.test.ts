@@ -37,7 +37,13 @@ describe('AgentGym dialects', () => {
   it('a WebShop-shaped server (bare id, [state, null], state/clickables) rolls out as in process', async () => {
     const policy = listedActionPolicy();
     // The front has no truncation flag (WebShop has none): the client's step limit, under the server's, ends episodes.
-    const remote = await engine.collect({ env: 'remote', remote: { url: front.url, protocol: 'agentgym', envName: 'shop', maxSteps: 6 }, groups: 3, groupSize: 2, policy });
+    const remote = await engine.collect({
+      env: 'remote',
+      remote: { url: front.url, protocol: 'agentgym', envName: 'shop', maxSteps: 6 },
+      groups: 3,
+      groupSize: 2,
+      policy,
+    });
     const local = await engine.collect({ env: 'shop', groups: 3, groupSize: 2, maxSteps: 6, policy, seed: SEED });
     const rows = plainRows(remote);
     // Without the server's anchor, a row's anchor is the hash of its observation text.

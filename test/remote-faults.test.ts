@@ -4,7 +4,15 @@
 // their groups and counts them, keeps every other group exactly as in process, and never hangs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { RolloutEngine, startEnvServer, type EnvServer, type RemoteEnvFailure, type RemoteProtocol, type RolloutMeta, type StepBatch } from '../lib/index.js';
+import {
+  RolloutEngine,
+  startEnvServer,
+  type EnvServer,
+  type RemoteEnvFailure,
+  type RemoteProtocol,
+  type RolloutMeta,
+  type StepBatch,
+} from '../lib/index.js';
 import { startFaultyProxy, type Fault, type ProxiedCall } from './fixtures/faulty-env-proxy.js';
 import { listedActionPolicy, plainRows } from './helpers/remote-rollouts.js';
 import { startServeEnv } from './helpers/serve-env.js';
@@ -65,9 +73,17 @@ describe.each(['openenv', 'agentgym'] as const)("env 'remote' faults over %s", (
   });
 
   it('an error body with HTTP 200 (AgentGym) / an error frame (OpenEnv) is a server error', async () => {
-    const raw = protocol === 'agentgym' ? '{"error": "Env 3 crashed"}' : '{"type": "error", "data": {"message": "Env 3 crashed", "code": "EXECUTION_ERROR"}}';
+    const raw =
+      protocol === 'agentgym'
+        ? '{"error": "Env 3 crashed"}'
+        : '{"type": "error", "data": {"message": "Env 3 crashed", "code": "EXECUTION_ERROR"}}';
     const batch = await withFault(protocol, 7, { raw });
-    expectDropped(batch, 1, { server: 1 }, protocol === 'agentgym' ? /the server reported an error: Env 3 crashed/ : /the server reported EXECUTION_ERROR: Env 3 crashed/);
+    expectDropped(
+      batch,
+      1,
+      { server: 1 },
+      protocol === 'agentgym' ? /the server reported an error: Env 3 crashed/ : /the server reported EXECUTION_ERROR: Env 3 crashed/,
+    );
   });
 
   it('malformed JSON is a protocol error', async () => {
@@ -121,7 +137,12 @@ describe.each(['openenv', 'agentgym'] as const)("env 'remote' faults over %s", (
       expect(child.child.signalCode).toBe('SIGKILL');
       // No sokoban episode of this policy ends within 3 steps, so every trajectory was still running.
       expect(batch.numRows).toBe(0);
-      expectDropped(batch, GROUPS, { connection: GROUPS * GROUP_SIZE }, protocol === 'agentgym' ? /ECONNREFUSED|ECONNRESET|fetch failed|socket/ : /connection/);
+      expectDropped(
+        batch,
+        GROUPS,
+        { connection: GROUPS * GROUP_SIZE },
+        protocol === 'agentgym' ? /ECONNREFUSED|ECONNRESET|fetch failed|socket/ : /connection/,
+      );
       // Each trajectory stopped at its first step after the kill (at step 3 at the latest).
       expect(metaOf(batch).metrics.policyRequests).toBeLessThanOrEqual(GROUPS * GROUP_SIZE * 4);
     } finally {

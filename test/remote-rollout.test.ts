@@ -3,7 +3,17 @@
 // (anchors, rewards, dones, observations, responses); plus the options' typed errors.
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { GigpoArgumentError, randomPolicy, RolloutEngine, RolloutPool, startEnvServer, type EnvServer, type RemoteProtocol, type RolloutMeta, type StepBatch } from '../lib/index.js';
+import {
+  GigpoArgumentError,
+  randomPolicy,
+  RolloutEngine,
+  RolloutPool,
+  startEnvServer,
+  type EnvServer,
+  type RemoteProtocol,
+  type RolloutMeta,
+  type StepBatch,
+} from '../lib/index.js';
 import { listedActionPolicy, plainRows } from './helpers/remote-rollouts.js';
 
 const SEED = 7;
@@ -24,16 +34,28 @@ async function serverOf(env: string): Promise<EnvServer> {
 
 describe("env 'remote' round trip", () => {
   const cases: [string, RemoteProtocol][] = [];
-  for (const env of ['sokoban', 'household', 'shop', 'numberline']) for (const protocol of ['openenv', 'agentgym'] as const) cases.push([env, protocol]);
+  for (const env of ['sokoban', 'household', 'shop', 'numberline'])
+    for (const protocol of ['openenv', 'agentgym'] as const) cases.push([env, protocol]);
 
   it.each(cases)('%s over %s equals the in-process rollout row for row', async (env, protocol) => {
     const server = await serverOf(env);
     const policy = listedActionPolicy();
-    const remote = await engine.collect({ env: 'remote', remote: { url: server.url, protocol, envName: env }, groups: 3, groupSize: 3, policy });
+    const remote = await engine.collect({
+      env: 'remote',
+      remote: { url: server.url, protocol, envName: env },
+      groups: 3,
+      groupSize: 3,
+      policy,
+    });
     const local = await engine.collect({ env, groups: 3, groupSize: 3, policy, seed: SEED });
     expect(local.numRows).toBeGreaterThan(9);
     expect(plainRows(remote)).toEqual(plainRows(local));
-    expect(metaOf(remote).metrics).toMatchObject({ envErrors: 0, droppedGroups: 0, trajectories: 9, successRate: metaOf(local).metrics.successRate });
+    expect(metaOf(remote).metrics).toMatchObject({
+      envErrors: 0,
+      droppedGroups: 0,
+      trajectories: 9,
+      successRate: metaOf(local).metrics.successRate,
+    });
     expect(metaOf(remote).remote).toEqual({ url: server.url, protocol, tasks: [0, 1, 2], retries: 0, failures: {} });
     expect(server.sessions()).toBe(0); // every session closed at the end
   });
@@ -41,13 +63,25 @@ describe("env 'remote' round trip", () => {
   it('plays the listed tasks, firstGroup shards and a step limit as in process', async () => {
     const server = await serverOf('household');
     const policy = listedActionPolicy();
-    const remote = await engine.collect({ env: 'remote', remote: { url: server.url, protocol: 'agentgym', envName: 'household', tasks: [5, 2] }, groups: 2, groupSize: 2, maxSteps: 4, firstGroup: 5, policy });
+    const remote = await engine.collect({
+      env: 'remote',
+      remote: { url: server.url, protocol: 'agentgym', envName: 'household', tasks: [5, 2] },
+      groups: 2,
+      groupSize: 2,
+      maxSteps: 4,
+      firstGroup: 5,
+      policy,
+    });
     const local = await engine.collect({ env: 'household', groups: 2, groupSize: 2, firstGroup: 5, maxSteps: 4, policy, seed: SEED });
     // Group 5 plays task 5 (as in process), group 6 plays task 2: group 2's start state.
     const other = await engine.collect({ env: 'household', groups: 1, groupSize: 2, firstGroup: 2, maxSteps: 4, policy, seed: SEED });
     const rows = plainRows(remote);
     expect(rows.filter((r) => r.group === 5)).toEqual(plainRows(local).filter((r) => r.group === 5));
-    expect(rows.filter((r) => r.group === 6 && r.step === 0).map((r) => r.observation)).toEqual(plainRows(other).filter((r) => r.step === 0).map((r) => r.observation));
+    expect(rows.filter((r) => r.group === 6 && r.step === 0).map((r) => r.observation)).toEqual(
+      plainRows(other)
+        .filter((r) => r.step === 0)
+        .map((r) => r.observation),
+    );
     expect(Math.max(...rows.map((r) => r.step))).toBe(3);
     expect(metaOf(remote).remote?.tasks).toEqual([5, 2]);
   });
@@ -74,7 +108,7 @@ describe("env 'remote' round trip", () => {
     const base = { env: 'remote', groups: 2, groupSize: 2, policy };
     const url = 'http://127.0.0.1:9';
     const bad: [object, RegExp][] = [
-      [{ ...base, policy: randomPolicy() , remote: { url, protocol: 'openenv' } }, /^policy: env 'remote' needs a text policy/],
+      [{ ...base, policy: randomPolicy(), remote: { url, protocol: 'openenv' } }, /^policy: env 'remote' needs a text policy/],
       [base, /^remote: expected \{ url, protocol, tasks \} for env 'remote'/],
       [{ ...base, remote: { url: 'ftp://x', protocol: 'openenv' } }, /^remote\.url: expected an http\(s\):\/\/ URL/],
       [{ ...base, remote: { url, protocol: 'grpc' } }, /^remote\.protocol: expected 'openenv' or 'agentgym', got "grpc"/],

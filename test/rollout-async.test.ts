@@ -76,13 +76,24 @@ describe('trajectory-level asynchrony', () => {
   });
 
   it('keeps at most the policy concurrency in flight, with no MaxListenersExceededWarning', async () => {
-    const server = await startFakeOpenAI(() => ({ json: completion('<action>+</action>', { tokenIds: [1, 2] }), delayMs: 3 + Math.random() * 5 }));
+    const server = await startFakeOpenAI(() => ({
+      json: completion('<action>+</action>', { tokenIds: [1, 2] }),
+      delayMs: 3 + Math.random() * 5,
+    }));
     const warnings: string[] = [];
     const onWarning = (w: Error): void => void warnings.push(w.name);
     process.on('warning', onWarning);
     try {
       const policy = openAIPolicy({ baseURL: server.baseURL, model: 'm', concurrency: 5 });
-      const b = await engine.collect({ env: 'numberline', groups: 6, groupSize: 4, seed: 2, maxSteps: 5, policy, signal: new AbortController().signal });
+      const b = await engine.collect({
+        env: 'numberline',
+        groups: 6,
+        groupSize: 4,
+        seed: 2,
+        maxSteps: 5,
+        policy,
+        signal: new AbortController().signal,
+      });
       expect(server.maxInFlight).toBe(5);
       const m = metaOf(b).metrics;
       expect(m.policyRequests).toBe(b.numRows);
@@ -143,7 +154,9 @@ describe('policy failures', () => {
       }
       return answerFor(r);
     });
-    await expect(engine.collect({ ...base, policy, onPolicyError: 'abort' })).rejects.toThrow(/traj 9, step 1 failed after 1 attempt: timed out/);
+    await expect(engine.collect({ ...base, policy, onPolicyError: 'abort' })).rejects.toThrow(
+      /traj 9, step 1 failed after 1 attempt: timed out/,
+    );
     expect(cancelled).toBeGreaterThan(0);
   });
 
@@ -151,12 +164,23 @@ describe('policy failures', () => {
     const server = await startFakeOpenAI((req) => {
       const messages = req.body.messages as { content: string }[];
       if (messages[messages.length - 1].content.startsWith('Step 4.'))
-        return { status: 400, json: { error: { message: "This model's maximum context length is 16 tokens. However, you requested 40 tokens." } } };
+        return {
+          status: 400,
+          json: { error: { message: "This model's maximum context length is 16 tokens. However, you requested 40 tokens." } },
+        };
       return { json: completion('<action>-</action>') };
     });
     try {
       const policy = openAIPolicy({ baseURL: server.baseURL, model: 'm', retries: 3, retryBaseMs: 1 });
-      const b = await engine.collect({ env: 'numberline', groups: 2, groupSize: 2, seed: 5, maxSteps: 8, envOptions: { maxPosition: 1000 }, policy });
+      const b = await engine.collect({
+        env: 'numberline',
+        groups: 2,
+        groupSize: 2,
+        seed: 5,
+        maxSteps: 8,
+        envOptions: { maxPosition: 1000 },
+        policy,
+      });
       // numberline far from its target: every trajectory reaches step 3 and stops there.
       expect(Array.from(b.step)).toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2]);
       expect(Array.from(b.truncated)).toEqual([0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1]);
@@ -190,7 +214,14 @@ function countdownEnvs(numEnvs: number, groupSize: number, failAt?: { env: numbe
       steps[i]++;
       const valid = text === 'dec' || text === 'wait';
       if (text === 'dec') counters[i]--;
-      return { action: -1, actionText: valid ? text : '(invalid)', reward: text === 'dec' ? 1 : 0, done: counters[i] === 0, truncated: counters[i] > 0 && steps[i] === 6, valid };
+      return {
+        action: -1,
+        actionText: valid ? text : '(invalid)',
+        reward: text === 'dec' ? 1 : 0,
+        done: counters[i] === 0,
+        truncated: counters[i] > 0 && steps[i] === 6,
+        valid,
+      };
     },
     close() {
       this.closed++;

@@ -4,7 +4,17 @@
 // sampled ids exactly as sampled; the response mask marks what the policy sampled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { CHATML, buildMessages, functionPolicy, llamaPolicy, openAIPolicy, RolloutEngine, raggedText, type RolloutMeta, type StepBatch } from '../lib/index.js';
+import {
+  CHATML,
+  buildMessages,
+  functionPolicy,
+  llamaPolicy,
+  openAIPolicy,
+  RolloutEngine,
+  raggedText,
+  type RolloutMeta,
+  type StepBatch,
+} from '../lib/index.js';
 import { completion, startFakeOpenAI } from './fixtures/fake-openai-server.js';
 import { startLlamaServer, type LlamaServer } from './helpers/llama-server.js';
 import { llamaAvailable, tinyModel } from './helpers/tiny-model.js';
@@ -15,7 +25,8 @@ afterAll(() => model.cleanup());
 const engine = new RolloutEngine();
 const options = { env: 'numberline', groups: 2, groupSize: 2, seed: 6, maxSteps: 3, promptMode: 'conversation' as const };
 
-const ids = (c: { offsets: Uint32Array; data: Int32Array | Uint8Array | Float32Array }, r: number) => Array.from(c.data.subarray(c.offsets[r], c.offsets[r + 1]));
+const ids = (c: { offsets: Uint32Array; data: Int32Array | Uint8Array | Float32Array }, r: number) =>
+  Array.from(c.data.subarray(c.offsets[r], c.offsets[r + 1]));
 
 /** The invariants of a conversation-mode batch; returns the rows' (prompt, response) ids. */
 function checkConversation(b: StepBatch): void {
@@ -103,7 +114,9 @@ describe.runIf(llamaAvailable())('promptMode conversation with llamaPolicy in pr
 
 describe('promptMode conversation: what it needs from the policy', () => {
   it('refuses a policy without token ids', async () => {
-    await expect(engine.collect({ ...options, policy: functionPolicy(() => '+') })).rejects.toThrow(/promptMode: 'conversation' needs a policy with token ids/);
+    await expect(engine.collect({ ...options, policy: functionPolicy(() => '+') })).rejects.toThrow(
+      /promptMode: 'conversation' needs a policy with token ids/,
+    );
   });
 
   it('a failing /tokenize loses the trajectory like a failed completion', async () => {

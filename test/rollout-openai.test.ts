@@ -12,7 +12,9 @@ describe('rollout with openAIPolicy', () => {
       const m = /Position: (\d+)\nTarget: (\d+)/.exec(messages[messages.length - 1].content)!;
       const move = Number(m[1]) < Number(m[2]) ? '+' : '-';
       // Token ids encode the request so the test can check row alignment.
-      return { json: completion(`<action>${move}</action>`, { promptIds: [1, 2, req.index], tokenIds: [7, req.index], logprobs: [-0.5, -0.25] }) };
+      return {
+        json: completion(`<action>${move}</action>`, { promptIds: [1, 2, req.index], tokenIds: [7, req.index], logprobs: [-0.5, -0.25] }),
+      };
     });
     try {
       const policy = openAIPolicy({ baseURL: server.baseURL, model: 'test-model', concurrency: 4, retryBaseMs: 1 });

@@ -1,14 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 
-import {
-  functionPolicy,
-  oraclePolicy,
-  randomPolicy,
-  RolloutEngine,
-  RolloutPool,
-  rowObservation,
-  validateStepBatch,
-} from '../lib/index.js';
+import { functionPolicy, oraclePolicy, randomPolicy, RolloutEngine, RolloutPool, rowObservation, validateStepBatch } from '../lib/index.js';
 import { batchColumns } from './helpers/step-batches.js';
 
 const engine = new RolloutEngine();
@@ -59,7 +51,9 @@ describe('RolloutEngine', () => {
     // The prompt holds the observation; the anchor is the bare observation's hash.
     const prompt = JSON.parse(Buffer.from(b.prompt!.data.subarray(b.prompt!.offsets[0], b.prompt!.offsets[1])).toString());
     expect(prompt[prompt.length - 1].content).toContain(rowObservation(b, 0));
-    expect(Buffer.from(b.response!.data.subarray(b.response!.offsets[0], b.response!.offsets[1])).toString()).toMatch(/<action>[+-]<\/action>/);
+    expect(Buffer.from(b.response!.data.subarray(b.response!.offsets[0], b.response!.offsets[1])).toString()).toMatch(
+      /<action>[+-]<\/action>/,
+    );
   });
 
   it('keeps the last K steps of history in the prompt', async () => {
@@ -68,12 +62,28 @@ describe('RolloutEngine', () => {
       if (request.traj === 0) seen.push(messages.filter((x) => x.role === 'assistant').length);
       return '<action>-</action>';
     });
-    await engine.collect({ env: 'numberline', groups: 1, groupSize: 1, seed: 1, policy, historyLength: 2, maxSteps: 5, envOptions: { maxPosition: 50 } });
+    await engine.collect({
+      env: 'numberline',
+      groups: 1,
+      groupSize: 1,
+      seed: 1,
+      policy,
+      historyLength: 2,
+      maxSteps: 5,
+      envOptions: { maxPosition: 50 },
+    });
     expect(seen.slice(0, 5)).toEqual([0, 1, 2, 2, 2].slice(0, seen.length));
   });
 
   it('flags unparseable responses as invalid', async () => {
-    const b = await engine.collect({ env: 'numberline', groups: 2, groupSize: 2, seed: 2, policy: functionPolicy(() => 'I refuse'), maxSteps: 3 });
+    const b = await engine.collect({
+      env: 'numberline',
+      groups: 2,
+      groupSize: 2,
+      seed: 2,
+      policy: functionPolicy(() => 'I refuse'),
+      maxSteps: 3,
+    });
     expect(b.numRows).toBe(12);
     expect(Array.from(b.valid)).toEqual(new Array(12).fill(0));
     expect(Array.from(b.action)).toEqual(new Array(12).fill(-1));
@@ -87,22 +97,45 @@ describe('RolloutEngine', () => {
       return '<action>+</action>';
     });
     await expect(
-      engine.collect({ env: 'numberline', groups: 1, groupSize: 1, seed: 1, policy, signal: controller.signal, envOptions: { maxPosition: 1000 } }),
+      engine.collect({
+        env: 'numberline',
+        groups: 1,
+        groupSize: 1,
+        seed: 1,
+        policy,
+        signal: controller.signal,
+        envOptions: { maxPosition: 1000 },
+      }),
     ).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   it('rejects bad options with the option named', async () => {
-    await expect(engine.collect({ env: 'numberline', groups: 0, groupSize: 1, policy: randomPolicy() })).rejects.toThrow(/groups: expected an integer >= 1/);
-    await expect(engine.collect({ env: 'numberline', groups: 1, groupSize: 1, policy: {} as never })).rejects.toThrow(/policy: expected a policy/);
-    await expect(engine.collect({ env: 'numberline', groups: 1, groupSize: 1, maxSteps: 0, policy: randomPolicy() })).rejects.toThrow(/maxSteps/);
+    await expect(engine.collect({ env: 'numberline', groups: 0, groupSize: 1, policy: randomPolicy() })).rejects.toThrow(
+      /groups: expected an integer >= 1/,
+    );
+    await expect(engine.collect({ env: 'numberline', groups: 1, groupSize: 1, policy: {} as never })).rejects.toThrow(
+      /policy: expected a policy/,
+    );
+    await expect(engine.collect({ env: 'numberline', groups: 1, groupSize: 1, maxSteps: 0, policy: randomPolicy() })).rejects.toThrow(
+      /maxSteps/,
+    );
     expect(() => oraclePolicy({ epsilon: 2 })).toThrow(/oracle.epsilon/);
     const wrongCount = { kind: 'text' as const, name: 'bad', act: async () => [] };
-    await expect(engine.collect({ env: 'numberline', groups: 1, groupSize: 1, policy: wrongCount })).rejects.toThrow(/returned 0 responses for 1 requests/);
+    await expect(engine.collect({ env: 'numberline', groups: 1, groupSize: 1, policy: wrongCount })).rejects.toThrow(
+      /returned 0 responses for 1 requests/,
+    );
   });
 });
 
 describe('RolloutPool', () => {
-  const job = { env: 'numberline', groups: 10, groupSize: 4, seed: 77, policy: oraclePolicy({ epsilon: 0.3 }), envOptions: { maxPosition: 12 } };
+  const job = {
+    env: 'numberline',
+    groups: 10,
+    groupSize: 4,
+    seed: 77,
+    policy: oraclePolicy({ epsilon: 0.3 }),
+    envOptions: { maxPosition: 12 },
+  };
 
   it('gives bit-identical batches for 1, 2 and 3 threads and equals the engine', async () => {
     const reference = batchColumns(await engine.collect(job));
@@ -129,7 +162,15 @@ describe('RolloutPool', () => {
     const one = new RolloutPool({ maxThreads: 1 });
     try {
       await one.collect(job); // the worker is up
-      const long = { env: 'numberline', groups: 64, groupSize: 8, seed: 1, policy: randomPolicy(), envOptions: { maxPosition: 100000 }, maxSteps: 20000 };
+      const long = {
+        env: 'numberline',
+        groups: 64,
+        groupSize: 8,
+        seed: 1,
+        policy: randomPolicy(),
+        envOptions: { maxPosition: 100000 },
+        maxSteps: 20000,
+      };
       const run = one.collect(long);
       const threads = (one as unknown as { piscina: { threads: { terminate(): Promise<number> }[] } }).piscina.threads;
       setTimeout(() => void threads[0].terminate(), 50);
@@ -155,7 +196,14 @@ describe('RolloutPool', () => {
 describe('rolloutAndScore', () => {
   it('rolls out, scores with GiGPO and assembles a training batch', async () => {
     const { rolloutAndScore, computeAdvantages } = await import('../lib/index.js');
-    const job = { env: 'numberline', groups: 8, groupSize: 4, seed: 12, policy: oraclePolicy({ epsilon: 0.5 }), envOptions: { maxPosition: 8 } };
+    const job = {
+      env: 'numberline',
+      groups: 8,
+      groupSize: 4,
+      seed: 12,
+      policy: oraclePolicy({ epsilon: 0.5 }),
+      envOptions: { maxPosition: 8 },
+    };
     const out = await rolloutAndScore({ ...job, pool, assembly: { multipleOf: 16, seed: 1 } });
     // The rollout equals a plain engine run; the advantages equal computeAdvantages on it.
     expect(batchColumns(out.rollout)).toEqual(batchColumns(await engine.collect(job)));
@@ -170,7 +218,8 @@ describe('rolloutAndScore', () => {
     }
     // mean_norm episode advantages sum to zero within each task group (rows mode).
     const sums = new Map<number, number>();
-    for (let r = 0; r < out.rollout.numRows; r++) sums.set(out.rollout.group[r], (sums.get(out.rollout.group[r]) ?? 0) + direct.episodeAdvantage[r]);
+    for (let r = 0; r < out.rollout.numRows; r++)
+      sums.set(out.rollout.group[r], (sums.get(out.rollout.group[r]) ?? 0) + direct.episodeAdvantage[r]);
     for (const s of sums.values()) expect(Math.abs(s)).toBeLessThan(1e-3);
     expect(out.meta.metrics.trajectories).toBe(32);
   });

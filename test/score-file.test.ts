@@ -100,7 +100,10 @@ describe('GroupWindow', () => {
     expect(() => w.add(record('c', 0, 1, 5), null)).toThrow('in.jsonl:5: traj: trajectory 0 appears twice in group "c"');
     expect(w.add(record(7, 'x', 1, 6), null)).toEqual([]);
     expect(w.isDuplicate(record('7', 'x', 1, 7))).toBe(true); // ids compare as strings
-    expect(w.finish().map((g) => [g.id, g.records.length])).toEqual([['c', 1], [7, 1]]);
+    expect(w.finish().map((g) => [g.id, g.records.length])).toEqual([
+      ['c', 1],
+      [7, 1],
+    ]);
   });
 });
 
@@ -129,7 +132,10 @@ describe('recordsToBatch', () => {
 
 describe('ScorePool', () => {
   it('scores a batch on a worker exactly as computeAdvantages does here, and reports input errors as GigpoInputError', async () => {
-    const { batch } = recordsToBatch([[record('g', 0, 4, 1), record('g', 1, 3, 2)], [record('h', 0, 2, 3), record('h', 1, 5, 4)]]);
+    const { batch } = recordsToBatch([
+      [record('g', 0, 4, 1), record('g', 1, 3, 2)],
+      [record('h', 0, 2, 3), record('h', 1, 5, 4)],
+    ]);
     batch.reward[2] = 1.5;
     const options = resolveAdvantageOptions({ gamma: 0.9 });
     const pool = new ScorePool({ threads: 1 });
@@ -182,10 +188,18 @@ describe('scoreFile', () => {
     await expect(scoreFile({ input: bad, output: sink, outputFormat: 'jsonl' })).rejects.toThrow(/bad\.jsonl:\d+: traj: missing/);
     expect(sink.aborted).toBe(true);
     const sink2 = new MemorySink();
-    await expect(scoreFile({ input: tmp.path('none.jsonl'), output: sink2, outputFormat: 'jsonl' })).rejects.toThrow(/none\.jsonl: no such file$/);
+    await expect(scoreFile({ input: tmp.path('none.jsonl'), output: sink2, outputFormat: 'jsonl' })).rejects.toThrow(
+      /none\.jsonl: no such file$/,
+    );
     expect(sink2.aborted).toBe(true);
-    await expect(scoreFile({ input: bad, output: new MemorySink() })).rejects.toThrow("options.outputFormat: cannot tell the format of <memory>: give 'jsonl' or 'msgpack'");
-    await expect(scoreFile({ input: bad, output: tmp.path('x.jsonl'), maxOpenRows: 1 })).rejects.toThrow('options.maxOpenRows: expected an integer >= 2, got 1');
-    await expect(scoreFile({ input: bad, output: tmp.path('x.jsonl'), advantage: { gamma: 2 } })).rejects.toThrow('options.advantage.gamma: must be a number in [0, 1], got 2');
+    await expect(scoreFile({ input: bad, output: new MemorySink() })).rejects.toThrow(
+      "options.outputFormat: cannot tell the format of <memory>: give 'jsonl' or 'msgpack'",
+    );
+    await expect(scoreFile({ input: bad, output: tmp.path('x.jsonl'), maxOpenRows: 1 })).rejects.toThrow(
+      'options.maxOpenRows: expected an integer >= 2, got 1',
+    );
+    await expect(scoreFile({ input: bad, output: tmp.path('x.jsonl'), advantage: { gamma: 2 } })).rejects.toThrow(
+      'options.advantage.gamma: must be a number in [0, 1], got 2',
+    );
   });
 });

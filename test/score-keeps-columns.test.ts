@@ -45,11 +45,17 @@ describe('gigpo score keeps the input columns', () => {
     const r = runCli(['score', path, '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const steps = readFileSync(out, 'utf8').trim().split('\n').flatMap((l) => JSON.parse(l).steps as Record<string, unknown>[]);
+    const steps = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .flatMap((l) => JSON.parse(l).steps as Record<string, unknown>[]);
     expect(steps.length).toBe(expected.length);
     for (let i = 0; i < steps.length; i++) {
-      for (const key of ['prompt', 'response', 'prompt_ids', 'response_ids', 'done', 'truncated']) expect(steps[i][key], `row ${i} ${key}`).toEqual(expected[i][key]);
-      expect((steps[i].logprobs as number[]).map((x) => Math.fround(x))).toEqual((expected[i].logprobs as number[]).map((x) => Math.fround(x)));
+      for (const key of ['prompt', 'response', 'prompt_ids', 'response_ids', 'done', 'truncated'])
+        expect(steps[i][key], `row ${i} ${key}`).toEqual(expected[i][key]);
+      expect((steps[i].logprobs as number[]).map((x) => Math.fround(x))).toEqual(
+        (expected[i].logprobs as number[]).map((x) => Math.fround(x)),
+      );
       expect(typeof steps[i].advantage).toBe('number');
     }
   });
@@ -66,7 +72,8 @@ describe('gigpo score keeps the input columns', () => {
         const want = expected[row];
         expect(raggedText(b.prompt!, i)).toBe(want.prompt);
         expect(raggedText(b.response!, i)).toBe(want.response);
-        const slice = (c: { offsets: Uint32Array; data: Int32Array | Float32Array }) => Array.from(c.data.subarray(c.offsets[i], c.offsets[i + 1]));
+        const slice = (c: { offsets: Uint32Array; data: Int32Array | Float32Array }) =>
+          Array.from(c.data.subarray(c.offsets[i], c.offsets[i + 1]));
         expect(slice(b.promptIds!)).toEqual(want.prompt_ids);
         expect(slice(b.responseIds!)).toEqual(want.response_ids);
         expect(slice(b.logprobs!)).toEqual((want.logprobs as number[]).map((x) => Math.fround(x)));

@@ -44,7 +44,14 @@ describe('success-band task curation', () => {
     const inBand = new Set<number>();
     const rates: number[] = [];
     for (let t = 0; t < TASKS; t++) {
-      const b = await engine.collect({ ...setup, groups: 1, firstGroup: t, groupSize: 128, actionSeed: 1000 + t, policy: oraclePolicy({ epsilon: 0.5 }) });
+      const b = await engine.collect({
+        ...setup,
+        groups: 1,
+        firstGroup: t,
+        groupSize: 128,
+        actionSeed: 1000 + t,
+        policy: oraclePolicy({ epsilon: 0.5 }),
+      });
       const rate = (b.meta as { metrics: { successRate: number } }).metrics.successRate;
       rates.push(rate);
       if (rate >= band.low && rate <= band.high) inBand.add(t);
@@ -68,6 +75,7 @@ describe('success-band task curation', () => {
     expect(curated.report.band?.exploration).toBe(0.2);
     expect(Math.abs(curated.report.explorationDraws / curated.report.draws - 0.2)).toBeLessThan(0.06);
     // The reported per-task rates follow the measured ones.
-    for (const s of curated.report.stats) if (s.groups >= 10) expect(Math.abs(s.successes / s.trajectories - rates[s.task])).toBeLessThan(0.2);
+    for (const s of curated.report.stats)
+      if (s.groups >= 10) expect(Math.abs(s.successes / s.trajectories - rates[s.task])).toBeLessThan(0.2);
   });
 });

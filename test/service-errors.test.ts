@@ -25,11 +25,34 @@ describe('gigpo serve: bad requests', () => {
     ['groups as text', { ...good, groups: '4' }, 400, 'groups'],
     ['a negative seed', { ...good, seed: -1 }, 400, 'seed'],
     ['no policy', { ...good, policy: undefined }, 400, 'policy'],
-    ['an unknown policy kind', { ...good, policy: { kind: 'gpt' } }, 400, 'policy.kind', "policy.kind: expected one of 'openai', 'llama', 'oracle', 'random'"],
-    ['a non-http baseURL', { ...good, policy: { kind: 'openai', baseURL: 'ftp://x', model: 'm' } }, 400, 'policy.baseURL', 'policy.baseURL: expected an http(s) URL'],
+    [
+      'an unknown policy kind',
+      { ...good, policy: { kind: 'gpt' } },
+      400,
+      'policy.kind',
+      "policy.kind: expected one of 'openai', 'llama', 'oracle', 'random'",
+    ],
+    [
+      'a non-http baseURL',
+      { ...good, policy: { kind: 'openai', baseURL: 'ftp://x', model: 'm' } },
+      400,
+      'policy.baseURL',
+      'policy.baseURL: expected an http(s) URL',
+    ],
     ['openai without a model', { ...good, policy: { kind: 'openai', baseURL: 'http://127.0.0.1:1/v1' } }, 400, 'policy.model'],
-    ['an openai option out of range', { ...good, policy: { kind: 'openai', baseURL: 'http://127.0.0.1:1/v1', model: 'm', temperature: -1 } }, 400, 'policy.temperature'],
-    ['an unknown policy field', { ...good, policy: { kind: 'random', epsilon: 0.1 } }, 400, 'policy.epsilon', 'policy.epsilon: unknown field'],
+    [
+      'an openai option out of range',
+      { ...good, policy: { kind: 'openai', baseURL: 'http://127.0.0.1:1/v1', model: 'm', temperature: -1 } },
+      400,
+      'policy.temperature',
+    ],
+    [
+      'an unknown policy field',
+      { ...good, policy: { kind: 'random', epsilon: 0.1 } },
+      400,
+      'policy.epsilon',
+      'policy.epsilon: unknown field',
+    ],
     ['epsilon above 1', { ...good, policy: { kind: 'oracle', epsilon: 2 } }, 400, 'policy.epsilon'],
     ['a bad gamma', { ...good, advantage: { gamma: 2 } }, 400, 'advantage.gamma'],
     ['an unknown advantage option', { ...good, advantage: { lr: 1 } }, 400, 'advantage.lr'],
@@ -75,7 +98,11 @@ describe('gigpo serve: bad requests', () => {
     ['curation without tasks', { ...goodStream, curation: { kind: 'success-band', low: 0.2, high: 0.8 } }, 'curation', 'needs a task set'],
     ['a band upside down', { ...goodStream, tasks: 4, curation: { kind: 'success-band', low: 0.8, high: 0.2 } }, 'curation.high'],
     ['an unknown curation kind', { ...goodStream, tasks: 4, curation: { kind: 'hardest', low: 0, high: 1 } }, 'curation.kind'],
-    ['exploration above 1', { ...goodStream, tasks: 4, curation: { kind: 'success-band', low: 0, high: 1, exploration: 1.5 } }, 'curation.exploration'],
+    [
+      'exploration above 1',
+      { ...goodStream, tasks: 4, curation: { kind: 'success-band', low: 0, high: 1, exploration: 1.5 } },
+      'curation.exploration',
+    ],
     ['bufferGroups above the limit', { ...goodStream, bufferGroups: 65 }, 'bufferGroups', 'bufferGroups: expected an integer in [1, 64]'],
     ['a negative maxStaleness', { ...goodStream, maxStaleness: -1 }, 'maxStaleness'],
     ['groups (rollouts only)', { ...goodStream, groups: 3 }, 'groups', 'unknown field'],
@@ -97,12 +124,25 @@ describe('gigpo serve: bad requests', () => {
       const second = await call(server.url, 'POST', '/v1/streams', goodStream);
       expect(second.status).toBe(429);
       expect(second.json.error.message).toContain('--max-streams');
-      for (const [query, field] of [['rows=0', 'rows'], ['rows=abc', 'rows'], ['rows=1001', 'rows'], ['', 'rows'], ['rows=5&color=red', 'query.color'], ['rows=5&timeoutMs=0', 'timeoutMs']]) {
+      for (const [query, field] of [
+        ['rows=0', 'rows'],
+        ['rows=abc', 'rows'],
+        ['rows=1001', 'rows'],
+        ['', 'rows'],
+        ['rows=5&color=red', 'query.color'],
+        ['rows=5&timeoutMs=0', 'timeoutMs'],
+      ]) {
         const r = await call(server.url, 'GET', `/v1/streams/${id}/batch?${query}`);
         expect(r.status, query).toBe(400);
         expect(r.json.error.field, query).toBe(field);
       }
-      for (const [body, field] of [[{}, 'version'], [{ version: -1 }, 'version'], [{ version: 1.5 }, 'version'], [{ version: 1, baseURL: 'file:///x' }, 'baseURL'], [{ version: 1, extra: 1 }, 'extra']] as const) {
+      for (const [body, field] of [
+        [{}, 'version'],
+        [{ version: -1 }, 'version'],
+        [{ version: 1.5 }, 'version'],
+        [{ version: 1, baseURL: 'file:///x' }, 'baseURL'],
+        [{ version: 1, extra: 1 }, 'extra'],
+      ] as const) {
         const r = await call(server.url, 'POST', `/v1/streams/${id}/policy`, body);
         expect(r.status, JSON.stringify(body)).toBe(400);
         expect(r.json.error.field).toBe(field);
@@ -118,7 +158,13 @@ describe('gigpo serve: bad requests', () => {
     } finally {
       await call(server.url, 'DELETE', `/v1/streams/${id}`);
     }
-    for (const [method, path] of [['GET', '/v1/streams/nope'], ['GET', '/v1/streams/nope/batch?rows=1'], ['POST', '/v1/streams/nope/policy'], ['DELETE', '/v1/streams/nope'], ['GET', '/v2/anything']]) {
+    for (const [method, path] of [
+      ['GET', '/v1/streams/nope'],
+      ['GET', '/v1/streams/nope/batch?rows=1'],
+      ['POST', '/v1/streams/nope/policy'],
+      ['DELETE', '/v1/streams/nope'],
+      ['GET', '/v2/anything'],
+    ]) {
       const r = await call(server.url, method, path, method === 'POST' ? { version: 1 } : undefined);
       expect(r.status, path).toBe(404);
       expect(r.json.error.code).toBe('not_found');

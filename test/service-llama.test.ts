@@ -59,7 +59,9 @@ describe.runIf(llamaAvailable())('gigpo serve with a llama policy', () => {
     try {
       const expected = await rolloutAndScore({ ...ARGS, policy: local });
       const batches = streamed.chunks.map((c) => c.batch);
-      const rows = batches.flatMap((b) => rowsByGroup(b, b.scores!)).sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step);
+      const rows = batches
+        .flatMap((b) => rowsByGroup(b, b.scores!))
+        .sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step);
       expect(rows).toEqual(rowsByGroup(expected.batch, expected.batch.scores));
       const tokens = batches.flatMap(tokenRows).sort((a, b) => (a.key < b.key ? -1 : 1));
       expect(tokens).toEqual(tokenRows(expected.batch));
@@ -78,10 +80,19 @@ describe.runIf(llamaAvailable())('gigpo serve with a llama policy', () => {
   it('loads a model once and shares it between rollouts and streams with their own sampling', async () => {
     expect((await call(server.url, 'GET', '/health')).json.llamaModels).toBe(1); // the first test's
     const greedy = await streamRollout(server.url, { ...ARGS, groups: 1, policy: { kind: 'llama', ...ENGINE, temperature: 0 } });
-    const again = await streamRollout(server.url, { ...ARGS, groups: 1, seed: 4, policy: { kind: 'llama', ...ENGINE, temperature: 0, seed: 77 } });
+    const again = await streamRollout(server.url, {
+      ...ARGS,
+      groups: 1,
+      seed: 4,
+      policy: { kind: 'llama', ...ENGINE, temperature: 0, seed: 77 },
+    });
     // Greedy: the sampling seed does not matter; both answers are the argmax tokens.
     expect(tokenRows(again.chunks[0].batch)).toEqual(tokenRows(greedy.chunks[0].batch));
-    const created = await call(server.url, 'POST', '/v1/streams', { ...SETUP, bufferGroups: 2, policy: { kind: 'llama', ...ENGINE, temperature: 2, seed: 1 } });
+    const created = await call(server.url, 'POST', '/v1/streams', {
+      ...SETUP,
+      bufferGroups: 2,
+      policy: { kind: 'llama', ...ENGINE, temperature: 2, seed: 1 },
+    });
     expect(created.status).toBe(201);
     const batch = await streamBatch(server.url, created.json.id, 1);
     expect(batch.numRows).toBeGreaterThan(0);
@@ -117,7 +128,10 @@ describe.runIf(llamaAvailable())('gigpo serve with a llama policy', () => {
       p.model = join(dir, 'not.gguf');
       writeFileSync(p.model as string, 'this is not a model');
     }
-    for (const [path, body] of [['/v1/rollouts', ARGS], ['/v1/streams', { ...SETUP, bufferGroups: 2 }]] as const) {
+    for (const [path, body] of [
+      ['/v1/rollouts', ARGS],
+      ['/v1/streams', { ...SETUP, bufferGroups: 2 }],
+    ] as const) {
       const r = await call(server.url, 'POST', path, { ...body, policy: { kind: 'llama', ...p } });
       expect(r.status).toBe(status);
       expect(r.json.error.field).toBe(field);

@@ -13,7 +13,10 @@ describe('python/gigpo_client.py', () => {
     const python = requirePython(ctx);
     const serve = await startServeProcess(['--max-streams', '2']);
     try {
-      const r = spawnSync(python, [join(projectRoot, 'test', 'python', 'check_gigpo_client.py'), serve.url], { encoding: 'utf8', timeout: 120_000 });
+      const r = spawnSync(python, [join(projectRoot, 'test', 'python', 'check_gigpo_client.py'), serve.url], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
       if (r.status !== 0) throw new Error(`check_gigpo_client.py failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
       const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
       expect(out.rolloutChunks).toBe(16);

@@ -26,7 +26,12 @@ describe.runIf(redisAvailable())('gigpo serve over Redis Streams', () => {
     redis = await startRedis();
     const prefix = 'serve-test';
     workers = [1, 2].map((k) => runWorker({ redis: redis.url, prefix, name: `w${k}`, blockMs: 100, signal: stop.signal }));
-    const runner = await RedisGroupRunner.connect({ redis: redis.url, prefix, local: new LocalGroupRunner({ threads: 1 }), idleTimeoutMs: 20_000 });
+    const runner = await RedisGroupRunner.connect({
+      redis: redis.url,
+      prefix,
+      local: new LocalGroupRunner({ threads: 1 }),
+      idleTimeoutMs: 20_000,
+    });
     server = await startService({ runner });
   });
   afterAll(async () => {
@@ -42,14 +47,23 @@ describe.runIf(redisAvailable())('gigpo serve over Redis Streams', () => {
     const expected = await rolloutAndScore({ ...args, policy: oraclePolicy({ epsilon: 0.4 }) });
     expect(streamed.chunks.length).toBe(6);
     const rows = streamed.chunks.flatMap((c) => rowsByGroup(c.batch, c.batch.scores!));
-    expect(rows.sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step)).toEqual(rowsByGroup(expected.batch, expected.batch.scores));
+    expect(rows.sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step)).toEqual(
+      rowsByGroup(expected.batch, expected.batch.scores),
+    );
   });
 
   it('feeds a curated stream from the workers', async () => {
-    const id = (await call(server.url, 'POST', '/v1/streams', {
-      env: 'sokoban', groupSize: 4, maxSteps: 20, tasks: 6, bufferGroups: 6, policy: { kind: 'oracle', epsilon: 0.5 },
-      curation: { kind: 'success-band', low: 0.2, high: 0.8 },
-    })).json.id;
+    const id = (
+      await call(server.url, 'POST', '/v1/streams', {
+        env: 'sokoban',
+        groupSize: 4,
+        maxSteps: 20,
+        tasks: 6,
+        bufferGroups: 6,
+        policy: { kind: 'oracle', epsilon: 0.5 },
+        curation: { kind: 'success-band', low: 0.2, high: 0.8 },
+      })
+    ).json.id;
     try {
       const batch = await streamBatch(server.url, id, 80);
       expect(batch.numRows).toBeGreaterThanOrEqual(80);
@@ -72,9 +86,16 @@ describe.runIf(redisAvailable())('gigpo serve over Redis Streams: lifecycle', ()
   const prefix = 'serve-life';
   beforeAll(async () => {
     redis = await startRedis();
-    workers = [1, 2].map((k) => runWorker({ redis: redis.url, prefix, name: `w${k}`, blockMs: 100, signal: stop.signal, onStatus: () => undefined }));
+    workers = [1, 2].map((k) =>
+      runWorker({ redis: redis.url, prefix, name: `w${k}`, blockMs: 100, signal: stop.signal, onStatus: () => undefined }),
+    );
     runner = await RedisGroupRunner.connect({
-      redis: redis.url, prefix, local: new LocalGroupRunner({ threads: 1 }), idleTimeoutMs: 60_000, redisTimeoutMs: 2000, onStatus: (m) => status.push(m),
+      redis: redis.url,
+      prefix,
+      local: new LocalGroupRunner({ threads: 1 }),
+      idleTimeoutMs: 60_000,
+      redisTimeoutMs: 2000,
+      onStatus: (m) => status.push(m),
     });
     server = await startService({ runner });
     client = new Redis(redis.url, { maxRetriesPerRequest: null, retryStrategy: () => 100 });
@@ -89,7 +110,14 @@ describe.runIf(redisAvailable())('gigpo serve over Redis Streams: lifecycle', ()
   });
 
   it('takes results out of Redis as they arrive; the run keys expire', async () => {
-    const r = await streamRollout(server.url, { env: 'numberline', groups: 8, groupSize: 4, seed: 3, policy: { kind: 'random' }, groupsPerJob: 1 });
+    const r = await streamRollout(server.url, {
+      env: 'numberline',
+      groups: 8,
+      groupSize: 4,
+      seed: 3,
+      policy: { kind: 'random' },
+      groupsPerJob: 1,
+    });
     expect(r.summary?.groups).toBe(8);
     // Every result was deleted once read (a long-lived service does not grow the stream).
     await until(async () => (await client.xlen(resultsKey(prefix, runner.runId))) === 0);
@@ -110,13 +138,20 @@ describe.runIf(redisAvailable())('gigpo serve over Redis Streams: lifecycle', ()
     expect(streamed.summary?.format).toBe('gigpo.summary');
     const expected = await rolloutAndScore({ ...args, policy: randomPolicy() });
     const rows = streamed.chunks.flatMap((c) => rowsByGroup(c.batch, c.batch.scores!));
-    expect(rows.sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step)).toEqual(rowsByGroup(expected.batch, expected.batch.scores));
+    expect(rows.sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step)).toEqual(
+      rowsByGroup(expected.batch, expected.batch.scores),
+    );
     expect(status.filter((m) => m.includes('is unreachable')).length).toBe(1);
     expect(status).toContain(`redis at ${redis.url} is reachable again`);
   }, 120_000);
 
   it('fails a stream with 502 (redis at URL is unreachable) when Redis stays away, and serves again once it is back', async () => {
-    const created = await call(server.url, 'POST', '/v1/streams', { env: 'numberline', groupSize: 4, bufferGroups: 4, policy: { kind: 'random' } });
+    const created = await call(server.url, 'POST', '/v1/streams', {
+      env: 'numberline',
+      groupSize: 4,
+      bufferGroups: 4,
+      policy: { kind: 'random' },
+    });
     expect(created.status).toBe(201);
     const id = created.json.id;
     expect((await streamBatch(server.url, id, 8)).numRows).toBeGreaterThanOrEqual(8);

@@ -26,14 +26,27 @@ describe('POST /v1/rollouts', () => {
       assembly: { dropZeroVarianceGroups: true },
       groupsPerJob: 3,
     });
-    const expected = await rolloutAndScore({ ...args, policy: oraclePolicy({ epsilon: 0.4 }), advantage, assembly: { dropZeroVarianceGroups: true } });
+    const expected = await rolloutAndScore({
+      ...args,
+      policy: oraclePolicy({ epsilon: 0.4 }),
+      advantage,
+      assembly: { dropZeroVarianceGroups: true },
+    });
     expect(expected.report.droppedGroups).toBeGreaterThan(0); // the filter is exercised
     expect(expected.report.droppedGroups).toBeLessThan(24);
     // Every chunk holds whole groups; together they are the assembled batch (step-group ids are per chunk).
     const rows = streamed.chunks.flatMap((c) => rowsByGroup(c.batch, c.batch.scores!));
     expect(rows.length).toBe(expected.batch.numRows);
-    expect(rows.sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step)).toEqual(rowsByGroup(expected.batch, expected.batch.scores));
-    expect(streamed.summary).toMatchObject({ format: 'gigpo.summary', groups: 24 - expected.report.droppedGroups, droppedGroups: expected.report.droppedGroups, rows: expected.batch.numRows, chunks: streamed.chunks.length });
+    expect(rows.sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step)).toEqual(
+      rowsByGroup(expected.batch, expected.batch.scores),
+    );
+    expect(streamed.summary).toMatchObject({
+      format: 'gigpo.summary',
+      groups: 24 - expected.report.droppedGroups,
+      droppedGroups: expected.report.droppedGroups,
+      rows: expected.batch.numRows,
+      chunks: streamed.chunks.length,
+    });
     expect(streamed.summary?.metrics.trajectories).toBe(24 * 4);
     expect(streamed.summary?.metrics.successRate).toBeCloseTo((expected.meta.metrics as { successRate: number }).successRate, 12);
   });
@@ -50,7 +63,14 @@ describe('POST /v1/rollouts', () => {
     try {
       const streamed = await streamRollout(
         server.url,
-        { env: 'sokoban', groups: 3, groupSize: 1, maxSteps: 2, policy: { kind: 'openai', baseURL: fake.baseURL, model: 'm' }, concurrentJobs: 1 },
+        {
+          env: 'sokoban',
+          groups: 3,
+          groupSize: 1,
+          maxSteps: 2,
+          policy: { kind: 'openai', baseURL: fake.baseURL, model: 'm' },
+          concurrentJobs: 1,
+        },
         (_, index) => {
           if (index === 0) {
             // Group 0's two requests were answered; the second group's first request is held (or
@@ -72,7 +92,13 @@ describe('POST /v1/rollouts', () => {
   it('sends the first chunk of 64 groups long before the last', async () => {
     // 64 groups in 32 jobs run one after another: the first chunk is out after about 1/32 of the time.
     const streamed = await streamRollout(server.url, {
-      env: 'sokoban', groups: 64, groupSize: 8, seed: 2, policy: { kind: 'oracle', epsilon: 0.3 }, groupsPerJob: 2, concurrentJobs: 1,
+      env: 'sokoban',
+      groups: 64,
+      groupSize: 8,
+      seed: 2,
+      policy: { kind: 'oracle', epsilon: 0.3 },
+      groupsPerJob: 2,
+      concurrentJobs: 1,
     });
     expect(streamed.chunks.length).toBe(32);
     const first = streamed.chunks[0].atMs;
@@ -88,8 +114,13 @@ describe('POST /v1/rollouts', () => {
       const streamed = await streamRollout(
         server.url,
         {
-          env: 'sokoban', groups: 200, groupSize: 2, seed: 1, maxSteps: 4,
-          policy: { kind: 'openai', baseURL: fake.baseURL, model: 'm', retries: 0 }, concurrentJobs: 2,
+          env: 'sokoban',
+          groups: 200,
+          groupSize: 2,
+          seed: 1,
+          maxSteps: 4,
+          policy: { kind: 'openai', baseURL: fake.baseURL, model: 'm', retries: 0 },
+          concurrentJobs: 2,
         },
         () => false, // hang up after the first chunk
       );

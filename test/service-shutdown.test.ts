@@ -16,14 +16,27 @@ describe('gigpo serve on SIGTERM', () => {
     const serve = await startServeProcess();
     let exit: Promise<number | null> | undefined;
     try {
-      const stream = await call(serve.url, 'POST', '/v1/streams', { env: 'sokoban', groupSize: 2, maxSteps: 2, bufferGroups: 4, policy: { kind: 'random' } });
+      const stream = await call(serve.url, 'POST', '/v1/streams', {
+        env: 'sokoban',
+        groupSize: 2,
+        maxSteps: 2,
+        bufferGroups: 4,
+        policy: { kind: 'random' },
+      });
       expect(stream.status).toBe(201);
       // Hardly any 2-step random group has reward variance: this request waits until the end.
       const waiting = call(serve.url, 'GET', `/v1/streams/${stream.json.id}/batch?rows=100000`);
       const res = await fetch(`${serve.url}/v1/rollouts`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ env: 'sokoban', groups: 100000, groupSize: 8, policy: { kind: 'oracle', epsilon: 0.3 }, groupsPerJob: 16, concurrentJobs: 1 }),
+        body: JSON.stringify({
+          env: 'sokoban',
+          groups: 100000,
+          groupSize: 8,
+          policy: { kind: 'oracle', epsilon: 0.3 },
+          groupsPerJob: 16,
+          concurrentJobs: 1,
+        }),
       });
       const values: Record<string, unknown>[] = [];
       let chunks = 0;

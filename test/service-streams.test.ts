@@ -96,7 +96,9 @@ describe('/v1/streams', () => {
       expect(c.servedGroups).toBe(servedGroups);
       expect(c.droppedStaleGroups).toBeGreaterThanOrEqual(16); // a full buffer jumped 3 versions at least once
       // Every finished group is accounted for: served, dropped (stale or zero variance) or still buffered.
-      expect(c.generatedGroups).toBe(c.servedGroups + c.droppedZeroVarianceGroups + (c.droppedStaleGroups - c.cancelledStaleGroups) + info.bufferedGroups);
+      expect(c.generatedGroups).toBe(
+        c.servedGroups + c.droppedZeroVarianceGroups + (c.droppedStaleGroups - c.cancelledStaleGroups) + info.bufferedGroups,
+      );
       const conflict = await call(server.url, 'POST', `/v1/streams/${id}/policy`, { version });
       expect(conflict.status).toBe(409);
       expect(conflict.json.error.field).toBe('version');
@@ -130,13 +132,26 @@ describe('/v1/streams batch order', () => {
     // they would come after younger groups (and with maxStaleness 0 be dropped at the next announcement).
     const server = await startService({ runner: new SlowGroupsRunner(new Set([0, 5]), 400) });
     try {
-      const created = await call(server.url, 'POST', '/v1/streams', { ...oracle, bufferGroups: 4, groupsPerJob: 1, concurrentJobs: 4, maxStaleness: 0 });
+      const created = await call(server.url, 'POST', '/v1/streams', {
+        ...oracle,
+        bufferGroups: 4,
+        groupsPerJob: 1,
+        concurrentJobs: 4,
+        maxStaleness: 0,
+      });
       expect(created.status).toBe(201);
       const id = created.json.id;
       const served: number[] = [];
       for (let k = 0; k < 4; k++) served.push(...groupsOf(await streamBatch(server.url, id, 1)).map((g) => g.group));
       // The same groups played in process: the served ones are the first four with reward variance, in order.
-      const local = await new RolloutEngine().collect({ env: oracle.env, groups: 16, groupSize: oracle.groupSize, seed: oracle.seed, maxSteps: oracle.maxSteps, policy: oraclePolicy({ epsilon: 0.5 }) });
+      const local = await new RolloutEngine().collect({
+        env: oracle.env,
+        groups: 16,
+        groupSize: oracle.groupSize,
+        seed: oracle.seed,
+        maxSteps: oracle.maxSteps,
+        policy: oraclePolicy({ epsilon: 0.5 }),
+      });
       const zero = computeAdvantages(local, { estimator: 'gigpo' }).groupZeroVariance;
       const withVariance = Array.from({ length: 16 }, (_, g) => g).filter((g) => zero[g] === 0);
       expect(served).toEqual(withVariance.slice(0, 4));

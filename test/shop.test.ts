@@ -251,7 +251,20 @@ describe('shop', () => {
     const groups = 150;
     const b = shop(2 * groups, 31, {}, 2);
     const rand = mulberry32(7);
-    const nouns = ['t-shirt', 'jeans', 'sneakers', 'sandals', 'shampoo', 'lip balm', 'granola', 'honey', 'bath towel', 'coffee mug', 'earbuds', 'power bank'];
+    const nouns = [
+      't-shirt',
+      'jeans',
+      'sneakers',
+      'sandals',
+      'shampoo',
+      'lip balm',
+      'granola',
+      'honey',
+      'bath towel',
+      'coffee mug',
+      'earbuds',
+      'power bank',
+    ];
     interface Track {
       phase: 'search' | 'results' | 'item' | 'options' | 'back' | 'buy' | 'done';
       query: string;
@@ -373,19 +386,23 @@ describe('shop', () => {
 
   it('parses search[...] and click[...] from the last <action>', () => {
     const b = shop(4, 8);
-    expect(Array.from(b.parse(['<action>search[ Red  Hoodie ]</action>', '<action>click[next >]</action>', '<action>search [x]</action>', 'search[x]']))).toEqual([
-      0,
-      INVALID_ACTION,
-      INVALID_ACTION,
-      INVALID_ACTION,
-    ]);
+    expect(
+      Array.from(
+        b.parse(['<action>search[ Red  Hoodie ]</action>', '<action>click[next >]</action>', '<action>search [x]</action>', 'search[x]']),
+      ),
+    ).toEqual([0, INVALID_ACTION, INVALID_ACTION, INVALID_ACTION]);
     // The parsed query is what id 0 searches; it is normalised.
     expect(b.actionName(0, 0)).toBe('search[red hoodie]');
     b.step(new Int32Array([0, HOLD_ACTION, HOLD_ACTION, HOLD_ACTION]));
     expect(b.valid[0]).toBe(1);
     expect(page(b, 0).body[0]).toMatch(/^Results for "red hoodie": /);
     const ids = resultIds(page(b, 0));
-    const parsed = b.parse([`<action>CLICK[${ids[2].toLowerCase()}].</action>`, '<action>x</action>', '', '<action>click[buy now]</action>']);
+    const parsed = b.parse([
+      `<action>CLICK[${ids[2].toLowerCase()}].</action>`,
+      '<action>x</action>',
+      '',
+      '<action>click[buy now]</action>',
+    ]);
     expect(parsed[0]).toBe(page(b, 0).actions.indexOf(`click[${ids[2]}]`) + 1);
     expect(b.actionName(0, parsed[0])).toBe(`click[${ids[2]}]`);
     expect(Array.from(parsed.slice(1))).toEqual([INVALID_ACTION, INVALID_ACTION, INVALID_ACTION]);

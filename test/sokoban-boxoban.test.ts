@@ -75,10 +75,7 @@ describe('sokoban Boxoban levels', () => {
   });
 
   it('accepts arbitrary rectangular levels, CRLF line ends and *, + symbols', () => {
-    const path = writeTempFile(
-      'mixed.txt',
-      '; 0\r\n#######\r\n#+$ *##\r\n#######\r\n\r\n; 1\n####\n#@ #\n#$ #\n#. #\n####\n',
-    );
+    const path = writeTempFile('mixed.txt', '; 0\r\n#######\r\n#+$ *##\r\n#######\r\n\r\n; 1\n####\n#@ #\n#$ #\n#. #\n####\n');
     expect(readBoxobanLevels(path)).toEqual(['#######\n#+$ *##\n#######', '####\n#@ #\n#$ #\n#. #\n####']);
   });
 });

@@ -18,9 +18,7 @@ function trace(b: EnvBatch, steps: number, upTo: number): Trace {
     t.obs.push(b.observations().slice(0, upTo));
     t.rewards.push(Array.from(b.rewards.subarray(0, upTo)));
     t.anchors.push(Array.from(b.anchors.subarray(0, upTo)));
-    t.flags.push(
-      Array.from({ length: upTo }, (_, i) => b.done[i] * 8 + b.truncated[i] * 4 + b.valid[i] * 2 + b.resets[i]),
-    );
+    t.flags.push(Array.from({ length: upTo }, (_, i) => b.done[i] * 8 + b.truncated[i] * 4 + b.valid[i] * 2 + b.resets[i]));
   };
   record();
   const actions = new Int32Array(b.numEnvs);

@@ -45,11 +45,7 @@ describe('sokoban bad input', () => {
   it('rejects option combinations that cannot apply', () => {
     const path = writeLevelFile('ok.txt', [GOOD]);
     expectError(create({ levelIndex: 0 }), TypeError, 'options.levelIndex: needs options.levels (a level file)');
-    expectError(
-      create({ levels: path, dim: 7 }),
-      TypeError,
-      'options.dim: applies to generated levels only, not with options.levels',
-    );
+    expectError(create({ levels: path, dim: 7 }), TypeError, 'options.dim: applies to generated levels only, not with options.levels');
     expectError(create({ levels: '' }), RangeError, "options.levels: expected a file path, got ''");
     expectError(create({ levels: 3 }), TypeError, 'options.levels: expected a string');
     expectError(
@@ -72,15 +68,35 @@ describe('sokoban bad input', () => {
     const cases: Array<[string, string, string]> = [
       ['players.txt', `; 0\n${GOOD}\n\n; 1\n######\n#@$.@#\n######\n`, 'level 1 (line 7): 2 players'],
       ['noplayer.txt', '; 0\n#####\n# $.#\n#####\n', 'level 0 (line 2): no player'],
-      ['ragged.txt', `; 0\n${GOOD}\n\n; 1\n#####\n#@$.#\n####\n`, 'level 1 (line 9): row 2 has 4 characters, expected 5 (levels must be rectangular)'],
-      ['symbol.txt', '; 0\n######\n#@$.x#\n######\n', "level 0 (line 3): unexpected character 'x' at column 4 (expected one of # @ $ . * + and space)"],
+      [
+        'ragged.txt',
+        `; 0\n${GOOD}\n\n; 1\n#####\n#@$.#\n####\n`,
+        'level 1 (line 9): row 2 has 4 characters, expected 5 (levels must be rectangular)',
+      ],
+      [
+        'symbol.txt',
+        '; 0\n######\n#@$.x#\n######\n',
+        "level 0 (line 3): unexpected character 'x' at column 4 (expected one of # @ $ . * + and space)",
+      ],
       ['counts.txt', '; 0\n######\n#@$$.#\n######\n', 'level 0 (line 2): 2 boxes but 1 targets'],
       ['noboxes.txt', '; 0\n#####\n#@  #\n#####\n', 'level 0 (line 2): no boxes'],
-      ['open.txt', '; 0\n#####\n#@$. \n#####\n', "level 0 (line 2): the player can walk to the grid's edge at row 1, column 4 (a level must be enclosed by walls)"],
+      [
+        'open.txt',
+        '; 0\n#####\n#@$. \n#####\n',
+        "level 0 (line 2): the player can walk to the grid's edge at row 1, column 4 (a level must be enclosed by walls)",
+      ],
       ['outside-box.txt', '; 0\n*####\n#@$.#\n#####\n', "level 0 (line 2): the box at row 0, column 0 is outside the player's reach"],
-      ['outside-target.txt', '; 0\n#######\n#@$ #.#\n#######\n', "level 0 (line 2): the target at row 1, column 5 is outside the player's reach"],
+      [
+        'outside-target.txt',
+        '; 0\n#######\n#@$ #.#\n#######\n',
+        "level 0 (line 2): the target at row 1, column 5 is outside the player's reach",
+      ],
       ['empty-level.txt', `; 0\n\n; 1\n${GOOD}\n`, 'level 0: empty level'],
-      ['wide.txt', `; 0\n${'#'.repeat(33)}\n#@$.${'#'.repeat(29)}\n${'#'.repeat(33)}\n`, 'level 0 (line 2): level is 33x3, larger than the 32x32 limit'],
+      [
+        'wide.txt',
+        `; 0\n${'#'.repeat(33)}\n#@$.${'#'.repeat(29)}\n${'#'.repeat(33)}\n`,
+        'level 0 (line 2): level is 33x3, larger than the 32x32 limit',
+      ],
     ];
     for (const [name, contents, problem] of cases) {
       const path = writeTempFile(name, contents);
@@ -105,7 +121,11 @@ describe('sokoban bad input', () => {
     expectError(() => solveSokoban(GOOD, { budget: 9 } as object), TypeError, 'options.budget: unknown option (known: nodeBudget)');
     expectError(() => solveSokoban('#####\n#@$@#\n#####'), RangeError, 'level: 2 players');
     expectError(() => solveSokoban(''), RangeError, 'level: empty level');
-    expectError(() => solveSokoban('####\n#@$.\n####'), RangeError, "level: the player can walk to the grid's edge at row 1, column 3 (a level must be enclosed by walls)");
+    expectError(
+      () => solveSokoban('####\n#@$.\n####'),
+      RangeError,
+      "level: the player can walk to the grid's edge at row 1, column 3 (a level must be enclosed by walls)",
+    );
     expectError(() => readBoxobanLevels(7 as unknown as string), TypeError, 'path: expected a string');
     expectError(() => native.readBoxobanLevels(7 as unknown as string), TypeError, 'path: expected a string');
   });

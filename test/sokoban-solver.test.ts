@@ -123,8 +123,19 @@ describe('sokoban solver', () => {
       nodesGenerated: 1,
       budgetExhausted: true,
     });
-    expect(solveSokoban(level, { nodeBudget: 2 })).toMatchObject({ solved: false, nodesExpanded: 1, nodesGenerated: 2, budgetExhausted: true });
-    expect(solveSokoban(level, { nodeBudget: 3 })).toMatchObject({ solved: true, moves: 3, pushes: 2, nodesExpanded: 2, nodesGenerated: 3 });
+    expect(solveSokoban(level, { nodeBudget: 2 })).toMatchObject({
+      solved: false,
+      nodesExpanded: 1,
+      nodesGenerated: 2,
+      budgetExhausted: true,
+    });
+    expect(solveSokoban(level, { nodeBudget: 3 })).toMatchObject({
+      solved: true,
+      moves: 3,
+      pushes: 2,
+      nodesExpanded: 2,
+      nodesGenerated: 3,
+    });
     // Two boxes in a corridor: the only push brings them side by side along the wall (frozen).
     const stuck = solveSokoban('########\n#@$ $..#\n########');
     expect(stuck).toEqual({

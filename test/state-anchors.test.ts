@@ -183,7 +183,14 @@ describe('state anchors', () => {
   });
 
   it('files carry stateAnchor (msgpack, JSONL as state_anchor, the Python reader) and scoring keeps it', async (ctx) => {
-    const b = await new RolloutEngine().collect({ env: 'household', groups: 4, groupSize: 4, seed: 5, maxSteps: 12, policy: randomPolicy() });
+    const b = await new RolloutEngine().collect({
+      env: 'household',
+      groups: 4,
+      groupSize: 4,
+      seed: 5,
+      maxSteps: 12,
+      policy: randomPolicy(),
+    });
     const want = Array.from(b.stateAnchor!);
     const msgpack = tmp.path('household.msgpack');
     const jsonl = tmp.path('household.jsonl');
@@ -205,10 +212,17 @@ describe('state anchors', () => {
     expect(firstLine.steps[0].state_anchor).toBe(want[0].toString(16).padStart(16, '0'));
     expect(pythonDump(requirePython(ctx), msgpack)[0].stateAnchor).toEqual(want.map(String));
     // Scoring, in every pairing of formats, keeps the column and its values.
-    for (const [input, output] of [[msgpack, 'scored.msgpack'], [msgpack, 'scored.jsonl'], [jsonl, 'scored2.jsonl'], [jsonl, 'scored2.msgpack']]) {
+    for (const [input, output] of [
+      [msgpack, 'scored.msgpack'],
+      [msgpack, 'scored.jsonl'],
+      [jsonl, 'scored2.jsonl'],
+      [jsonl, 'scored2.msgpack'],
+    ]) {
       const out = tmp.path(output);
       await scoreFile({ input, output: out });
-      const got = out.endsWith('.msgpack') ? (await chunks(out)).flatMap((c) => Array.from(c.stateAnchor!)) : (await stepsOf(out)).map((s) => s.stateAnchor);
+      const got = out.endsWith('.msgpack')
+        ? (await chunks(out)).flatMap((c) => Array.from(c.stateAnchor!))
+        : (await stepsOf(out)).map((s) => s.stateAnchor);
       expect(got, `${input} -> ${output}`).toEqual(want);
     }
   });

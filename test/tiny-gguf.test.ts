@@ -33,7 +33,8 @@ describe('tiny GGUF writer', () => {
     }
     // Every multi-character piece is reachable by pairwise merges: its prefix one shorter is a token.
     const known = new Set(v.tokens);
-    for (const t of v.tokens.slice(261)) if ([...t].length > 1) expect(known.has([...t].slice(0, -1).join('')) || known.has([...t].slice(1).join(''))).toBe(true);
+    for (const t of v.tokens.slice(261))
+      if ([...t].length > 1) expect(known.has([...t].slice(0, -1).join('')) || known.has([...t].slice(1).join(''))).toBe(true);
   });
 
   it.runIf(llamaAvailable())('parses with node-llama-cpp into the declared shape', async () => {

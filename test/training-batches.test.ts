@@ -52,7 +52,8 @@ function rowsOf(b: StepBatch): Record<string, unknown> {
     traj: Array.from(b.traj, (t) => (b.trajLabels ? b.trajLabels[t] : String(t))),
     obs: Array.from({ length: b.numRows }, (_, r) => rowObservation(b, r)),
   };
-  for (const name of ROW_COLUMNS) if (name !== 'group' && name !== 'traj' && name !== 'obs') out[name] = Array.from(b[name] as ArrayLike<number | bigint>);
+  for (const name of ROW_COLUMNS)
+    if (name !== 'group' && name !== 'traj' && name !== 'obs') out[name] = Array.from(b[name] as ArrayLike<number | bigint>);
   out.reward = Array.from(b.reward, zero);
   for (const name of OPTIONAL_COLUMNS) if (b[name]) out[name] = Array.from(b[name] as ArrayLike<number | bigint>);
   for (const name of RAGGED_COLUMNS) {
@@ -124,7 +125,11 @@ async function roundTrips(name: string, train: TrainingBatch, ctx: { skip: (note
   expect(chunk.step).toEqual(Array.from(train.step));
   expect(chunk.advantage).toEqual(Array.from(train.scores.advantage));
   expect(chunk.stateAnchor).toEqual(Array.from(train.stateAnchor!, String));
-  if (train.tokenAdvantage) expect(chunk.tokenAdvantage).toEqual({ offsets: Array.from(train.tokenAdvantage.offsets), data: Array.from(train.tokenAdvantage.data) });
+  if (train.tokenAdvantage)
+    expect(chunk.tokenAdvantage).toEqual({
+      offsets: Array.from(train.tokenAdvantage.offsets),
+      data: Array.from(train.tokenAdvantage.data),
+    });
 }
 
 describe('training batches', () => {
@@ -136,7 +141,8 @@ describe('training batches', () => {
       // The drawn rows are the rollout's rows (sourceRow says which), with their scores.
       for (let k = 0; k < train.numRows; k++) {
         const r = train.sourceRow[k];
-        if (train.step[k] !== rollout.step[r] || train.traj[k] !== rollout.traj[r] || train.anchor[k] !== rollout.anchor[r]) expect.fail(`row ${k}`);
+        if (train.step[k] !== rollout.step[r] || train.traj[k] !== rollout.traj[r] || train.anchor[k] !== rollout.anchor[r])
+          expect.fail(`row ${k}`);
       }
       const { lateStarts, repeats } = drawnSteps(train);
       if (assembly.targetRows !== undefined) expect(lateStarts).toBeGreaterThan(0); // "must start at step 0" before
@@ -151,9 +157,16 @@ describe('training batches', () => {
     // Token ids of our own (the oracle has none): row r answers r % 5 tokens.
     const offsets = new Uint32Array(rollout.numRows + 1);
     for (let r = 0; r < rollout.numRows; r++) offsets[r + 1] = offsets[r] + (r % 5);
-    const tokens: StepBatch = { ...rollout, responseIds: { offsets, data: Int32Array.from({ length: offsets[rollout.numRows] }, (_, i) => 1000 + (i % 977)) } };
+    const tokens: StepBatch = {
+      ...rollout,
+      responseIds: { offsets, data: Int32Array.from({ length: offsets[rollout.numRows] }, (_, i) => 1000 + (i % 977)) },
+    };
     const mask = { offsets, data: Uint8Array.from({ length: offsets[rollout.numRows] }, (_, i) => (i % 3 === 0 ? 0 : 1)) };
-    const { batch: train } = new BatchAssembler({ targetRows: 1000, multipleOf: 256, seed: 2 }).assemble(tokens, computeAdvantages(tokens, ADVANTAGE), { responseMask: mask });
+    const { batch: train } = new BatchAssembler({ targetRows: 1000, multipleOf: 256, seed: 2 }).assemble(
+      tokens,
+      computeAdvantages(tokens, ADVANTAGE),
+      { responseMask: mask },
+    );
     expect(train.tokenAdvantage!.data.length).toBe(train.responseIds!.data.length);
     expect(train.tokenAdvantage!.data.some((x) => x !== 0)).toBe(true);
     await roundTrips('tokens', train, ctx);
@@ -164,7 +177,9 @@ describe('training batches', () => {
     const { sourceRow: _, ...plain } = train;
     expect(() => validateStepBatch(plain)).toThrow(/must start at step 0|expected step/);
     const backwards = { ...train, step: train.step.slice() };
-    const k = Array.from({ length: train.numRows - 1 }, (_, i) => i + 1).find((r) => train.traj[r] === train.traj[r - 1] && train.step[r - 1] > 0)!;
+    const k = Array.from({ length: train.numRows - 1 }, (_, i) => i + 1).find(
+      (r) => train.traj[r] === train.traj[r - 1] && train.step[r - 1] > 0,
+    )!;
     backwards.step[k] = train.step[k - 1] - 1;
     expect(() => validateStepBatch(backwards)).toThrow(`batch.step[${k}]: steps of trajectory ${train.traj[k]} must not decrease`);
     expect(() => computeAdvantages(train)).toThrow('batch.sourceRow: a training batch (rows drawn from a rollout) cannot be scored again');
@@ -175,16 +190,24 @@ describe('training batches', () => {
         new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(: chunk 0|:2): sourceRow: a training batch`),
       );
     }
-    expect(() => validateStepBatch({ ...train, importanceWeight: new Float32Array(train.numRows) })).toThrow('batch.importanceWeight[0]: must be a finite number > 0, got 0');
+    expect(() => validateStepBatch({ ...train, importanceWeight: new Float32Array(train.numRows) })).toThrow(
+      'batch.importanceWeight[0]: must be a finite number > 0, got 0',
+    );
   });
 
   it('JSONL: a training-batch step without source_row, or out-of-order steps, name the line and field', async () => {
     const step = (extra: Record<string, unknown>) => ({ obs: 'a', reward: 0, ...extra });
     const cases: [unknown, RegExp][] = [
       [{ group: 0, traj: 0, steps: [step({ step: 2, source_row: 5 }), step({ step: 3 })] }, /x\.jsonl:1: steps\[1\]\.source_row: missing/],
-      [{ group: 0, traj: 0, steps: [step({ step: 2, source_row: 5 }), step({ step: 1, source_row: 4 })] }, /x\.jsonl:1: steps\[1\]\.step: steps must not decrease, got 1 after 2/],
+      [
+        { group: 0, traj: 0, steps: [step({ step: 2, source_row: 5 }), step({ step: 1, source_row: 4 })] },
+        /x\.jsonl:1: steps\[1\]\.step: steps must not decrease, got 1 after 2/,
+      ],
       [{ group: 0, traj: 0, steps: [step({ source_row: 5 })] }, /x\.jsonl:1: steps\[0\]\.step: missing/],
-      [{ group: 0, traj: 0, steps: [step({ response_ids: [1, 2], token_advantage: [0.5] })] }, /x\.jsonl:1: steps\[0\]\.token_advantage: expected one value per response token \(2 response_ids\), got 1/],
+      [
+        { group: 0, traj: 0, steps: [step({ response_ids: [1, 2], token_advantage: [0.5] })] },
+        /x\.jsonl:1: steps\[0\]\.token_advantage: expected one value per response token \(2 response_ids\), got 1/,
+      ],
       [{ group: 0, traj: 0, steps: [step({ state_anchor: 'xyz' })] }, /x\.jsonl:1: steps\[0\]\.state_anchor: expected 16 hex digits/],
     ];
     for (const [line, message] of cases) {

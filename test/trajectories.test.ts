@@ -14,10 +14,24 @@ import { native } from '../lib/native.js';
 
 describe('trajectoriesToBatch', () => {
   const input: Trajectory[] = [
-    { group: 'b', traj: 'x', steps: [{ obs: 'room 1', reward: 0 }, { obs: 'room 2', reward: 1, valid: false }] },
+    {
+      group: 'b',
+      traj: 'x',
+      steps: [
+        { obs: 'room 1', reward: 0 },
+        { obs: 'room 2', reward: 1, valid: false },
+      ],
+    },
     { group: 7, steps: [{ obs: 'room 1', reward: 0.5 }] },
     { group: 'b', traj: 'y', steps: [{ anchor: 'state-9', obs: 'room 1 (lit)', reward: 2 }] },
-    { group: '7', traj: 3, steps: [{ anchor: 12345n, reward: -1, valid: 0 }, { anchor: 'room 2', reward: 0 }] },
+    {
+      group: '7',
+      traj: 3,
+      steps: [
+        { anchor: 12345n, reward: -1, valid: 0 },
+        { anchor: 'room 2', reward: 0 },
+      ],
+    },
   ];
   const batch = trajectoriesToBatch(input);
 
@@ -77,7 +91,9 @@ describe('trajectoriesToBatch', () => {
     expect(bad([{ group: 1, steps: [{ obs: 'a', reward: 0, valid: 'yes' }] }])).toThrow(
       'trajectories[0].steps[0].valid: expected a boolean (or 0 / 1), got yes',
     );
-    expect(bad([{ group: 1, steps: [{ anchor: -1n, reward: 0 }] }])).toThrow('trajectories[0].steps[0].anchor: a bigint anchor must be in [0, 2^64)');
+    expect(bad([{ group: 1, steps: [{ anchor: -1n, reward: 0 }] }])).toThrow(
+      'trajectories[0].steps[0].anchor: a bigint anchor must be in [0, 2^64)',
+    );
     expect(
       bad([
         { group: 1, traj: 'a', steps: [{ obs: 'a', reward: 0 }] },
@@ -89,30 +105,52 @@ describe('trajectoriesToBatch', () => {
 
 describe('native binding guards', () => {
   it('checks every column and output by name, never crashes', () => {
-    const b = trajectoriesToBatch([{ group: 0, steps: [{ obs: 'a', reward: 1 }, { obs: 'b', reward: 0 }] }]);
+    const b = trajectoriesToBatch([
+      {
+        group: 0,
+        steps: [
+          { obs: 'a', reward: 1 },
+          { obs: 'b', reward: 0 },
+        ],
+      },
+    ]);
     const columns = {
-      group: b.group, traj: b.traj, step: b.step, reward: b.reward, valid: b.valid, anchor: b.anchor, obs: b.obs,
-      obsOffsets: b.observations.offsets, obsBytes: b.observations.data,
+      group: b.group,
+      traj: b.traj,
+      step: b.step,
+      reward: b.reward,
+      valid: b.valid,
+      anchor: b.anchor,
+      obs: b.obs,
+      obsOffsets: b.observations.offsets,
+      obsBytes: b.observations.data,
     };
     const outputs = () => ({
-      returns: new Float32Array(2), episodeAdvantage: new Float32Array(2), stepAdvantage: new Float32Array(2),
-      advantage: new Float32Array(2), stepGroup: new Uint32Array(2),
+      returns: new Float32Array(2),
+      episodeAdvantage: new Float32Array(2),
+      stepAdvantage: new Float32Array(2),
+      advantage: new Float32Array(2),
+      stepGroup: new Uint32Array(2),
     });
     const call = (c: object, o: object, out: object) => () => native.computeAdvantages(c as never, o as never, out as never);
     expect(call(columns, {}, outputs())).not.toThrow();
     expect(call(null as never, {}, outputs())).toThrow(new TypeError('columns: expected an object'));
     expect(call({ ...columns, traj: new Int32Array(2) }, {}, outputs())).toThrow(new TypeError('columns.traj: expected a Uint32Array'));
     expect(call({ ...columns, step: new Uint32Array(3) }, {}, outputs())).toThrow(new RangeError('columns.step: expected length 2, got 3'));
-    expect(call({ ...columns, responseOffsets: new Uint32Array(2) }, {}, outputs())).toThrow('columns.responseOffsets: expected length 3, got 2');
-    expect(call({ ...columns, obsOffsets: new Uint32Array(0) }, {}, outputs())).toThrow('columns.obsOffsets: expected length numObs + 1 >= 1');
+    expect(call({ ...columns, responseOffsets: new Uint32Array(2) }, {}, outputs())).toThrow(
+      'columns.responseOffsets: expected length 3, got 2',
+    );
+    expect(call({ ...columns, obsOffsets: new Uint32Array(0) }, {}, outputs())).toThrow(
+      'columns.obsOffsets: expected length numObs + 1 >= 1',
+    );
     expect(call(columns, {}, { ...outputs(), advantage: new Float32Array(1) })).toThrow('outputs.advantage: expected length 2, got 1');
     expect(call(columns, { gamma: 'high' }, outputs())).toThrow(new TypeError('options.gamma: expected a number'));
     expect(call(columns, { similarity: 1 }, outputs())).toThrow(RangeError);
     expect(call(columns, { warp: 1 }, outputs())).toThrow(new TypeError('options.warp: unknown advantage option'));
     expect(call(columns, { estimator: 'x' }, outputs())).toThrow(/^options.estimator: must be one of/);
-    expect(
-      call({ ...columns, obsOffsets: new Uint32Array([0, 5]), obsBytes: new Uint8Array(2) }, { similarity: 0.5 }, outputs()),
-    ).toThrow('observations.offsets[1]: offsets must be non-decreasing and within the data');
+    expect(call({ ...columns, obsOffsets: new Uint32Array([0, 5]), obsBytes: new Uint8Array(2) }, { similarity: 0.5 }, outputs())).toThrow(
+      'observations.offsets[1]: offsets must be non-decreasing and within the data',
+    );
   });
 });
 
@@ -120,7 +158,13 @@ describe('trajectoriesToBatch actions', () => {
   it('keeps action ids in `action` and action texts in `actionText`', async () => {
     const { trajectoriesToBatch, raggedText } = await import('../lib/index.js');
     const b = trajectoriesToBatch([
-      { group: 'g', steps: [{ obs: 'A', reward: 0, action: 2 }, { obs: 'B', reward: 1, action: 'go to cabinet 1' }] },
+      {
+        group: 'g',
+        steps: [
+          { obs: 'A', reward: 0, action: 2 },
+          { obs: 'B', reward: 1, action: 'go to cabinet 1' },
+        ],
+      },
       { group: 'g', steps: [{ obs: 'A', reward: 0 }] },
     ]);
     expect(Array.from(b.action)).toEqual([2, -1, -1]);

@@ -260,7 +260,10 @@ export class BatchAssembler {
           throw new GigpoArgumentError('extras.responseMask', 'expected a ragged Uint8Array column aligned with batch.responseIds');
         for (let i = 0; i < ids.offsets.length; i++)
           if (given.offsets[i] !== ids.offsets[i])
-            throw new GigpoArgumentError(`extras.responseMask.offsets[${i}]`, `expected ${ids.offsets[i]} (as responseIds), got ${given.offsets[i]}`);
+            throw new GigpoArgumentError(
+              `extras.responseMask.offsets[${i}]`,
+              `expected ${ids.offsets[i]} (as responseIds), got ${given.offsets[i]}`,
+            );
         mask = gatherRagged(given, rows);
       }
       const offsets = out.responseIds.offsets;

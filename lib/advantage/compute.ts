@@ -60,7 +60,10 @@ function checkColumns(batch: StepBatch): void {
   }
   // Its trajectories skip and repeat steps, so returns over them would mean nothing.
   if (batch.sourceRow !== undefined)
-    throw new GigpoArgumentError('batch.sourceRow', 'a training batch (rows drawn from a rollout) cannot be scored again: score the rollout it came from');
+    throw new GigpoArgumentError(
+      'batch.sourceRow',
+      'a training batch (rows drawn from a rollout) cannot be scored again: score the rollout it came from',
+    );
   const obs = batch.observations;
   if (!obs || !(obs.offsets instanceof Uint32Array) || !(obs.data instanceof Uint8Array) || obs.offsets.length < 1)
     throw new GigpoArgumentError('batch.observations', 'expected { offsets: Uint32Array(n + 1), data: Uint8Array }');
@@ -83,7 +86,13 @@ function outputColumns(n: number, into: AdvantageColumns | undefined): Advantage
 }
 
 function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength && a.byteLength > 0 && b.byteLength > 0;
+  return (
+    a.buffer === b.buffer &&
+    a.byteOffset < b.byteOffset + b.byteLength &&
+    b.byteOffset < a.byteOffset + a.byteLength &&
+    a.byteLength > 0 &&
+    b.byteLength > 0
+  );
 }
 
 /** The kernel reads every input while it writes the outputs: an `into` column may share memory with no other column. */

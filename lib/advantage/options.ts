@@ -68,11 +68,9 @@ function show(value: unknown): string {
 
 /** Fills in the defaults and checks every option; throws GigpoArgumentError naming the option. */
 export function resolveAdvantageOptions(options: AdvantageOptions = {}, path = 'options'): ResolvedAdvantageOptions {
-  if (options === null || typeof options !== 'object' || Array.isArray(options))
-    throw new GigpoArgumentError(path, 'expected an object');
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new GigpoArgumentError(path, 'expected an object');
   for (const key of Object.keys(options))
-    if (!KNOWN.includes(key))
-      throw new GigpoArgumentError(`${path}.${key}`, `unknown option (known: ${KNOWN.join(', ')})`);
+    if (!KNOWN.includes(key)) throw new GigpoArgumentError(`${path}.${key}`, `unknown option (known: ${KNOWN.join(', ')})`);
   const o = { ...DEFAULT_ADVANTAGE_OPTIONS } as ResolvedAdvantageOptions;
   for (const [key, value] of Object.entries(options)) if (value !== undefined) (o as Record<string, unknown>)[key] = value;
 
@@ -92,7 +90,12 @@ export function resolveAdvantageOptions(options: AdvantageOptions = {}, path = '
       throw new GigpoArgumentError(`${path}.anchors`, `must be 'exact' or { similarity: θ } with 0 < θ < 1, got ${show(anchors)}`);
     const extra = Object.keys(anchors).filter((k) => k !== 'similarity');
     if (extra.length > 0) throw new GigpoArgumentError(`${path}.anchors.${extra[0]}`, 'unknown option (known: similarity)');
-    const theta = finite((anchors as { similarity: unknown }).similarity, `${path}.anchors.similarity`, (x) => x > 0 && x < 1, 'a number in (0, 1)');
+    const theta = finite(
+      (anchors as { similarity: unknown }).similarity,
+      `${path}.anchors.similarity`,
+      (x) => x > 0 && x < 1,
+      'a number in (0, 1)',
+    );
     o.anchors = { similarity: theta };
   }
   return o;

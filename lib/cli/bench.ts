@@ -42,7 +42,14 @@ export function registerBench(program: Command): void {
       checkEnvName(flags.env);
       checkEnvOptions(flags.env, flags.option);
       const sizes = flags.envs ? [flags.envs] : [1, 64, 1024, 8192];
-      const rows = benchEnvStepping({ env: flags.env, sizes, seconds: flags.seconds, rounds: flags.rounds, seed: flags.seed, options: flags.option });
+      const rows = benchEnvStepping({
+        env: flags.env,
+        sizes,
+        seconds: flags.seconds,
+        rounds: flags.rounds,
+        seed: flags.seed,
+        options: flags.option,
+      });
       const hasOracle = createEnvBatch({ env: flags.env, numEnvs: 1, options: flags.option }).hasOracle;
       const rollouts = flags.rollouts
         ? await benchRollouts({
@@ -63,7 +70,13 @@ export function registerBench(program: Command): void {
       console.log(
         formatTable(
           ['env', 'N', 'JS API steps/s', 'tight loop steps/s', 'efficiency'],
-          rows.map((r) => [r.env, String(r.envs), r.jsStepsPerSecond.toFixed(0), r.tightStepsPerSecond.toFixed(0), (r.efficiency * 100).toFixed(1) + '%']),
+          rows.map((r) => [
+            r.env,
+            String(r.envs),
+            r.jsStepsPerSecond.toFixed(0),
+            r.tightStepsPerSecond.toFixed(0),
+            (r.efficiency * 100).toFixed(1) + '%',
+          ]),
         ),
       );
       if (rollouts) {

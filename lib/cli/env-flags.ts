@@ -15,7 +15,8 @@ export function checkEnvOptions(env: string, options: EnvOptions): void {
     createEnvBatch({ env, numEnvs: 1, options });
   } catch (err) {
     // Option values are usage errors; a level file that cannot be read or parsed is an input error.
-    if ((err instanceof TypeError || err instanceof RangeError) && !err.message.startsWith('options.levels:')) throw new UsageError(`--option: ${err.message}`);
+    if ((err instanceof TypeError || err instanceof RangeError) && !err.message.startsWith('options.levels:'))
+      throw new UsageError(`--option: ${err.message}`);
     throw err;
   }
 }

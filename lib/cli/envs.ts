@@ -7,7 +7,8 @@ import { listEnvs, type EnvInfo } from '../envs/registry.js';
 /** "integer in [1, 300], default 15; verl-agent 30" and the like. */
 export function describeOption(o: EnvInfo['options'][number]): string {
   const parts: string[] = [o.kind];
-  if (o.min !== undefined && o.max !== undefined && Number.isFinite(o.min) && Number.isFinite(o.max)) parts[0] += ` in [${o.min}, ${o.max}]`;
+  if (o.min !== undefined && o.max !== undefined && Number.isFinite(o.min) && Number.isFinite(o.max))
+    parts[0] += ` in [${o.min}, ${o.max}]`;
   if (o.choices) parts[0] += ` (${o.choices.map((c) => `'${c}'`).join(', ')})`;
   if (o.default !== null) parts.push(`default ${typeof o.default === 'string' ? `'${o.default}'` : String(o.default)}`);
   else parts.push(o.defaultNote ? `default ${o.defaultNote}` : 'no default');

@@ -3,7 +3,13 @@
 // mismatch is a usage error (exit code 2), found before any output is opened.
 import { Option, type Command } from 'commander';
 
-import { parseTaskList, type RemoteActionFormat, type RemoteEnvOptions, type RemoteProtocol, resolveRemoteOptions } from '../envs/remote/options.js';
+import {
+  parseTaskList,
+  type RemoteActionFormat,
+  type RemoteEnvOptions,
+  type RemoteProtocol,
+  resolveRemoteOptions,
+} from '../envs/remote/options.js';
 import { GigpoArgumentError } from '../errors.js';
 import { parseInteger, UsageError } from './options.js';
 
@@ -52,14 +58,29 @@ const FIELD_FLAGS: Record<string, string> = {
 export function addRemoteOptions(command: Command): Command {
   return command
     .option('--env-url <url>', 'remote: base URL of the OpenEnv or AgentGym env server, e.g. http://127.0.0.1:36001')
-    .addOption(new Option('--protocol <p>', 'remote: the server\'s protocol').choices(['openenv', 'agentgym']))
+    .addOption(new Option('--protocol <p>', "remote: the server's protocol").choices(['openenv', 'agentgym']))
     .option('--tasks <list>', 'remote: the task of each group (AgentGym data_idx / OpenEnv seed), e.g. 0-63,100 (default 0..groups-1)')
-    .option('--remote-timeout-ms <ms>', 'remote: timeout of one env server call (default 30000)', parseInteger('--remote-timeout-ms', 1, 2 ** 31 - 1))
-    .option('--remote-retries <n>', 'remote: extra attempts of calls that are safe to repeat (default 3)', parseInteger('--remote-retries', 0, 100))
+    .option(
+      '--remote-timeout-ms <ms>',
+      'remote: timeout of one env server call (default 30000)',
+      parseInteger('--remote-timeout-ms', 1, 2 ** 31 - 1),
+    )
+    .option(
+      '--remote-retries <n>',
+      'remote: extra attempts of calls that are safe to repeat (default 3)',
+      parseInteger('--remote-retries', 0, 100),
+    )
     .option('--remote-concurrency <n>', 'remote: env server calls in flight (default 64)', parseInteger('--remote-concurrency', 1, 65536))
-    .option('--episode-time-ms <ms>', 'remote: wall-clock limit of one episode (default 600000)', parseInteger('--episode-time-ms', 1, 2 ** 31 - 1))
+    .option(
+      '--episode-time-ms <ms>',
+      'remote: wall-clock limit of one episode (default 600000)',
+      parseInteger('--episode-time-ms', 1, 2 ** 31 - 1),
+    )
     .addOption(
-      new Option('--action-format <f>', 'remote: raw = send the whole answer; extract = only the text of its last <action>...</action>').choices(['raw', 'extract']),
+      new Option(
+        '--action-format <f>',
+        'remote: raw = send the whole answer; extract = only the text of its last <action>...</action>',
+      ).choices(['raw', 'extract']),
     )
     .option('--remote-env-name <name>', "remote: the prompt template's env (a native env name such as household; default: a generic one)");
 }
@@ -81,8 +102,10 @@ export function remoteOptionsOf(
   }
   if (flags.policy === 'random' || flags.policy === 'oracle')
     throw new UsageError(`--env remote needs a text policy (--policy openai or --policy llama), not --policy ${flags.policy}`);
-  for (const [name, [flag, why]] of Object.entries(NOT_REMOTE)) if (given(name)) throw new UsageError(`${flag} does not apply to --env remote: ${why}`);
-  if (flags.envUrl === undefined) throw new UsageError('--env remote needs --env-url (the env server) and --protocol (openenv or agentgym)');
+  for (const [name, [flag, why]] of Object.entries(NOT_REMOTE))
+    if (given(name)) throw new UsageError(`${flag} does not apply to --env remote: ${why}`);
+  if (flags.envUrl === undefined)
+    throw new UsageError('--env remote needs --env-url (the env server) and --protocol (openenv or agentgym)');
   if (flags.protocol === undefined) throw new UsageError('--env remote needs --protocol (openenv or agentgym)');
   let groups = flags.groups;
   let tasks: number[];

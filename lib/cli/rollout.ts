@@ -17,7 +17,14 @@ import { oraclePolicy, randomPolicy } from '../policy/native.js';
 import { openAIPolicy } from '../policy/openai.js';
 import type { Policy } from '../policy/types.js';
 import type { AnchorSource } from '../rollout/anchor-source.js';
-import { RolloutEngine, type CollectOptions, type OnPolicyError, type PromptMode, type RolloutMeta, type Schedule } from '../rollout/engine.js';
+import {
+  RolloutEngine,
+  type CollectOptions,
+  type OnPolicyError,
+  type PromptMode,
+  type RolloutMeta,
+  type Schedule,
+} from '../rollout/engine.js';
 import { quantile } from '../rollout/metrics.js';
 import { ON_POLICY_ERROR, PROMPT_MODES, SCHEDULES } from '../rollout/trajectory-loop.js';
 import { DEFAULT_REDIS_TIMEOUT_MS, distributedCollect } from '../rollout/distributed/driver.js';
@@ -115,25 +122,58 @@ export function registerRollout(program: Command): void {
     .option('--model <name>', 'openai: model name; llama: the GGUF model file')
     .option('--api-key <key>', 'openai: API key (default: the OPENAI_API_KEY environment variable)')
     .option('--temperature <t>', 'openai: sampling temperature', parseNumber('--temperature', 0, 100))
-    .option('--max-tokens <n>', 'text policies: max tokens per answer (default: the env\'s, see gigpo envs)', parseInteger('--max-tokens', 1, 2 ** 31 - 1))
+    .option(
+      '--max-tokens <n>',
+      "text policies: max tokens per answer (default: the env's, see gigpo envs)",
+      parseInteger('--max-tokens', 1, 2 ** 31 - 1),
+    )
     .option('--top-p <p>', 'openai: nucleus sampling top_p, in (0, 1]', parseNumber('--top-p', Number.MIN_VALUE, 1))
-    .option('--timeout-ms <ms>', 'openai: timeout of one attempt, request to last body byte (default 120000)', parseInteger('--timeout-ms', 1, 2 ** 31 - 1))
-    .option('--retries <n>', 'openai: retries after the first attempt on 408/429/5xx, timeouts, network errors (default 4)', parseInteger('--retries', 0, 100))
+    .option(
+      '--timeout-ms <ms>',
+      'openai: timeout of one attempt, request to last body byte (default 120000)',
+      parseInteger('--timeout-ms', 1, 2 ** 31 - 1),
+    )
+    .option(
+      '--retries <n>',
+      'openai: retries after the first attempt on 408/429/5xx, timeouts, network errors (default 4)',
+      parseInteger('--retries', 0, 100),
+    )
     .option('--extra-body <json>', 'openai: JSON object merged into every request body, e.g. \'{"top_k":20}\'', parseJsonObject)
     .option('--no-return-token-ids', 'openai: do not send return_token_ids (for servers that reject unknown fields)')
     .option('--concurrency <n>', 'openai: requests in flight (default 64)', parseInteger('--concurrency', 1, 65536))
-    .option('--max-response-bytes <n>', 'openai: refuse larger response bodies, without retrying (default 16 MiB)', parseInteger('--max-response-bytes', 1, 2 ** 32))
+    .option(
+      '--max-response-bytes <n>',
+      'openai: refuse larger response bodies, without retrying (default 16 MiB)',
+      parseInteger('--max-response-bytes', 1, 2 ** 32),
+    )
     .option('--follow-redirects', 'openai: follow HTTP redirects (default: a redirect fails the request)')
     .option('--parallel <n>', 'llama: sequences decoded together (default 4)', parseInteger('--parallel', 1, 256))
     .option('--grammar <file>', 'llama: a GBNF grammar file every response must follow')
     .option('--history <n>', 'text policies: past (observation, action) pairs in each prompt', parseInteger('--history', 0, 1000), 2)
-    .addOption(new Option('--schedule <s>', 'text policies: trajectory = no step barrier; step = every env finishes step t first').choices(SCHEDULES).default('trajectory'))
-    .addOption(new Option('--prompt-mode <m>', 'text policies: history = rebuilt chat per step; conversation = one growing chat as token ids').choices(PROMPT_MODES).default('history'))
     .addOption(
-      new Option('--on-policy-error <what>', 'text policies: a request failed for good: drop its group, keep the rows (truncated), or abort').choices(ON_POLICY_ERROR).default('drop-group'),
+      new Option('--schedule <s>', 'text policies: trajectory = no step barrier; step = every env finishes step t first')
+        .choices(SCHEDULES)
+        .default('trajectory'),
+    )
+    .addOption(
+      new Option('--prompt-mode <m>', 'text policies: history = rebuilt chat per step; conversation = one growing chat as token ids')
+        .choices(PROMPT_MODES)
+        .default('history'),
+    )
+    .addOption(
+      new Option(
+        '--on-policy-error <what>',
+        'text policies: a request failed for good: drop its group, keep the rows (truncated), or abort',
+      )
+        .choices(ON_POLICY_ERROR)
+        .default('drop-group'),
     )
     .option('--prompt-template <file>', 'text policies: the prompt template (text with {placeholders}, or a .json spec; see docs/ENVS.md)')
-    .addOption(new Option('--anchor <source>', "step grouping: each row's anchor hashes the observation or the env's full state").choices(['observation', 'state']).default('observation'))
+    .addOption(
+      new Option('--anchor <source>', "step grouping: each row's anchor hashes the observation or the env's full state")
+        .choices(['observation', 'state'])
+        .default('observation'),
+    )
     .option('--levels <file>', 'sokoban: a Boxoban level file to play (the levels option)')
     .option('--option <key=value>', 'environment option (repeatable; see gigpo envs)', collectOption, {})
     .option('--seed <n>', 'base seed', parseInteger('--seed', 0), 1)
@@ -147,9 +187,16 @@ export function registerRollout(program: Command): void {
       parseInteger('--redis-timeout-ms', 100, 2 ** 31 - 1),
       DEFAULT_REDIS_TIMEOUT_MS,
     )
-    .option('--chunk-groups <n>', 'groups collected and written together (one msgpack chunk)', parseInteger('--chunk-groups', 1, 1 << 24), 1024)
+    .option(
+      '--chunk-groups <n>',
+      'groups collected and written together (one msgpack chunk)',
+      parseInteger('--chunk-groups', 1, 1 << 24),
+      1024,
+    )
     .requiredOption('--out <file>', 'output file (.msgpack or .jsonl), or - for stdout')
-    .addOption(new Option('--out-format <format>', 'output format (default: from the extension; JSONL for -)').choices(['jsonl', 'msgpack']))
+    .addOption(
+      new Option('--out-format <format>', 'output format (default: from the extension; JSONL for -)').choices(['jsonl', 'msgpack']),
+    )
     .option('--rows', 'JSONL output in row form (one step per line) instead of one trajectory per line')
     .option('--json', 'print the summary as one JSON line')
     .action(async (flags: RolloutFlags, command: Command) => {
@@ -163,7 +210,8 @@ export function registerRollout(program: Command): void {
       const policy = llama ?? policyOf(flags);
       const promptTemplate = flags.promptTemplate !== undefined ? readPromptTemplate(flags.promptTemplate) : undefined;
       if (flags.resume !== undefined && !flags.redis) throw new UsageError('--resume: needs --redis');
-      if (flags.resume !== undefined && !/^[\w.:-]{1,128}$/.test(flags.resume)) throw new UsageError(`--resume: expected a run id, got '${flags.resume}'`);
+      if (flags.resume !== undefined && !/^[\w.:-]{1,128}$/.test(flags.resume))
+        throw new UsageError(`--resume: expected a run id, got '${flags.resume}'`);
       const distributed = flags.redis ? startDistributedRun(flags) : undefined;
       const pool = policy.kind === 'native' && flags.threads > 1 ? new RolloutPool({ maxThreads: flags.threads }) : undefined;
       const engine = new RolloutEngine();
@@ -205,7 +253,8 @@ export function registerRollout(program: Command): void {
                 keepResults: first + groups < flags.groups, // the last call ends the run
                 redisTimeoutMs: flags.redisTimeoutMs,
                 signal: distributed.signal,
-                onRun: ({ resumed }) => resumed > 0 && process.stderr.write(`gigpo: run ${distributed.run}: ${resumed} of ${groups} groups already done\n`),
+                onRun: ({ resumed }) =>
+                  resumed > 0 && process.stderr.write(`gigpo: run ${distributed.run}: ${resumed} of ${groups} groups already done\n`),
               })
             : pool
               ? await pool.collect(options)
@@ -215,7 +264,9 @@ export function registerRollout(program: Command): void {
         }
         // A remote rollout whose every group failed wrote nothing worth a file: fail, leave none.
         if (remote && totals.trajectories === 0)
-          throw new Error(`every group was dropped: the env server failed ${totals.envErrors} sessions; first failure: ${totals.firstError ?? 'unknown'}`);
+          throw new Error(
+            `every group was dropped: the env server failed ${totals.envErrors} sessions; first failure: ${totals.firstError ?? 'unknown'}`,
+          );
         await write.close();
       } catch (err) {
         await sink?.abort();
@@ -241,7 +292,8 @@ export function registerRollout(program: Command): void {
  */
 function startDistributedRun(flags: RolloutFlags): { run: string; signal: AbortSignal; stop(): void } {
   const run = flags.resume ?? randomUUID();
-  if (flags.resume === undefined) process.stderr.write(`gigpo: distributed run ${run} (continue it with --resume ${run} if this driver stops)\n`);
+  if (flags.resume === undefined)
+    process.stderr.write(`gigpo: distributed run ${run} (continue it with --resume ${run} if this driver stops)\n`);
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => controller.abort(signal);
   const release = stopGracefullyOnSignal();
@@ -315,7 +367,11 @@ function envOptionsOf(flags: RolloutFlags): EnvOptions {
   checkEnvName(flags.env);
   const options: EnvOptions = { ...flags.option };
   if (flags.levels !== undefined) {
-    if (!listEnvs().find((e) => e.name === flags.env)!.options.some((o) => o.name === 'levels'))
+    if (
+      !listEnvs()
+        .find((e) => e.name === flags.env)!
+        .options.some((o) => o.name === 'levels')
+    )
       throw new UsageError(`--levels: environment '${flags.env}' has no levels option`);
     options.levels = flags.levels;
   }
@@ -327,7 +383,8 @@ function envOptionsOf(flags: RolloutFlags): EnvOptions {
 function policyOf(flags: RolloutFlags): Policy {
   if (flags.policy === 'random') return randomPolicy();
   if (flags.policy === 'oracle') {
-    if (!createEnvBatch({ env: flags.env, numEnvs: 1 }).hasOracle) throw new UsageError(`--policy oracle: environment '${flags.env}' has no oracle`);
+    if (!createEnvBatch({ env: flags.env, numEnvs: 1 }).hasOracle)
+      throw new UsageError(`--policy oracle: environment '${flags.env}' has no oracle`);
     return oraclePolicy({ epsilon: flags.epsilon });
   }
   if (!flags.baseUrl || !flags.model) throw new UsageError('--policy openai needs --base-url and --model');
@@ -353,7 +410,11 @@ function policyOf(flags: RolloutFlags): Policy {
   }
 }
 
-function writerOf(sink: ByteSink, format: DataFormat, form: 'row' | 'trajectory'): { batch(b: StepBatch): Promise<void>; close(): Promise<void> } {
+function writerOf(
+  sink: ByteSink,
+  format: DataFormat,
+  form: 'row' | 'trajectory',
+): { batch(b: StepBatch): Promise<void>; close(): Promise<void> } {
   if (format === 'msgpack') {
     const w = MsgpackWriter.to(sink);
     return { batch: (b) => w.write(b, b.meta, { validate: false }), close: () => w.close() };
@@ -398,7 +459,8 @@ class Totals {
     Object.assign(this.stopReasons, meta.stopReasons ?? {});
     this.firstError ??= m.firstError;
     this.rows += batch.numRows;
-    for (let r = 0; r < batch.numRows; r++) if (batch.truncated[r] && (r + 1 === batch.numRows || batch.traj[r + 1] !== batch.traj[r])) this.truncated++;
+    for (let r = 0; r < batch.numRows; r++)
+      if (batch.truncated[r] && (r + 1 === batch.numRows || batch.traj[r + 1] !== batch.traj[r])) this.truncated++;
     this.trajectories += m.trajectories;
     this.groups += m.trajectories / meta.groupSize;
     this.successes += m.successRate * m.trajectories;
@@ -423,7 +485,9 @@ export function stepLimitWarning(
 ): string | undefined {
   const levels = envOptions.levels !== undefined && envOptions.levels !== '';
   if (!(levels || oracle) || t.trajectories === 0 || t.successes > 0 || 2 * t.truncated < t.trajectories) return undefined;
-  const option = listEnvs().find((e) => e.name === env)?.options.find((o) => o.name === 'maxSteps');
+  const option = listEnvs()
+    .find((e) => e.name === env)
+    ?.options.find((o) => o.name === 'maxSteps');
   const limit = maxSteps ?? envOptions.maxSteps ?? option?.default;
   return (
     `no trajectory succeeded and ${t.truncated} of ${t.trajectories} stopped at the step limit (${String(limit)} steps); ` +

@@ -47,20 +47,38 @@ export function registerScore(program: Command): void {
     .requiredOption('--out <file>', 'output file (.jsonl or .msgpack), or - for stdout')
     .addOption(new Option('--estimator <name>', 'advantage estimator').choices(ESTIMATORS).default('gigpo'))
     .option('--gamma <g>', 'discount γ in [0, 1]', parseNumber('--gamma', 0, 1), 0.95)
-    .addOption(new Option('--mode <mode>', 'normalisation (default mean_norm; grpo_passk: mean_std_norm)').choices(['mean_norm', 'mean_std_norm']))
+    .addOption(
+      new Option('--mode <mode>', 'normalisation (default mean_norm; grpo_passk: mean_std_norm)').choices(['mean_norm', 'mean_std_norm']),
+    )
     .option('--step-weight <w>', 'weight ω of the step advantage', parseNumber('--step-weight', -Number.MAX_VALUE, Number.MAX_VALUE), 1)
     .option('--epsilon <e>', 'ε added to std in mean_std_norm', parseNumber('--epsilon', Number.MIN_VALUE, Number.MAX_VALUE), 1e-6)
-    .option('--invalid-penalty <c>', 'subtracted from a row whose action was invalid', parseNumber('--invalid-penalty', 0, Number.MAX_VALUE), 0.1)
-    .addOption(new Option('--episode-stats <over>', 'episode statistics over rows (reference) or trajectories (paper)').choices(['rows', 'trajectories']).default('rows'))
+    .option(
+      '--invalid-penalty <c>',
+      'subtracted from a row whose action was invalid',
+      parseNumber('--invalid-penalty', 0, Number.MAX_VALUE),
+      0.1,
+    )
+    .addOption(
+      new Option('--episode-stats <over>', 'episode statistics over rows (reference) or trajectories (paper)')
+        .choices(['rows', 'trajectories'])
+        .default('rows'),
+    )
     .option('--similarity <θ>', 'group anchor states by text similarity ≥ θ instead of exact equality', parseSimilarity)
     .option('--normalize-by-length', 'divide the episode score by the trajectory length')
     .option('--threads <n>', 'worker threads for scoring (1 = this thread)', parseInteger('--threads', 1, 256), 1)
     .option('--skip-invalid', 'skip invalid lines, trajectories or chunks (and report how many) instead of failing')
-    .option('--max-open-rows <n>', 'JSONL: rows held while groups may still grow; a group must lie within half of it', parseInteger('--max-open-rows', 2), DEFAULT_MAX_OPEN_ROWS)
+    .option(
+      '--max-open-rows <n>',
+      'JSONL: rows held while groups may still grow; a group must lie within half of it',
+      parseInteger('--max-open-rows', 2),
+      DEFAULT_MAX_OPEN_ROWS,
+    )
     .option('--batch-rows <n>', 'JSONL: rows per scoring batch of whole groups', parseInteger('--batch-rows', 1), DEFAULT_BATCH_ROWS)
     .option('--rows', 'JSONL output in row form (one step per line) instead of one trajectory per line')
     .addOption(new Option('--format <format>', 'input format (default: from the extension, else detected)').choices(['jsonl', 'msgpack']))
-    .addOption(new Option('--out-format <format>', 'output format (default: from the extension; JSONL for -)').choices(['jsonl', 'msgpack']))
+    .addOption(
+      new Option('--out-format <format>', 'output format (default: from the extension; JSONL for -)').choices(['jsonl', 'msgpack']),
+    )
     .option('--json', 'print the summary as one JSON line')
     .action(async (input: string, flags: ScoreFlags) => {
       const format = outputFormat(flags.out, flags.outFormat);
@@ -75,7 +93,10 @@ export function registerScore(program: Command): void {
         normalizeByLength: flags.normalizeByLength ?? false,
         anchors: flags.similarity === undefined ? 'exact' : { similarity: flags.similarity },
       };
-      const pool = flags.threads > 1 && !(await smallInput(input)) ? new (await import('../score/score-pool.js')).ScorePool({ threads: flags.threads }) : undefined;
+      const pool =
+        flags.threads > 1 && !(await smallInput(input))
+          ? new (await import('../score/score-pool.js')).ScorePool({ threads: flags.threads })
+          : undefined;
       const progress = startProgress(progressWanted(flags.json), 'scoring', input === STDIO ? undefined : 1);
       let summary: ScoreSummary;
       try {
@@ -110,7 +131,10 @@ export const SMALL_INPUT_BYTES = 8 << 20;
 
 async function smallInput(input: string): Promise<boolean> {
   if (input === STDIO) return false;
-  const size = await stat(input).then((s) => s.size, () => undefined);
+  const size = await stat(input).then(
+    (s) => s.size,
+    () => undefined,
+  );
   return size !== undefined && size < SMALL_INPUT_BYTES;
 }
 

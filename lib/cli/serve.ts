@@ -38,9 +38,24 @@ export function registerServe(program: Command): void {
       30_000,
     )
     .option('--max-streams <n>', 'streams open at once', parseInteger('--max-streams', 1, 1 << 16), DEFAULT_LIMITS.maxStreams)
-    .option('--max-rollouts <n>', '/v1/rollouts requests running at once', parseInteger('--max-rollouts', 1, 1 << 16), DEFAULT_LIMITS.maxRollouts)
-    .option('--max-buffer-groups <n>', 'largest bufferGroups of a stream', parseInteger('--max-buffer-groups', 1, 1 << 24), DEFAULT_LIMITS.maxBufferGroups)
-    .option('--max-batch-rows <n>', 'largest rows of one batch request', parseInteger('--max-batch-rows', 1, 1 << 28), DEFAULT_LIMITS.maxBatchRows)
+    .option(
+      '--max-rollouts <n>',
+      '/v1/rollouts requests running at once',
+      parseInteger('--max-rollouts', 1, 1 << 16),
+      DEFAULT_LIMITS.maxRollouts,
+    )
+    .option(
+      '--max-buffer-groups <n>',
+      'largest bufferGroups of a stream',
+      parseInteger('--max-buffer-groups', 1, 1 << 24),
+      DEFAULT_LIMITS.maxBufferGroups,
+    )
+    .option(
+      '--max-batch-rows <n>',
+      'largest rows of one batch request',
+      parseInteger('--max-batch-rows', 1, 1 << 28),
+      DEFAULT_LIMITS.maxBatchRows,
+    )
     .option('--json', 'log events as JSON lines')
     .action(async (flags: ServeFlags) => {
       const log = (event: string, text: string, fields: Record<string, unknown> = {}) =>

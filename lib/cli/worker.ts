@@ -46,7 +46,8 @@ export function registerWorker(program: Command): void {
                 ? JSON.stringify({ event: 'job', ...info }) + '\n'
                 : `job ${info.job} of run ${info.run}${info.reclaimed ? ' (reclaimed)' : ''}: ${info.rows} rows in ${info.ms.toFixed(0)} ms\n`,
             ),
-          onStatus: (message) => process.stderr.write(flags.json ? JSON.stringify({ event: 'redis', message }) + '\n' : `gigpo worker: ${message}\n`),
+          onStatus: (message) =>
+            process.stderr.write(flags.json ? JSON.stringify({ event: 'redis', message }) + '\n' : `gigpo worker: ${message}\n`),
         });
         process.stderr.write(flags.json ? JSON.stringify({ event: 'stopped', jobs }) + '\n' : `worker stopped after ${jobs} jobs\n`);
       } finally {

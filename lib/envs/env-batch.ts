@@ -82,7 +82,8 @@ export class EnvBatch {
   constructor(config: EnvBatchConfig) {
     if (config === null || typeof config !== 'object') throw new GigpoArgumentError('config', 'expected an object');
     if (typeof config.env !== 'string') throw new GigpoArgumentError('config.env', 'expected an environment name');
-    if (config.numEnvs === undefined) throw new GigpoArgumentError('config.numEnvs', 'missing (expected the number of envs, a positive integer)');
+    if (config.numEnvs === undefined)
+      throw new GigpoArgumentError('config.numEnvs', 'missing (expected the number of envs, a positive integer)');
     this.handle = new native.EnvBatch(
       config.env,
       { numEnvs: config.numEnvs, groupSize: config.groupSize ?? 1, seed: config.seed ?? 0, firstGroup: config.firstGroup ?? 0 },
@@ -238,7 +239,14 @@ export class EnvBatch {
    * advances: the oracle's action (with probability epsilon a random one instead), or a random
    * one, uniform over the admissible actions when `overAdmissible`, else over all actions.
    */
-  drawActions(draw: { streams: Uint32Array; active: Uint8Array; actions: Int32Array; oracle: boolean; epsilon: number; overAdmissible: boolean }): void {
+  drawActions(draw: {
+    streams: Uint32Array;
+    active: Uint8Array;
+    actions: Int32Array;
+    oracle: boolean;
+    epsilon: number;
+    overAdmissible: boolean;
+  }): void {
     this.handle.drawActions(draw);
   }
 }

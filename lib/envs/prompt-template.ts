@@ -70,7 +70,12 @@ export function formatNamed(template: string, values: Readonly<Record<string, st
       if (close < 0) throw new GigpoArgumentError(where, `unmatched '{' at offset ${i}`);
       const name = template.slice(i + 1, close);
       if (!Object.hasOwn(values, name))
-        throw new GigpoArgumentError(where, `unknown placeholder {${name}} (known: ${Object.keys(values).map((k) => `{${k}}`).join(', ')})`);
+        throw new GigpoArgumentError(
+          where,
+          `unknown placeholder {${name}} (known: ${Object.keys(values)
+            .map((k) => `{${k}}`)
+            .join(', ')})`,
+        );
       out += String(values[name]);
       i = close;
     } else if (c === '}') {
@@ -110,7 +115,9 @@ export function compilePromptTemplate(template: PromptTemplate): PromptTemplateF
     const stepCount = context.step;
     const firstShown = stepCount - context.history.length;
     const actionHistory = context.history
-      .map((h, k) => formatNamed(entry, { step: firstShown + k + 1, observation: h.observation, action: h.action }, 'promptTemplate.historyEntry'))
+      .map((h, k) =>
+        formatNamed(entry, { step: firstShown + k + 1, observation: h.observation, action: h.action }, 'promptTemplate.historyEntry'),
+      )
       .join(spec.historySeparator ?? '\n');
     const admissible = context.admissibleActions
       .map((a) => formatNamed(spec.admissibleEntry ?? "'{action}'", { action: a }, 'promptTemplate.admissibleEntry'))

@@ -21,11 +21,18 @@ export interface EnvPromptSpec {
 }
 
 // Answer budgets per env (the default of a text policy's max tokens; `gigpo envs` shows them).
-const ANSWER_TOKENS: Record<string, number> = { numberline: 128, sokoban: 256, frozenlake: 256, ezpoints: 256, points24: 384, household: 384, shop: 384 };
+const ANSWER_TOKENS: Record<string, number> = {
+  numberline: 128,
+  sokoban: 256,
+  frozenlake: 256,
+  ezpoints: 256,
+  points24: 384,
+  household: 384,
+  shop: 384,
+};
 const DEFAULT_ANSWER_TOKENS = 512;
 
-const ANSWER_FORMAT =
-  'Think step by step inside <think>...</think>, then give exactly one action inside <action>...</action>.';
+const ANSWER_FORMAT = 'Think step by step inside <think>...</think>, then give exactly one action inside <action>...</action>.';
 
 /** The prompt name of remote envs whose server is not one of our envs (real ALFWorld, WebShop, ...). */
 export const REMOTE_PROMPT = 'remote';
@@ -57,7 +64,10 @@ export function promptSpec(env: string, options: Readonly<EnvOptions> = {}): Rea
   if (!info) throw new GigpoArgumentError('env', `unknown environment '${String(env)}'`);
   const profile = info.profiles.find((p) => p.name === profileName);
   if (!profile)
-    throw new GigpoArgumentError('options.profile', `must be one of ${info.profiles.map((p) => `'${p.name}'`).join(', ')}, got '${String(profileName)}'`);
+    throw new GigpoArgumentError(
+      'options.profile',
+      `must be one of ${info.profiles.map((p) => `'${p.name}'`).join(', ')}, got '${String(profileName)}'`,
+    );
   const spec = Object.freeze({
     task: info.task,
     successReward: profile.successReward,

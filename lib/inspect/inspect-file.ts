@@ -174,7 +174,11 @@ class Accumulator {
     const max = n ? sorted[n - 1] : 0;
     const bins = min === max ? 1 : 10;
     const width = (max - min) / bins;
-    const histogram = Array.from({ length: n ? bins : 0 }, (_, i) => ({ from: min + i * width, to: i === bins - 1 ? max : min + (i + 1) * width, count: 0 }));
+    const histogram = Array.from({ length: n ? bins : 0 }, (_, i) => ({
+      from: min + i * width,
+      to: i === bins - 1 ? max : min + (i + 1) * width,
+      count: 0,
+    }));
     for (let i = 0; i < n; i++) histogram[width === 0 ? 0 : Math.min(bins - 1, Math.floor((sorted[i] - min) / width))].count++;
     return { count: n, mean: n ? sum / n : 0, min, p10: q(0.1), p25: q(0.25), median: q(0.5), p75: q(0.75), p90: q(0.9), max, histogram };
   }
@@ -211,7 +215,13 @@ export async function inspectFile(options: InspectOptions): Promise<InspectRepor
     for await (const batch of readGroupBatches(input, { maxOpenRows: options.maxOpenRows, skipInvalid: options.skipInvalid, stats })) {
       // Names as readMsgpackChunks gives them; a JSONL batch holds the groups of many lines.
       acc.add(batch, `${input.name}: ${input.format === 'msgpack' ? 'chunk' : 'batch of groups'} ${acc.pieces}`);
-      options.onProgress?.({ bytesRead: input.bytesRead(), totalBytes: input.size, rows: acc.rows, groups: acc.groups, elapsedMs: performance.now() - started });
+      options.onProgress?.({
+        bytesRead: input.bytesRead(),
+        totalBytes: input.size,
+        rows: acc.rows,
+        groups: acc.groups,
+        elapsedMs: performance.now() - started,
+      });
     }
   } finally {
     await input.close();
@@ -246,7 +256,9 @@ export async function inspectFile(options: InspectOptions): Promise<InspectRepor
     },
     zeroVarianceGroups: acc.zeroVariance,
     zeroVarianceShare: acc.groups ? acc.zeroVariance / acc.groups : 0,
-    advantage: scored ? { mean, std: n > 1 ? Math.sqrt(Math.max(0, (acc.adv.sumSq - n * mean * mean) / (n - 1))) : 0, min: acc.adv.min, max: acc.adv.max } : undefined,
+    advantage: scored
+      ? { mean, std: n > 1 ? Math.sqrt(Math.max(0, (acc.adv.sumSq - n * mean * mean) / (n - 1))) : 0, min: acc.adv.min, max: acc.adv.max }
+      : undefined,
     skipped: stats.skipped,
   };
 }

@@ -12,7 +12,11 @@ export class AtomicFile implements ByteSink {
   private fh: FileHandle | undefined;
   private closed = false;
 
-  private constructor(readonly path: string, readonly tempPath: string, fh: FileHandle) {
+  private constructor(
+    readonly path: string,
+    readonly tempPath: string,
+    fh: FileHandle,
+  ) {
     this.fh = fh;
   }
 

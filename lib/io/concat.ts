@@ -7,7 +7,6 @@ import { OPTIONAL_COLUMNS, OPTIONAL_DTYPES, RAGGED_DTYPES } from './columns.js';
 import { DTYPES } from './dtype.js';
 import { ROW_RAGGED_KEYS, type Ragged, type RaggedText, type RowRaggedKey, type StepBatch, type StepScores } from './step-batch.js';
 
-
 function concatColumn<T extends Uint8Array | Uint32Array | Int32Array | Float32Array | BigUint64Array>(
   parts: T[],
   make: (n: number) => T,
@@ -58,11 +57,26 @@ function concatScores(batches: StepBatch[]): StepScores | undefined {
     throw new GigpoArgumentError('batches', `${scored} of ${batches.length} batches carry scores; concatenate all scored or none`);
   const f32 = (k: number) => new Float32Array(k);
   return {
-    returns: concatColumn(batches.map((b) => b.scores!.returns), f32),
-    episodeAdvantage: concatColumn(batches.map((b) => b.scores!.episodeAdvantage), f32),
-    stepAdvantage: concatColumn(batches.map((b) => b.scores!.stepAdvantage), f32),
-    advantage: concatColumn(batches.map((b) => b.scores!.advantage), f32),
-    stepGroup: concatColumn(batches.map((b) => b.scores!.stepGroup), (k) => new Uint32Array(k)),
+    returns: concatColumn(
+      batches.map((b) => b.scores!.returns),
+      f32,
+    ),
+    episodeAdvantage: concatColumn(
+      batches.map((b) => b.scores!.episodeAdvantage),
+      f32,
+    ),
+    stepAdvantage: concatColumn(
+      batches.map((b) => b.scores!.stepAdvantage),
+      f32,
+    ),
+    advantage: concatColumn(
+      batches.map((b) => b.scores!.advantage),
+      f32,
+    ),
+    stepGroup: concatColumn(
+      batches.map((b) => b.scores!.stepGroup),
+      (k) => new Uint32Array(k),
+    ),
   };
 }
 
@@ -109,15 +123,42 @@ export class StepBatchConcatenator {
     };
     const out: StepBatch = {
       numRows: batches.reduce((s, b) => s + b.numRows, 0),
-      group: concatColumn(batches.map((b) => b.group), (k) => new Uint32Array(k)),
-      traj: concatColumn(batches.map((b) => b.traj), (k) => new Uint32Array(k)),
-      step: concatColumn(batches.map((b) => b.step), (k) => new Uint32Array(k)),
-      action: concatColumn(batches.map((b) => b.action), (k) => new Int32Array(k)),
-      reward: concatColumn(batches.map((b) => b.reward), (k) => new Float32Array(k)),
-      done: concatColumn(batches.map((b) => b.done), (k) => new Uint8Array(k)),
-      truncated: concatColumn(batches.map((b) => b.truncated), (k) => new Uint8Array(k)),
-      valid: concatColumn(batches.map((b) => b.valid), (k) => new Uint8Array(k)),
-      anchor: concatColumn(batches.map((b) => b.anchor), (k) => new BigUint64Array(k)),
+      group: concatColumn(
+        batches.map((b) => b.group),
+        (k) => new Uint32Array(k),
+      ),
+      traj: concatColumn(
+        batches.map((b) => b.traj),
+        (k) => new Uint32Array(k),
+      ),
+      step: concatColumn(
+        batches.map((b) => b.step),
+        (k) => new Uint32Array(k),
+      ),
+      action: concatColumn(
+        batches.map((b) => b.action),
+        (k) => new Int32Array(k),
+      ),
+      reward: concatColumn(
+        batches.map((b) => b.reward),
+        (k) => new Float32Array(k),
+      ),
+      done: concatColumn(
+        batches.map((b) => b.done),
+        (k) => new Uint8Array(k),
+      ),
+      truncated: concatColumn(
+        batches.map((b) => b.truncated),
+        (k) => new Uint8Array(k),
+      ),
+      valid: concatColumn(
+        batches.map((b) => b.valid),
+        (k) => new Uint8Array(k),
+      ),
+      anchor: concatColumn(
+        batches.map((b) => b.anchor),
+        (k) => new BigUint64Array(k),
+      ),
       obs: concatColumn(this.obsParts, (k) => new Uint32Array(k)),
       observations,
     };
@@ -131,7 +172,11 @@ export class StepBatchConcatenator {
       if (tagged !== 0 && tagged !== batches.length)
         throw new GigpoArgumentError('batches', `${tagged} of ${batches.length} batches carry ${name}; concatenate all tagged or none`);
       const type = DTYPES[OPTIONAL_DTYPES[name]] as new (k: number) => Uint32Array;
-      if (tagged) (out as unknown as Record<string, unknown>)[name] = concatColumn(batches.map((b) => b[name] as Uint32Array), (k) => new type(k));
+      if (tagged)
+        (out as unknown as Record<string, unknown>)[name] = concatColumn(
+          batches.map((b) => b[name] as Uint32Array),
+          (k) => new type(k),
+        );
     }
     const scores = concatScores(batches);
     if (scores) out.scores = scores;
@@ -152,7 +197,19 @@ export function stepBatchBuffers(batch: StepBatch): ArrayBuffer[] {
   const add = (a: { buffer: ArrayBufferLike } | undefined) => {
     if (a && a.buffer instanceof ArrayBuffer) set.add(a.buffer);
   };
-  for (const c of [batch.group, batch.traj, batch.step, batch.action, batch.reward, batch.done, batch.truncated, batch.valid, batch.anchor, batch.obs, ...OPTIONAL_COLUMNS.map((k) => batch[k])])
+  for (const c of [
+    batch.group,
+    batch.traj,
+    batch.step,
+    batch.action,
+    batch.reward,
+    batch.done,
+    batch.truncated,
+    batch.valid,
+    batch.anchor,
+    batch.obs,
+    ...OPTIONAL_COLUMNS.map((k) => batch[k]),
+  ])
     add(c);
   if (batch.scores) for (const c of Object.values(batch.scores)) add(c);
   for (const r of [batch.observations, ...ROW_RAGGED_KEYS.map((k) => batch[k])]) {

@@ -38,7 +38,7 @@ export class InternTable {
 
   private slot(lo: number, hi: number): number {
     // The key is already a strong hash; fold the halves and spread a little.
-    return Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) >>> 0 & this.mask;
+    return (Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) >>> 0) & this.mask;
   }
 
   private place(lo: number, hi: number, value: number): void {

@@ -4,7 +4,15 @@
 // `{"meta": {...}}` line is not a record but the meta of the records after it; a file
 // without any record is an error.
 import { GigpoInputError } from '../errors.js';
-import { metaOfLine, parseJsonLine, toRowRecord, toTrajectoryRecord, type RowRecord, type StepRecord, type TrajectoryRecord } from './jsonl-records.js';
+import {
+  metaOfLine,
+  parseJsonLine,
+  toRowRecord,
+  toTrajectoryRecord,
+  type RowRecord,
+  type StepRecord,
+  type TrajectoryRecord,
+} from './jsonl-records.js';
 import { readLineBatches, type LineReaderOptions } from './line-reader.js';
 
 export interface JsonlReadStats {
@@ -71,16 +79,25 @@ async function* readRecords<T extends { meta?: Record<string, unknown> }>(
     yield* records;
   }
   if (stats.records === 0)
-    throw new GigpoInputError(name, stats.skipped > 0 ? `no valid records (${stats.skipped} invalid lines skipped)` : 'empty file: no records');
+    throw new GigpoInputError(
+      name,
+      stats.skipped > 0 ? `no valid records (${stats.skipped} invalid lines skipped)` : 'empty file: no records',
+    );
 }
 
 /** Trajectory-form JSONL: one `{group, traj, steps: [...]}` per line. */
-export function readTrajectoryRecords(input: string | AsyncIterable<Uint8Array | string>, options: JsonlReadOptions = {}): AsyncGenerator<TrajectoryRecord> {
+export function readTrajectoryRecords(
+  input: string | AsyncIterable<Uint8Array | string>,
+  options: JsonlReadOptions = {},
+): AsyncGenerator<TrajectoryRecord> {
   return readRecords(input, options, toTrajectoryRecord);
 }
 
 /** Row-form JSONL: one step per line, `{group, traj, step, obs | anchor, action?, reward, valid?}`. */
-export function readRowRecords(input: string | AsyncIterable<Uint8Array | string>, options: JsonlReadOptions = {}): AsyncGenerator<RowRecord> {
+export function readRowRecords(
+  input: string | AsyncIterable<Uint8Array | string>,
+  options: JsonlReadOptions = {},
+): AsyncGenerator<RowRecord> {
   return readRecords(input, options, toRowRecord);
 }
 
@@ -90,7 +107,10 @@ export function readRowRecords(input: string | AsyncIterable<Uint8Array | string
  * decrease, kept on the steps). A break in that order is an error naming the row's line, or
  * with skipInvalid drops the whole trajectory (its rows count as skipped).
  */
-export async function* rowsToTrajectories(rows: AsyncIterable<RowRecord>, options: Pick<JsonlReadOptions, 'skipInvalid' | 'stats'> = {}): AsyncGenerator<TrajectoryRecord> {
+export async function* rowsToTrajectories(
+  rows: AsyncIterable<RowRecord>,
+  options: Pick<JsonlReadOptions, 'skipInvalid' | 'stats'> = {},
+): AsyncGenerator<TrajectoryRecord> {
   const stats = options.stats ?? newReadStats();
   let current: TrajectoryRecord | undefined;
   let dropping: { group: RowRecord['group']; traj: RowRecord['traj'] } | undefined;
@@ -107,7 +127,8 @@ export async function* rowsToTrajectories(rows: AsyncIterable<RowRecord>, option
     const steps = same(current) ? current!.steps : undefined;
     const last = steps?.[steps.length - 1];
     let follows: boolean;
-    if (!steps) follows = drawn || step === 0; // a new trajectory (a drawn one may start after step 0)
+    if (!steps)
+      follows = drawn || step === 0; // a new trajectory (a drawn one may start after step 0)
     else if (drawn) follows = last!.sourceRow !== undefined && step >= last!.step!;
     else follows = last!.sourceRow === undefined && step === steps.length;
     if (steps && follows) {
@@ -146,7 +167,10 @@ function isRowLine(value: unknown): boolean {
  * have the same form. Rows are gathered by rowsToTrajectories. `stats` (created if not
  * given) counts skipped lines and trajectories of both stages.
  */
-export async function* readJsonlTrajectories(input: string | AsyncIterable<Uint8Array | string>, options: JsonlReadOptions = {}): AsyncGenerator<TrajectoryRecord> {
+export async function* readJsonlTrajectories(
+  input: string | AsyncIterable<Uint8Array | string>,
+  options: JsonlReadOptions = {},
+): AsyncGenerator<TrajectoryRecord> {
   const stats = options.stats ?? newReadStats();
   let rows: boolean | undefined;
   const convert = (value: unknown, source: string): TrajectoryRecord | RowRecord => {

@@ -42,7 +42,10 @@ export interface StepRecord {
 }
 
 /** The optional per-step fields that become the batch's optional columns: JSON name -> record key. */
-const TEXT_FIELDS = [['prompt', 'prompt'], ['response', 'response']] as const;
+const TEXT_FIELDS = [
+  ['prompt', 'prompt'],
+  ['response', 'response'],
+] as const;
 const LIST_FIELDS = [
   ['prompt_ids', 'promptIds', true],
   ['response_ids', 'responseIds', true],
@@ -99,7 +102,8 @@ export function parseJsonLine(text: string, source: string): unknown {
     return JSON.parse(text);
   } catch (err) {
     const bad = nonFiniteField(text);
-    if (bad) throw new GigpoInputError(source, `${bad.field}: expected a finite number, got ${bad.token} (NaN and Infinity are not JSON numbers)`);
+    if (bad)
+      throw new GigpoInputError(source, `${bad.field}: expected a finite number, got ${bad.token} (NaN and Infinity are not JSON numbers)`);
     throw new GigpoInputError(source, `invalid JSON: ${(err as Error).message}`);
   }
 }
@@ -128,7 +132,9 @@ function nonFiniteField(text: string): { field: string; token: string } | undefi
       if (v.startsWith(MARK)) return { field: path || 'line', token: v.slice(MARK.length) };
     } else if (v !== null && typeof v === 'object') {
       // Pushed in reverse so the first field in the line is found first.
-      const entries = Array.isArray(v) ? v.map((x, i) => [`${path}[${i}]`, x] as const) : Object.entries(v).map(([k, x]) => [path ? `${path}.${k}` : k, x] as const);
+      const entries = Array.isArray(v)
+        ? v.map((x, i) => [`${path}[${i}]`, x] as const)
+        : Object.entries(v).map(([k, x]) => [path ? `${path}.${k}` : k, x] as const);
       for (let i = entries.length - 1; i >= 0; i--) stack.push({ v: entries[i][1], path: entries[i][0] });
     }
   }
@@ -173,8 +179,7 @@ function fail(source: string, field: string, message: string): never {
 }
 
 function objectOf(v: unknown, source: string, field: string): Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v))
-    fail(source, field, `expected a JSON object, got ${describe(v)}`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) fail(source, field, `expected a JSON object, got ${describe(v)}`);
   return v as Record<string, unknown>;
 }
 
@@ -222,7 +227,8 @@ function step(v: unknown, source: string, index?: number): StepRecord {
   const at = index === undefined ? '' : new FieldPrefix(index);
   const reward = s.reward;
   if (reward === undefined) fail(source, `${at}reward`, 'missing (expected a finite number)');
-  if (typeof reward !== 'number' || !Number.isFinite(reward)) fail(source, `${at}reward`, `expected a finite number, got ${describe(reward)}`);
+  if (typeof reward !== 'number' || !Number.isFinite(reward))
+    fail(source, `${at}reward`, `expected a finite number, got ${describe(reward)}`);
   if (!Number.isFinite(Math.fround(reward))) fail(source, `${at}reward`, `${reward} is outside the float32 range`);
   const out: StepRecord = { reward, valid: true };
   if (s.valid !== undefined) {
@@ -251,9 +257,14 @@ function step(v: unknown, source: string, index?: number): StepRecord {
     if (typeof x !== 'string') fail(source, `${at}${name}`, `expected a string, got ${describe(x)}`);
     out[key] = x;
   }
-  for (const [name, key, integers] of LIST_FIELDS) if (s[name] !== undefined && s[name] !== null) out[key] = numberList(s[name], integers, source, `${at}${name}`);
+  for (const [name, key, integers] of LIST_FIELDS)
+    if (s[name] !== undefined && s[name] !== null) out[key] = numberList(s[name], integers, source, `${at}${name}`);
   if (out.tokenAdvantage && out.tokenAdvantage.length !== (out.responseIds?.length ?? -1))
-    fail(source, `${at}token_advantage`, `expected one value per response token (${out.responseIds ? `${out.responseIds.length} response_ids` : 'needs response_ids'}), got ${out.tokenAdvantage.length}`);
+    fail(
+      source,
+      `${at}token_advantage`,
+      `expected one value per response token (${out.responseIds ? `${out.responseIds.length} response_ids` : 'needs response_ids'}), got ${out.tokenAdvantage.length}`,
+    );
   if (s.state_anchor !== undefined && s.state_anchor !== null) {
     if (typeof s.state_anchor !== 'string' || !/^[0-9a-fA-F]{16}$/.test(s.state_anchor))
       fail(source, `${at}state_anchor`, `expected 16 hex digits, got ${describe(s.state_anchor)}`);
@@ -276,7 +287,8 @@ function step(v: unknown, source: string, index?: number): StepRecord {
 }
 
 function u32(v: unknown, source: string, field: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) fail(source, field, `expected an integer in [0, 2^32), got ${describe(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff)
+    fail(source, field, `expected an integer in [0, 2^32), got ${describe(v)}`);
   return v;
 }
 
@@ -327,7 +339,13 @@ function stepIndices(raw: Record<string, unknown>[], steps: StepRecord[], source
   for (let i = 0; i < steps.length; i++) {
     const at = `steps[${i}]`;
     if ((steps[i].sourceRow !== undefined) !== drawn)
-      fail(source, `${at}.source_row`, drawn ? 'missing (steps[0] has one: every step of a training-batch trajectory carries it)' : 'steps[0] has none: every step of a trajectory carries source_row or none does');
+      fail(
+        source,
+        `${at}.source_row`,
+        drawn
+          ? 'missing (steps[0] has one: every step of a training-batch trajectory carries it)'
+          : 'steps[0] has none: every step of a trajectory carries source_row or none does',
+      );
     if (!drawn) continue;
     const v = raw[i].step;
     if (v === undefined || v === null) fail(source, `${at}.step`, 'missing (a step with source_row names its step index)');

@@ -75,7 +75,10 @@ export class JsonlFormatter {
   /** Trajectory form writes each step's index only where steps may be skipped or repeated. */
   private readonly explicitSteps: boolean;
 
-  constructor(private readonly batch: StepBatch, private readonly ids?: JsonlIds) {
+  constructor(
+    private readonly batch: StepBatch,
+    private readonly ids?: JsonlIds,
+  ) {
     const n = batch.observations.offsets.length - 1;
     this.quoted = new Array<string | undefined>(n);
     this.anchorText = new Array<string | undefined>(n);
@@ -212,14 +215,19 @@ export function* jsonlLines(batch: StepBatch, form: JsonlForm, ids?: JsonlIds): 
  */
 export function jsonlMetaLine(meta: Record<string, unknown> | undefined): string | undefined {
   if (meta === undefined || Object.keys(meta).length === 0) return undefined;
-  return JSON.stringify({ meta }, (_, v) => (typeof v === 'bigint' ? (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : String(v)) : v));
+  return JSON.stringify({ meta }, (_, v) =>
+    typeof v === 'bigint' ? (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : String(v)) : v,
+  );
 }
 
 const FLUSH_CHARS = 1 << 20;
 
 /** JSONL output through a temporary file renamed into place on close(). */
 export class JsonlWriter {
-  private constructor(private readonly file: ByteSink, readonly form: JsonlForm) {}
+  private constructor(
+    private readonly file: ByteSink,
+    readonly form: JsonlForm,
+  ) {}
 
   static async open(path: string, form: JsonlForm): Promise<JsonlWriter> {
     return new JsonlWriter(await AtomicFile.open(path), form);
@@ -255,7 +263,11 @@ export class JsonlWriter {
 }
 
 /** Writes every batch; on any error the partial file is removed and the error rethrown. */
-export async function writeJsonlFile(path: string, batches: Iterable<StepBatch> | AsyncIterable<StepBatch>, form: JsonlForm): Promise<void> {
+export async function writeJsonlFile(
+  path: string,
+  batches: Iterable<StepBatch> | AsyncIterable<StepBatch>,
+  form: JsonlForm,
+): Promise<void> {
   const writer = await JsonlWriter.open(path, form);
   try {
     for await (const batch of batches) await writer.write(batch);

@@ -34,7 +34,10 @@ async function openInput(input: string | AsyncIterable<Uint8Array | string>): Pr
 }
 
 /** The lines one at a time. */
-export async function* readLines(input: string | AsyncIterable<Uint8Array | string>, options: LineReaderOptions = {}): AsyncGenerator<Line> {
+export async function* readLines(
+  input: string | AsyncIterable<Uint8Array | string>,
+  options: LineReaderOptions = {},
+): AsyncGenerator<Line> {
   for await (const lines of readLineBatches(input, options)) yield* lines;
 }
 
@@ -42,7 +45,10 @@ export async function* readLines(input: string | AsyncIterable<Uint8Array | stri
  * The lines in batches (those completed by each read), so that a consumer pays the cost of
  * an asynchronous step per read rather than per line.
  */
-export async function* readLineBatches(input: string | AsyncIterable<Uint8Array | string>, options: LineReaderOptions = {}): AsyncGenerator<Line[]> {
+export async function* readLineBatches(
+  input: string | AsyncIterable<Uint8Array | string>,
+  options: LineReaderOptions = {},
+): AsyncGenerator<Line[]> {
   const name = typeof input === 'string' ? input : (options.name ?? '<stdin>');
   const maxLineBytes = options.maxLineBytes ?? 256 * 1024 * 1024;
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -84,7 +90,8 @@ export async function* readLineBatches(input: string | AsyncIterable<Uint8Array 
       for (;;) {
         const nl = buf.indexOf(0x0a, pos);
         if (nl < 0) break;
-        if (partialBytes + nl - pos > maxLineBytes) throw new GigpoInputError(`${name}:${line + 1}`, `line longer than ${maxLineBytes} bytes`);
+        if (partialBytes + nl - pos > maxLineBytes)
+          throw new GigpoInputError(`${name}:${line + 1}`, `line longer than ${maxLineBytes} bytes`);
         lines.push({ text: decode(take(buf.subarray(pos, nl))), line });
         pos = nl + 1;
       }

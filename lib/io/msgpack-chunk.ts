@@ -13,7 +13,19 @@ import type { Packr, Unpackr } from 'msgpackr';
 
 import { GigpoArgumentError, GigpoInputError } from '../errors.js';
 import { arrayOf, bytesOf, DTYPES, hostIsLittleEndian, type Dtype, type NumericArray } from './dtype.js';
-import { LABEL_COLUMNS, RAGGED_COLUMNS, RAGGED_DTYPES, ROW_COLUMNS, ROW_DTYPES, SCORE_COLUMNS, SCORE_DTYPES, OPTIONAL_COLUMNS, OPTIONAL_DTYPES, TEXT_COLUMNS, type RowColumn } from './columns.js';
+import {
+  LABEL_COLUMNS,
+  RAGGED_COLUMNS,
+  RAGGED_DTYPES,
+  ROW_COLUMNS,
+  ROW_DTYPES,
+  SCORE_COLUMNS,
+  SCORE_DTYPES,
+  OPTIONAL_COLUMNS,
+  OPTIONAL_DTYPES,
+  TEXT_COLUMNS,
+  type RowColumn,
+} from './columns.js';
 import { validateStepBatch, type Ragged, type StepBatch, type StepScores } from './step-batch.js';
 
 export const CHUNK_FORMAT = 'gigpo.steps';
@@ -33,7 +45,10 @@ let codec: { packr: Packr; unpackr: Unpackr } | undefined;
 function msgpack(): { packr: Packr; unpackr: Unpackr } {
   if (codec) return codec;
   const m = require('msgpackr') as typeof import('msgpackr');
-  codec = { packr: new m.Packr({ useRecords: false, moreTypes: false }), unpackr: new m.Unpackr({ useRecords: false, mapsAsObjects: true, moreTypes: false }) };
+  codec = {
+    packr: new m.Packr({ useRecords: false, moreTypes: false }),
+    unpackr: new m.Unpackr({ useRecords: false, mapsAsObjects: true, moreTypes: false }),
+  };
   return codec;
 }
 
@@ -50,12 +65,20 @@ function column(array: NumericArray | undefined, dtype: Dtype, name: string, len
   return { dtype, shape: [array.length], data: bytesOf(array) };
 }
 
-function raggedColumn(c: Ragged<Uint8Array | Int32Array | Float32Array> | undefined, dtype: Dtype, name: string, rows?: number): FileColumn {
+function raggedColumn(
+  c: Ragged<Uint8Array | Int32Array | Float32Array> | undefined,
+  dtype: Dtype,
+  name: string,
+  rows?: number,
+): FileColumn {
   if (!isMap(c)) throw new GigpoArgumentError(`batch.${name}`, `expected {offsets, data}, got ${describe(c)}`);
   const offsets = column(c.offsets, 'u32', `${name}.offsets`, rows === undefined ? undefined : rows + 1);
   const last = c.offsets[c.offsets.length - 1];
   if (c.offsets[0] !== 0 || last !== c.data?.length)
-    throw new GigpoArgumentError(`batch.${name}.offsets`, `expected offsets from 0 to the data length ${c.data?.length}, got ${c.offsets[0]} to ${last}`);
+    throw new GigpoArgumentError(
+      `batch.${name}.offsets`,
+      `expected offsets from 0 to the data length ${c.data?.length}, got ${c.offsets[0]} to ${last}`,
+    );
   const out: FileColumn = { ...column(c.data, dtype, `${name}.data`), offsets };
   if (TEXT_COLUMNS.has(name)) out.encoding = 'utf-8';
   return out;
@@ -78,7 +101,8 @@ export function encodeChunk(batch: StepBatch, meta?: Record<string, unknown>, op
   checkHost();
   if (options.validate !== false) validateStepBatch(batch);
   const n = batch.numRows;
-  if (!Number.isSafeInteger(n) || n < 0) throw new GigpoArgumentError('batch.numRows', `expected a non-negative integer, got ${describe(n)}`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new GigpoArgumentError('batch.numRows', `expected a non-negative integer, got ${describe(n)}`);
   const chunkMeta = meta ?? batch.meta ?? {};
   if (chunkMeta === null || typeof chunkMeta !== 'object' || Array.isArray(chunkMeta))
     throw new GigpoArgumentError('meta', 'expected a plain object');
@@ -150,7 +174,13 @@ function readRagged<T extends Uint8Array | Int32Array | Float32Array>(
   rows?: number,
 ): Ragged<T> {
   const data = readColumn(source, name, raw, dtype) as T;
-  const offsets = readColumn(source, `${name}.offsets`, (raw as Record<string, unknown>).offsets, 'u32', rows === undefined ? undefined : rows + 1) as Uint32Array;
+  const offsets = readColumn(
+    source,
+    `${name}.offsets`,
+    (raw as Record<string, unknown>).offsets,
+    'u32',
+    rows === undefined ? undefined : rows + 1,
+  ) as Uint32Array;
   if (offsets.length === 0) throw new GigpoInputError(source, `${name}.offsets: expected at least one offset`);
   if (offsets[0] !== 0) throw new GigpoInputError(source, `${name}.offsets[0]: expected 0, got ${offsets[0]}`);
   for (let i = 1; i < offsets.length; i++)
@@ -212,7 +242,8 @@ export function decodeChunk(bytes: Uint8Array, source: string): StepBatch {
   const group = readColumn(source, 'columns.group', cols.group, 'u32') as Uint32Array;
   const n = group.length;
   const fixed = {} as Record<RowColumn, NumericArray>;
-  for (const name of ROW_COLUMNS) fixed[name] = name === 'group' ? group : readColumn(source, `columns.${name}`, cols[name], ROW_DTYPES[name], n);
+  for (const name of ROW_COLUMNS)
+    fixed[name] = name === 'group' ? group : readColumn(source, `columns.${name}`, cols[name], ROW_DTYPES[name], n);
   const batch: StepBatch = {
     numRows: n,
     group,

@@ -29,7 +29,10 @@ function walkChunk(window: Uint8Array, base: number, state: WalkState, where: st
 }
 
 function truncated(where: string, start: number, end: number): GigpoInputError {
-  return new GigpoInputError(where, `truncated: the chunk starting at byte offset ${start} is cut off by the end of the data at byte ${end}`);
+  return new GigpoInputError(
+    where,
+    `truncated: the chunk starting at byte offset ${start} is cut off by the end of the data at byte ${end}`,
+  );
 }
 
 /** Longest msgpack header (fixext16: type byte, ext type, 16 bytes). */
@@ -42,7 +45,13 @@ const MAX_HEADER = 18;
  * rest of the chunk in one read once its length is known. Reads wait only for the bytes
  * needed next, so a stream producer is never waited on for data it has not yet sent.
  */
-async function readChunkBytes(src: ByteSource, window: Uint8Array, start: number, guess: number, where: string): Promise<Uint8Array | undefined> {
+async function readChunkBytes(
+  src: ByteSource,
+  window: Uint8Array,
+  start: number,
+  guess: number,
+  where: string,
+): Promise<Uint8Array | undefined> {
   const block = Buffer.allocUnsafeSlow(guess);
   let got = await src.read(block, start, 1);
   if (got === 0) return undefined;
@@ -117,7 +126,10 @@ export class ChunkGroupCheck {
     for (const key of keys) {
       const earlier = this.seen.get(key);
       if (earlier !== undefined)
-        throw new GigpoInputError(source, `columns.group: group ${typeof key === 'string' ? key.slice(6) : key} also appears in chunk ${earlier} (a chunk must hold complete groups)`);
+        throw new GigpoInputError(
+          source,
+          `columns.group: group ${typeof key === 'string' ? key.slice(6) : key} also appears in chunk ${earlier} (a chunk must hold complete groups)`,
+        );
       this.seen.set(key, index);
     }
   }
@@ -129,7 +141,7 @@ async function* readRawChunks(src: ByteSource): AsyncGenerator<RawChunk> {
   let index = 0;
   let guess = WINDOW_BYTES;
   try {
-    for (;; index++) {
+    for (; ; index++) {
       const source = `${src.name}: chunk ${index}`;
       const bytes = await readChunkBytes(src, window, start, guess, source);
       if (!bytes) break;
@@ -154,7 +166,10 @@ async function openSource(input: string | AsyncIterable<Uint8Array | string>, na
  * (framing is checked: truncated data and bytes that are not msgpack throw
  * GigpoInputError). For decoding elsewhere, e.g. on a worker thread, with decodeChunk.
  */
-export async function* readMsgpackChunkBytes(input: string | AsyncIterable<Uint8Array | string>, options: Pick<ReadMsgpackOptions, 'name'> = {}): AsyncGenerator<RawChunk> {
+export async function* readMsgpackChunkBytes(
+  input: string | AsyncIterable<Uint8Array | string>,
+  options: Pick<ReadMsgpackOptions, 'name'> = {},
+): AsyncGenerator<RawChunk> {
   yield* readRawChunks(await openSource(input, options.name));
 }
 
@@ -162,7 +177,10 @@ export async function* readMsgpackChunkBytes(input: string | AsyncIterable<Uint8
  * The chunks of a columnar msgpack file (a path) or stream (e.g. process.stdin), one
  * StepBatch per chunk, validated. Throws GigpoInputError naming the file and chunk.
  */
-export async function* readMsgpackChunks(input: string | AsyncIterable<Uint8Array | string>, options: ReadMsgpackOptions = {}): AsyncGenerator<StepBatch> {
+export async function* readMsgpackChunks(
+  input: string | AsyncIterable<Uint8Array | string>,
+  options: ReadMsgpackOptions = {},
+): AsyncGenerator<StepBatch> {
   const groups = new ChunkGroupCheck();
   for await (const { bytes, index, source } of readMsgpackChunkBytes(input, options)) {
     const batch = decodeChunk(bytes, source);

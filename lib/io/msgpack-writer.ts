@@ -72,7 +72,10 @@ export class MsgpackWriter {
 }
 
 /** Writes every batch as one chunk; on any error the partial file is removed and the error rethrown. */
-export async function writeMsgpackFile(path: string, batches: Iterable<StepBatch> | AsyncIterable<StepBatch>): Promise<{ chunks: number; rows: number }> {
+export async function writeMsgpackFile(
+  path: string,
+  batches: Iterable<StepBatch> | AsyncIterable<StepBatch>,
+): Promise<{ chunks: number; rows: number }> {
   const writer = await MsgpackWriter.open(path);
   try {
     for await (const batch of batches) await writer.write(batch);

@@ -132,9 +132,12 @@ export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[])
           lists.tokenAdvantage ??= new Array<number[]>(numRows);
           lists.tokenAdvantage[r] = step.tokenAdvantage;
         }
-        if ((step.stateAnchor !== undefined) !== (stateAnchor !== undefined)) throw allOrNone(record, s, 'state_anchor', step.stateAnchor !== undefined);
-        if ((step.sourceRow !== undefined) !== (sourceRow !== undefined)) throw allOrNone(record, s, 'source_row', step.sourceRow !== undefined);
-        if ((step.importanceWeight !== undefined) !== (importanceWeight !== undefined)) throw allOrNone(record, s, 'importance_weight', step.importanceWeight !== undefined);
+        if ((step.stateAnchor !== undefined) !== (stateAnchor !== undefined))
+          throw allOrNone(record, s, 'state_anchor', step.stateAnchor !== undefined);
+        if ((step.sourceRow !== undefined) !== (sourceRow !== undefined))
+          throw allOrNone(record, s, 'source_row', step.sourceRow !== undefined);
+        if ((step.importanceWeight !== undefined) !== (importanceWeight !== undefined))
+          throw allOrNone(record, s, 'importance_weight', step.importanceWeight !== undefined);
         if (stateAnchor) stateAnchor[r] = step.stateAnchor!;
         if (sourceRow) sourceRow[r] = step.sourceRow!;
         if (importanceWeight) importanceWeight[r] = step.importanceWeight!;

@@ -21,10 +21,7 @@ export function gatherRagged<T extends RaggedData>(column: Ragged<T>, rows: Uint
   return { offsets, data };
 }
 
-function gather<T extends Uint32Array | Int32Array | Float32Array | Uint8Array | BigUint64Array>(
-  column: T,
-  rows: Uint32Array,
-): T {
+function gather<T extends Uint32Array | Int32Array | Float32Array | Uint8Array | BigUint64Array>(column: T, rows: Uint32Array): T {
   const out = new (column.constructor as new (n: number) => T)(rows.length);
   for (let k = 0; k < rows.length; k++) out[k] = column[rows[k]];
   return out;

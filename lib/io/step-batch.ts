@@ -193,8 +193,7 @@ export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
   if (!Number.isInteger(n) || n < 0) throw new GigpoArgumentError(`${name}.numRows`, 'expected a non-negative integer');
   for (const col of ROW_COLUMNS) {
     const c = batch[col] as { length: number } | undefined;
-    if (!c || c.length !== n)
-      throw new GigpoArgumentError(`${name}.${col}`, `expected ${n} elements, got ${c ? c.length : 'none'}`);
+    if (!c || c.length !== n) throw new GigpoArgumentError(`${name}.${col}`, `expected ${n} elements, got ${c ? c.length : 'none'}`);
   }
   checkRagged(batch.observations, `${name}.observations`);
   const numObs = batch.observations.offsets.length - 1;
@@ -215,7 +214,10 @@ export function validateStepBatch(batch: StepBatch, name = 'batch'): void {
       throw new GigpoArgumentError(`${name}.${col}`, `expected a ${type.name} of ${n} elements`);
   }
   const w = batch.importanceWeight;
-  if (w) for (let r = 0; r < n; r++) if (!(w[r] > 0 && w[r] < Infinity)) throw new GigpoArgumentError(`${name}.importanceWeight[${r}]`, `must be a finite number > 0, got ${w[r]}`);
+  if (w)
+    for (let r = 0; r < n; r++)
+      if (!(w[r] > 0 && w[r] < Infinity))
+        throw new GigpoArgumentError(`${name}.importanceWeight[${r}]`, `must be a finite number > 0, got ${w[r]}`);
   if (batch.tokenAdvantage) checkTokenAdvantage(batch, name);
   checkLabels(batch.groupLabels, batch.group, `${name}.groupLabels`);
   checkLabels(batch.trajLabels, batch.traj, `${name}.trajLabels`);
@@ -247,18 +249,17 @@ function checkRows(batch: StepBatch, numObs: number, name: string): Uint32Array 
       if (step[r] !== 0 && !drawn)
         throw new GigpoArgumentError(`${name}.step[${r}]`, `trajectory ${traj[r]} must start at step 0, got ${step[r]}`);
     } else {
-      if (group[r] !== group[r - 1])
-        throw new GigpoArgumentError(`${name}.group[${r}]`, `trajectory ${traj[r]} spans two groups`);
+      if (group[r] !== group[r - 1]) throw new GigpoArgumentError(`${name}.group[${r}]`, `trajectory ${traj[r]} spans two groups`);
       if (drawn ? step[r] < step[r - 1] : step[r] !== step[r - 1] + 1)
         throw new GigpoArgumentError(
           `${name}.step[${r}]`,
-          drawn ? `steps of trajectory ${traj[r]} must not decrease (a batch with sourceRow), got ${step[r]} after ${step[r - 1]}` : `expected step ${step[r - 1] + 1}, got ${step[r]}`,
+          drawn
+            ? `steps of trajectory ${traj[r]} must not decrease (a batch with sourceRow), got ${step[r]} after ${step[r - 1]}`
+            : `expected step ${step[r - 1] + 1}, got ${step[r]}`,
         );
     }
-    if (obs[r] >= numObs)
-      throw new GigpoArgumentError(`${name}.obs[${r}]`, `index ${obs[r]} outside the observation table (${numObs})`);
-    if (!Number.isFinite(reward[r]))
-      throw new GigpoArgumentError(`${name}.reward[${r}]`, `must be finite, got ${reward[r]}`);
+    if (obs[r] >= numObs) throw new GigpoArgumentError(`${name}.obs[${r}]`, `index ${obs[r]} outside the observation table (${numObs})`);
+    if (!Number.isFinite(reward[r])) throw new GigpoArgumentError(`${name}.reward[${r}]`, `must be finite, got ${reward[r]}`);
     if ((done[r] | truncated[r] | valid[r]) > 1) throw flagError(batch, r, name);
   }
   return starts.subarray(0, numTraj);
@@ -296,7 +297,10 @@ function checkTokenAdvantage(batch: StepBatch, name: string): void {
   if (!ids) throw new GigpoArgumentError(`${name}.tokenAdvantage`, 'is aligned with responseIds, which the batch does not have');
   for (let i = 0; i < ids.offsets.length; i++)
     if (t.offsets[i] !== ids.offsets[i])
-      throw new GigpoArgumentError(`${name}.tokenAdvantage.offsets[${i}]`, `expected ${ids.offsets[i]} (as responseIds), got ${t.offsets[i]}`);
+      throw new GigpoArgumentError(
+        `${name}.tokenAdvantage.offsets[${i}]`,
+        `expected ${ids.offsets[i]} (as responseIds), got ${t.offsets[i]}`,
+      );
   for (let i = 0; i < t.data.length; i++)
     if (!Number.isFinite(t.data[i])) throw new GigpoArgumentError(`${name}.tokenAdvantage.data[${i}]`, `must be finite, got ${t.data[i]}`);
 }
@@ -315,8 +319,7 @@ function checkRagged(c: Ragged<Uint8Array | Int32Array | Float32Array>, name: st
     throw new GigpoArgumentError(`${name}.offsets`, 'expected a Uint32Array of n + 1 offsets');
   if (c.offsets[0] !== 0) throw new GigpoArgumentError(`${name}.offsets[0]`, 'must be 0');
   for (let i = 1; i < c.offsets.length; i++)
-    if (c.offsets[i] < c.offsets[i - 1])
-      throw new GigpoArgumentError(`${name}.offsets[${i}]`, 'offsets must be non-decreasing');
+    if (c.offsets[i] < c.offsets[i - 1]) throw new GigpoArgumentError(`${name}.offsets[${i}]`, 'offsets must be non-decreasing');
   if (c.offsets[c.offsets.length - 1] !== c.data.length)
     throw new GigpoArgumentError(`${name}.offsets`, `last offset ${c.offsets[c.offsets.length - 1]} != data length ${c.data.length}`);
 }

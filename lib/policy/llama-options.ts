@@ -71,7 +71,8 @@ export function resolveLlamaOptions(options: LlamaPolicyOptions): ResolvedLlamaO
     prefixCache: o.prefixCache ?? true,
     name: o.name === undefined ? `llama:${basename(model)}` : nonEmptyOption('llama.name', o.name),
   };
-  if (typeof resolved.prefixCache !== 'boolean') throw new GigpoArgumentError('llama.prefixCache', `must be a boolean, got ${describeValue(o.prefixCache)}`);
+  if (typeof resolved.prefixCache !== 'boolean')
+    throw new GigpoArgumentError('llama.prefixCache', `must be a boolean, got ${describeValue(o.prefixCache)}`);
   if (o.contextSize !== undefined) resolved.contextSize = integerOption('llama.contextSize', o.contextSize, 0, 16, 1 << 20);
   if (o.grammar !== undefined) resolved.grammar = nonEmptyOption('llama.grammar', o.grammar);
   return resolved;

@@ -170,7 +170,8 @@ function sampling(o: ResolvedLlamaOptions, request: PolicyRequest | LlamaTokenRe
   // The policy's own maxTokens wins over the request's budget (as the openai policy's does).
   const budget = o.maxTokens || integerOption('request.maxTokens', request.maxTokens, DEFAULT_MAX_TOKENS, 1, 1 << 20);
   const own = 'sampling' in request ? request.sampling : undefined;
-  if (own === undefined) return { temperature: o.temperature, topP: o.topP, maxTokens: budget, seed: requestSeed(o.seed, request.traj, request.step) };
+  if (own === undefined)
+    return { temperature: o.temperature, topP: o.topP, maxTokens: budget, seed: requestSeed(o.seed, request.traj, request.step) };
   return {
     temperature: numberOption('sampling.temperature', own.temperature, o.temperature, 0, Number.MAX_VALUE),
     topP: numberOption('sampling.topP', own.topP, o.topP, 0, 1, true),
@@ -216,13 +217,17 @@ async function generate(
   let tail = ''; // recent response text, for the stop strings
   const longestStop = Math.max(0, ...o.stop.map((s) => s.length));
   const grammarEvaluationState = e.grammarState();
-  const tokens = seq.evaluateWithMetadata(promptIds.slice(keep), { confidence: true }, {
-    temperature: params.temperature,
-    topP: params.topP,
-    topK: 0, // node-llama-cpp's default is 40; RL samples from the whole distribution
-    seed: params.seed >>> 0,
-    grammarEvaluationState,
-  });
+  const tokens = seq.evaluateWithMetadata(
+    promptIds.slice(keep),
+    { confidence: true },
+    {
+      temperature: params.temperature,
+      topP: params.topP,
+      topK: 0, // node-llama-cpp's default is 40; RL samples from the whole distribution
+      seed: params.seed >>> 0,
+      grammarEvaluationState,
+    },
+  );
   for await (const out of tokens) {
     if (signal?.aborted) break;
     ids.push(out.token);
@@ -250,7 +255,11 @@ async function loadEngine(o: ResolvedLlamaOptions): Promise<LlamaEngine> {
     const name: string = PACKAGE;
     bindings = (await import(name)) as LlamaBindings;
   } catch (err) {
-    throw new GigpoDependencyError(PACKAGE, `llamaPolicy runs models through the optional package ${PACKAGE}, which did not load (install it with \`npm install ${PACKAGE}\`)`, err);
+    throw new GigpoDependencyError(
+      PACKAGE,
+      `llamaPolicy runs models through the optional package ${PACKAGE}, which did not load (install it with \`npm install ${PACKAGE}\`)`,
+      err,
+    );
   }
   // No GPU probing and never a source build (that would download llama.cpp): the prebuilt CPU binary.
   const llama = await bindings.getLlama({ gpu: false, build: 'never', logLevel: bindings.LlamaLogLevel.error });

@@ -44,7 +44,8 @@ export function parseChatCompletion(json: unknown): PolicyResponse {
  */
 export function parseTextCompletion(json: unknown): PolicyResponse {
   const { body, choice } = firstChoice(json);
-  if (typeof choice.text !== 'string') throw new MalformedResponseError(`choices[0].text is ${choice.text === null ? 'null' : typeof choice.text}`);
+  if (typeof choice.text !== 'string')
+    throw new MalformedResponseError(`choices[0].text is ${choice.text === null ? 'null' : typeof choice.text}`);
   const lp = choice.logprobs;
   if (lp !== undefined && lp !== null && !isObject(lp)) throw new MalformedResponseError('choices[0].logprobs is not an object');
   let tokens: unknown[] | undefined;
@@ -68,7 +69,13 @@ export function parseTextCompletion(json: unknown): PolicyResponse {
 }
 
 /** Adds what the server sent of prompt ids, response ids, log-probs and usage; checks they agree. */
-function withTokens(out: PolicyResponse, body: Json, choice: Json, idsFromLogprobs: Int32Array | undefined, logprobs: Float32Array | undefined): PolicyResponse {
+function withTokens(
+  out: PolicyResponse,
+  body: Json,
+  choice: Json,
+  idsFromLogprobs: Int32Array | undefined,
+  logprobs: Float32Array | undefined,
+): PolicyResponse {
   // vLLM: top-level prompt_token_ids; some versions put them on the choice.
   const promptIds = tokenIds(body.prompt_token_ids ?? choice.prompt_token_ids, 'prompt_token_ids');
   if (promptIds) out.promptIds = promptIds;

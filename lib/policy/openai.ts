@@ -217,7 +217,12 @@ async function attemptOnce<T>(
 
 /** A redirect is answered by failing (retrying cannot change it) unless followRedirects is set. */
 function redirectFailure({ status, location, redirects }: PostAnswer): AttemptFailure {
-  const why = redirects === MAX_REDIRECTS ? `not followed after ${redirects} redirects` : location === null ? 'without a location' : 'not followed (set followRedirects to follow it)';
+  const why =
+    redirects === MAX_REDIRECTS
+      ? `not followed after ${redirects} redirects`
+      : location === null
+        ? 'without a location'
+        : 'not followed (set followRedirects to follow it)';
   return new AttemptFailure('http', `HTTP ${status} redirect${location ? ` to ${location}` : ''} ${why}`, false, status);
 }
 
@@ -227,8 +232,7 @@ function httpFailure(status: number, body: string, retryAfter: string | null): A
   const retryable = status === 408 || status === 429 || status >= 500;
   const wait = status === 429 || status === 503 ? retryAfterMs(retryAfter) : null;
   const message = serverMessage(body);
-  if (status === 400 && CONTEXT_LENGTH.test(message))
-    return new AttemptFailure('context-length', `HTTP 400: ${message}`, false, status);
+  if (status === 400 && CONTEXT_LENGTH.test(message)) return new AttemptFailure('context-length', `HTTP 400: ${message}`, false, status);
   return new AttemptFailure('http', `HTTP ${status}${message ? `: ${message}` : ' (empty body)'}`, retryable, status, wait ?? undefined);
 }
 
@@ -239,8 +243,7 @@ function serverMessage(body: string): string {
     if (typeof json === 'object' && json !== null) {
       const j = json as Record<string, unknown>;
       const error = j.error as Record<string, unknown> | string | undefined;
-      const message =
-        (typeof error === 'object' && error !== null ? error.message : error) ?? j.message ?? j.detail;
+      const message = (typeof error === 'object' && error !== null ? error.message : error) ?? j.message ?? j.detail;
       if (message !== undefined) return snippet(typeof message === 'string' ? message : JSON.stringify(message));
     }
   } catch {

@@ -16,13 +16,18 @@ export function numberOption(path: string, value: unknown, fallback: number, min
 export function integerOption(path: string, value: unknown, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || !((value as number) >= min && (value as number) <= max))
-    throw valueError(path, Number.isInteger(value) ? value : undefined, `must be an integer in [${min}, ${max}], got ${describeValue(value)}`);
+    throw valueError(
+      path,
+      Number.isInteger(value) ? value : undefined,
+      `must be an integer in [${min}, ${max}], got ${describeValue(value)}`,
+    );
   return value as number;
 }
 
 /** A non-empty string. */
 export function nonEmptyOption(path: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) throw new GigpoArgumentError(path, `must be a non-empty string, got ${describeValue(value)}`);
+  if (typeof value !== 'string' || value.length === 0)
+    throw new GigpoArgumentError(path, `must be a non-empty string, got ${describeValue(value)}`);
   return value;
 }
 

@@ -13,7 +13,10 @@ export function checkRequests(requests: readonly PolicyRequest[]): void {
     for (let k = 0; k < r.messages.length; k++) {
       const m = r.messages[k];
       if (typeof m !== 'object' || m === null || !ROLES.has(m.role) || typeof m.content !== 'string')
-        throw new GigpoArgumentError(`requests[${i}].messages[${k}]`, "expected { role: 'system' | 'user' | 'assistant', content: string }");
+        throw new GigpoArgumentError(
+          `requests[${i}].messages[${k}]`,
+          "expected { role: 'system' | 'user' | 'assistant', content: string }",
+        );
     }
   }
 }

@@ -56,7 +56,10 @@ export interface TokenPolicy {
    */
   tokenize(
     text: string,
-    options: { addSpecial: boolean; /** The step the text is for (names it in errors). */ request?: { group: number; traj: number; step: number } },
+    options: {
+      addSpecial: boolean /** The step the text is for (names it in errors). */;
+      request?: { group: number; traj: number; step: number };
+    },
     signal?: AbortSignal,
   ): Promise<Int32Array>;
   /** One completion continuing `request.promptIds`. The response must carry responseIds (and logprobs). */

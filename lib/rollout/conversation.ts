@@ -55,7 +55,8 @@ export class Conversation {
 
   /** Appends the ids the policy sampled for the last prompt. */
   answered(response: PolicyResponse): void {
-    if (!response.responseIds) throw new GigpoArgumentError('policy response', "promptMode 'conversation' needs responseIds (token ids of the answer)");
+    if (!response.responseIds)
+      throw new GigpoArgumentError('policy response', "promptMode 'conversation' needs responseIds (token ids of the answer)");
     this.append(response.responseIds, 1);
     this.text += response.text;
   }

@@ -126,8 +126,12 @@ export function abortError(reason?: unknown): Error {
 function checkOptions(o: CollectOptions): void {
   if (o === null || typeof o !== 'object') throw new GigpoArgumentError('options', 'expected an object');
   if (typeof o.env !== 'string') throw new GigpoArgumentError('env', 'expected an environment name');
-  for (const [name, min] of [['groups', 1], ['groupSize', 1]] as const)
-    if (!Number.isInteger(o[name]) || o[name] < min) throw new GigpoArgumentError(name, `expected an integer >= ${min}, got ${String(o[name])}`);
+  for (const [name, min] of [
+    ['groups', 1],
+    ['groupSize', 1],
+  ] as const)
+    if (!Number.isInteger(o[name]) || o[name] < min)
+      throw new GigpoArgumentError(name, `expected an integer >= ${min}, got ${String(o[name])}`);
   if (o.maxSteps !== undefined && (!Number.isInteger(o.maxSteps) || o.maxSteps < 1))
     throw new GigpoArgumentError('maxSteps', `expected an integer >= 1, got ${String(o.maxSteps)}`);
   if (o.seed !== undefined && (!Number.isSafeInteger(o.seed) || o.seed < 0))
@@ -143,7 +147,8 @@ function checkOptions(o: CollectOptions): void {
       'policy',
       `env 'remote' needs a text policy (functionPolicy(fn), openAIPolicy(...), llamaPolicy(...)); '${p.name}' is a native policy, which steps native envs only`,
     );
-  if (o.env !== REMOTE_ENV && o.remote !== undefined) throw new GigpoArgumentError('remote', `applies to env 'remote' only, not '${o.env}'`);
+  if (o.env !== REMOTE_ENV && o.remote !== undefined)
+    throw new GigpoArgumentError('remote', `applies to env 'remote' only, not '${o.env}'`);
 }
 
 function checkTextOptions(o: TextRolloutOptions): void {
@@ -191,7 +196,12 @@ export class RolloutEngine {
       await nativeLoop(batch, recorder, policy, options, latencies, started);
       const out = recorder.finish();
       const seconds = (performance.now() - started) / 1000;
-      finishRollout(out, { env: batch.env, ...profileOf(batch.options), seed, groupSize: batch.groupSize, policy: policyLabel(policy) }, seconds, latencies);
+      finishRollout(
+        out,
+        { env: batch.env, ...profileOf(batch.options), seed, groupSize: batch.groupSize, policy: policyLabel(policy) },
+        seconds,
+        latencies,
+      );
       return out;
     } finally {
       batch.close();
@@ -202,7 +212,10 @@ export class RolloutEngine {
   private async collectRemote(options: CollectOptions): Promise<StepBatch> {
     const resolved = remoteOptionsOf(options);
     if (options.anchor === 'state')
-      throw new GigpoArgumentError('anchor', "'state': remote envs do not tell their full state; use 'observation' (the server's state hash when it sends one)");
+      throw new GigpoArgumentError(
+        'anchor',
+        "'state': remote envs do not tell their full state; use 'observation' (the server's state hash when it sends one)",
+      );
     if (options.signal?.aborted) throw abortError(options.signal.reason);
     const envs = await openRemoteRollout(resolved, options);
     const out = await this.collectText(envs, { ...options, policy: options.policy as TextPolicy, seed: options.seed ?? 0 });
@@ -247,7 +260,13 @@ export class RolloutEngine {
           },
         });
         const out = recorder.finish(result.dropped);
-        const run = { env: envs.env, ...(options.profile !== undefined ? { profile: options.profile } : {}), seed: options.seed ?? 0, groupSize: envs.groupSize, policy: policyLabel(policy) };
+        const run = {
+          env: envs.env,
+          ...(options.profile !== undefined ? { profile: options.profile } : {}),
+          seed: options.seed ?? 0,
+          groupSize: envs.groupSize,
+          policy: policyLabel(policy),
+        };
         const meta = finishRollout(out, run, (performance.now() - started) / 1000, stats.latenciesMs, stats);
         meta.metrics.droppedGroups = result.droppedGroups;
         const baseTraj = envs.firstGroup * envs.groupSize;
@@ -275,7 +294,8 @@ export class RolloutEngine {
 /** The text-loop options the caller set (undefined ones keep their defaults). */
 function defined(o: TextRolloutOptions): Partial<TextRolloutOptions> {
   const out: Record<string, unknown> = {};
-  for (const key of ['historyLength', 'schedule', 'promptMode', 'chatFormat', 'onPolicyError', 'promptTemplate', 'anchor'] as const) if (o[key] !== undefined) out[key] = o[key];
+  for (const key of ['historyLength', 'schedule', 'promptMode', 'chatFormat', 'onPolicyError', 'promptTemplate', 'anchor'] as const)
+    if (o[key] !== undefined) out[key] = o[key];
   return out as Partial<TextRolloutOptions>;
 }
 

@@ -58,8 +58,7 @@ export class RolloutPool {
     if (!Number.isInteger(options?.groups) || options.groups < 1)
       throw new GigpoArgumentError('groups', `expected an integer >= 1, got ${String(options?.groups)}`);
     const per =
-      options.groupsPerTask ??
-      Math.max(1, Math.min(Math.ceil(options.groups / (this.maxThreads * 4)), Math.ceil(512 / options.groupSize)));
+      options.groupsPerTask ?? Math.max(1, Math.min(Math.ceil(options.groups / (this.maxThreads * 4)), Math.ceil(512 / options.groupSize)));
     if (!Number.isInteger(per) || per < 1) throw new GigpoArgumentError('groupsPerTask', `expected an integer >= 1, got ${String(per)}`);
     const { signal, onProgress, groupsPerTask: _, ...plain } = options;
     if (signal?.aborted) throw abortError(signal.reason);
@@ -99,7 +98,12 @@ export class RolloutPool {
             doneGroups += groups;
             arrived[k] = b;
             appendReady();
-            onProgress?.({ step: -1, activeEnvs: (options.groups - doneGroups) * options.groupSize, rows, elapsedMs: performance.now() - started });
+            onProgress?.({
+              step: -1,
+              activeEnvs: (options.groups - doneGroups) * options.groupSize,
+              rows,
+              elapsedMs: performance.now() - started,
+            });
           }),
         );
       }

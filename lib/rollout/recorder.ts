@@ -148,7 +148,16 @@ export class TrajectoryRecorder {
   }
 
   /** One row from its values: env i took `action` from the state observe*() captured. */
-  recordOutcome(i: number, step: number, action: number, reward: number, done: number, truncated: number, valid: number, text?: RowText): void {
+  recordOutcome(
+    i: number,
+    step: number,
+    action: number,
+    reward: number,
+    done: number,
+    truncated: number,
+    valid: number,
+    text?: RowText,
+  ): void {
     const r = this.rows++;
     this.env[r] = i;
     this.step[r] = step;
@@ -308,13 +317,33 @@ function packTexts(texts: RowText[], order: Uint32Array): Partial<StepBatch> {
     prompt: packText(Array.from(order, (r) => texts[r].prompt)),
     response: packText(Array.from(order, (r) => texts[r].response)),
   };
-  const promptIds = packRagged(texts, order, (t) => t.promptIds, (n) => new Int32Array(n));
-  const responseIds = packRagged(texts, order, (t) => t.responseIds, (n) => new Int32Array(n));
-  const logprobs = packRagged(texts, order, (t) => t.logprobs, (n) => new Float32Array(n));
+  const promptIds = packRagged(
+    texts,
+    order,
+    (t) => t.promptIds,
+    (n) => new Int32Array(n),
+  );
+  const responseIds = packRagged(
+    texts,
+    order,
+    (t) => t.responseIds,
+    (n) => new Int32Array(n),
+  );
+  const logprobs = packRagged(
+    texts,
+    order,
+    (t) => t.logprobs,
+    (n) => new Float32Array(n),
+  );
   if (promptIds) out.promptIds = promptIds;
   if (responseIds) out.responseIds = responseIds;
   if (logprobs) out.logprobs = logprobs;
-  const responseMask = packRagged(texts, order, (t) => t.responseMask, (n) => new Uint8Array(n));
+  const responseMask = packRagged(
+    texts,
+    order,
+    (t) => t.responseMask,
+    (n) => new Uint8Array(n),
+  );
   if (responseMask) out.responseMask = responseMask;
   return out;
 }

@@ -37,7 +37,8 @@ export function remoteOptionsOf(o: RemoteLayoutOptions): ResolvedRemoteOptions {
   if (o.envOptions !== undefined && Object.keys(o.envOptions as object).length > 0)
     throw new GigpoArgumentError('envOptions', "do not apply to env 'remote' (the server chose its env's options)");
   const remote = o.remote;
-  if (remote === null || typeof remote !== 'object') throw new GigpoArgumentError('remote', "expected { url, protocol, tasks } for env 'remote'");
+  if (remote === null || typeof remote !== 'object')
+    throw new GigpoArgumentError('remote', "expected { url, protocol, tasks } for env 'remote'");
   if (o.maxSteps !== undefined && remote.maxSteps !== undefined && remote.maxSteps !== o.maxSteps)
     throw new GigpoArgumentError('maxSteps', `${o.maxSteps} disagrees with remote.maxSteps ${remote.maxSteps}: give one`);
   const firstGroup = o.firstGroup ?? 0;

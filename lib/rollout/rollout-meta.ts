@@ -42,14 +42,26 @@ export function policyLabel(policy: Policy): string {
  * Sets the batch's meta from what ran, the wall time, the policy latencies and (text policies) the
  * policy's counts; returns it (a caller adding fields sets batch.meta again).
  */
-export function finishRollout(batch: StepBatch, run: RolloutRun, seconds: number, latenciesMs: number[], counts?: PolicyCounts): RolloutMeta {
+export function finishRollout(
+  batch: StepBatch,
+  run: RolloutRun,
+  seconds: number,
+  latenciesMs: number[],
+  counts?: PolicyCounts,
+): RolloutMeta {
   const meta: RolloutMeta = {
     env: run.env,
     ...(run.profile !== undefined ? { profile: run.profile } : {}),
     seed: run.seed,
     groupSize: run.groupSize,
     policy: run.policy,
-    metrics: rolloutMetrics(batch, promptSpec(run.env, run.profile !== undefined ? { profile: run.profile } : {}).successReward, seconds, latenciesMs, counts),
+    metrics: rolloutMetrics(
+      batch,
+      promptSpec(run.env, run.profile !== undefined ? { profile: run.profile } : {}).successReward,
+      seconds,
+      latenciesMs,
+      counts,
+    ),
     policyLatenciesMs: latenciesMs,
   };
   batch.meta = { ...meta };

@@ -81,7 +81,10 @@ export async function runTrajectories(
   const n = envs.numEnvs;
   const tokens = policy.tokens;
   if (o.promptMode === 'conversation' && !tokens)
-    throw new GigpoArgumentError('promptMode', `'conversation' needs a policy with token ids (policy '${policy.name}' has no tokens capability)`);
+    throw new GigpoArgumentError(
+      'promptMode',
+      `'conversation' needs a policy with token ids (policy '${policy.name}' has no tokens capability)`,
+    );
   const stopReasons = new Array<StopReason>(n);
   const dropped = new Uint8Array(n);
   const barrier = o.schedule === 'step' ? new StepBarrier(n) : undefined;
@@ -89,7 +92,12 @@ export async function runTrajectories(
   const spec = promptSpec(envs.env);
   const maxTokens = spec.maxTokens;
   const template = o.promptTemplate !== undefined ? compilePromptTemplate(o.promptTemplate) : undefined;
-  const messagesOf = (t: number, observation: string, admissible: readonly string[], history: readonly PromptHistoryEntry[]): ChatMessage[] =>
+  const messagesOf = (
+    t: number,
+    observation: string,
+    admissible: readonly string[],
+    history: readonly PromptHistoryEntry[],
+  ): ChatMessage[] =>
     template
       ? template({ env: envs.env, task: spec.task, step: t, observation, admissibleActions: admissible, history })
       : buildMessages(envs.env, t, observation, admissible, history);
@@ -123,7 +131,10 @@ export async function runTrajectories(
     : (m: ChatMessage): string => `{"role":"${m.role}","content":${JSON.stringify(m.content)}}`;
 
   /** Asks the policy for env i's step t; history mode sends messages, conversation mode token ids. */
-  const ask = async (request: PolicyRequest, conversation: Conversation | undefined): Promise<{ response: PolicyResponse; row: RowText }> => {
+  const ask = async (
+    request: PolicyRequest,
+    conversation: Conversation | undefined,
+  ): Promise<{ response: PolicyResponse; row: RowText }> => {
     if (!conversation) {
       const response = await stats.time(() => policy.act([request], signal).then((r) => single(r, request)));
       return { response, row: rowText(promptJson(request.messages), response) };
@@ -133,12 +144,20 @@ export async function runTrajectories(
     const user = request.messages[request.messages.length - 1].content;
     const prompt = await conversation.prompt(request, system, user, signal);
     const response = await stats.time(() =>
-      tokens!.completeIds({ group: request.group, traj: request.traj, step: request.step, promptIds: prompt.ids, maxTokens: request.maxTokens }, signal).then((r) => single([r], request)),
+      tokens!
+        .completeIds(
+          { group: request.group, traj: request.traj, step: request.step, promptIds: prompt.ids, maxTokens: request.maxTokens },
+          signal,
+        )
+        .then((r) => single([r], request)),
     );
     conversation.answered(response);
     const responseMask = new Uint8Array(prompt.ids.length + response.responseIds!.length).fill(1, prompt.ids.length);
     responseMask.set(prompt.sampledMask);
-    return { response: { ...response, promptIds: prompt.ids }, row: { ...rowText(prompt.text, response), promptIds: prompt.ids, responseMask } };
+    return {
+      response: { ...response, promptIds: prompt.ids },
+      row: { ...rowText(prompt.text, response), promptIds: prompt.ids, responseMask },
+    };
   };
 
   const trajectory = async (i: number): Promise<void> => {
@@ -216,7 +235,10 @@ export async function runTrajectories(
 function single(responses: readonly PolicyResponse[], request: PolicyRequest): PolicyResponse {
   const where = `policy response (traj ${request.traj}, step ${request.step})`;
   if (!Array.isArray(responses) || responses.length !== 1)
-    throw new GigpoArgumentError(where, `act() returned ${Array.isArray(responses) ? responses.length : 'no array of'} responses for 1 requests`);
+    throw new GigpoArgumentError(
+      where,
+      `act() returned ${Array.isArray(responses) ? responses.length : 'no array of'} responses for 1 requests`,
+    );
   if (typeof responses[0]?.text !== 'string') throw new GigpoArgumentError(where, 'expected { text: string }');
   return responses[0];
 }

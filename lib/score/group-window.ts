@@ -85,7 +85,10 @@ export class GroupWindow<S> {
     }
     const name = keyOf(record.traj);
     if (group.trajNames.has(name))
-      throw new GigpoInputError(record.source, `traj: trajectory ${JSON.stringify(record.traj)} appears twice in group ${JSON.stringify(record.group)}`);
+      throw new GigpoInputError(
+        record.source,
+        `traj: trajectory ${JSON.stringify(record.traj)} appears twice in group ${JSON.stringify(record.group)}`,
+      );
     group.trajNames.add(name);
     group.records.push(record);
     group.slots.push(slot);

@@ -3,7 +3,10 @@
 export class InOrder<T> {
   private readonly queue: Promise<T>[] = [];
 
-  constructor(private readonly limit: number, private readonly handle: (value: T) => Promise<void> | void) {}
+  constructor(
+    private readonly limit: number,
+    private readonly handle: (value: T) => Promise<void> | void,
+  ) {}
 
   /** Starts tracking `result`; waits while `limit` results are in flight. */
   async push(result: Promise<T>): Promise<void> {

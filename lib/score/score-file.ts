@@ -77,7 +77,8 @@ export interface ScoreSummary {
 
 function positiveInteger(value: number | undefined, fallback: number, path: string, min: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < min) throw new GigpoArgumentError(path, `expected an integer >= ${min}, got ${String(value)}`);
+  if (!Number.isSafeInteger(value) || value < min)
+    throw new GigpoArgumentError(path, `expected an integer >= ${min}, got ${String(value)}`);
   return value;
 }
 
@@ -88,12 +89,16 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreSummary
   const maxOpenRows = positiveInteger(options.maxOpenRows, DEFAULT_MAX_OPEN_ROWS, 'options.maxOpenRows', 2);
   const batchRows = positiveInteger(options.batchRows, DEFAULT_BATCH_ROWS, 'options.batchRows', 1);
   const form = options.jsonlForm ?? 'trajectory';
-  if (form !== 'trajectory' && form !== 'row') throw new GigpoArgumentError('options.jsonlForm', `must be 'trajectory' or 'row', got ${String(form)}`);
+  if (form !== 'trajectory' && form !== 'row')
+    throw new GigpoArgumentError('options.jsonlForm', `must be 'trajectory' or 'row', got ${String(form)}`);
   const output = options.output;
   let outputFormat = options.outputFormat;
   if (outputFormat === undefined && typeof output === 'string') outputFormat = formatOfPath(output);
   if (outputFormat === undefined)
-    throw new GigpoArgumentError('options.outputFormat', `cannot tell the format of ${typeof output === 'string' ? output : output.name}: give 'jsonl' or 'msgpack'`);
+    throw new GigpoArgumentError(
+      'options.outputFormat',
+      `cannot tell the format of ${typeof output === 'string' ? output : output.name}: give 'jsonl' or 'msgpack'`,
+    );
   checkFormat(outputFormat, 'options.outputFormat');
   if (options.inputFormat !== undefined) checkFormat(options.inputFormat, 'options.inputFormat');
   const scorer = options.scorer ?? reusingInlineScorer();
@@ -267,7 +272,13 @@ async function scoreJsonl(run: Run, scorer: Scorer, maxOpenRows: number, batchRo
   try {
     for await (const record of readJsonlTrajectories(run.input.stream, { name: run.input.name, skipInvalid, stats: run.readStats })) {
       if (skipInvalid && window.isDuplicate(record)) {
-        skip(run, new GigpoInputError(record.source, `traj: trajectory ${JSON.stringify(record.traj)} appears twice in group ${JSON.stringify(record.group)}`));
+        skip(
+          run,
+          new GigpoInputError(
+            record.source,
+            `traj: trajectory ${JSON.stringify(record.traj)} appears twice in group ${JSON.stringify(record.group)}`,
+          ),
+        );
         continue;
       }
       if (record.meta !== meta) {

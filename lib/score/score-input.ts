@@ -27,7 +27,10 @@ const READ_BYTES = 1 << 20;
  * Opens a path (GigpoInputError "no such file" if missing) or wraps a stream. `format`
  * overrides detection. An empty input whose format is unknown is an error.
  */
-export async function openInput(input: string | AsyncIterable<Uint8Array | string>, options: { name?: string; format?: DataFormat } = {}): Promise<OpenedInput> {
+export async function openInput(
+  input: string | AsyncIterable<Uint8Array | string>,
+  options: { name?: string; format?: DataFormat } = {},
+): Promise<OpenedInput> {
   return typeof input === 'string' ? openFile(input, options.format) : openStream(input, options.name ?? '<stdin>', options.format);
 }
 

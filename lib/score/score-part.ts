@@ -33,7 +33,10 @@ export function scoreBatch(
   into?: AdvantageColumns,
 ): ScoredPart {
   if (batch.sourceRow !== undefined)
-    throw new GigpoInputError(source, 'sourceRow: a training batch (rows drawn from a rollout) cannot be scored again: score the rollout it came from');
+    throw new GigpoInputError(
+      source,
+      'sourceRow: a training batch (rows drawn from a rollout) cannot be scored again: score the rollout it came from',
+    );
   let result: AdvantageResult;
   try {
     result = computeAdvantages(batch, options, into);
@@ -44,7 +47,12 @@ export function scoreBatch(
   const { returns, episodeAdvantage, stepAdvantage, advantage, stepGroup, stats, groupIds } = result;
   // A non-finite A^E or A^S makes the advantage non-finite too, so two columns tell.
   if (!allFinite(returns, advantage)) {
-    for (const [name, column] of [['returns', returns], ['episodeAdvantage', episodeAdvantage], ['stepAdvantage', stepAdvantage], ['advantage', advantage]] as const)
+    for (const [name, column] of [
+      ['returns', returns],
+      ['episodeAdvantage', episodeAdvantage],
+      ['stepAdvantage', stepAdvantage],
+      ['advantage', advantage],
+    ] as const)
       for (let r = 0; r < column.length; r++)
         if (!Number.isFinite(column[r]))
           throw rowSource
@@ -84,7 +92,13 @@ export class ReusedOutputs {
     if (!this.buffers || n > this.capacity) {
       this.capacity = Math.max(n, Math.ceil(this.capacity * 1.5));
       const c = this.capacity;
-      this.buffers = { returns: new Float32Array(c), episodeAdvantage: new Float32Array(c), stepAdvantage: new Float32Array(c), advantage: new Float32Array(c), stepGroup: new Uint32Array(c) };
+      this.buffers = {
+        returns: new Float32Array(c),
+        episodeAdvantage: new Float32Array(c),
+        stepAdvantage: new Float32Array(c),
+        advantage: new Float32Array(c),
+        stepGroup: new Uint32Array(c),
+      };
     }
     const b = this.buffers;
     return {

@@ -36,11 +36,18 @@ export class ScorePool implements Scorer {
 
   constructor(options: { threads?: number } = {}) {
     const threads = options.threads ?? availableParallelism();
-    if (!Number.isInteger(threads) || threads < 1) throw new GigpoArgumentError('threads', `expected an integer >= 1, got ${String(options.threads)}`);
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new GigpoArgumentError('threads', `expected an integer >= 1, got ${String(options.threads)}`);
     this.parallelism = threads;
     // A small young generation: formatting makes short-lived strings, and each worker's
     // default (tens of MB) would add that much resident memory per thread for no speed.
-    this.piscina = new Piscina({ filename: scoreWorkerPath, minThreads: threads, maxThreads: threads, idleTimeout: 60_000, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    this.piscina = new Piscina({
+      filename: scoreWorkerPath,
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: 60_000,
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    });
   }
 
   async scoreBatch(batch: StepBatch, options: ResolvedAdvantageOptions, source: string): Promise<ScoredPart> {

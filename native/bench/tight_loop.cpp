@@ -21,11 +21,16 @@ int main(int argc, char** argv) {
   Options options;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--env") env = value;
-    else if (flag == "--envs") numEnvs = static_cast<uint32_t>(std::strtoul(value.c_str(), nullptr, 10));
-    else if (flag == "--group-size") groupSize = static_cast<uint32_t>(std::strtoul(value.c_str(), nullptr, 10));
-    else if (flag == "--seconds") seconds = std::strtod(value.c_str(), nullptr);
-    else if (flag == "--seed") seed = std::strtoull(value.c_str(), nullptr, 10);
+    if (flag == "--env")
+      env = value;
+    else if (flag == "--envs")
+      numEnvs = static_cast<uint32_t>(std::strtoul(value.c_str(), nullptr, 10));
+    else if (flag == "--group-size")
+      groupSize = static_cast<uint32_t>(std::strtoul(value.c_str(), nullptr, 10));
+    else if (flag == "--seconds")
+      seconds = std::strtod(value.c_str(), nullptr);
+    else if (flag == "--seed")
+      seed = std::strtoull(value.c_str(), nullptr, 10);
     else if (flag == "--option") {
       size_t eq = value.find('=');
       if (eq == std::string::npos) {
@@ -35,9 +40,12 @@ int main(int argc, char** argv) {
       std::string key = value.substr(0, eq), text = value.substr(eq + 1);
       char* end = nullptr;
       double number = std::strtod(text.c_str(), &end);
-      if (text == "true" || text == "false") options[key] = (text == "true");
-      else if (!text.empty() && end && *end == '\0') options[key] = number;
-      else options[key] = text;
+      if (text == "true" || text == "false")
+        options[key] = (text == "true");
+      else if (!text.empty() && end && *end == '\0')
+        options[key] = number;
+      else
+        options[key] = text;
     } else {
       std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
       return 2;
@@ -72,10 +80,11 @@ int main(int argc, char** argv) {
       if ((calls & 7) == 0 || numEnvs >= 256) elapsed = std::chrono::duration<double>(clock::now() - start).count();
     } while (elapsed < seconds);
     elapsed = std::chrono::duration<double>(clock::now() - start).count();
-    std::printf("{\"env\":\"%s\",\"envs\":%u,\"calls\":%llu,\"steps\":%llu,\"seconds\":%.6f,\"stepsPerSecond\":%.1f,"
-                "\"checksum\":\"%016llx\"}\n",
-                env.c_str(), numEnvs, static_cast<unsigned long long>(calls), static_cast<unsigned long long>(steps),
-                elapsed, steps / elapsed, static_cast<unsigned long long>(checksum));
+    std::printf(
+        "{\"env\":\"%s\",\"envs\":%u,\"calls\":%llu,\"steps\":%llu,\"seconds\":%.6f,\"stepsPerSecond\":%.1f,"
+        "\"checksum\":\"%016llx\"}\n",
+        env.c_str(), numEnvs, static_cast<unsigned long long>(calls), static_cast<unsigned long long>(steps), elapsed,
+        steps / elapsed, static_cast<unsigned long long>(checksum));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "gigpo-tightloop: %s\n", e.what());
     return 1;

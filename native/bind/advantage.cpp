@@ -23,14 +23,12 @@ Napi::Value computeAdvantages(const Napi::CallbackInfo& info) {
   auto step = arrays.get<Napi::Uint32Array>(in, "step", "columns", napi_uint32_array, "Uint32Array", n);
   auto reward = arrays.get<Napi::Float32Array>(in, "reward", "columns", napi_float32_array, "Float32Array", n);
   auto valid = arrays.get<Napi::Uint8Array>(in, "valid", "columns", napi_uint8_array, "Uint8Array", n);
-  auto anchor =
-      arrays.get<Napi::BigUint64Array>(in, "anchor", "columns", napi_biguint64_array, "BigUint64Array", n);
+  auto anchor = arrays.get<Napi::BigUint64Array>(in, "anchor", "columns", napi_biguint64_array, "BigUint64Array", n);
   auto obs = arrays.get<Napi::Uint32Array>(in, "obs", "columns", napi_uint32_array, "Uint32Array", n);
-  auto obsOffsets =
-      arrays.get<Napi::Uint32Array>(in, "obsOffsets", "columns", napi_uint32_array, "Uint32Array", -1);
+  auto obsOffsets = arrays.get<Napi::Uint32Array>(in, "obsOffsets", "columns", napi_uint32_array, "Uint32Array", -1);
   auto obsBytes = arrays.get<Napi::Uint8Array>(in, "obsBytes", "columns", napi_uint8_array, "Uint8Array", -1);
-  auto responseOffsets = arrays.get<Napi::Uint32Array>(in, "responseOffsets", "columns", napi_uint32_array,
-                                                               "Uint32Array", n + 1, true);
+  auto responseOffsets =
+      arrays.get<Napi::Uint32Array>(in, "responseOffsets", "columns", napi_uint32_array, "Uint32Array", n + 1, true);
   if (obsOffsets.ElementLength() == 0) throwRange(env, "columns.obsOffsets: expected length numObs + 1 >= 1");
 
   auto f32 = [&](const char* name) {

@@ -6,8 +6,7 @@ namespace gigpo::bind {
 
 Napi::Object requireObject(const Napi::CallbackInfo& info, size_t index, const char* name) {
   Napi::Value v = info[index];
-  if (!v.IsObject() || v.IsArray() || v.IsFunction())
-    throwType(info.Env(), std::string(name) + ": expected an object");
+  if (!v.IsObject() || v.IsArray() || v.IsFunction()) throwType(info.Env(), std::string(name) + ": expected an object");
   return v.As<Napi::Object>();
 }
 
@@ -33,8 +32,8 @@ int64_t integerProperty(Napi::Object object, const char* name, const char* where
   if (!std::isfinite(d) || std::floor(d) != d)
     throwRange(object.Env(), label + ": expected an integer, got " + v.ToString().Utf8Value());
   if (d < static_cast<double>(min) || d > static_cast<double>(max))
-    throwRange(object.Env(), label + ": must be in [" + std::to_string(min) + ", " + std::to_string(max) +
-                                 "], got " + v.ToString().Utf8Value());
+    throwRange(object.Env(), label + ": must be in [" + std::to_string(min) + ", " + std::to_string(max) + "], got " +
+                                 v.ToString().Utf8Value());
   return static_cast<int64_t>(d);
 }
 

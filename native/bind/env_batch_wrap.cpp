@@ -131,8 +131,8 @@ uint32_t EnvBatchWrap::envIndex(const Napi::CallbackInfo& info, size_t index) co
   if (!v.IsNumber()) throwType(info.Env(), "env: expected an integer index");
   double d = v.As<Napi::Number>().DoubleValue();
   if (!(d >= 0 && d < open(info.Env()).shape().numEnvs) || static_cast<double>(static_cast<uint32_t>(d)) != d)
-    throwRange(info.Env(), "env: must be an integer in [0, " + std::to_string(open(info.Env()).shape().numEnvs) + "), got " +
-                               v.ToString().Utf8Value());
+    throwRange(info.Env(), "env: must be an integer in [0, " + std::to_string(open(info.Env()).shape().numEnvs) +
+                               "), got " + v.ToString().Utf8Value());
   return static_cast<uint32_t>(d);
 }
 
@@ -152,9 +152,13 @@ void EnvBatchWrap::release() {
   externalBytes_ = 0;
 }
 
-EnvBatchWrap::~EnvBatchWrap() { release(); }
+EnvBatchWrap::~EnvBatchWrap() {
+  release();
+}
 
-void EnvBatchWrap::Finalize(Napi::BasicEnv env) { release(); }
+void EnvBatchWrap::Finalize(Napi::BasicEnv env) {
+  release();
+}
 
 Napi::Value EnvBatchWrap::shape(const Napi::CallbackInfo& info) {
   const BatchShape& s = open(info.Env()).shape();
@@ -192,8 +196,8 @@ void EnvBatchWrap::readTexts(const Napi::CallbackInfo& info, size_t index, const
   Napi::Array array = info[index].As<Napi::Array>();
   const uint32_t n = length >= 0 ? static_cast<uint32_t>(length) : open(info.Env()).shape().numEnvs;
   if (array.Length() != n)
-    throwRange(env, std::string(name) + ": expected length " + std::to_string(n) + ", got " +
-                        std::to_string(array.Length()));
+    throwRange(
+        env, std::string(name) + ": expected length " + std::to_string(n) + ", got " + std::to_string(array.Length()));
   textScratch_.resize(n);
   viewScratch_.resize(n);
   hold_.assign(n, 0);
@@ -227,7 +231,8 @@ void EnvBatchWrap::readIndices(const Napi::CallbackInfo& info, size_t index) {
     for (size_t j = 0; j < k; ++j) {
       if (data[j] < 0)
         throwRange(info.Env(), "indices[" + std::to_string(j) + "]: must be in [0, " +
-                                   std::to_string(open(info.Env()).shape().numEnvs) + "), got " + std::to_string(data[j]));
+                                   std::to_string(open(info.Env()).shape().numEnvs) + "), got " +
+                                   std::to_string(data[j]));
       indexScratch_[j] = static_cast<uint32_t>(data[j]);
     }
   } else {
@@ -246,8 +251,8 @@ Napi::Value EnvBatchWrap::stepText(const Napi::CallbackInfo& info) {
 // stepAt(indices: Int32Array | Uint32Array, actions: Int32Array)
 Napi::Value EnvBatchWrap::stepAt(const Napi::CallbackInfo& info) {
   readIndices(info, 0);
-  auto actions = requireTypedArray<Napi::Int32Array>(info, 1, "actions", napi_int32_array, "Int32Array",
-                                                     indexScratch_.size());
+  auto actions =
+      requireTypedArray<Napi::Int32Array>(info, 1, "actions", napi_int32_array, "Int32Array", indexScratch_.size());
   requireAttached(info.Env());
   guarded(info.Env(), [&] { open(info.Env()).stepAt(indexScratch_.data(), indexScratch_.size(), actions.Data()); });
   return info.Env().Undefined();
@@ -268,7 +273,8 @@ void EnvBatchWrap::readIndexedTexts(const Napi::CallbackInfo& info) {
 Napi::Value EnvBatchWrap::stepTextAt(const Napi::CallbackInfo& info) {
   readIndexedTexts(info);
   requireAttached(info.Env());
-  guarded(info.Env(), [&] { open(info.Env()).stepTextAt(indexScratch_.data(), indexScratch_.size(), viewScratch_.data()); });
+  guarded(info.Env(),
+          [&] { open(info.Env()).stepTextAt(indexScratch_.data(), indexScratch_.size(), viewScratch_.data()); });
   return info.Env().Undefined();
 }
 
@@ -311,8 +317,10 @@ Napi::Value EnvBatchWrap::actionName(const Napi::CallbackInfo& info) {
   if (!info[1].IsNumber()) throwType(info.Env(), "action: expected an integer");
   double d = info[1].As<Napi::Number>().DoubleValue();
   if (!(d >= 0 && d < open(info.Env()).shape().numActions) || static_cast<double>(static_cast<int32_t>(d)) != d)
-    throwRange(info.Env(), "action: must be an integer in [0, " + std::to_string(open(info.Env()).shape().numActions) + ")");
-  return Napi::String::New(info.Env(), guarded(info.Env(), [&] { return open(info.Env()).actionName(i, static_cast<int32_t>(d)); }));
+    throwRange(info.Env(),
+               "action: must be an integer in [0, " + std::to_string(open(info.Env()).shape().numActions) + ")");
+  return Napi::String::New(
+      info.Env(), guarded(info.Env(), [&] { return open(info.Env()).actionName(i, static_cast<int32_t>(d)); }));
 }
 
 Napi::Value EnvBatchWrap::admissibleActions(const Napi::CallbackInfo& info) {

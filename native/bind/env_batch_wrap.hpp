@@ -46,8 +46,7 @@ class EnvBatchWrap : public Napi::ObjectWrap<EnvBatchWrap> {
   uint32_t envIndex(const Napi::CallbackInfo& info, size_t index) const;
   // Reads an array of `length` (default numEnvs) strings into textScratch_/viewScratch_;
   // entries may be null only when `allowHold` (then hold_[i] = 1).
-  void readTexts(const Napi::CallbackInfo& info, size_t index, const char* name, bool allowHold,
-                 int64_t length = -1);
+  void readTexts(const Napi::CallbackInfo& info, size_t index, const char* name, bool allowHold, int64_t length = -1);
   void readIndices(const Napi::CallbackInfo& info, size_t index);
   void readIndexedTexts(const Napi::CallbackInfo& info);
 

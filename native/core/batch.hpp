@@ -44,9 +44,9 @@ struct BatchShape {
   uint32_t firstGroup = 0;
   uint32_t maxSteps = 0;
   int32_t numActions = 0;
-  size_t maxObsBytes = 0;   // per environment
-  size_t obsCapacity = 0;   // numEnvs * maxObsBytes: the size obsBytes must have
-  uint64_t memoryBytes = 0; // estimated native memory of the envs (without shared data)
+  size_t maxObsBytes = 0;    // per environment
+  size_t obsCapacity = 0;    // numEnvs * maxObsBytes: the size obsBytes must have
+  uint64_t memoryBytes = 0;  // estimated native memory of the envs (without shared data)
   bool hasOracle = false;
 };
 
@@ -95,8 +95,7 @@ class BatchBase {
   virtual void parse(const std::string_view* responses, int32_t* actions) = 0;
   // Parses responses[j] with env indices[j]'s parser into actions[j]; the same index rules
   // as stepAt, O(count), no env is stepped.
-  virtual void parseAt(const uint32_t* indices, size_t count, const std::string_view* responses,
-                       int32_t* actions) = 0;
+  virtual void parseAt(const uint32_t* indices, size_t count, const std::string_view* responses, int32_t* actions) = 0;
   virtual std::string key(uint32_t env) const = 0;
   virtual std::string actionName(uint32_t env, int32_t action) const = 0;
   // The actions env may take now, ascending (every action when the env does not say).

@@ -126,8 +126,7 @@ class Batch final : public BatchBase {
     for (uint32_t i = 0; i < config_.numEnvs; ++i) actions[i] = envs_[i].parse(responses[i]);
   }
 
-  void parseAt(const uint32_t* indices, size_t count, const std::string_view* responses,
-               int32_t* actions) override {
+  void parseAt(const uint32_t* indices, size_t count, const std::string_view* responses, int32_t* actions) override {
     checkIndices(indices, count);
     for (size_t j = 0; j < count; ++j) actions[j] = envs_[indices[j]].parse(responses[j]);
   }
@@ -164,8 +163,7 @@ class Batch final : public BatchBase {
 
   void oracleActions(int32_t* actions) override {
     if constexpr (HasOracle<E>) {
-      for (uint32_t i = 0; i < config_.numEnvs; ++i)
-        actions[i] = ended_[i] ? 0 : envs_[i].oracleAction();
+      for (uint32_t i = 0; i < config_.numEnvs; ++i) actions[i] = ended_[i] ? 0 : envs_[i].oracleAction();
     } else {
       throw TypeError("env '" + shape_.env + "' has no oracle");
     }

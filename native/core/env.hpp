@@ -54,8 +54,8 @@ constexpr int32_t kFlagInvalid = int32_t{1} << 30;
 
 struct StepResult {
   float reward = 0.0f;
-  bool done = false;   // the episode ended by the environment's rules
-  bool valid = true;   // the action was legal here
+  bool done = false;  // the episode ended by the environment's rules
+  bool valid = true;  // the action was legal here
 };
 
 // What the engine and the prompts know of an environment; listEnvs() shows all of it.
@@ -81,7 +81,7 @@ concept Environment = requires(E env, const E cenv, const typename E::Config& cf
   { cfg.maxSteps } -> std::convertible_to<uint32_t>;
   { cenv.numActions() } -> std::same_as<int32_t>;
   { cenv.maxObsBytes() } -> std::same_as<size_t>;
-  { env.reset(seed, seed) };
+  {env.reset(seed, seed)};
   { env.step(action) } -> std::same_as<StepResult>;
   { cenv.render(out) } -> std::same_as<size_t>;
   { env.parse(text) } -> std::same_as<int32_t>;
@@ -96,7 +96,7 @@ concept HasOracle = requires(E env) {
 // on the state anchor refines grouping on the anchor.
 template <class E>
 concept HasStateKey = requires(const E env, std::string& out) {
-  { env.stateKey(out) };
+  {env.stateKey(out)};
 };
 
 template <class E>

@@ -9,23 +9,32 @@ namespace gigpo {
 
 namespace {
 
-std::string integerText(double d) { return std::to_string(static_cast<int64_t>(d)); }
+std::string integerText(double d) {
+  return std::to_string(static_cast<int64_t>(d));
+}
 
 }  // namespace
 
 const char* optionKindName(OptionKind kind) {
   switch (kind) {
-    case OptionKind::Integer: return "integer";
-    case OptionKind::Number: return "number";
-    case OptionKind::Boolean: return "boolean";
-    case OptionKind::String: return "string";
+    case OptionKind::Integer:
+      return "integer";
+    case OptionKind::Number:
+      return "number";
+    case OptionKind::Boolean:
+      return "boolean";
+    case OptionKind::String:
+      return "string";
   }
   return "?";
 }
 
-const char* profileName(Profile profile) { return profile == Profile::Native ? "native" : "verl-agent"; }
+const char* profileName(Profile profile) {
+  return profile == Profile::Native ? "native" : "verl-agent";
+}
 
-OptionSpec integerOption(std::string name, std::optional<int64_t> def, int64_t min, int64_t max, std::string description) {
+OptionSpec integerOption(std::string name, std::optional<int64_t> def, int64_t min, int64_t max,
+                         std::string description) {
   OptionSpec s{std::move(name), OptionKind::Integer, std::nullopt, std::move(description)};
   if (def) s.defaultValue = static_cast<double>(*def);
   s.min = static_cast<double>(min);
@@ -66,14 +75,16 @@ OptionReader::OptionReader(const std::string& envName, const Options& options, c
     if (!known) {
       std::string list;
       for (const auto& s : specs) list += (list.empty() ? "" : ", ") + s.name;
-      throw TypeError("options." + name + ": unknown option for env '" + envName + "' (known: " +
-                      (list.empty() ? "none" : list) + ")");
+      throw TypeError("options." + name + ": unknown option for env '" + envName +
+                      "' (known: " + (list.empty() ? "none" : list) + ")");
     }
   }
   if (hasProfile) profile_ = string("profile") == "native" ? Profile::Native : Profile::VerlAgent;
 }
 
-std::string OptionReader::where(const std::string& name) const { return "options." + name; }
+std::string OptionReader::where(const std::string& name) const {
+  return "options." + name;
+}
 
 const OptionSpec& OptionReader::spec(const std::string& name) const {
   for (const auto& s : specs_)
@@ -180,8 +191,12 @@ OptionSpec requireThinkOption(bool referenceDefault) {
   return referenceDefault ? spec.withReferenceDefault(true) : spec;
 }
 
-uint32_t readMaxSteps(const OptionReader& reader) { return static_cast<uint32_t>(reader.integer("maxSteps")); }
+uint32_t readMaxSteps(const OptionReader& reader) {
+  return static_cast<uint32_t>(reader.integer("maxSteps"));
+}
 
-bool readRequireThink(const OptionReader& reader) { return reader.boolean("requireThink"); }
+bool readRequireThink(const OptionReader& reader) {
+  return reader.boolean("requireThink");
+}
 
 }  // namespace gigpo

@@ -30,10 +30,10 @@ struct OptionSpec {
   // is derived from other options (then defaultNote says how).
   std::optional<OptionValue> defaultValue;
   std::string description;
-  double min = 0, max = 0;            // Integer and Number: the inclusive range
-  std::vector<std::string> choices;   // String: the allowed values (empty = any string)
+  double min = 0, max = 0;                      // Integer and Number: the inclusive range
+  std::vector<std::string> choices;             // String: the allowed values (empty = any string)
   std::optional<OptionValue> referenceDefault;  // the default under profile 'verl-agent'
-  std::string defaultNote;            // a derived default, in words ("2*maxPosition")
+  std::string defaultNote;                      // a derived default, in words ("2*maxPosition")
 
   OptionSpec withReferenceDefault(OptionValue v) const {
     OptionSpec s = *this;
@@ -48,7 +48,8 @@ struct OptionSpec {
   }
 };
 
-OptionSpec integerOption(std::string name, std::optional<int64_t> def, int64_t min, int64_t max, std::string description);
+OptionSpec integerOption(std::string name, std::optional<int64_t> def, int64_t min, int64_t max,
+                         std::string description);
 OptionSpec numberOption(std::string name, double def, double min, double max, std::string description);
 OptionSpec booleanOption(std::string name, bool def, std::string description);
 // A free string; no default when `def` is nullopt.

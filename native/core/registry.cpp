@@ -1,7 +1,6 @@
 #include "core/registry.hpp"
 
 #include "core/batch_impl.hpp"
-#include "core/errors.hpp"
 #include "core/envs/ezpoints/ezpoints.hpp"
 #include "core/envs/frozenlake/frozenlake.hpp"
 #include "core/envs/household/household.hpp"
@@ -9,6 +8,7 @@
 #include "core/envs/points24/points24.hpp"
 #include "core/envs/shop/shop.hpp"
 #include "core/envs/sokoban/sokoban.hpp"
+#include "core/errors.hpp"
 
 namespace gigpo {
 namespace {
@@ -27,13 +27,8 @@ EnvEntry entry() {
 
 const std::vector<EnvEntry>& envRegistry() {
   static const std::vector<EnvEntry> kEnvs = {
-      entry<Sokoban>(),
-      entry<NumberLine>(),
-      entry<FrozenLake>(),
-      entry<EzPoints>(),
-      entry<Points24>(),
-      entry<Household>(),
-      entry<Shop>(),
+      entry<Sokoban>(),  entry<NumberLine>(), entry<FrozenLake>(), entry<EzPoints>(),
+      entry<Points24>(), entry<Household>(),  entry<Shop>(),
   };
   return kEnvs;
 }

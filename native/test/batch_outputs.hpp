@@ -18,12 +18,20 @@ struct OwnedOutputs {
   std::vector<uint64_t> anchor, stateAnchor;
 
   explicit OwnedOutputs(const BatchShape& s)
-      : reward(s.numEnvs), done(s.numEnvs), truncated(s.numEnvs), valid(s.numEnvs), reset(s.numEnvs),
-        obsBytes(s.obsCapacity), episodeStep(s.numEnvs), obsLengths(s.numEnvs), anchor(s.numEnvs), stateAnchor(s.numEnvs) {}
+      : reward(s.numEnvs),
+        done(s.numEnvs),
+        truncated(s.numEnvs),
+        valid(s.numEnvs),
+        reset(s.numEnvs),
+        obsBytes(s.obsCapacity),
+        episodeStep(s.numEnvs),
+        obsLengths(s.numEnvs),
+        anchor(s.numEnvs),
+        stateAnchor(s.numEnvs) {}
 
   BatchOutputs view() {
-    return {reward.data(), done.data(), truncated.data(), valid.data(), reset.data(), episodeStep.data(),
-            anchor.data(), obsLengths.data(), obsBytes.data(), stateAnchor.data()};
+    return {reward.data(),      done.data(),   truncated.data(),  valid.data(),    reset.data(),
+            episodeStep.data(), anchor.data(), obsLengths.data(), obsBytes.data(), stateAnchor.data()};
   }
 };
 

@@ -101,8 +101,8 @@ struct WorkedExample {
     c.numObs = 6;
     c.obsBytes = reinterpret_cast<const uint8_t*>(obsBytes.data());
     c.obsByteLength = obsBytes.size();
-    return advantage::computeAdvantages(c, options, {returns.data(), episode.data(), stepAdv.data(), adv.data(),
-                                                     stepGroup.data()});
+    return advantage::computeAdvantages(c, options,
+                                        {returns.data(), episode.data(), stepAdv.data(), adv.data(), stepGroup.data()});
   }
 };
 
@@ -118,11 +118,11 @@ TEST_CASE("GiGPO on the worked example gives the documented table") {
   advantage::Options o;  // gamma 0.95, invalidPenalty 0.1, mean_norm, stepWeight 1
   const advantage::Report report = w.run(o);
   checkClose(w.returns, {9.025, 9.5, 10, -0.1, 0, 0, 0, 0, 10, 0, 0});
-  checkClose(w.episode, {6.2625, 6.2625, 6.2625, -3.8375, -3.7375, -3.7375, -3.7375, -3.7375, 6.66667, -3.33333,
-                         -3.33333});
+  checkClose(w.episode,
+             {6.2625, 6.2625, 6.2625, -3.8375, -3.7375, -3.7375, -3.7375, -3.7375, 6.66667, -3.33333, -3.33333});
   checkClose(w.stepAdv, {6.79375, 4.75, 0, -2.33125, -2.23125, -4.75, -2.23125, 0, 5, -5, 0});
-  checkClose(w.adv, {13.05625, 11.0125, 6.2625, -6.16875, -5.96875, -8.4875, -5.96875, -3.7375, 11.66667, -8.33333,
-                     -3.33333});
+  checkClose(w.adv,
+             {13.05625, 11.0125, 6.2625, -6.16875, -5.96875, -8.4875, -5.96875, -3.7375, 11.66667, -8.33333, -3.33333});
   CHECK(w.stepGroup == std::vector<uint32_t>{0, 1, 2, 0, 0, 1, 0, 3, 4, 4, 5});
   CHECK(report.numGroups == 2);
   CHECK(report.numTrajectories == 5);
@@ -134,8 +134,8 @@ TEST_CASE("GRPO and RLOO on the worked example") {
   advantage::Options o;
   o.estimator = advantage::Estimator::Grpo;
   w.run(o);
-  checkClose(w.adv, {1.20759, 1.20759, 1.20759, -0.73998, -0.7207, -0.7207, -0.7207, -0.7207, 1.1547, -0.57735,
-                     -0.57735});
+  checkClose(w.adv,
+             {1.20759, 1.20759, 1.20759, -0.73998, -0.7207, -0.7207, -0.7207, -0.7207, 1.1547, -0.57735, -0.57735});
   o.estimator = advantage::Estimator::Rloo;
   w.run(o);
   checkClose(w.adv, {7.15714, 7.15714, 7.15714, -4.38571, -4.27143, -4.27143, -4.27143, -4.27143, 10, -5, -5});

@@ -3,9 +3,9 @@
 
 #include <string>
 
+#include "core/envs/shop/webshop_reward.hpp"
 #include "core/envs/sokoban/boxoban_file.hpp"
 #include "core/errors.hpp"
-#include "core/envs/shop/webshop_reward.hpp"
 #include "core/text/sequence_ratio.hpp"
 #include "core/text/token_set_ratio.hpp"
 
@@ -37,12 +37,26 @@ TEST_CASE("tokenSetRatio equals thefuzz 0.19's token_set_ratio (difflib backend,
     int score;
   };
   const Case cases[] = {
-      {"long sleeve", "long sleeve", 100}, {"long sleeve", "short sleeve", 71}, {"machine washable", "machine wash", 86},
-      {"x-large", "large", 100},           {"X-Large", "x large", 100},         {"navy blue", "blue", 100},
-      {"3 pack", "pack of 3", 100},        {"light weight", "lightweight", 96}, {"high waist", "high waisted", 91},
-      {"non slip", "nonslip", 93},         {"small", "x-small", 100},           {"blue", "black", 44},
-      {"", "a", 0},                        {"---", "a", 0},                     {"Fleece-Lined!", "fleece lined", 100},
-      {"MACHINE_WASH", "machine wash", 92}, {"t\xC3\xA9" "a set", "t a set", 77}, {"queen", "king", 22},
+      {"long sleeve", "long sleeve", 100},
+      {"long sleeve", "short sleeve", 71},
+      {"machine washable", "machine wash", 86},
+      {"x-large", "large", 100},
+      {"X-Large", "x large", 100},
+      {"navy blue", "blue", 100},
+      {"3 pack", "pack of 3", 100},
+      {"light weight", "lightweight", 96},
+      {"high waist", "high waisted", 91},
+      {"non slip", "nonslip", 93},
+      {"small", "x-small", 100},
+      {"blue", "black", 44},
+      {"", "a", 0},
+      {"---", "a", 0},
+      {"Fleece-Lined!", "fleece lined", 100},
+      {"MACHINE_WASH", "machine wash", 92},
+      {"t\xC3\xA9"
+       "a set",
+       "t a set", 77},
+      {"queen", "king", 22},
       {"easy clean", "clean easy to", 100},
   };
   for (const Case& c : cases) {

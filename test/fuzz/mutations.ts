@@ -28,10 +28,20 @@ const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[int(rand, xs.length)];
 /** Valid msgpack files: one to three chunks of consecutive groups, with and without the optional columns. */
 export function msgpackSeeds(): Uint8Array[] {
   const seeds: Uint8Array[] = [];
-  const variants = [{}, { text: true, tokens: true }, { scores: true, labels: true }, { text: true, scores: true, labels: true, tokens: true }];
+  const variants = [
+    {},
+    { text: true, tokens: true },
+    { scores: true, labels: true },
+    { text: true, scores: true, labels: true, tokens: true },
+  ];
   for (let v = 0; v < variants.length; v++) {
     const chunks = [];
-    for (let c = 0; c <= v % 3; c++) chunks.push(encodeChunk(makeBatch({ groups: 2 + c, groupSize: 2, seed: 10 * v + c, firstGroup: 10 * c, maxLen: 4, ...variants[v] }), { env: 'sokoban' }));
+    for (let c = 0; c <= v % 3; c++)
+      chunks.push(
+        encodeChunk(makeBatch({ groups: 2 + c, groupSize: 2, seed: 10 * v + c, firstGroup: 10 * c, maxLen: 4, ...variants[v] }), {
+          env: 'sokoban',
+        }),
+      );
     seeds.push(new Uint8Array(Buffer.concat(chunks)));
   }
   return seeds;
@@ -50,13 +60,15 @@ export function jsonlSeeds(): Uint8Array[] {
           if (rand() < 0.3) step.valid = false;
           if (rand() < 0.5) step.action = rand() < 0.5 ? int(rand, 4) : 'left';
           if (rand() < 0.2) step.anchor = (0x1234abcd + g * 7 + s).toString(16).padStart(16, '0');
-          if (form === 'scored') Object.assign(step, { return: 0.5, episode_advantage: 0.1, step_advantage: 0, advantage: 0.1, step_group: s });
+          if (form === 'scored')
+            Object.assign(step, { return: 0.5, episode_advantage: 0.1, step_advantage: 0, advantage: 0.1, step_group: s });
           return step;
         });
         const group = g % 2 ? `task-${g}` : g;
-        if (form === 'row') steps.forEach((s, k) => {
-          out.push(JSON.stringify({ group, traj: `${g}/${t}`, step: k, ...s }));
-        });
+        if (form === 'row')
+          steps.forEach((s, k) => {
+            out.push(JSON.stringify({ group, traj: `${g}/${t}`, step: k, ...s }));
+          });
         else out.push(JSON.stringify({ group, traj: g * 3 + t, steps }));
       }
     return out;
@@ -89,12 +101,24 @@ function splice(rand: Rand, b: Uint8Array, other: Uint8Array): [Uint8Array, stri
 /** Rewrites the length field of a random bin/str/array/map header to a value far beyond the data. */
 function hugeLength(rand: Rand, b: Uint8Array): [Uint8Array, string] {
   const heads: number[] = [];
-  for (let i = 0; i < b.length; i++) if ((b[i] >= 0xc4 && b[i] <= 0xc6) || (b[i] >= 0xd9 && b[i] <= 0xdb) || (b[i] >= 0xdc && b[i] <= 0xdf)) heads.push(i);
+  for (let i = 0; i < b.length; i++)
+    if ((b[i] >= 0xc4 && b[i] <= 0xc6) || (b[i] >= 0xd9 && b[i] <= 0xdb) || (b[i] >= 0xdc && b[i] <= 0xdf)) heads.push(i);
   if (heads.length === 0) return flip(rand, b);
   const at = pick(rand, heads);
   const out = Buffer.from(b);
-  const width = new Map([[0xc4, 1], [0xd9, 1], [0xc5, 2], [0xda, 2], [0xdc, 2], [0xde, 2]]).get(out[at]) ?? 4;
-  const value = pick(rand, width === 1 ? [0xff, 0x80] : width === 2 ? [0xffff, 0x8000] : [0xffffffff, 0x80000000, 0xc0000000, 0x7fffffff, b.length]);
+  const width =
+    new Map([
+      [0xc4, 1],
+      [0xd9, 1],
+      [0xc5, 2],
+      [0xda, 2],
+      [0xdc, 2],
+      [0xde, 2],
+    ]).get(out[at]) ?? 4;
+  const value = pick(
+    rand,
+    width === 1 ? [0xff, 0x80] : width === 2 ? [0xffff, 0x8000] : [0xffffffff, 0x80000000, 0xc0000000, 0x7fffffff, b.length],
+  );
   if (at + 1 + width > out.length) return truncate(rand, b);
   out.writeUIntBE(value, at + 1, width);
   return [new Uint8Array(out), `length at ${at} set to ${value}`];
@@ -171,7 +195,22 @@ function structural(rand: Rand, b: Uint8Array): [Uint8Array, string] {
 
 // ---- JSONL structure ----
 
-const TOKEN_LIES = ['NaN', '-Infinity', 'Infinity', '1e39', '-0', '"x"', 'null', 'true', '[]', '{}', '1.5', '4294967296', '18446744073709551616', '"\\ud800"'];
+const TOKEN_LIES = [
+  'NaN',
+  '-Infinity',
+  'Infinity',
+  '1e39',
+  '-0',
+  '"x"',
+  'null',
+  'true',
+  '[]',
+  '{}',
+  '1.5',
+  '4294967296',
+  '18446744073709551616',
+  '"\\ud800"',
+];
 
 /** A random number, string or literal in the text replaced by a lie; or a line dropped, doubled or swapped. */
 function jsonEdit(rand: Rand, b: Uint8Array): [Uint8Array, string] {
@@ -226,12 +265,29 @@ export function mutants(seed: number): MutationSource {
         const b = pick(rand, mp);
         const op = int(rand, 10);
         const [bytes, what] =
-          op < 4 ? structural(rand, b) : op < 6 ? hugeLength(rand, b) : op < 8 ? flip(rand, b) : op < 9 ? truncate(rand, b) : splice(rand, b, pick(rand, mp));
+          op < 4
+            ? structural(rand, b)
+            : op < 6
+              ? hugeLength(rand, b)
+              : op < 8
+                ? flip(rand, b)
+                : op < 9
+                  ? truncate(rand, b)
+                  : splice(rand, b, pick(rand, mp));
         return { file: `case${n}.msgpack`, bytes, what };
       }
       const b = pick(rand, js);
       const op = int(rand, 40);
-      const [bytes, what] = op < 1 ? giantLine(rand, b) : op < 20 ? jsonEdit(rand, b) : op < 32 ? flip(rand, b) : op < 36 ? truncate(rand, b) : splice(rand, b, pick(rand, js));
+      const [bytes, what] =
+        op < 1
+          ? giantLine(rand, b)
+          : op < 20
+            ? jsonEdit(rand, b)
+            : op < 32
+              ? flip(rand, b)
+              : op < 36
+                ? truncate(rand, b)
+                : splice(rand, b, pick(rand, js));
       return { file: `case${n}.jsonl`, bytes, what };
     },
   };

@@ -35,7 +35,12 @@ process.on('message', async (message) => {
     await run(message);
     process.send({ id: message.id, ok: true });
   } catch (err) {
-    process.send({ id: message.id, ok: false, error: `${err?.name}: ${err?.message}`.slice(0, 2000), gigpo: err instanceof GigpoInputError });
+    process.send({
+      id: message.id,
+      ok: false,
+      error: `${err?.name}: ${err?.message}`.slice(0, 2000),
+      gigpo: err instanceof GigpoInputError,
+    });
   }
 });
 process.send({ ready: true });

@@ -20,13 +20,7 @@ export interface PlayCounts {
  * Random play: with probability `legalBias` a token the model calls legal, else any action
  * or INVALID_ACTION. Checks reward, valid, done, truncated, resets and the rendered formula.
  */
-export function checkRandomPlay(
-  env: string,
-  options: EnvOptions,
-  numEnvs: number,
-  steps: number,
-  legalBias: number,
-): PlayCounts {
+export function checkRandomPlay(env: string, options: EnvOptions, numEnvs: number, steps: number, legalBias: number): PlayCounts {
   const b = createEnvBatch({ env, numEnvs, seed: 17, options });
   const names = Array.from({ length: b.numActions }, (_, a) => b.actionName(0, a));
   const models = b.observations().map((o) => new FormulaModel(parseCardObservation(o).cards));

@@ -20,7 +20,10 @@ function checkBuilt(): void {
 }
 
 /** Runs `gigpo ...args` to completion; `input` is written to its stdin. */
-export function runCli(args: string[], options: { input?: string | Uint8Array; env?: Record<string, string>; cwd?: string } = {}): CliResult {
+export function runCli(
+  args: string[],
+  options: { input?: string | Uint8Array; env?: Record<string, string>; cwd?: string } = {},
+): CliResult {
   checkBuilt();
   const r = spawnSync(process.execPath, [cliPath, ...args], {
     input: options.input,

@@ -39,14 +39,29 @@ export function editedChunk(bytes: Uint8Array, edit: (chunk: ChunkMap) => void):
 /** 48 bytes: a chunk map whose last value declares a bin32 of 3 GiB that the file does not hold. */
 export function declaredHugeBin(): Uint8Array {
   const head = Buffer.concat([
-    Buffer.from([0x83, 0xa6]), Buffer.from('format'), Buffer.from([0xab]), Buffer.from('gigpo.steps'),
-    Buffer.from([0xa7]), Buffer.from('version'), Buffer.from([0x01]),
-    Buffer.from([0xa7]), Buffer.from('columns'), Buffer.from([0xc6, 0xc0, 0x00, 0x00, 0x00]),
+    Buffer.from([0x83, 0xa6]),
+    Buffer.from('format'),
+    Buffer.from([0xab]),
+    Buffer.from('gigpo.steps'),
+    Buffer.from([0xa7]),
+    Buffer.from('version'),
+    Buffer.from([0x01]),
+    Buffer.from([0xa7]),
+    Buffer.from('columns'),
+    Buffer.from([0xc6, 0xc0, 0x00, 0x00, 0x00]),
   ]);
   return new Uint8Array(Buffer.concat([head, Buffer.alloc(48 - head.length, 0x20)]));
 }
 
-const trajectoryLine = (group: number, traj: number, obs = `s${group}`) => JSON.stringify({ group, traj, steps: [{ obs, reward: 0 }, { obs: 'end', reward: 1 }] });
+const trajectoryLine = (group: number, traj: number, obs = `s${group}`) =>
+  JSON.stringify({
+    group,
+    traj,
+    steps: [
+      { obs, reward: 0 },
+      { obs: 'end', reward: 1 },
+    ],
+  });
 
 /** JSONL of good lines 1 and 3 around line 2 (a trajectory of group 0), `bad` giving line 2. */
 function jsonlAround(bad: string): Uint8Array {

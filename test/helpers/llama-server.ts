@@ -54,7 +54,12 @@ export async function startLlamaServer(options: {
   seed?: number;
   contextSize?: number;
 }): Promise<LlamaServer> {
-  const policy = llamaPolicy({ model: options.model, parallel: options.parallel ?? 4, prefixCache: options.prefixCache, contextSize: options.contextSize });
+  const policy = llamaPolicy({
+    model: options.model,
+    parallel: options.parallel ?? 4,
+    prefixCache: options.prefixCache,
+    contextSize: options.contextSize,
+  });
   await policy.load();
   const contextSize = options.contextSize ?? 4096;
   const baseSeed = options.seed ?? 0;
@@ -63,7 +68,8 @@ export async function startLlamaServer(options: {
 
   async function complete(promptIds: Int32Array, body: Record<string, unknown>): Promise<PolicyResponse> {
     const maxTokens = body.max_tokens ?? body.max_completion_tokens ?? 16;
-    if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 1) throw new HttpError(400, 'max_tokens must be a positive integer');
+    if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 1)
+      throw new HttpError(400, 'max_tokens must be a positive integer');
     if (promptIds.length + maxTokens > contextSize)
       throw new HttpError(
         400,
@@ -112,7 +118,8 @@ export async function startLlamaServer(options: {
     const prompt = body.prompt;
     let promptIds: Int32Array;
     if (typeof prompt === 'string') promptIds = await policy.tokens.tokenize(prompt, { addSpecial: true });
-    else if (Array.isArray(prompt) && prompt.length > 0 && prompt.every((t) => Number.isInteger(t) && t >= 0 && t < 1 << 30)) promptIds = Int32Array.from(prompt);
+    else if (Array.isArray(prompt) && prompt.length > 0 && prompt.every((t) => Number.isInteger(t) && t >= 0 && t < 1 << 30))
+      promptIds = Int32Array.from(prompt);
     else throw new HttpError(400, 'prompt must be a string or a non-empty array of token ids');
     let r: PolicyResponse;
     try {
@@ -130,7 +137,14 @@ export async function startLlamaServer(options: {
       choice.token_ids = Array.from(r.responseIds!);
       choice.prompt_token_ids = Array.from(r.promptIds!);
     }
-    return { id: `cmpl-${requests.length}`, object: 'text_completion', created: Math.floor(Date.now() / 1000), model: String(body.model ?? 'tiny'), choices: [choice], usage: usage(r) };
+    return {
+      id: `cmpl-${requests.length}`,
+      object: 'text_completion',
+      created: Math.floor(Date.now() / 1000),
+      model: String(body.model ?? 'tiny'),
+      choices: [choice],
+      usage: usage(r),
+    };
   }
 
   async function tokenize(body: Record<string, unknown>): Promise<unknown> {
@@ -139,13 +153,15 @@ export async function startLlamaServer(options: {
       const tokens = Array.from(await policy.tokens.tokenize(body.prompt, { addSpecial: body.add_special_tokens !== false }));
       return { tokens, count: tokens.length, max_model_len: contextSize };
     }
-    if (typeof body.content === 'string') return { tokens: Array.from(await policy.tokens.tokenize(body.content, { addSpecial: body.add_special === true })) };
+    if (typeof body.content === 'string')
+      return { tokens: Array.from(await policy.tokens.tokenize(body.content, { addSpecial: body.add_special === true })) };
     throw new HttpError(400, 'expected {prompt: string} (vLLM) or {content: string} (llama.cpp)');
   }
 
   async function detokenize(body: Record<string, unknown>): Promise<unknown> {
     const tokens = body.tokens;
-    if (!Array.isArray(tokens) || !tokens.every((t) => Number.isInteger(t) && t >= 0)) throw new HttpError(400, 'tokens must be an array of token ids');
+    if (!Array.isArray(tokens) || !tokens.every((t) => Number.isInteger(t) && t >= 0))
+      throw new HttpError(400, 'tokens must be an array of token ids');
     const text = await policy.tokens.detokenize(tokens as number[]);
     return { prompt: text, content: text };
   }
@@ -238,7 +254,13 @@ async function applyFault(fault: Fault, res: ServerResponse): Promise<boolean> {
       res.end('{"choices": [{"message": {"content": "<action>up');
       return true;
     case 'context-length':
-      send(res, 400, { error: { message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens.", type: 'BadRequestError', code: 400 } });
+      send(res, 400, {
+        error: {
+          message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens.",
+          type: 'BadRequestError',
+          code: 400,
+        },
+      });
       return true;
   }
 }

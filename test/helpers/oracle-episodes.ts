@@ -12,7 +12,12 @@ export interface OracleEpisodes {
 
 export function playOracleEpisodes(b: EnvBatch, maxSteps: number): OracleEpisodes {
   const n = b.numEnvs;
-  const out: OracleEpisodes = { finished: new Uint8Array(n), lastReward: new Float64Array(n), steps: new Uint32Array(n), invalidActions: 0 };
+  const out: OracleEpisodes = {
+    finished: new Uint8Array(n),
+    lastReward: new Float64Array(n),
+    steps: new Uint32Array(n),
+    invalidActions: 0,
+  };
   for (let t = 0; t < maxSteps; t++) {
     const actions = b.oracleActions();
     for (let i = 0; i < n; i++) if (out.finished[i]) actions[i] = HOLD_ACTION;

@@ -17,7 +17,10 @@ export interface JsonTrajectory {
   steps: JsonStep[];
 }
 
-export function randomTrajectories(seed: number, o: { groups: number; maxGroupSize?: number; maxLength?: number; shuffle?: boolean }): JsonTrajectory[] {
+export function randomTrajectories(
+  seed: number,
+  o: { groups: number; maxGroupSize?: number; maxLength?: number; shuffle?: boolean },
+): JsonTrajectory[] {
   const rand = prng(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const out: JsonTrajectory[] = [];

@@ -43,7 +43,9 @@ export function plainRows(batch: StepBatch): PlainRow[] {
   const decoder = new TextDecoder();
   const rows: PlainRow[] = [];
   for (let r = 0; r < batch.numRows; r++) {
-    const response = batch.response ? decoder.decode(batch.response.data.subarray(batch.response.offsets[r], batch.response.offsets[r + 1])) : '';
+    const response = batch.response
+      ? decoder.decode(batch.response.data.subarray(batch.response.offsets[r], batch.response.offsets[r + 1]))
+      : '';
     rows.push({
       group: batch.group[r],
       traj: batch.traj[r],

@@ -117,4 +117,3 @@ export function rowsByGroup(batch: StepBatch, scores: StepScores) {
   }
   return rows.sort((a, b) => a.group - b.group || a.traj - b.traj || a.step - b.step);
 }
-

@@ -36,8 +36,7 @@ export const BOXOBAN_SAMPLES = ['unfiltered/test/000.txt', 'medium/train/000.txt
 export function requireBoxoban(ctx: { skip: (note?: string) => never }): string {
   const dir = boxobanDir();
   if (dir) return dir;
-  const message =
-    'Boxoban sample data not found: set GIGPO_BOXOBAN_DIR or place it at <project root>/../shared/data/boxoban';
+  const message = 'Boxoban sample data not found: set GIGPO_BOXOBAN_DIR or place it at <project root>/../shared/data/boxoban';
   if (process.env.CI === 'true') throw new Error(message + ' (required when CI=true)');
   console.warn(`\n*** SKIPPING: ${message} ***\n`);
   return ctx.skip(message);

@@ -106,9 +106,18 @@ export function makeBatch(o: MakeBatchOptions): StepBatch {
     batch.actionText = packStrings(Array.from({ length: n }, (_, r) => (r % 3 === 0 ? `act ${r} é` : '')));
   }
   if (o.tokens) {
-    batch.promptIds = packNumbers(ids.map((x) => x.p), Int32Array);
-    batch.responseIds = packNumbers(ids.map((x) => x.r), Int32Array);
-    batch.logprobs = packNumbers(ids.map((x) => x.l), Float32Array);
+    batch.promptIds = packNumbers(
+      ids.map((x) => x.p),
+      Int32Array,
+    );
+    batch.responseIds = packNumbers(
+      ids.map((x) => x.r),
+      Int32Array,
+    );
+    batch.logprobs = packNumbers(
+      ids.map((x) => x.l),
+      Float32Array,
+    );
     // Sampled tokens: the response, and the second half of the prompt (an earlier answer).
     batch.responseMask = packNumbers(
       ids.map((x) => [...x.p.map((_, k) => (2 * k >= x.p.length ? 1 : 0)), ...x.r.map(() => 1)]),

@@ -1,10 +1,40 @@
 // docs/ADVANTAGES.md's worked example as JSONL input, and its table (rows t0·0 .. t4·1) to compare with.
 export const WORKED_EXAMPLE_JSONL = [
-  { group: 'task0', traj: 't0', steps: [{ obs: 'A', reward: 0 }, { obs: 'B', reward: 0 }, { obs: 'C', reward: 10 }] },
-  { group: 'task0', traj: 't1', steps: [{ obs: 'A', reward: 0, valid: false }, { obs: 'A', reward: 0 }, { obs: 'B', reward: 0 }] },
-  { group: 'task0', traj: 't2', steps: [{ obs: 'A', reward: 0 }, { obs: 'D', reward: 0 }] },
+  {
+    group: 'task0',
+    traj: 't0',
+    steps: [
+      { obs: 'A', reward: 0 },
+      { obs: 'B', reward: 0 },
+      { obs: 'C', reward: 10 },
+    ],
+  },
+  {
+    group: 'task0',
+    traj: 't1',
+    steps: [
+      { obs: 'A', reward: 0, valid: false },
+      { obs: 'A', reward: 0 },
+      { obs: 'B', reward: 0 },
+    ],
+  },
+  {
+    group: 'task0',
+    traj: 't2',
+    steps: [
+      { obs: 'A', reward: 0 },
+      { obs: 'D', reward: 0 },
+    ],
+  },
   { group: 'task1', traj: 't3', steps: [{ obs: 'X', reward: 10 }] },
-  { group: 'task1', traj: 't4', steps: [{ obs: 'X', reward: 0 }, { obs: 'Y', reward: 0 }] },
+  {
+    group: 'task1',
+    traj: 't4',
+    steps: [
+      { obs: 'X', reward: 0 },
+      { obs: 'Y', reward: 0 },
+    ],
+  },
 ]
   .map((t) => JSON.stringify(t))
   .join('\n');

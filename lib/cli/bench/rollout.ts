@@ -39,7 +39,15 @@ export async function benchRollouts(opts: {
   /** Timed runs per thread count after one warm-up run; the median is reported. Default 3. */
   runs?: number;
 }): Promise<RolloutBenchResult> {
-  const job = { env: opts.env, groups: opts.groups, groupSize: opts.groupSize, seed: opts.seed ?? 1, policy: opts.policy, envOptions: opts.envOptions, maxSteps: opts.maxSteps };
+  const job = {
+    env: opts.env,
+    groups: opts.groups,
+    groupSize: opts.groupSize,
+    seed: opts.seed ?? 1,
+    policy: opts.policy,
+    envOptions: opts.envOptions,
+    maxSteps: opts.maxSteps,
+  };
   const rows: RolloutBenchRow[] = [];
   let last: StepBatch | undefined;
   for (const threads of opts.threads) {

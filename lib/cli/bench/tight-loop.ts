@@ -19,7 +19,9 @@ export const tightLoopPath = join(packageRoot, 'build', 'Release', 'gigpo-tightl
 
 export function runTightLoop(env: string, numEnvs: number, seconds: number, seed: number, options: EnvOptions = {}): TightLoopResult {
   if (!existsSync(tightLoopPath))
-    throw new Error(`the tight-loop bench is not built (${tightLoopPath}): build it with 'npm run build:native' in a checkout, or 'GIGPO_BUILD_BENCH=1 npm rebuild gigpo-engine' in an install`);
+    throw new Error(
+      `the tight-loop bench is not built (${tightLoopPath}): build it with 'npm run build:native' in a checkout, or 'GIGPO_BUILD_BENCH=1 npm rebuild gigpo-engine' in an install`,
+    );
   const args = ['--env', env, '--envs', String(numEnvs), '--seconds', String(seconds), '--seed', String(seed)];
   for (const [k, v] of Object.entries(options)) args.push('--option', `${k}=${String(v)}`);
   const r = spawnSync(tightLoopPath, args, { encoding: 'utf8' });

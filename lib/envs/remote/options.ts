@@ -88,7 +88,10 @@ export function resolveRemoteOptions(o: RemoteEnvOptions | undefined, groups: nu
     try {
       promptSpec(o.envName);
     } catch {
-      throw new GigpoArgumentError('remote.envName', `expected '${REMOTE_PROMPT}' or a native env's name (see gigpo envs), got ${JSON.stringify(o.envName)}`);
+      throw new GigpoArgumentError(
+        'remote.envName',
+        `expected '${REMOTE_PROMPT}' or a native env's name (see gigpo envs), got ${JSON.stringify(o.envName)}`,
+      );
     }
   }
   return {

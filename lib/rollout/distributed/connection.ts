@@ -52,7 +52,10 @@ export class RedisConnection {
   private readonly failed: Promise<never>;
   private fail!: (err: RedisUnreachableError) => void;
 
-  constructor(url: string, private readonly options: ConnectionOptions = {}) {
+  constructor(
+    url: string,
+    private readonly options: ConnectionOptions = {},
+  ) {
     this.url = displayUrl(url);
     this.failed = new Promise<never>((_, reject) => (this.fail = reject));
     this.failed.catch(() => undefined);
@@ -63,9 +66,13 @@ export class RedisConnection {
     this.redis.on('ready', () => this.up());
     const bound = options.unreachableTimeoutMs;
     if (bound !== undefined) {
-      this.watchdog = setInterval(() => {
-        if (this.downSince !== undefined && performance.now() - this.downSince > bound) this.giveUp(`for ${+(bound / 1000).toFixed(1)} s`);
-      }, Math.min(250, bound));
+      this.watchdog = setInterval(
+        () => {
+          if (this.downSince !== undefined && performance.now() - this.downSince > bound)
+            this.giveUp(`for ${+(bound / 1000).toFixed(1)} s`);
+        },
+        Math.min(250, bound),
+      );
       this.watchdog.unref();
     }
   }

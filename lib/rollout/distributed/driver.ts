@@ -54,7 +54,10 @@ export async function distributedCollect(options: DistributedCollectOptions): Pr
   if (policy?.kind !== 'native')
     throw new GigpoArgumentError('policy', 'distributed rollouts take native policies (randomPolicy(), oraclePolicy())');
   if (options.env === REMOTE_ENV)
-    throw new GigpoArgumentError('env', "'remote': distributed rollouts step native envs; roll remote envs out with RolloutEngine.collect (a text policy)");
+    throw new GigpoArgumentError(
+      'env',
+      "'remote': distributed rollouts step native envs; roll remote envs out with RolloutEngine.collect (a text policy)",
+    );
   if (!Number.isInteger(options.groups) || options.groups < 1)
     throw new GigpoArgumentError('groups', `expected an integer >= 1, got ${String(options.groups)}`);
   if (options.run !== undefined && (typeof options.run !== 'string' || !/^[\w.:-]{1,128}$/.test(options.run)))
@@ -156,21 +159,47 @@ export async function distributedCollect(options: DistributedCollectOptions): Pr
       }
       const entries = read?.[0]?.[1] ?? [];
       if (entries.length === 0 && performance.now() - lastProgress > idleTimeoutMs)
-        throw new Error(`distributed rollout ${run}: no result for ${idleTimeoutMs} ms (${received}/${options.groups} groups done); are workers running?`);
+        throw new Error(
+          `distributed rollout ${run}: no result for ${idleTimeoutMs} ms (${received}/${options.groups} groups done); are workers running?`,
+        );
       const before = received;
       lastId = take(entries) ?? lastId;
       if (received > before) {
         lastProgress = performance.now();
-        options.onProgress?.({ step: -1, activeEnvs: (options.groups - received) * options.groupSize, rows: 0, elapsedMs: lastProgress - started });
+        options.onProgress?.({
+          step: -1,
+          activeEnvs: (options.groups - received) * options.groupSize,
+          rows: 0,
+          elapsedMs: lastProgress - started,
+        });
       }
     }
     ok = true;
     const merged = concatStepBatches(shards as StepBatch[]);
     const seconds = (performance.now() - started) / 1000;
-    finishRollout(merged, { env: options.env, ...profileOf(options.envOptions), seed: options.seed ?? 0, groupSize: options.groupSize, policy: policyLabel(policy) }, seconds, []);
+    finishRollout(
+      merged,
+      {
+        env: options.env,
+        ...profileOf(options.envOptions),
+        seed: options.seed ?? 0,
+        groupSize: options.groupSize,
+        policy: policyLabel(policy),
+      },
+      seconds,
+      [],
+    );
     return merged;
   } finally {
-    if (!conn.gaveUp) await endCall(conn, { prefix, run, jobIds, ok, aborted: options.signal?.aborted === true, keepResults: options.keepResults === true });
+    if (!conn.gaveUp)
+      await endCall(conn, {
+        prefix,
+        run,
+        jobIds,
+        ok,
+        aborted: options.signal?.aborted === true,
+        keepResults: options.keepResults === true,
+      });
     conn.close();
   }
 }

@@ -67,8 +67,7 @@ export function parseJobSpec(text: string, where: string): JobSpec {
     throw new GigpoArgumentError(where, 'job spec lacks env, group or groupSize');
   if (spec.groups !== undefined && (!Number.isInteger(spec.groups) || spec.groups < 1 || spec.groups > 65536))
     throw new GigpoArgumentError(where, 'job spec groups must be an integer in [1, 65536]');
-  if (spec.policy?.kind !== 'native')
-    throw new GigpoArgumentError(where, 'distributed rollouts take native policies (random, oracle)');
+  if (spec.policy?.kind !== 'native') throw new GigpoArgumentError(where, 'distributed rollouts take native policies (random, oracle)');
   return spec;
 }
 

@@ -69,13 +69,16 @@ export async function runWorker(options: WorkerOptions): Promise<{ jobs: number 
       let entry: Entry | undefined;
       let reclaimed = false;
       try {
-        const claimed = (await conn.run((r) => r.xautoclaim(jobs, WORKER_GROUP, name, claimIdleMs, '0-0', 'COUNT', 1))) as [string, Entry[]];
+        const claimed = (await conn.run((r) => r.xautoclaim(jobs, WORKER_GROUP, name, claimIdleMs, '0-0', 'COUNT', 1))) as [
+          string,
+          Entry[],
+        ];
         entry = claimed[1].find((e) => e?.[1]);
         reclaimed = entry !== undefined;
         if (!entry) {
-          const read = (await conn.run((r) => r.xreadgroup('GROUP', WORKER_GROUP, name, 'COUNT', 1, 'BLOCK', blockMs, 'STREAMS', jobs, '>'))) as
-            | [string, Entry[]][]
-            | null;
+          const read = (await conn.run((r) =>
+            r.xreadgroup('GROUP', WORKER_GROUP, name, 'COUNT', 1, 'BLOCK', blockMs, 'STREAMS', jobs, '>'),
+          )) as [string, Entry[]][] | null;
           entry = read?.[0]?.[1]?.[0];
         }
       } catch (err) {

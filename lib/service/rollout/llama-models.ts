@@ -50,7 +50,11 @@ export class LlamaModels {
 
 function loadError(err: unknown): unknown {
   if (err instanceof GigpoDependencyError)
-    return new HttpError('not_implemented', `'llama' needs the optional package ${err.packageName}, which this server cannot load (install it with \`npm install ${err.packageName}\` where gigpo serve runs): ${err.message}`, 'policy.kind');
+    return new HttpError(
+      'not_implemented',
+      `'llama' needs the optional package ${err.packageName}, which this server cannot load (install it with \`npm install ${err.packageName}\` where gigpo serve runs): ${err.message}`,
+      'policy.kind',
+    );
   if (err instanceof GigpoInputError) return badField('policy.model', err.message);
   return asHttpError(err, (path) => path.replace(/^llama\./, 'policy.'));
 }

@@ -15,8 +15,22 @@ export const POLICY_KINDS = ['openai', 'llama', 'oracle', 'random'] as const;
 export type PolicyKind = (typeof POLICY_KINDS)[number];
 
 const OPENAI_FIELDS = [
-  'kind', 'baseURL', 'model', 'apiKey', 'temperature', 'maxTokens', 'topP', 'concurrency', 'timeoutMs',
-  'retries', 'retryBaseMs', 'retryMaxMs', 'extraBody', 'headers', 'returnTokenIds', 'name',
+  'kind',
+  'baseURL',
+  'model',
+  'apiKey',
+  'temperature',
+  'maxTokens',
+  'topP',
+  'concurrency',
+  'timeoutMs',
+  'retries',
+  'retryBaseMs',
+  'retryMaxMs',
+  'extraBody',
+  'headers',
+  'returnTokenIds',
+  'name',
 ] as const;
 
 export interface PolicySpec {
@@ -68,7 +82,13 @@ export function buildPolicy(spec: PolicySpec, baseURL?: string): Policy {
   if (spec.kind === 'llama') {
     if (!spec.model) throw new Error('llama policy spec used before its model was attached');
     const f = spec.fields as Record<string, number | string | undefined>;
-    return spec.model.withSampling({ temperature: f.temperature as number, topP: f.topP as number, maxTokens: f.maxTokens as number, seed: f.seed as number, name: f.name as string });
+    return spec.model.withSampling({
+      temperature: f.temperature as number,
+      topP: f.topP as number,
+      maxTokens: f.maxTokens as number,
+      seed: f.seed as number,
+      name: f.name as string,
+    });
   }
   const { kind: _, ...options } = spec.fields;
   try {

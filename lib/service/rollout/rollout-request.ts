@@ -30,7 +30,16 @@ export interface RolloutSpec extends GroupSetup {
 }
 
 export const SETUP_FIELDS = [
-  'env', 'envOptions', 'groupSize', 'seed', 'maxSteps', 'historyLength', 'policy', 'advantage', 'groupsPerJob', 'concurrentJobs',
+  'env',
+  'envOptions',
+  'groupSize',
+  'seed',
+  'maxSteps',
+  'historyLength',
+  'policy',
+  'advantage',
+  'groupsPerJob',
+  'concurrentJobs',
 ] as const;
 const ROLLOUT_FIELDS = [...SETUP_FIELDS, 'groups', 'assembly'] as const;
 
@@ -41,7 +50,10 @@ export function parseRolloutRequest(body: unknown, limits: ServiceLimits): Rollo
   const assembly = object(b.assembly ?? {}, 'assembly', ['dropZeroVarianceGroups', 'targetRows', 'multipleOf', 'balance', 'seed']);
   for (const key of ['targetRows', 'multipleOf', 'balance', 'seed'])
     if (assembly[key] !== undefined)
-      throw badField(`assembly.${key}`, 'applies to a whole batch and cannot be streamed group by group; subsample or balance in the trainer');
+      throw badField(
+        `assembly.${key}`,
+        'applies to a whole batch and cannot be streamed group by group; subsample or balance in the trainer',
+      );
   return { ...setup, groups, dropZeroVarianceGroups: boolean(assembly.dropZeroVarianceGroups, 'assembly.dropZeroVarianceGroups', false) };
 }
 

@@ -41,7 +41,16 @@ export async function runRollout(spec: RolloutSpec, runner: GroupRunner, sink: C
   const successReward = promptSpec(spec.env).successReward;
   const totals = new MetricsTotals();
   const summary: RolloutSummary = {
-    format: SUMMARY_FORMAT, groups: 0, droppedGroups: 0, rows: 0, chunks: 0, firstChunkMs: -1, seconds: 0, scoringSeconds: 0, encodingSeconds: 0, metrics: totals.summary(),
+    format: SUMMARY_FORMAT,
+    groups: 0,
+    droppedGroups: 0,
+    rows: 0,
+    chunks: 0,
+    firstChunkMs: -1,
+    seconds: 0,
+    scoringSeconds: 0,
+    encodingSeconds: 0,
+    metrics: totals.summary(),
   };
   const jobs = new AbortController();
   const cancel = () => jobs.abort(signal.reason);
@@ -61,7 +70,14 @@ export async function runRollout(spec: RolloutSpec, runner: GroupRunner, sink: C
     summary.droppedGroups += groups.length - kept.length;
     summary.groups += kept.length;
     if (kept.length === 0) return writing;
-    const chunkMeta = { env: meta.env, seed: meta.seed, groupSize: meta.groupSize, policy: meta.policy, groups: kept.map((g) => g.group), metrics: meta.metrics };
+    const chunkMeta = {
+      env: meta.env,
+      seed: meta.seed,
+      groupSize: meta.groupSize,
+      policy: meta.policy,
+      groups: kept.map((g) => g.group),
+      metrics: meta.metrics,
+    };
     const out = joinGroups(kept, chunkMeta);
     delete out.policyVersion; // one-shot rollouts have no policy versions
     const bytes = encodeChunk(out, chunkMeta, { validate: false });

@@ -58,7 +58,10 @@ export function scoreJob(
  * are renumbered to be unique in the result (each group's ids form one contiguous range).
  */
 export function joinGroups(groups: readonly ScoredGroup[], meta: Record<string, unknown>): StepBatch {
-  const out = concatStepBatches(groups.map((g) => g.batch), meta);
+  const out = concatStepBatches(
+    groups.map((g) => g.batch),
+    meta,
+  );
   const ids = out.scores!.stepGroup;
   let next = 0;
   for (let start = 0; start < out.numRows; ) {

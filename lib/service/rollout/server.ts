@@ -132,7 +132,10 @@ export class RolloutServer {
     app.get('/v1/streams', async () => ({ streams: this.streams.list().map((s) => s.info()) }));
     app.get<{ Params: { id: string } }>('/v1/streams/:id', async (request) => this.streams.get(request.params.id).info());
     app.get<{ Params: { id: string } }>('/v1/streams/:id/tasks', async (request) => this.streams.get(request.params.id).tasks());
-    app.delete<{ Params: { id: string } }>('/v1/streams/:id', async (request) => ({ deleted: true, ...this.streams.delete(request.params.id).info() }));
+    app.delete<{ Params: { id: string } }>('/v1/streams/:id', async (request) => ({
+      deleted: true,
+      ...this.streams.delete(request.params.id).info(),
+    }));
     app.post<{ Params: { id: string } }>('/v1/streams/:id/policy', async (request) => {
       const stream = this.streams.get(request.params.id);
       const body = object(request.body, '', ['version', 'baseURL']);
@@ -151,7 +154,10 @@ export class RolloutServer {
       const timer =
         timeoutMs === undefined
           ? undefined
-          : setTimeout(() => controller.abort(new HttpError('timeout', `no batch of ${rows} rows within ${timeoutMs} ms`, 'timeoutMs')), timeoutMs);
+          : setTimeout(
+              () => controller.abort(new HttpError('timeout', `no batch of ${rows} rows within ${timeoutMs} ms`, 'timeoutMs')),
+              timeoutMs,
+            );
       try {
         const bytes = await stream.batch(rows, controller.signal);
         return reply.type(MSGPACK_TYPE).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

@@ -81,8 +81,14 @@ export class StreamProducer {
   private readonly shape: { groupsPerJob: number; concurrentJobs: number };
   private readonly successReward: number;
   readonly counters: StreamCounters = {
-    generatedGroups: 0, servedGroups: 0, servedRows: 0, batches: 0,
-    droppedStaleGroups: 0, cancelledStaleGroups: 0, droppedZeroVarianceGroups: 0, failedJobs: 0,
+    generatedGroups: 0,
+    servedGroups: 0,
+    servedRows: 0,
+    batches: 0,
+    droppedStaleGroups: 0,
+    cancelledStaleGroups: 0,
+    droppedZeroVarianceGroups: 0,
+    failedJobs: 0,
   };
 
   constructor(
@@ -121,9 +127,11 @@ export class StreamProducer {
   /** The trainer has new weights: later jobs run `version` (at `baseURL` for openai policies). */
   setPolicy(version: number, baseURL?: string): StreamInfo {
     this.checkAlive();
-    if (version <= this.version) throw new HttpError('conflict', `expected a version above the current ${this.version}, got ${version}`, 'version');
+    if (version <= this.version)
+      throw new HttpError('conflict', `expected a version above the current ${this.version}, got ${version}`, 'version');
     if (baseURL !== undefined) {
-      if (this.spec.policy.kind !== 'openai') throw badField('baseURL', `only openai policies have a server; this stream's policy is '${this.spec.policy.kind}'`);
+      if (this.spec.policy.kind !== 'openai')
+        throw badField('baseURL', `only openai policies have a server; this stream's policy is '${this.spec.policy.kind}'`);
       this.policy = buildPolicy(this.spec.policy, baseURL);
     }
     this.version = version;
@@ -170,7 +178,8 @@ export class StreamProducer {
     try {
       while (count < rows) {
         this.checkAlive();
-        if (signal.aborted) throw signal.reason instanceof HttpError ? signal.reason : new HttpError('unavailable', 'batch request cancelled');
+        if (signal.aborted)
+          throw signal.reason instanceof HttpError ? signal.reason : new HttpError('unavailable', 'batch request cancelled');
         count -= this.dropStale(taken);
         this.dropStale(this.buffer);
         const group = this.buffer.length > 0 && this.buffer[0].serial < this.oldestRunning() ? this.buffer.shift() : undefined;
@@ -294,7 +303,10 @@ export class StreamProducer {
         this.counters.failedJobs++;
         if (++this.consecutiveFailures >= MAX_CONSECUTIVE_FAILURES && this.state === 'running') {
           this.state = 'failed';
-          this.error = new HttpError('upstream', `stream ${this.id}: ${this.consecutiveFailures} group jobs in a row failed; the last: ${(err as Error).message}`);
+          this.error = new HttpError(
+            'upstream',
+            `stream ${this.id}: ${this.consecutiveFailures} group jobs in a row failed; the last: ${(err as Error).message}`,
+          );
         }
       })
       .finally(() => {

@@ -25,7 +25,13 @@ export function parseStreamRequest(body: unknown, limits: ServiceLimits): Stream
   const setup = parseSetup(b, limits);
   const spec: StreamSpec = {
     ...setup,
-    bufferGroups: integer(b.bufferGroups, 'bufferGroups', 1, limits.maxBufferGroups, Math.min(DEFAULT_BUFFER_GROUPS, limits.maxBufferGroups)),
+    bufferGroups: integer(
+      b.bufferGroups,
+      'bufferGroups',
+      1,
+      limits.maxBufferGroups,
+      Math.min(DEFAULT_BUFFER_GROUPS, limits.maxBufferGroups),
+    ),
     maxStaleness: integer(b.maxStaleness, 'maxStaleness', 0, 2 ** 31, DEFAULT_MAX_STALENESS),
     tasks: optionalInteger(b.tasks, 'tasks', 1, limits.maxTasks),
   };
@@ -36,7 +42,12 @@ export function parseStreamRequest(body: unknown, limits: ServiceLimits): Stream
     const high = number(c.high, 'curation.high', 0, 1);
     if (high < low) throw badField('curation.high', `must be >= curation.low (${low}), got ${high}`);
     if (spec.tasks === undefined) throw badField('curation', 'needs a task set: give tasks (the number of tasks to curate)');
-    spec.curation = { kind: 'success-band', low, high, exploration: number(c.exploration, 'curation.exploration', 0, 1, DEFAULT_EXPLORATION) };
+    spec.curation = {
+      kind: 'success-band',
+      low,
+      high,
+      exploration: number(c.exploration, 'curation.exploration', 0, 1, DEFAULT_EXPLORATION),
+    };
   }
   return spec;
 }

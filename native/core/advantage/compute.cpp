@@ -80,8 +80,8 @@ Report computeAdvantages(const RowColumns& c, const Options& o, const Outputs& o
     report.zeroVarianceGroups += report.groupZeroVariance[g];
     groupEpisodeAdvantages(layout, g, s.scores, o, s.episode.data());
 
-    const uint32_t numStepGroups = similar ? similar->assign(layout, g, s.local.data())
-                                           : exact.assign(c.anchor, layout, g, s.local.data());
+    const uint32_t numStepGroups =
+        similar ? similar->assign(layout, g, s.local.data()) : exact.assign(c.anchor, layout, g, s.local.data());
     // The step level always runs, so its statistics are reported for every estimator;
     // only GiGPO adds it to the advantage.
     report.singletonStepGroups +=

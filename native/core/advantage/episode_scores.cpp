@@ -14,7 +14,8 @@ void groupEpisodeScores(const RowColumns& c, const Layout& layout, uint32_t g, c
     double score = totals[i].rewardSum;
     if (o.normalizeByLength) score /= static_cast<double>(layout.trajLength(t));
     out.traj[i] = score;
-    for (uint32_t r = layout.trajStart[t]; r < layout.trajStart[t + 1]; ++r) out.row[k++] = score - penalty * (1 - c.valid[r]);
+    for (uint32_t r = layout.trajStart[t]; r < layout.trajStart[t + 1]; ++r)
+      out.row[k++] = score - penalty * (1 - c.valid[r]);
   }
   // Over rows, a trajectory contributes its score (valid rows) and score - c (invalid
   // rows), each some number of times: O(trajectories) instead of O(rows).

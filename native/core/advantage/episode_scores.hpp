@@ -20,7 +20,7 @@ struct GroupScores {
 
 // totals[i]: what discountedReturns gave for the i-th trajectory of group g.
 // withStd: also run the second pass (squared deviations) that std() needs.
-void groupEpisodeScores(const RowColumns& columns, const Layout& layout, uint32_t group,
-                        const TrajectoryTotals* totals, const Options& options, bool withStd, GroupScores& out);
+void groupEpisodeScores(const RowColumns& columns, const Layout& layout, uint32_t group, const TrajectoryTotals* totals,
+                        const Options& options, bool withStd, GroupScores& out);
 
 }  // namespace gigpo::advantage

@@ -50,10 +50,13 @@ void passAtK(const Layout& layout, uint32_t g, const GroupScores& scores, const 
 
 bool needsEpisodeStd(const Options& o) {
   switch (o.estimator) {
-    case Estimator::Grpo: return true;
+    case Estimator::Grpo:
+      return true;
     case Estimator::Gigpo:
-    case Estimator::GrpoPassK: return o.mode == NormMode::MeanStdNorm;
-    default: return false;
+    case Estimator::GrpoPassK:
+      return o.mode == NormMode::MeanStdNorm;
+    default:
+      return false;
   }
 }
 
@@ -63,7 +66,8 @@ void groupEpisodeAdvantages(const Layout& layout, uint32_t g, const GroupScores&
   const Moments& m = scores.stats;
   const size_t rows = scores.row.size();
   const double* s = scores.row.data();
-  const bool divide = o.estimator == Estimator::Grpo || (o.estimator == Estimator::Gigpo && o.mode == NormMode::MeanStdNorm);
+  const bool divide =
+      o.estimator == Estimator::Grpo || (o.estimator == Estimator::Gigpo && o.mode == NormMode::MeanStdNorm);
   if (m.count == 1) {
     // One element: mean 0 and std 1, so the score passes through (÷ (1 + eps) where std divides).
     const bool scaled = o.estimator == Estimator::Gigpo || o.estimator == Estimator::Grpo;

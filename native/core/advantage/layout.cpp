@@ -11,7 +11,9 @@ namespace gigpo::advantage {
 
 namespace {
 
-std::string at(const char* column, size_t row) { return std::string(column) + "[" + std::to_string(row) + "]"; }
+std::string at(const char* column, size_t row) {
+  return std::string(column) + "[" + std::to_string(row) + "]";
+}
 
 // Rewards finite and valid in {0, 1}: one branch-free (vectorisable) scan, then a second
 // scan to name the first bad row only when there is one.
@@ -27,7 +29,9 @@ void checkRowValues(const RowColumns& c) {
     const float x = c.reward[r];
     if (!std::isfinite(x))
       throw RangeError(at("reward", r) + ": must be finite, got " +
-                       (std::isnan(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity"));
+                       (std::isnan(x) ? "NaN"
+                        : x > 0       ? "Infinity"
+                                      : "-Infinity"));
     if (c.valid[r] > 1) throw RangeError(at("valid", r) + ": must be 0 or 1, got " + std::to_string(c.valid[r]));
   }
 }
@@ -71,8 +75,10 @@ Layout buildLayout(const RowColumns& c) {
     checkTrajectoryRows(c, r, end);
     if (layout.trajGroup.empty() || c.group[r] != lastGroup) {
       lastDense = groups.intern(c.group[r], inserted);
-      if (inserted) layout.groupIds.push_back(c.group[r]);
-      else layout.groupsContiguous = false;
+      if (inserted)
+        layout.groupIds.push_back(c.group[r]);
+      else
+        layout.groupsContiguous = false;
       lastGroup = c.group[r];
     }
     layout.trajStart.push_back(static_cast<uint32_t>(r));

@@ -45,7 +45,9 @@ Options parseOptions(const gigpo::Options& values) {
                                                        : Estimator::GrpoPassK;
   o.gamma = read.number("gamma");
   o.stepWeight = read.number("stepWeight");
-  const std::string mode = read.has("mode") ? read.string("mode") : o.estimator == Estimator::GrpoPassK ? "mean_std_norm" : "mean_norm";
+  const std::string mode = read.has("mode")                      ? read.string("mode")
+                           : o.estimator == Estimator::GrpoPassK ? "mean_std_norm"
+                                                                 : "mean_norm";
   o.mode = mode == "mean_norm" ? NormMode::MeanNorm : NormMode::MeanStdNorm;
   o.epsilon = read.number("epsilon");
   if (!(o.epsilon > 0)) throw RangeError("options.epsilon: must be > 0");
@@ -53,7 +55,8 @@ Options parseOptions(const gigpo::Options& values) {
   o.episodeStats = read.string("episodeStats") == "rows" ? EpisodeStats::Rows : EpisodeStats::Trajectories;
   o.normalizeByLength = read.boolean("normalizeByLength");
   o.similarity = read.number("similarity");
-  if (o.similarity >= 1) throw RangeError("options.similarity: the threshold must be in (0, 1), or 0 for exact anchors");
+  if (o.similarity >= 1)
+    throw RangeError("options.similarity: the threshold must be in (0, 1), or 0 for exact anchors");
   return o;
 }
 

@@ -16,8 +16,10 @@ uint32_t StepAdvantages::prepare(const double* returns, const uint32_t* local, u
     const Moments& m = moments_[i];
     singletons += m.count == 1;
     double scale = 1;
-    if (m.count == 1 || (withStd && m.constant())) scale = 0;
-    else if (withStd) scale = 1 / (m.std() + o.epsilon);
+    if (m.count == 1 || (withStd && m.constant()))
+      scale = 0;
+    else if (withStd)
+      scale = 1 / (m.std() + o.epsilon);
     groups_[i] = {m.mean, scale};
   }
   return singletons;

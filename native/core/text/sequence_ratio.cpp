@@ -17,8 +17,10 @@ void RatioTarget::assign(std::span<const char32_t> b) {
     if (id < 0) {
       id = static_cast<int32_t>(counts_.size());
       counts_.push_back(0);
-      if (c < 128) ascii_[c] = id;
-      else wide_.emplace(c, id);
+      if (c < 128)
+        ascii_[c] = id;
+      else
+        wide_.emplace(c, id);
     }
     ++counts_[id];
     ids_[j] = id;

@@ -239,8 +239,8 @@ int32_t CardGame::oracleAction() {
   if (!planFits()) {
     // From the empty formula the tree search is fast; from a formula that left the plan
     // (an exploring policy), search completions of what is there token by token.
-    Solution s = formula_.length() == 0 ? solveHand(hand_, config_.rules)
-                                        : completeFormula(formula_, hand_, config_.rules);
+    Solution s =
+        formula_.length() == 0 ? solveHand(hand_, config_.rules) : completeFormula(formula_, hand_, config_.rules);
     if (!s.found) return actionOf(kEquals);  // nothing completes: `=` is as good as any
     std::memcpy(plan_, s.tokens, s.length);
     plan_[s.length] = kEquals;

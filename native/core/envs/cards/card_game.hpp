@@ -48,8 +48,8 @@ struct CardGameConfig {
   FormulaRules rules;
   uint8_t numActions = 0;
   uint8_t actionTokens[kTokenEnd] = {};  // action id -> token
-  bool reference = false;                 // profile verl-agent
-  uint8_t referenceMaxTokens = 0;         // verl-agent: the formula stops growing past this
+  bool reference = false;                // profile verl-agent
+  uint8_t referenceMaxTokens = 0;        // verl-agent: the formula stops growing past this
 };
 
 // With solvableOnly: every solvable multiset of values and the running sum of their deal

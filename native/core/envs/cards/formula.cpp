@@ -72,7 +72,9 @@ class Evaluator {
 
 }  // namespace
 
-std::optional<Rational> evaluate(const uint8_t* tokens, size_t count) { return Evaluator(tokens, count).run(); }
+std::optional<Rational> evaluate(const uint8_t* tokens, size_t count) {
+  return Evaluator(tokens, count).run();
+}
 
 int Formula::unusedCard(uint8_t number, const Hand& hand) const {
   for (int k = 0; k < hand.count; ++k)

@@ -104,6 +104,8 @@ class Parser {
 
 }  // namespace
 
-std::optional<double> pythonArithmetic(std::string_view formula) { return Parser(formula).run(); }
+std::optional<double> pythonArithmetic(std::string_view formula) {
+  return Parser(formula).run();
+}
 
 }  // namespace gigpo::cards

@@ -33,10 +33,18 @@ bool combine(const Expr& a, uint8_t op, const Expr& b, const FormulaRules& rules
   if ((left || right) && !rules.parentheses) return false;
   if (op == kDivide && b.value.isZero()) return false;
   switch (op) {
-    case kPlus: out.value = a.value + b.value; break;
-    case kMinus: out.value = a.value - b.value; break;
-    case kTimes: out.value = a.value * b.value; break;
-    default: out.value = a.value / b.value; break;
+    case kPlus:
+      out.value = a.value + b.value;
+      break;
+    case kMinus:
+      out.value = a.value - b.value;
+      break;
+    case kTimes:
+      out.value = a.value * b.value;
+      break;
+    default:
+      out.value = a.value / b.value;
+      break;
   }
   out.prec = static_cast<uint8_t>(p);
   out.length = 0;
@@ -60,8 +68,11 @@ class TreeSearch {
         for (int k = 0; k < n; ++k)
           if (k != i && k != j) rest[m++] = items[k];
         // Each operator in each order (both orders only where it matters).
-        const struct { uint8_t op; bool swap; } kMoves[] = {{kPlus, false}, {kTimes, false}, {kMinus, false},
-                                                            {kMinus, true}, {kDivide, false}, {kDivide, true}};
+        const struct {
+          uint8_t op;
+          bool swap;
+        } kMoves[] = {{kPlus, false}, {kTimes, false},  {kMinus, false},
+                      {kMinus, true}, {kDivide, false}, {kDivide, true}};
         for (auto move : kMoves) {
           if (!rules_.allows(move.op)) continue;
           const Expr& a = move.swap ? items[j] : items[i];

@@ -21,24 +21,38 @@ enum Token : uint8_t {
 
 constexpr uint8_t kMaxCardValue = 10;
 
-constexpr bool isNumber(uint8_t t) { return t >= 1 && t <= kMaxCardValue; }
-constexpr bool isOperator(uint8_t t) { return t >= kPlus && t <= kDivide; }
+constexpr bool isNumber(uint8_t t) {
+  return t >= 1 && t <= kMaxCardValue;
+}
+constexpr bool isOperator(uint8_t t) {
+  return t >= kPlus && t <= kDivide;
+}
 
 // Binding strength: numbers (and parenthesised groups) 3, `*` `/` 2, `+` `-` 1.
-constexpr int precedence(uint8_t t) { return isNumber(t) ? 3 : (t == kTimes || t == kDivide) ? 2 : 1; }
+constexpr int precedence(uint8_t t) {
+  return isNumber(t) ? 3 : (t == kTimes || t == kDivide) ? 2 : 1;
+}
 
 constexpr std::string_view tokenText(uint8_t t) {
   constexpr std::string_view kNumbers[] = {"", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"};
   if (isNumber(t)) return kNumbers[t];
   switch (t) {
-    case kPlus: return "+";
-    case kMinus: return "-";
-    case kTimes: return "*";
-    case kDivide: return "/";
-    case kOpen: return "(";
-    case kClose: return ")";
-    case kEquals: return "=";
-    default: return "";
+    case kPlus:
+      return "+";
+    case kMinus:
+      return "-";
+    case kTimes:
+      return "*";
+    case kDivide:
+      return "/";
+    case kOpen:
+      return "(";
+    case kClose:
+      return ")";
+    case kEquals:
+      return "=";
+    default:
+      return "";
   }
 }
 

@@ -14,7 +14,7 @@ constexpr std::string_view kMoveNames[] = {"left", "down", "right", "up"};
 // The order in which verl-agent's projection tries the words: its action pool's order
 // (up, down, left, right), so "left then up" reads as up.
 constexpr int32_t kReferenceWordOrder[] = {3, 1, 0, 2};
-}
+}  // namespace
 
 const EnvInfo& FrozenLake::info() {
   static const EnvInfo kInfo{
@@ -59,7 +59,7 @@ FrozenLake::Config FrozenLake::configure(const Options& options) {
 
 void FrozenLake::reset(uint64_t levelSeed, uint64_t dynamicsSeed) {
   map_ = config_.reference ? frozenlake::generateRagenLake(levelSeed, config_.size, config_.frozen)
-                            : frozenlake::generateLake(levelSeed, config_.size, config_.frozen);
+                           : frozenlake::generateLake(levelSeed, config_.size, config_.frozen);
   dynamics_.seed(dynamicsSeed);
   row_ = map_.startRow;
   col_ = map_.startCol;
@@ -139,6 +139,8 @@ int32_t FrozenLake::oracleAction() {
   return frozenlake::plannedMove(policy_, row_, col_);
 }
 
-std::string FrozenLake::actionName(int32_t action) const { return std::string(kMoveNames[action]); }
+std::string FrozenLake::actionName(int32_t action) const {
+  return std::string(kMoveNames[action]);
+}
 
 }  // namespace gigpo

@@ -15,19 +15,27 @@ Verb treatmentAt(const World& w, int r) {
 
 uint8_t propertyOf(Verb v) {
   switch (v) {
-    case Verb::kClean: return kCleanable;
-    case Verb::kHeat: return kHeatable;
-    case Verb::kCool: return kCoolable;
-    default: return 0;
+    case Verb::kClean:
+      return kCleanable;
+    case Verb::kHeat:
+      return kHeatable;
+    case Verb::kCool:
+      return kCoolable;
+    default:
+      return 0;
   }
 }
 
 const char* verbWord(Verb v) {
   switch (v) {
-    case Verb::kClean: return "clean";
-    case Verb::kHeat: return "heat";
-    case Verb::kCool: return "cool";
-    default: return "";
+    case Verb::kClean:
+      return "clean";
+    case Verb::kHeat:
+      return "heat";
+    case Verb::kCool:
+      return "cool";
+    default:
+      return "";
   }
 }
 
@@ -116,8 +124,12 @@ void appendCommand(const World& w, const Command& c, std::string& out, bool alfw
         appendReceptacleName(w, c.receptacle, out);
       }
       break;
-    case Verb::kInventory: out += "inventory"; break;
-    case Verb::kLook: out += "look"; break;
+    case Verb::kInventory:
+      out += "inventory";
+      break;
+    case Verb::kLook:
+      out += "look";
+      break;
   }
 }
 
@@ -200,8 +212,12 @@ void execute(World& w, const Command& c, std::string& feedback, bool alfworldWor
         appendContents(w, c.receptacle, feedback);
       }
       break;
-    case Verb::kInventory: appendInventory(w, feedback); break;
-    case Verb::kLook: appendLook(w, feedback); break;
+    case Verb::kInventory:
+      appendInventory(w, feedback);
+      break;
+    case Verb::kLook:
+      appendLook(w, feedback);
+      break;
   }
 }
 

@@ -29,7 +29,19 @@
 namespace gigpo::household {
 
 enum class Verb : uint8_t {
-  kGoTo, kOpen, kClose, kTake, kPut, kClean, kHeat, kCool, kUse, kExamine, kInventory, kLook, kSlice
+  kGoTo,
+  kOpen,
+  kClose,
+  kTake,
+  kPut,
+  kClean,
+  kHeat,
+  kCool,
+  kUse,
+  kExamine,
+  kInventory,
+  kLook,
+  kSlice
 };
 
 struct Command {

@@ -50,7 +50,9 @@ void appendObjectName(const World& w, int o, std::string& out) {
   appendNumber(w.objects[o].number, out);
 }
 
-const char* prepositionFor(const World& w, int r) { return w.typeOf(w.receptacles[r]).inside ? "in" : "on"; }
+const char* prepositionFor(const World& w, int r) {
+  return w.typeOf(w.receptacles[r]).inside ? "in" : "on";
+}
 
 void appendContents(const World& w, int r, std::string& out) {
   if (w.openable(r)) {

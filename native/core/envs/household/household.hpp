@@ -99,7 +99,7 @@ class Household {
   int32_t numCommands_ = 0;
   std::string commandText_;  // the admissible commands' texts, back to back
   std::array<uint32_t, household::kMaxCommands + 1> commandOffsets_{};
-  std::string typed_;  // parse() scratch
+  std::string typed_;     // parse() scratch
   bool stepped_ = false;  // a step was taken this episode (verl-agent's observation)
 };
 

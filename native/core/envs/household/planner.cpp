@@ -5,10 +5,17 @@ namespace {
 
 int8_t applianceFor(const World& w, Family f, Verb& verb) {
   switch (f) {
-    case Family::kPickCleanThenPlace: verb = Verb::kClean; return w.sinkbasin;
-    case Family::kPickHeatThenPlace: verb = Verb::kHeat; return w.microwave;
-    case Family::kPickCoolThenPlace: verb = Verb::kCool; return w.fridge;
-    default: return kNowhere;
+    case Family::kPickCleanThenPlace:
+      verb = Verb::kClean;
+      return w.sinkbasin;
+    case Family::kPickHeatThenPlace:
+      verb = Verb::kHeat;
+      return w.microwave;
+    case Family::kPickCoolThenPlace:
+      verb = Verb::kCool;
+      return w.fridge;
+    default:
+      return kNowhere;
   }
 }
 

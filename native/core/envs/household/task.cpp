@@ -7,11 +7,16 @@ namespace {
 
 uint8_t propertyFor(Family f) {
   switch (f) {
-    case Family::kLookAtInLight: return kLightable;
-    case Family::kPickCleanThenPlace: return kCleanable;
-    case Family::kPickHeatThenPlace: return kHeatable;
-    case Family::kPickCoolThenPlace: return kCoolable;
-    default: return kPortable;
+    case Family::kLookAtInLight:
+      return kLightable;
+    case Family::kPickCleanThenPlace:
+      return kCleanable;
+    case Family::kPickHeatThenPlace:
+      return kHeatable;
+    case Family::kPickCoolThenPlace:
+      return kCoolable;
+    default:
+      return kPortable;
   }
 }
 
@@ -19,10 +24,14 @@ uint8_t propertyFor(Family f) {
 // then putting back in the fridge, would make a dull task).
 int applianceFor(const World& w, Family f) {
   switch (f) {
-    case Family::kPickCleanThenPlace: return w.sinkbasin;
-    case Family::kPickHeatThenPlace: return w.microwave;
-    case Family::kPickCoolThenPlace: return w.fridge;
-    default: return kNowhere;
+    case Family::kPickCleanThenPlace:
+      return w.sinkbasin;
+    case Family::kPickHeatThenPlace:
+      return w.microwave;
+    case Family::kPickCoolThenPlace:
+      return w.fridge;
+    default:
+      return kNowhere;
   }
 }
 
@@ -38,7 +47,8 @@ void place(Pcg32& rng, World& w, uint8_t type, int exclude) {
 // Shuffles the objects (so the targets are not listed first) and numbers them per type
 // in their new order: "mug 1", "mug 2", ...
 void shuffleAndNumber(Pcg32& rng, World& w) {
-  for (int i = w.numObjects - 1; i > 0; --i) std::swap(w.objects[i], w.objects[rng.below(static_cast<uint32_t>(i + 1))]);
+  for (int i = w.numObjects - 1; i > 0; --i)
+    std::swap(w.objects[i], w.objects[rng.below(static_cast<uint32_t>(i + 1))]);
   std::array<uint8_t, kMaxObjectTypes> perType{};
   for (int i = 0; i < w.numObjects; ++i) {
     Object& o = w.objects[i];
@@ -51,12 +61,18 @@ void shuffleAndNumber(Pcg32& rng, World& w) {
 
 const char* familyName(Family f) {
   switch (f) {
-    case Family::kPickAndPlace: return "pick_and_place";
-    case Family::kPickTwoAndPlace: return "pick_two_and_place";
-    case Family::kLookAtInLight: return "look_at_obj_in_light";
-    case Family::kPickCleanThenPlace: return "pick_clean_then_place";
-    case Family::kPickHeatThenPlace: return "pick_heat_then_place";
-    case Family::kPickCoolThenPlace: return "pick_cool_then_place";
+    case Family::kPickAndPlace:
+      return "pick_and_place";
+    case Family::kPickTwoAndPlace:
+      return "pick_two_and_place";
+    case Family::kLookAtInLight:
+      return "look_at_obj_in_light";
+    case Family::kPickCleanThenPlace:
+      return "pick_clean_then_place";
+    case Family::kPickHeatThenPlace:
+      return "pick_heat_then_place";
+    case Family::kPickCoolThenPlace:
+      return "pick_cool_then_place";
   }
   return "?";
 }
@@ -116,7 +132,8 @@ Task drawTask(Pcg32& rng, World& w) {
     if (t != task.target && (types[t].properties & kPortable) && placesIn(w, types[t].places, kNowhere, spots) > 0)
       others[numOthers++] = static_cast<uint8_t>(t);
   const uint32_t distractors = 10 + rng.below(13);
-  for (uint32_t i = 0; i < distractors; ++i) place(rng, w, others[rng.below(static_cast<uint32_t>(numOthers))], kNowhere);
+  for (uint32_t i = 0; i < distractors; ++i)
+    place(rng, w, others[rng.below(static_cast<uint32_t>(numOthers))], kNowhere);
 
   shuffleAndNumber(rng, w);
   return task;
@@ -152,28 +169,43 @@ void appendInstruction(const World& w, const Task& task, std::string& out) {
       goal();
       break;
     case Family::kLookAtInLight:
-      out.append(alt ? "examine a " : "look at a ").append(obj).append(alt ? " by the light of the desklamp." : " under the desklamp.");
+      out.append(alt ? "examine a " : "look at a ")
+          .append(obj)
+          .append(alt ? " by the light of the desklamp." : " under the desklamp.");
       break;
-    case Family::kPickCleanThenPlace: treatThenPlace("clean", "clean"); break;
-    case Family::kPickHeatThenPlace: treatThenPlace("hot", "heat"); break;
-    case Family::kPickCoolThenPlace: treatThenPlace("cool", "cool"); break;
+    case Family::kPickCleanThenPlace:
+      treatThenPlace("clean", "clean");
+      break;
+    case Family::kPickHeatThenPlace:
+      treatThenPlace("hot", "heat");
+      break;
+    case Family::kPickCoolThenPlace:
+      treatThenPlace("cool", "cool");
+      break;
   }
 }
 
 int requiredCount(const Task& task) {
   switch (task.family) {
-    case Family::kLookAtInLight: return 0;
-    case Family::kPickTwoAndPlace: return 2;
-    default: return 1;
+    case Family::kLookAtInLight:
+      return 0;
+    case Family::kPickTwoAndPlace:
+      return 2;
+    default:
+      return 1;
   }
 }
 
 bool treated(const Task& task, const Object& o) {
   switch (task.family) {
-    case Family::kPickCleanThenPlace: return o.clean;
-    case Family::kPickHeatThenPlace: return o.hot;
-    case Family::kPickCoolThenPlace: return o.cool;
-    default: return true;
+    case Family::kPickCleanThenPlace:
+      return o.clean;
+    case Family::kPickHeatThenPlace:
+      return o.hot;
+    case Family::kPickCoolThenPlace:
+      return o.cool;
+    default:
+      return true;
   }
 }
 

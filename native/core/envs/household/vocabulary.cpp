@@ -7,33 +7,22 @@
 namespace gigpo::household {
 namespace {
 
-constexpr uint32_t at(ReceptacleKind k) { return 1u << k; }
+constexpr uint32_t at(ReceptacleKind k) {
+  return 1u << k;
+}
 template <class... K>
 constexpr uint32_t at(ReceptacleKind k, K... more) {
   return at(k) | at(more...);
 }
 
 constexpr std::array<ReceptacleType, kNumReceptacleKinds> kReceptacles = {{
-    {"cabinet", true, true, 3, 7},
-    {"countertop", false, false, 1, 3},
-    {"drawer", true, true, 2, 5},
-    {"shelf", false, false, 1, 3},
-    {"fridge", true, true, 1, 1},
-    {"microwave", true, true, 1, 1},
-    {"sinkbasin", false, true, 1, 1},
-    {"stoveburner", false, false, 2, 4},
-    {"garbagecan", false, true, 1, 1},
-    {"desk", false, false, 0, 1},
-    {"sidetable", false, false, 0, 2},
-    {"dresser", false, false, 0, 1},
-    {"diningtable", false, false, 0, 1},
-    {"coffeetable", false, false, 0, 1},
-    {"coffeemachine", false, false, 0, 1},
-    {"toaster", false, false, 0, 1},
-    {"safe", true, true, 0, 1},
-    {"sofa", false, false, 0, 1},
-    {"armchair", false, false, 0, 1},
-    {"bed", false, false, 0, 1},
+    {"cabinet", true, true, 3, 7},       {"countertop", false, false, 1, 3},  {"drawer", true, true, 2, 5},
+    {"shelf", false, false, 1, 3},       {"fridge", true, true, 1, 1},        {"microwave", true, true, 1, 1},
+    {"sinkbasin", false, true, 1, 1},    {"stoveburner", false, false, 2, 4}, {"garbagecan", false, true, 1, 1},
+    {"desk", false, false, 0, 1},        {"sidetable", false, false, 0, 2},   {"dresser", false, false, 0, 1},
+    {"diningtable", false, false, 0, 1}, {"coffeetable", false, false, 0, 1}, {"coffeemachine", false, false, 0, 1},
+    {"toaster", false, false, 0, 1},     {"safe", true, true, 0, 1},          {"sofa", false, false, 0, 1},
+    {"armchair", false, false, 0, 1},    {"bed", false, false, 0, 1},
 }};
 
 constexpr int maxReceptaclesPerHome() {
@@ -50,12 +39,14 @@ constexpr uint8_t kUtensil = kPortable | kCleanable;
 constexpr uint8_t kSmall = kPortable | kLightable;
 
 constexpr std::array kObjects = {
-    ObjectType{"apple", kFood | kSliceable, at(kFridge, kCountertop, kDiningtable, kSinkbasin, kGarbagecan, kMicrowave)},
+    ObjectType{"apple", kFood | kSliceable,
+               at(kFridge, kCountertop, kDiningtable, kSinkbasin, kGarbagecan, kMicrowave)},
     ObjectType{"tomato", kFood | kSliceable, at(kFridge, kCountertop, kDiningtable, kSinkbasin, kGarbagecan)},
     ObjectType{"potato", kFood | kSliceable, at(kFridge, kCountertop, kDiningtable, kSinkbasin, kGarbagecan)},
     ObjectType{"egg", kFood | kSliceable, at(kFridge, kCountertop, kDiningtable, kSinkbasin, kGarbagecan)},
     ObjectType{"bread", kFood | kSliceable, at(kFridge, kCountertop, kDiningtable, kToaster)},
-    ObjectType{"lettuce", kPortable | kCleanable | kCoolable | kSliceable, at(kFridge, kCountertop, kDiningtable, kSinkbasin)},
+    ObjectType{"lettuce", kPortable | kCleanable | kCoolable | kSliceable,
+               at(kFridge, kCountertop, kDiningtable, kSinkbasin)},
     ObjectType{"mug", kDish | kLightable,
                at(kCabinet, kCountertop, kShelf, kSinkbasin, kCoffeemachine, kDesk, kDiningtable, kMicrowave)},
     ObjectType{"cup", kDish, at(kCabinet, kCountertop, kShelf, kSinkbasin, kDiningtable, kFridge)},
@@ -97,8 +88,14 @@ constexpr uint8_t kDesklamp = static_cast<uint8_t>(kObjects.size() - 1);
 
 }  // namespace
 
-std::span<const ReceptacleType> receptacleTypes() { return kReceptacles; }
-std::span<const ObjectType> objectTypes() { return kObjects; }
-uint8_t desklampType() { return kDesklamp; }
+std::span<const ReceptacleType> receptacleTypes() {
+  return kReceptacles;
+}
+std::span<const ObjectType> objectTypes() {
+  return kObjects;
+}
+uint8_t desklampType() {
+  return kDesklamp;
+}
 
 }  // namespace gigpo::household

@@ -9,9 +9,26 @@
 namespace gigpo::household {
 
 enum ReceptacleKind : uint8_t {
-  kCabinet, kCountertop, kDrawer, kShelf, kFridge, kMicrowave, kSinkbasin, kStoveburner, kGarbagecan,
-  kDesk, kSidetable, kDresser, kDiningtable, kCoffeetable, kCoffeemachine, kToaster, kSafe, kSofa,
-  kArmchair, kBed,
+  kCabinet,
+  kCountertop,
+  kDrawer,
+  kShelf,
+  kFridge,
+  kMicrowave,
+  kSinkbasin,
+  kStoveburner,
+  kGarbagecan,
+  kDesk,
+  kSidetable,
+  kDresser,
+  kDiningtable,
+  kCoffeetable,
+  kCoffeemachine,
+  kToaster,
+  kSafe,
+  kSofa,
+  kArmchair,
+  kBed,
   kNumReceptacleKinds
 };
 
@@ -25,13 +42,13 @@ struct ReceptacleType {
 
 // What can be done to an object.
 enum ObjectProperty : uint8_t {
-  kPortable = 1,   // can be taken (the desklamp is not)
-  kCleanable = 2,  // clean O with sinkbasin
-  kHeatable = 4,   // heat O with microwave
-  kCoolable = 8,   // cool O with fridge
-  kLightable = 16, // worth looking at under the desklamp
-  kSliceable = 32, // slice O with knife N (profile verl-agent: ALFWorld's sliceable kinds)
-  kSharp = 64,     // slices what is sliceable
+  kPortable = 1,    // can be taken (the desklamp is not)
+  kCleanable = 2,   // clean O with sinkbasin
+  kHeatable = 4,    // heat O with microwave
+  kCoolable = 8,    // cool O with fridge
+  kLightable = 16,  // worth looking at under the desklamp
+  kSliceable = 32,  // slice O with knife N (profile verl-agent: ALFWorld's sliceable kinds)
+  kSharp = 64,      // slices what is sliceable
 };
 
 constexpr int kMaxObjectTypes = 64;

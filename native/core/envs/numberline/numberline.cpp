@@ -10,7 +10,8 @@ namespace gigpo {
 const EnvInfo& NumberLine::info() {
   static const EnvInfo kInfo{
       "numberline",
-      "Move along 0..maxPosition to the target with '+' and '-'; +1 on arrival, -1 for a move that does not get closer.",
+      "Move along 0..maxPosition to the target with '+' and '-'; +1 on arrival, -1 for a move that does not get "
+      "closer.",
       {
           profileOption(),
           integerOption("maxPosition", 5, 2, 1000000, "largest position on the line"),

@@ -13,10 +13,10 @@ constexpr uint32_t kBlock = 2048;  // documents scored together in search()
 
 // Common English function words, left out of documents and queries as text search
 // engines usually do: they carry no meaning here and "for" alone is in most titles.
-constexpr std::string_view kStopwords[] = {"a",    "an",   "and",  "are",  "as",    "at",   "be",    "but",  "by",
-                                           "for",  "if",   "in",   "into", "is",    "it",   "no",    "not",  "of",
-                                           "on",   "or",   "such", "that", "the",   "their", "then", "there", "these",
-                                           "they", "this", "to",   "was",  "will",  "with"};
+constexpr std::string_view kStopwords[] = {"a",    "an",   "and",  "are",  "as",   "at",    "be",   "but",   "by",
+                                           "for",  "if",   "in",   "into", "is",   "it",    "no",   "not",   "of",
+                                           "on",   "or",   "such", "that", "the",  "their", "then", "there", "these",
+                                           "they", "this", "to",   "was",  "will", "with"};
 
 bool isStopword(std::string_view token) {
   for (std::string_view w : kStopwords)
@@ -24,8 +24,12 @@ bool isStopword(std::string_view token) {
   return false;
 }
 
-bool isWordChar(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+bool isWordChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 // Calls f(token) for each token; `buffer` holds the lower-cased token.
 template <class F>
@@ -53,7 +57,9 @@ struct Hit {
   uint32_t doc;
 };
 // Heap order: the worst hit on top (lower score, or equal score and later document).
-bool better(const Hit& a, const Hit& b) { return a.score > b.score || (a.score == b.score && a.doc < b.doc); }
+bool better(const Hit& a, const Hit& b) {
+  return a.score > b.score || (a.score == b.score && a.doc < b.doc);
+}
 
 }  // namespace
 

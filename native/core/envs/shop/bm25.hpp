@@ -1,8 +1,8 @@
 // A BM25 text index (k1 = 1.2, b = 0.75) over a fixed set of documents, built once and
 // then only read. Tokens are runs of ASCII letters and digits, lower-cased; everything
-// else separates them, and common English stopwords ("a", "for", "the", ...) are dropped. Search scores term at a time within blocks of 2048 documents into
-// a small stack array, keeping a bounded top-k heap: it allocates nothing and needs no
-// per-env scratch proportional to the catalog.
+// else separates them, and common English stopwords ("a", "for", "the", ...) are dropped. Search scores term at a time
+// within blocks of 2048 documents into a small stack array, keeping a bounded top-k heap: it allocates nothing and
+// needs no per-env scratch proportional to the catalog.
 #pragma once
 #include <cstdint>
 #include <span>
@@ -32,11 +32,11 @@ class Bm25Index {
   int queryTerms(std::string_view query, uint32_t* ids) const;
   int64_t find(std::string_view term) const;
 
-  std::vector<std::string> terms_;      // sorted
-  std::vector<float> idf_;              // per term
-  std::vector<uint32_t> offsets_;       // per term + 1: its postings are [offsets_[t], offsets_[t+1])
-  std::vector<uint32_t> postingDocs_;   // increasing within a term
-  std::vector<float> postingScores_;    // the term's BM25 score in that document
+  std::vector<std::string> terms_;     // sorted
+  std::vector<float> idf_;             // per term
+  std::vector<uint32_t> offsets_;      // per term + 1: its postings are [offsets_[t], offsets_[t+1])
+  std::vector<uint32_t> postingDocs_;  // increasing within a term
+  std::vector<float> postingScores_;   // the term's BM25 score in that document
   uint32_t numDocuments_ = 0;
 };
 

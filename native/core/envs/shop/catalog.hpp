@@ -56,8 +56,8 @@ class Catalog {
   template <class Out>
   void writeDescription(const Product& p, Out& out) const {
     out << std::string_view("This ") << typeOf(p).noun << std::string_view(" from ") << brand(p)
-        << std::string_view(" is ") << attribute(p, 0) << std::string_view(" and ")
-        << attribute(p, p.numAttributes - 1) << std::string_view(". ") << blurbs()[p.blurb];
+        << std::string_view(" is ") << attribute(p, 0) << std::string_view(" and ") << attribute(p, p.numAttributes - 1)
+        << std::string_view(". ") << blurbs()[p.blurb];
   }
   // Bytes held by the catalog (products, titles, brands).
   size_t memoryBytes() const;

@@ -48,7 +48,8 @@ int oracleMove(const Session& s, const Goal& goal, const Catalog& catalog, const
     }
     case Page::kDescription:
     case Page::kFeatures:
-    case Page::kReviews: return indexOf(list, n, {Click::kPrev});
+    case Page::kReviews:
+      return indexOf(list, n, {Click::kPrev});
   }
   return 0;
 }

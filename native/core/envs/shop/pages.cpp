@@ -30,15 +30,24 @@ int listClickables(const Session& s, const Catalog& catalog, ClickableList& out,
 
 std::string_view clickableName(const Session& s, const Catalog& catalog, const Clickable& c) {
   switch (c.kind) {
-    case Click::kBackToSearch: return "back to search";
-    case Click::kPrev: return "< prev";
-    case Click::kNext: return "next >";
-    case Click::kProduct: return Catalog::id(catalog[s.results[c.a]]);
-    case Click::kOption: return Catalog::optionValue(catalog[s.product], c.a, c.b);
-    case Click::kDescription: return "description";
-    case Click::kFeatures: return "features";
-    case Click::kBuyNow: return "buy now";
-    case Click::kReviews: return "reviews";
+    case Click::kBackToSearch:
+      return "back to search";
+    case Click::kPrev:
+      return "< prev";
+    case Click::kNext:
+      return "next >";
+    case Click::kProduct:
+      return Catalog::id(catalog[s.results[c.a]]);
+    case Click::kOption:
+      return Catalog::optionValue(catalog[s.product], c.a, c.b);
+    case Click::kDescription:
+      return "description";
+    case Click::kFeatures:
+      return "features";
+    case Click::kBuyNow:
+      return "buy now";
+    case Click::kReviews:
+      return "reviews";
   }
   return "";
 }
@@ -76,11 +85,20 @@ bool follow(Session& s, const Clickable& c) {
       s.selected = kNothingSelected;
       s.page = Page::kItem;
       break;
-    case Click::kOption: s.selected[c.a] = static_cast<int8_t>(c.b); break;
-    case Click::kDescription: s.page = Page::kDescription; break;
-    case Click::kFeatures: s.page = Page::kFeatures; break;
-    case Click::kReviews: s.page = Page::kReviews; break;
-    case Click::kBuyNow: return true;
+    case Click::kOption:
+      s.selected[c.a] = static_cast<int8_t>(c.b);
+      break;
+    case Click::kDescription:
+      s.page = Page::kDescription;
+      break;
+    case Click::kFeatures:
+      s.page = Page::kFeatures;
+      break;
+    case Click::kReviews:
+      s.page = Page::kReviews;
+      break;
+    case Click::kBuyNow:
+      return true;
   }
   return false;
 }

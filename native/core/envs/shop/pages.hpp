@@ -38,7 +38,15 @@ struct Session {
 };
 
 enum class Click : uint8_t {
-  kBackToSearch, kPrev, kNext, kProduct, kOption, kDescription, kFeatures, kBuyNow, kReviews
+  kBackToSearch,
+  kPrev,
+  kNext,
+  kProduct,
+  kOption,
+  kDescription,
+  kFeatures,
+  kBuyNow,
+  kReviews
 };
 
 struct Clickable {

@@ -3,7 +3,9 @@
 namespace gigpo::shop {
 namespace {
 
-void price(uint32_t cents, text::TextSink& out) { writePrice(cents, out); }
+void price(uint32_t cents, text::TextSink& out) {
+  writePrice(cents, out);
+}
 
 void results(const Session& s, const Catalog& catalog, text::TextSink& out) {
   const uint32_t pages = (s.numResults + kResultsPerPage - 1) / kResultsPerPage;
@@ -66,12 +68,23 @@ void renderPage(const Session& s, const Catalog& catalog, std::string_view instr
                 int numClickables, text::TextSink& out) {
   out << "Instruction: " << instruction << '\n';
   switch (s.page) {
-    case Page::kSearch: out << "Search page: type search[your query] to find products.\nActions: search[...]"; return;
-    case Page::kResults: results(s, catalog, out); break;
-    case Page::kItem: item(s, catalog, out); break;
-    case Page::kDescription: description(s, catalog, out); break;
-    case Page::kFeatures: features(s, catalog, out); break;
-    case Page::kReviews: break;  // profile verl-agent only (webshop_page.hpp)
+    case Page::kSearch:
+      out << "Search page: type search[your query] to find products.\nActions: search[...]";
+      return;
+    case Page::kResults:
+      results(s, catalog, out);
+      break;
+    case Page::kItem:
+      item(s, catalog, out);
+      break;
+    case Page::kDescription:
+      description(s, catalog, out);
+      break;
+    case Page::kFeatures:
+      features(s, catalog, out);
+      break;
+    case Page::kReviews:
+      break;  // profile verl-agent only (webshop_page.hpp)
   }
   out << "Actions: ";
   for (int k = 0; k < numClickables; ++k)

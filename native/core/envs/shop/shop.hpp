@@ -118,7 +118,7 @@ class Shop {
   shop::OracleMemo oracleMemo_;  // cleared whenever the results change
   std::string pendingQuery_;     // from the last parse() of "search[...]"
   double boughtScore_ = -1;      // verl-agent: the score of the purchase, shown after it (-1: none)
-  std::string typed_;         // parse() scratch
+  std::string typed_;            // parse() scratch
 };
 
 }  // namespace gigpo

@@ -14,11 +14,11 @@ constexpr std::array<sv, 10> kShoeSizes = {"6", "6.5", "7", "7.5", "8", "8.5", "
 constexpr std::array<sv, 4> kBedSizes = {"twin", "full", "queen", "king"};
 constexpr std::array<sv, 3> kPlainSizes = {"small", "medium", "large"};
 constexpr std::array<sv, 5> kVolumes = {"2 fl oz", "4 fl oz", "8 fl oz", "16 fl oz", "32 fl oz"};
-constexpr std::array<sv, 15> kColors = {"black", "white", "red",   "navy",  "blue",  "green", "grey",  "pink",
+constexpr std::array<sv, 15> kColors = {"black",  "white", "red",   "navy",  "blue", "green",  "grey",  "pink",
                                         "purple", "beige", "brown", "olive", "teal", "yellow", "orange"};
-constexpr std::array<sv, 9> kScents = {"lavender", "coconut",    "citrus",     "vanilla", "rose",
+constexpr std::array<sv, 9> kScents = {"lavender",  "coconut",    "citrus",     "vanilla", "rose",
                                        "unscented", "eucalyptus", "sandalwood", "mint"};
-constexpr std::array<sv, 9> kFlavors = {"vanilla", "chocolate", "caramel", "almond", "original",
+constexpr std::array<sv, 9> kFlavors = {"vanilla", "chocolate", "caramel",  "almond", "original",
                                         "mint",    "berry",     "cinnamon", "lemon"};
 constexpr std::array<sv, 6> kCounts = {"pack of 1", "pack of 2", "pack of 3", "pack of 4", "pack of 6", "pack of 12"};
 constexpr std::array<sv, 4> kLengths = {"3 ft", "6 ft", "10 ft", "15 ft"};
@@ -26,8 +26,19 @@ constexpr std::array<sv, 4> kScreens = {"13 inch", "14 inch", "15 inch", "17 inc
 constexpr std::array<sv, 4> kCapacities = {"5000mah", "10000mah", "20000mah", "26800mah"};
 
 enum Kind : uint8_t {
-  kApparelSize, kShoeSize, kBedSize, kPlainSize, kVolume, kColor, kScent, kFlavor, kCount, kLength, kScreen,
-  kCapacity, kNone = kNoOption
+  kApparelSize,
+  kShoeSize,
+  kBedSize,
+  kPlainSize,
+  kVolume,
+  kColor,
+  kScent,
+  kFlavor,
+  kCount,
+  kLength,
+  kScreen,
+  kCapacity,
+  kNone = kNoOption
 };
 
 constexpr std::array<OptionKind, 12> kOptionKinds = {{
@@ -46,26 +57,36 @@ constexpr std::array<OptionKind, 12> kOptionKinds = {{
 }};
 
 constexpr std::array<sv, 16> kClothingAttributes = {
-    "cotton",          "polyester blend", "merino wool",  "linen",       "fleece lined",    "slim fit",
-    "relaxed fit",     "machine washable", "long sleeve", "short sleeve", "breathable",      "stretchy",
-    "moisture wicking", "quick dry",       "hand wash only", "wrinkle free"};
-constexpr std::array<sv, 12> kFootwearAttributes = {
-    "non slip",    "waterproof", "lightweight",    "memory foam",  "genuine leather", "rubber sole",
-    "slip on",     "lace up",    "breathable mesh", "arch support", "wide width",      "cushioned"};
-constexpr std::array<sv, 13> kBeautyAttributes = {
-    "paraben free",    "cruelty free",     "vegan",        "fragrance free",     "sulfate free",
-    "organic",         "dermatologist tested", "long lasting", "travel size",    "for dry skin",
-    "for sensitive skin", "natural ingredients", "hydrating"};
+    "cotton",           "polyester blend",  "merino wool",    "linen",        "fleece lined", "slim fit",
+    "relaxed fit",      "machine washable", "long sleeve",    "short sleeve", "breathable",   "stretchy",
+    "moisture wicking", "quick dry",        "hand wash only", "wrinkle free"};
+constexpr std::array<sv, 12> kFootwearAttributes = {"non slip",        "waterproof",   "lightweight", "memory foam",
+                                                    "genuine leather", "rubber sole",  "slip on",     "lace up",
+                                                    "breathable mesh", "arch support", "wide width",  "cushioned"};
+constexpr std::array<sv, 13> kBeautyAttributes = {"paraben free",
+                                                  "cruelty free",
+                                                  "vegan",
+                                                  "fragrance free",
+                                                  "sulfate free",
+                                                  "organic",
+                                                  "dermatologist tested",
+                                                  "long lasting",
+                                                  "travel size",
+                                                  "for dry skin",
+                                                  "for sensitive skin",
+                                                  "natural ingredients",
+                                                  "hydrating"};
 constexpr std::array<sv, 13> kGroceryAttributes = {
-    "gluten free", "non gmo",    "sugar free",          "keto friendly", "low carb",    "organic",   "high protein",
-    "dairy free",  "individually wrapped", "kosher",    "plant based",   "low sodium", "whole grain"};
+    "gluten free", "non gmo",      "sugar free", "keto friendly",        "low carb",
+    "organic",     "high protein", "dairy free", "individually wrapped", "kosher",
+    "plant based", "low sodium",   "whole grain"};
 constexpr std::array<sv, 14> kHomeAttributes = {
-    "easy to clean", "dishwasher safe", "bpa free",    "non stick",    "stainless steel", "bamboo",
-    "machine washable", "heavy duty",   "space saving", "eco friendly", "rust resistant", "heat resistant",
-    "microfiber",    "ultra soft"};
+    "easy to clean",  "dishwasher safe",  "bpa free",   "non stick",    "stainless steel",
+    "bamboo",         "machine washable", "heavy duty", "space saving", "eco friendly",
+    "rust resistant", "heat resistant",   "microfiber", "ultra soft"};
 constexpr std::array<sv, 13> kElectronicsAttributes = {
-    "fast charging", "wireless",   "noise cancelling", "waterproof",  "shockproof",  "long battery life",
-    "portable",      "usb c",      "high definition",  "ergonomic",   "compact",     "tangle free",
+    "fast charging", "wireless", "noise cancelling", "waterproof", "shockproof", "long battery life",
+    "portable",      "usb c",    "high definition",  "ergonomic",  "compact",    "tangle free",
     "lightweight"};
 
 constexpr std::array<sv, 5> kApparelSuffixes = {"for Men", "for Women", "Unisex", "", "for Everyday Wear"};
@@ -146,8 +167,9 @@ constexpr std::array<ProductType, 58> kTypes = {{
     {"computer mouse", false, false, kElectronics, {kColor, kNone}, 10, 60},
 }};
 
-constexpr std::array<sv, 24> kSyllables = {"ka", "lo", "vi", "ra", "ne", "mo", "tu", "zen", "qui", "por", "lex", "dia",
-                                           "fin", "sol", "mar", "bel", "cor", "do", "ti", "ver", "ax", "nu", "pli", "sa"};
+constexpr std::array<sv, 24> kSyllables = {"ka",  "lo",  "vi",  "ra",  "ne",  "mo",  "tu",  "zen",
+                                           "qui", "por", "lex", "dia", "fin", "sol", "mar", "bel",
+                                           "cor", "do",  "ti",  "ver", "ax",  "nu",  "pli", "sa"};
 
 constexpr std::array<sv, 10> kBlurbs = {
     "Made to last through daily use.",
@@ -164,10 +186,20 @@ constexpr std::array<sv, 10> kBlurbs = {
 
 }  // namespace
 
-std::span<const OptionKind> optionKinds() { return kOptionKinds; }
-std::span<const Category> categories() { return kCategories; }
-std::span<const ProductType> productTypes() { return kTypes; }
-std::span<const std::string_view> brandSyllables() { return kSyllables; }
-std::span<const std::string_view> blurbs() { return kBlurbs; }
+std::span<const OptionKind> optionKinds() {
+  return kOptionKinds;
+}
+std::span<const Category> categories() {
+  return kCategories;
+}
+std::span<const ProductType> productTypes() {
+  return kTypes;
+}
+std::span<const std::string_view> brandSyllables() {
+  return kSyllables;
+}
+std::span<const std::string_view> blurbs() {
+  return kBlurbs;
+}
 
 }  // namespace gigpo::shop

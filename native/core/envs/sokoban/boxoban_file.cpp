@@ -47,7 +47,8 @@ std::vector<Grid> parseBoxobanText(std::string_view text, const std::string& nam
 
 std::vector<Grid> readBoxobanFile(const std::string& path, const std::string& argName) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw RangeError(argName + ": cannot read '" + path + "': it is a directory");
+  if (std::filesystem::is_directory(path, ec))
+    throw RangeError(argName + ": cannot read '" + path + "': it is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw RangeError(argName + ": cannot read '" + path + "': " + std::strerror(errno));
   // Read in blocks up to one byte past the limit (devices and pipes report no size).

@@ -18,7 +18,9 @@ constexpr int kDc[kNumDirections] = {0, 0, -1, 1};
 void Generator::generate(const GeneratorConfig& config, uint64_t seed, Grid& out) {
   constexpr int kLast = kRandomRooms + kOpenRooms;
   for (int attempt = 0; attempt <= kLast; ++attempt) {
-    const Layout layout = attempt < kRandomRooms ? Layout::RandomRoom : attempt < kLast ? Layout::OpenRoom : Layout::Fixed;
+    const Layout layout = attempt < kRandomRooms ? Layout::RandomRoom
+                          : attempt < kLast      ? Layout::OpenRoom
+                                                 : Layout::Fixed;
     // Attempt 0 uses the level seed itself; redraws use derived sub-seeds.
     Pcg32 rng(attempt == 0 ? seed : deriveSeed(seed, 0x536F6B6Full, static_cast<uint64_t>(attempt)));
     carveRoom(config, rng, layout != Layout::RandomRoom, out);
@@ -77,8 +79,7 @@ bool Generator::placeTargets(const GeneratorConfig& config, Pcg32& rng, Layout l
     std::reverse(floor_.begin() + 1, floor_.begin() + n);
   } else {
     // Partial Fisher-Yates: the first n cells are targets (with boxes), the next the player.
-    for (int i = 0; i <= n; ++i)
-      std::swap(floor_[i], floor_[i + rng.below(static_cast<uint32_t>(floor_.size()) - i)]);
+    for (int i = 0; i <= n; ++i) std::swap(floor_[i], floor_[i + rng.below(static_cast<uint32_t>(floor_.size()) - i)]);
   }
   for (int i = 0; i < n; ++i) g.cells[floor_[i]] |= kTarget;
   return true;
@@ -101,8 +102,10 @@ bool Generator::reversePlay(const GeneratorConfig& config, bool anyStart, Grid& 
   uint64_t tuples = 1;
   for (uint32_t k = 0; k < keyLength && tuples <= kDirectTuples; ++k) tuples *= static_cast<uint64_t>(g.size());
   const bool direct = tuples <= kDirectTuples;
-  if (direct) visitedBits_.assign((tuples + 63) / 64, 0);
-  else states_.reset(keyLength);
+  if (direct)
+    visitedBits_.assign((tuples + 63) / 64, 0);
+  else
+    states_.reset(keyLength);
   auto firstVisit = [&](const Key& key) {
     if (!direct) {
       bool inserted = false;

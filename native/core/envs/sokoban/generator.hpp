@@ -28,7 +28,7 @@
 namespace gigpo::sokoban {
 
 struct GeneratorConfig {
-  int dim = 6;          // side of the square room, border walls included
+  int dim = 6;  // side of the square room, border walls included
   int numBoxes = 1;
   int searchDepth = 15;  // reverse-play moves
 };

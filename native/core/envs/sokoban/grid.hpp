@@ -32,10 +32,14 @@ struct Grid {
   // Cell offset of one step in direction d.
   int offset(int d) const {
     switch (d) {
-      case kUp: return -int(width);
-      case kDown: return int(width);
-      case kLeft: return -1;
-      default: return 1;
+      case kUp:
+        return -int(width);
+      case kDown:
+        return int(width);
+      case kLeft:
+        return -1;
+      default:
+        return 1;
     }
   }
   bool solved() const { return boxesOnTarget == numBoxes; }

@@ -51,9 +51,8 @@ Grid parseLevel(const std::vector<LevelRow>& rows, const std::string& where) {
   const size_t width = rows.front().text.size();
   if (width == 0) throw FormatError(at(where, firstLine) + ": empty row");
   if (width > kMaxSide || rows.size() > kMaxSide)
-    throw FormatError(at(where, firstLine) + ": level is " + std::to_string(width) + "x" +
-                      std::to_string(rows.size()) + ", larger than the " + std::to_string(kMaxSide) + "x" +
-                      std::to_string(kMaxSide) + " limit");
+    throw FormatError(at(where, firstLine) + ": level is " + std::to_string(width) + "x" + std::to_string(rows.size()) +
+                      ", larger than the " + std::to_string(kMaxSide) + "x" + std::to_string(kMaxSide) + " limit");
   Grid g;
   g.width = static_cast<uint8_t>(width);
   g.height = static_cast<uint8_t>(rows.size());
@@ -61,20 +60,35 @@ Grid parseLevel(const std::vector<LevelRow>& rows, const std::string& where) {
   for (size_t r = 0; r < rows.size(); ++r) {
     const LevelRow& row = rows[r];
     if (row.text.size() != width)
-      throw FormatError(at(where, row.line) + ": row " + std::to_string(r) + " has " +
-                        std::to_string(row.text.size()) + " characters, expected " + std::to_string(width) +
-                        " (levels must be rectangular)");
+      throw FormatError(at(where, row.line) + ": row " + std::to_string(r) + " has " + std::to_string(row.text.size()) +
+                        " characters, expected " + std::to_string(width) + " (levels must be rectangular)");
     for (size_t c = 0; c < width; ++c) {
       const int cell = static_cast<int>(r * width + c);
       uint8_t flags = kFloor;
       switch (row.text[c]) {
-        case '#': flags = kWall; break;
-        case ' ': break;
-        case '.': flags = kTarget; break;
-        case '$': flags = kBox; break;
-        case '*': flags = kBox | kTarget; break;
-        case '@': ++players; g.player = static_cast<uint16_t>(cell); break;
-        case '+': ++players; g.player = static_cast<uint16_t>(cell); flags = kTarget; break;
+        case '#':
+          flags = kWall;
+          break;
+        case ' ':
+          break;
+        case '.':
+          flags = kTarget;
+          break;
+        case '$':
+          flags = kBox;
+          break;
+        case '*':
+          flags = kBox | kTarget;
+          break;
+        case '@':
+          ++players;
+          g.player = static_cast<uint16_t>(cell);
+          break;
+        case '+':
+          ++players;
+          g.player = static_cast<uint16_t>(cell);
+          flags = kTarget;
+          break;
         default:
           throw FormatError(at(where, row.line) + ": unexpected character " + describeByte(row.text[c]) +
                             " at column " + std::to_string(c) + " (expected one of # @ $ . * + and space)");
@@ -84,7 +98,9 @@ Grid parseLevel(const std::vector<LevelRow>& rows, const std::string& where) {
     }
   }
   recount(g);
-  if (players != 1) throw FormatError(at(where, firstLine) + ": " + (players == 0 ? std::string("no player") : std::to_string(players) + " players"));
+  if (players != 1)
+    throw FormatError(at(where, firstLine) + ": " +
+                      (players == 0 ? std::string("no player") : std::to_string(players) + " players"));
   if (g.numBoxes == 0) throw FormatError(at(where, firstLine) + ": no boxes");
   if (g.numBoxes != targets)
     throw FormatError(at(where, firstLine) + ": " + std::to_string(g.numBoxes) + " boxes but " +
@@ -100,8 +116,8 @@ Grid parseLevel(const std::vector<LevelRow>& rows, const std::string& where) {
   // Everything that matters lies inside the walls, so no move or check leaves the grid.
   for (int i = 0; i < g.size(); ++i)
     if ((g.cells[i] & (kBox | kTarget)) && !region[i])
-      throw FormatError(at(where, firstLine) + ": the " + ((g.cells[i] & kBox) ? "box" : "target") + " at " +
-                        place(i) + " is outside the player's reach");
+      throw FormatError(at(where, firstLine) + ": the " + ((g.cells[i] & kBox) ? "box" : "target") + " at " + place(i) +
+                        " is outside the player's reach");
   return g;
 }
 

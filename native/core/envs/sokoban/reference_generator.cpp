@@ -30,8 +30,8 @@ constexpr uint64_t kMaxAttempts = 1u << 16;
 struct Search {
   const ReferenceGeneratorConfig* config;
   int dim;
-  std::vector<uint8_t> fixed;   // kWall / kTarget per cell
-  std::vector<int> targets;     // each box's own target cell
+  std::vector<uint8_t> fixed;  // kWall / kTarget per cell
+  std::vector<int> targets;    // each box's own target cell
   std::unordered_set<std::string> explored;
   // Current position.
   std::vector<int> boxes;       // box k's cell (box k started on targets[k])

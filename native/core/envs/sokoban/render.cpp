@@ -12,8 +12,8 @@ struct Glyph {
   char bytes[3];
   uint8_t length;
 };
-constexpr Glyph kRagenCell[8] = {{{'_'}, 1}, {{'#'}, 1}, {{'O'}, 1}, {{'#'}, 1},
-                                 {{'X'}, 1}, {{'#'}, 1}, {{'\xE2', '\x88', '\x9A'}, 3}, {{'#'}, 1}};
+constexpr Glyph kRagenCell[8] = {
+    {{'_'}, 1}, {{'#'}, 1}, {{'O'}, 1}, {{'#'}, 1}, {{'X'}, 1}, {{'#'}, 1}, {{'\xE2', '\x88', '\x9A'}, 3}, {{'#'}, 1}};
 
 }  // namespace
 

@@ -21,7 +21,9 @@ constexpr int32_t kStill = kNumDirections;
 constexpr int kMinDim = 5, kMaxDim = 20;
 
 // Few enough boxes that an open room always leaves space to pull one (see generator.hpp).
-int maxBoxesFor(int dim) { return std::min(8, (dim - 2) * (dim - 2) / 4); }
+int maxBoxesFor(int dim) {
+  return std::min(8, (dim - 2) * (dim - 2) / 4);
+}
 
 }  // namespace
 
@@ -39,7 +41,8 @@ const EnvInfo& Sokoban::info() {
                         "generated levels: reverse-play depth in moves (native: every level is solvable in at most "
                         "this many moves)")
               .withReferenceDefault(30.0),
-          stringOption("levels", std::nullopt, "path of a Boxoban-format level file to play instead of generated levels"),
+          stringOption("levels", std::nullopt,
+                       "path of a Boxoban-format level file to play instead of generated levels"),
           integerOption("levelIndex", std::nullopt, 0, (int64_t{1} << 31) - 1,
                         "with levels: always play this level (0-based)")
               .derivedDefault("levelSeed mod count"),
@@ -112,7 +115,8 @@ Sokoban::Sokoban(const Config& config, const Shared& shared) : config_(config), 
 void Sokoban::reset(uint64_t levelSeed, uint64_t) {
   const auto& levels = shared_->levels;
   if (!levels.empty()) {
-    const uint64_t index = config_.levelIndex >= 0 ? static_cast<uint64_t>(config_.levelIndex) : levelSeed % levels.size();
+    const uint64_t index =
+        config_.levelIndex >= 0 ? static_cast<uint64_t>(config_.levelIndex) : levelSeed % levels.size();
     grid_ = levels[index];
   } else if (config_.reference) {
     const auto& g = config_.generator;
@@ -140,8 +144,10 @@ StepResult Sokoban::step(int32_t action) {
   }
   // Keep the oracle's plan only while the env follows it (a no-op leaves it in place).
   if (planActive_ && m.moved) {
-    if (planPos_ < plan_.size() && plan_[planPos_] == action) ++planPos_;
-    else planActive_ = false;
+    if (planPos_ < plan_.size() && plan_[planPos_] == action)
+      ++planPos_;
+    else
+      planActive_ = false;
   }
   return r;
 }

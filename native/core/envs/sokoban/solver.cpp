@@ -203,8 +203,8 @@ SolveResult Solver::solve(const Grid& level, uint64_t nodeBudget) {
         if (inserted) {
           const uint32_t h2 = heuristic(next.data() + 1);
           const bool hopeless = h2 == kInfinite;
-          nodes_.push_back({g2, top.id, h2, static_cast<uint16_t>(box), static_cast<uint8_t>(d),
-                            static_cast<uint8_t>(hopeless)});
+          nodes_.push_back(
+              {g2, top.id, h2, static_cast<uint16_t>(box), static_cast<uint8_t>(d), static_cast<uint8_t>(hopeless)});
           if (!hopeless) {
             open.push_back({g2 + h2, h2, id});
             std::push_heap(open.begin(), open.end(), After{});
