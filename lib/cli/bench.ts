@@ -1,7 +1,7 @@
 // gigpo bench: environment stepping through the JS API against the C++ tight-loop limit.
 import type { Command } from 'commander';
 
-import { benchEnvStepping } from './bench/env-step.js';
+import { benchEnvStepping, envSteppingTable } from './bench/env-step.js';
 import { benchRollouts } from './bench/rollout.js';
 import { createEnvBatch } from '../envs/env-batch.js';
 import { oraclePolicy, randomPolicy } from '../policy/native.js';
@@ -67,18 +67,7 @@ export function registerBench(program: Command): void {
         console.log(JSON.stringify({ bench: 'env-step', env: flags.env, efficiency, rows, rollouts }));
         return;
       }
-      console.log(
-        formatTable(
-          ['env', 'N', 'JS API steps/s', 'tight loop steps/s', 'efficiency'],
-          rows.map((r) => [
-            r.env,
-            String(r.envs),
-            r.jsStepsPerSecond.toFixed(0),
-            r.tightStepsPerSecond.toFixed(0),
-            (r.efficiency * 100).toFixed(1) + '%',
-          ]),
-        ),
-      );
+      console.log(envSteppingTable(rows));
       if (rollouts) {
         console.log(`\nfull rollouts: ${rollouts.groups} groups x ${rollouts.groupSize}, policy ${rollouts.policy}`);
         console.log(

@@ -1,7 +1,7 @@
 // EnvBatch: a typed wrapper over the native batch. Outputs are typed-array views bound
 // once; observations are decoded to strings only when asked.
 import { GigpoArgumentError } from '../errors.js';
-import { native, type EnvOptionValue, type NativeBatchShape, type NativeEnvBatch } from '../native.js';
+import { native, type EnvOptionValue, type NativeActionDraw, type NativeBatchShape, type NativeEnvBatch } from '../native.js';
 
 export type EnvOptions = Record<string, EnvOptionValue>;
 
@@ -239,14 +239,7 @@ export class EnvBatch {
    * advances: the oracle's action (with probability epsilon a random one instead), or a random
    * one, uniform over the admissible actions when `overAdmissible`, else over all actions.
    */
-  drawActions(draw: {
-    streams: Uint32Array;
-    active: Uint8Array;
-    actions: Int32Array;
-    oracle: boolean;
-    epsilon: number;
-    overAdmissible: boolean;
-  }): void {
+  drawActions(draw: NativeActionDraw): void {
     this.handle.drawActions(draw);
   }
 }

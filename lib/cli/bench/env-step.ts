@@ -2,6 +2,7 @@
 // JS, render and hash on) against the C++ tight loop over the same core code. Measured as
 // a ratio within one run: rounds alternate between the two and the median of each is kept.
 import { createEnvBatch, type EnvOptions } from '../../envs/env-batch.js';
+import { formatTable } from '../format.js';
 import { runTightLoop } from './tight-loop.js';
 
 export interface EnvStepRow {
@@ -85,4 +86,18 @@ export function benchEnvStepping(opts: EnvStepBenchOptions): EnvStepRow[] {
     });
   }
   return rows;
+}
+
+/** The rows as the text table `gigpo bench` and `npm run bench` print. */
+export function envSteppingTable(rows: readonly EnvStepRow[]): string {
+  return formatTable(
+    ['env', 'N', 'JS API steps/s', 'tight loop steps/s', 'efficiency'],
+    rows.map((r) => [
+      r.env,
+      String(r.envs),
+      r.jsStepsPerSecond.toFixed(0),
+      r.tightStepsPerSecond.toFixed(0),
+      `${(r.efficiency * 100).toFixed(1)}%`,
+    ]),
+  );
 }
