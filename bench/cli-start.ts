@@ -114,7 +114,7 @@ try {
     const ours = readFileSync(out, 'utf8')
       .trim()
       .split('\n')
-      .flatMap((l) => (JSON.parse(l) as { steps: { advantage: number }[] }).steps.map((s) => s.advantage));
+      .flatMap((l) => (JSON.parse(l) as { steps?: { advantage: number }[] }).steps?.map((s) => s.advantage) ?? []); // meta lines have no steps
     const theirs = JSON.parse(readFileSync(join(dir, `py-${variant}.json`), 'utf8')) as number[];
     if (theirs.length !== ours.length)
       throw new Error(`python reference (${variant}): ${theirs.length} advantages for ${ours.length} rows`);

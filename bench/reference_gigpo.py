@@ -32,8 +32,12 @@ def load(path):
     """The file's rows as parallel lists, trajectories in file order."""
     uid, traj, reward, valid, obs = [], [], [], [], []
     with open(path, encoding="utf-8") as f:
-        for t, line in enumerate(f):
+        t = -1
+        for line in f:
             record = json.loads(line)
+            if "steps" not in record:  # a meta line ({"meta": {...}}) describes the records after it
+                continue
+            t += 1
             for step in record["steps"]:
                 uid.append(str(record["group"]))
                 traj.append(t)
