@@ -90,7 +90,7 @@ export function addRemoteOptions(command: Command): Command {
  * that do not apply, and returns the remote options and the number of groups (--tasks' length
  * when --groups is not given).
  */
-export function remoteOptionsOf(
+export function remoteFlagsOf(
   env: string,
   flags: RemoteFlags & { groups: number; maxSteps?: number; policy: string },
   given: (name: string) => boolean,

@@ -35,7 +35,7 @@ import { checkEnvName, checkEnvOptions } from './env-flags.js';
 import { openOutput, outputFormat, summaryStream } from './output.js';
 import { stopGracefullyOnSignal } from './signals.js';
 import { llamaPolicyOf } from './llama-policy-flags.js';
-import { addRemoteOptions, remoteOptionsOf, type RemoteFlags } from './remote-flags.js';
+import { addRemoteOptions, remoteFlagsOf, type RemoteFlags } from './remote-flags.js';
 import { collectOption, InterruptedError, parseInteger, parseNumber, UsageError } from './options.js';
 import { compact, progressWanted, startProgress } from './progress.js';
 import { compilePromptTemplate, type PromptTemplate } from '../envs/prompt-template.js';
@@ -202,7 +202,7 @@ export function registerRollout(program: Command): void {
     .action(async (flags: RolloutFlags, command: Command) => {
       const given = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
       checkFlagsApply(flags.policy, given);
-      const remote = remoteOptionsOf(flags.env, flags, given);
+      const remote = remoteFlagsOf(flags.env, flags, given);
       if (remote) flags.groups = remote.groups;
       const format = outputFormat(flags.out, flags.outFormat);
       const envOptions = remote ? undefined : envOptionsOf(flags);

@@ -41,15 +41,7 @@ export function remoteOptionsOf(o: RemoteLayoutOptions): ResolvedRemoteOptions {
     throw new GigpoArgumentError('remote', "expected { url, protocol, tasks } for env 'remote'");
   if (o.maxSteps !== undefined && remote.maxSteps !== undefined && remote.maxSteps !== o.maxSteps)
     throw new GigpoArgumentError('maxSteps', `${o.maxSteps} disagrees with remote.maxSteps ${remote.maxSteps}: give one`);
-  const firstGroup = o.firstGroup ?? 0;
-  return resolveRemoteOptions(
-    {
-      ...remote,
-      maxSteps: remote.maxSteps ?? o.maxSteps,
-      tasks: remote.tasks ?? Array.from({ length: o.groups }, (_, g) => firstGroup + g),
-    },
-    o.groups,
-  );
+  return resolveRemoteOptions({ ...remote, maxSteps: remote.maxSteps ?? o.maxSteps }, o.groups, o.firstGroup ?? 0);
 }
 
 export function openRemoteRollout(resolved: ResolvedRemoteOptions, o: RemoteLayoutOptions): Promise<RemoteTextEnvs> {

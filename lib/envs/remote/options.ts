@@ -12,7 +12,7 @@ export interface RemoteEnvOptions {
   /** Server base URL, e.g. http://127.0.0.1:8000 (ws:// is derived for OpenEnv). */
   url: string;
   protocol: RemoteProtocol;
-  /** Task of each group (AgentGym data_idx / OpenEnv seed): an array or a range list "0-63,100". Default 0..groups-1. */
+  /** Task of each group (AgentGym data_idx / OpenEnv seed): an array or a range list "0-63,100". Default: each group's global number. */
   tasks?: readonly number[] | string;
   /** Name of the prompt template (a native env name such as 'household'), default 'remote'. */
   envName?: string;
@@ -58,7 +58,8 @@ function positiveInteger(o: RemoteEnvOptions, name: keyof RemoteEnvOptions, fall
   return v;
 }
 
-export function resolveRemoteOptions(o: RemoteEnvOptions | undefined, groups: number): ResolvedRemoteOptions {
+/** `firstGroup`: the global number of the first group (a shard); group g plays task firstGroup + g unless `tasks` says otherwise. */
+export function resolveRemoteOptions(o: RemoteEnvOptions | undefined, groups: number, firstGroup = 0): ResolvedRemoteOptions {
   if (o === null || typeof o !== 'object') throw new GigpoArgumentError('remote', 'expected { url, protocol, tasks } for env "remote"');
   let url: URL;
   try {
@@ -72,7 +73,7 @@ export function resolveRemoteOptions(o: RemoteEnvOptions | undefined, groups: nu
     throw new GigpoArgumentError('remote.protocol', `expected 'openenv' or 'agentgym', got ${JSON.stringify(o.protocol)}`);
   const tasks =
     o.tasks === undefined
-      ? Array.from({ length: groups }, (_, g) => g)
+      ? Array.from({ length: groups }, (_, g) => firstGroup + g)
       : typeof o.tasks === 'string'
         ? parseTaskList(o.tasks, 'remote.tasks')
         : [...o.tasks];

@@ -27,18 +27,27 @@ bool hasPath(const LakeMap& map) {
   return (reach[map.goalRow] >> map.goalCol) & 1u;
 }
 
+namespace {
+
+// Every tile a hole unless its draw falls below `frozen` (row by row, one draw per tile).
+void drawHoles(Pcg32& rng, int size, uint64_t frozen, LakeMap& map) {
+  for (int r = 0; r < size; ++r) {
+    uint32_t row = 0;
+    for (int c = 0; c < size; ++c)
+      if (rng.next() >= frozen) row |= 1u << c;
+    map.holes[r] = static_cast<uint16_t>(row);
+  }
+}
+
+}  // namespace
+
 LakeMap generateLake(uint64_t seed, int size, uint64_t frozen) {
   LakeMap map;
   map.size = static_cast<uint8_t>(size);
   map.goalRow = map.goalCol = static_cast<uint8_t>(size - 1);
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     Pcg32 rng(deriveSeed(seed, static_cast<uint64_t>(attempt)));
-    for (int r = 0; r < size; ++r) {
-      uint32_t row = 0;
-      for (int c = 0; c < size; ++c)
-        if (rng.next() >= frozen) row |= 1u << c;
-      map.holes[r] = static_cast<uint16_t>(row);
-    }
+    drawHoles(rng, size, frozen, map);
     map.holes[0] &= static_cast<uint16_t>(~1u);
     map.holes[size - 1] &= static_cast<uint16_t>(~(1u << (size - 1)));
     if (hasPath(map)) return map;
@@ -53,12 +62,7 @@ LakeMap generateRagenLake(uint64_t seed, int size, uint64_t frozen) {
   map.size = static_cast<uint8_t>(size);
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     Pcg32 rng(deriveSeed(seed, static_cast<uint64_t>(attempt)));
-    for (int r = 0; r < size; ++r) {
-      uint32_t row = 0;
-      for (int c = 0; c < size; ++c)
-        if (rng.next() >= frozen) row |= 1u << c;
-      map.holes[r] = static_cast<uint16_t>(row);
-    }
+    drawHoles(rng, size, frozen, map);
     const uint32_t n = static_cast<uint32_t>(size);
     map.startRow = static_cast<uint8_t>(rng.below(n));
     map.startCol = static_cast<uint8_t>(rng.below(n));
