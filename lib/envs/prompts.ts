@@ -87,6 +87,29 @@ export interface PromptHistoryEntry {
 // One system prompt string per task: every request of an env shares it (the rollout loop caches its JSON).
 const systemPrompts = new Map<string, string>();
 
+/** buildMessages' system message: the task and the answer format. */
+export function systemPrompt(spec: Readonly<EnvPromptSpec>): string {
+  let system = systemPrompts.get(spec.task);
+  if (system === undefined) {
+    system = `${spec.task}\n${ANSWER_FORMAT}`;
+    systemPrompts.set(spec.task, system);
+  }
+  return system;
+}
+
+// buildMessages' fixed text around the variable parts (the rollout loop writes their JSON from these too).
+/** A history entry's user message: this, then the observation. */
+export const HISTORY_OBSERVATION = 'Observation:\n';
+/** The current user message: `Step ${step + 1}${CURRENT_OBSERVATION}${observation}`. */
+export const CURRENT_OBSERVATION = '. Current observation:\n';
+/** After the current observation when the prompt lists the actions: this, then them joined by ', '. */
+export const ADMISSIBLE_ACTIONS = '\nAdmissible actions: ';
+
+/** A history entry's assistant message: the action as the answer format writes it. */
+export function actionAnswer(action: string): string {
+  return `<action>${action}</action>`;
+}
+
 export function buildMessages(
   env: string,
   step: number,
@@ -96,18 +119,13 @@ export function buildMessages(
   options: Readonly<EnvOptions> = {},
 ): ChatMessage[] {
   const spec = promptSpec(env, options);
-  let system = systemPrompts.get(spec.task);
-  if (system === undefined) {
-    system = `${spec.task}\n${ANSWER_FORMAT}`;
-    systemPrompts.set(spec.task, system);
-  }
-  const messages: ChatMessage[] = [{ role: 'system', content: system }];
+  const messages: ChatMessage[] = [{ role: 'system', content: systemPrompt(spec) }];
   for (const h of history) {
-    messages.push({ role: 'user', content: `Observation:\n${h.observation}` });
-    messages.push({ role: 'assistant', content: `<action>${h.action}</action>` });
+    messages.push({ role: 'user', content: `${HISTORY_OBSERVATION}${h.observation}` });
+    messages.push({ role: 'assistant', content: actionAnswer(h.action) });
   }
-  let current = `Step ${step + 1}. Current observation:\n${observation}`;
-  if (!spec.observationListsActions && admissible.length > 0) current += `\nAdmissible actions: ${admissible.join(', ')}`;
+  let current = `Step ${step + 1}${CURRENT_OBSERVATION}${observation}`;
+  if (!spec.observationListsActions && admissible.length > 0) current += `${ADMISSIBLE_ACTIONS}${admissible.join(', ')}`;
   messages.push({ role: 'user', content: current });
   return messages;
 }

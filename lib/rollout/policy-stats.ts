@@ -17,15 +17,26 @@ export class PolicyStats {
 
   /** Runs one policy call, timing it and counting it in flight. */
   async time<T>(call: () => Promise<T>): Promise<T> {
-    const t0 = performance.now();
-    if (this.inFlight++ === 0) this.busySince = t0;
+    const t0 = this.begin();
     try {
       return await call();
     } finally {
-      const t1 = performance.now();
-      this.latenciesMs.push(t1 - t0);
-      if (--this.inFlight === 0) this.busyMs += t1 - this.busySince;
+      this.end(t0);
     }
+  }
+
+  /** A policy call starts: counted in flight; returns its start time for end(). */
+  begin(): number {
+    const t0 = performance.now();
+    if (this.inFlight++ === 0) this.busySince = t0;
+    return t0;
+  }
+
+  /** The call begin() started ended (answered or failed). */
+  end(t0: number): void {
+    const t1 = performance.now();
+    this.latenciesMs.push(t1 - t0);
+    if (--this.inFlight === 0) this.busyMs += t1 - this.busySince;
   }
 
   /** A call that answered. */

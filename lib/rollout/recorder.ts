@@ -5,13 +5,13 @@
 // groups were sharded over threads or machines. Envs that tell their full state (native
 // ones) also fill the stateAnchor column, whichever hash `anchor` records.
 import type { EnvBatch } from '../envs/env-batch.js';
-import { packText, type Ragged, type RaggedText, type StepBatch } from '../io/step-batch.js';
+import type { Ragged, RaggedText, StepBatch } from '../io/step-batch.js';
 import { InternTable } from '../io/intern-table.js';
 import type { AnchorSource } from './anchor-source.js';
+import { TextColumn } from './text-column.js';
 
-export interface RowText {
-  prompt: string;
-  response: string;
+/** A row's token columns (conversation mode, or a policy that returns token ids). */
+export interface RowIds {
   promptIds?: ArrayLike<number>;
   responseIds?: ArrayLike<number>;
   logprobs?: ArrayLike<number>;
@@ -44,7 +44,13 @@ export class TrajectoryRecorder {
   /** The full-state hash of each row, as 32-bit halves; empty without state anchors. */
   private readonly stateWords: Uint32Array;
   private readonly obs: Uint32Array;
-  private readonly texts: RowText[] | undefined;
+  /**
+   * Text recorders: each row's prompt and response as UTF-8, written by the caller into these
+   * columns just before recordOutcome() (which ends the row there), and the rows' token columns.
+   */
+  readonly prompts: TextColumn | undefined;
+  readonly responses: TextColumn | undefined;
+  private readonly ids: (RowIds | undefined)[] | undefined;
   /** Each env's latest row, -1 before its first. */
   private readonly lastRow: Int32Array;
   // The state each env acts from: captured by observe() before the step.
@@ -93,7 +99,9 @@ export class TrajectoryRecorder {
     this.anchorWords = new Uint32Array(this.anchor.buffer);
     this.stateWords = new Uint32Array(withStateAnchor ? 2 * cap : 0);
     this.obs = new Uint32Array(cap);
-    this.texts = withText ? [] : undefined;
+    this.prompts = withText ? new TextColumn(cap) : undefined;
+    this.responses = withText ? new TextColumn(cap, 1 << 12) : undefined;
+    this.ids = withText ? [] : undefined;
     this.lastRow = new Int32Array(layout.numEnvs).fill(-1);
   }
 
@@ -147,7 +155,10 @@ export class TrajectoryRecorder {
     this.recordOutcome(i, step, action, batch.rewards[i], batch.done[i], batch.truncated[i], batch.valid[i]);
   }
 
-  /** One row from its values: env i took `action` from the state observe*() captured. */
+  /**
+   * One row from its values: env i took `action` from the state observe*() captured. A text
+   * recorder's row text is what was written into `prompts` and `responses` since the last row.
+   */
   recordOutcome(
     i: number,
     step: number,
@@ -156,7 +167,7 @@ export class TrajectoryRecorder {
     done: number,
     truncated: number,
     valid: number,
-    text?: RowText,
+    ids?: RowIds,
   ): void {
     const r = this.rows++;
     this.env[r] = i;
@@ -174,7 +185,11 @@ export class TrajectoryRecorder {
     }
     this.obs[r] = this.pendingObs[i];
     this.lastRow[i] = r;
-    if (this.texts) this.texts[r] = text ?? EMPTY_TEXT;
+    if (this.ids) {
+      this.prompts!.endRow(r);
+      this.responses!.endRow(r);
+      if (ids) this.ids[r] = ids;
+    }
   }
 
   /** Rows env i has recorded so far. */
@@ -272,7 +287,11 @@ export class TrajectoryRecorder {
     }
     const batch: StepBatch = { numRows: n, group, traj, step, action, reward, done, truncated, valid, anchor, obs, observations };
     if (stateAnchor) batch.stateAnchor = stateAnchor;
-    if (this.texts) Object.assign(batch, packTexts(this.texts, order));
+    if (this.ids) {
+      batch.prompt = this.prompts!.pack(order);
+      batch.response = this.responses!.pack(order);
+      Object.assign(batch, packIds(this.ids, this.rows, order));
+    }
     return batch;
   }
 
@@ -293,44 +312,47 @@ export class TrajectoryRecorder {
 }
 
 const decoder = new TextDecoder();
-const EMPTY_TEXT: RowText = { prompt: '', response: '' };
 
 function packRagged<T extends Uint8Array | Int32Array | Float32Array>(
-  texts: RowText[],
+  ids: readonly (RowIds | undefined)[],
+  rows: number,
   order: Uint32Array,
-  pick: (t: RowText) => ArrayLike<number> | undefined,
+  pick: (t: RowIds) => ArrayLike<number> | undefined,
   make: (n: number) => T,
 ): Ragged<T> | undefined {
-  if (!texts.some((t) => pick(t) !== undefined)) return undefined;
+  let any = false;
+  for (let r = 0; r < rows && !any; r++) any = ids[r] !== undefined && pick(ids[r]!) !== undefined;
+  if (!any) return undefined;
+  const at = (r: number): ArrayLike<number> | undefined => (ids[r] === undefined ? undefined : pick(ids[r]!));
   const offsets = new Uint32Array(order.length + 1);
-  for (let k = 0; k < order.length; k++) offsets[k + 1] = offsets[k] + (pick(texts[order[k]])?.length ?? 0);
+  for (let k = 0; k < order.length; k++) offsets[k + 1] = offsets[k] + (at(order[k])?.length ?? 0);
   const data = make(offsets[order.length]);
   for (let k = 0; k < order.length; k++) {
-    const v = pick(texts[order[k]]);
+    const v = at(order[k]);
     if (v) data.set(v as ArrayLike<number>, offsets[k]);
   }
   return { offsets, data };
 }
 
-function packTexts(texts: RowText[], order: Uint32Array): Partial<StepBatch> {
-  const out: Partial<StepBatch> = {
-    prompt: packText(Array.from(order, (r) => texts[r].prompt)),
-    response: packText(Array.from(order, (r) => texts[r].response)),
-  };
+function packIds(ids: readonly (RowIds | undefined)[], rows: number, order: Uint32Array): Partial<StepBatch> {
+  const out: Partial<StepBatch> = {};
   const promptIds = packRagged(
-    texts,
+    ids,
+    rows,
     order,
     (t) => t.promptIds,
     (n) => new Int32Array(n),
   );
   const responseIds = packRagged(
-    texts,
+    ids,
+    rows,
     order,
     (t) => t.responseIds,
     (n) => new Int32Array(n),
   );
   const logprobs = packRagged(
-    texts,
+    ids,
+    rows,
     order,
     (t) => t.logprobs,
     (n) => new Float32Array(n),
@@ -339,7 +361,8 @@ function packTexts(texts: RowText[], order: Uint32Array): Partial<StepBatch> {
   if (responseIds) out.responseIds = responseIds;
   if (logprobs) out.logprobs = logprobs;
   const responseMask = packRagged(
-    texts,
+    ids,
+    rows,
     order,
     (t) => t.responseMask,
     (n) => new Uint8Array(n),

@@ -20,7 +20,8 @@ import type { ChatMessage, PolicyRequest, PolicyResponse, TextPolicy } from '../
 import { CHATML, Conversation, type ChatFormat } from './conversation.js';
 import type { PolicyStats } from './policy-stats.js';
 import type { AnchorSource } from './anchor-source.js';
-import type { RowText, TrajectoryRecorder } from './recorder.js';
+import { jsonContent, PromptJson, type PastJson } from './prompt-json.js';
+import type { RowIds, TrajectoryRecorder } from './recorder.js';
 import { StepBarrier } from './step-barrier.js';
 
 export type Schedule = 'step' | 'trajectory';
@@ -114,55 +115,60 @@ export async function runTrajectories(
     droppedGroups++;
   };
 
-  // The prompt column holds the messages as JSON; the system message is the same for every request.
-  let systemJson = { message: { role: 'system', content: '' } as ChatMessage, json: '' };
-  const promptJson = (messages: readonly ChatMessage[]): string => {
-    const [system] = messages;
-    const cached = systemJson.message;
-    if (system.content !== cached.content || system.role !== cached.role) systemJson = { message: system, json: messageJson(system) };
-    let json = `[${systemJson.json}`;
-    for (let k = 1; k < messages.length; k++) json += `,${messageJson(messages[k])}`;
-    return `${json}]`;
-  };
-  // buildMessages' messages are { role, content } with a known role: only the content needs escaping.
-  // A template function's messages may carry more fields, kept in the column as they are.
-  const messageJson = template
-    ? (m: ChatMessage): string => JSON.stringify(m)
-    : (m: ChatMessage): string => `{"role":"${m.role}","content":${JSON.stringify(m.content)}}`;
+  // The prompt column holds the messages as JSON. buildMessages' prompts are written from parts
+  // escaped once (prompt-json.ts); a template's messages may carry more fields, kept as they are.
+  const builtJson = template ? undefined : new PromptJson(spec);
+  const prompts = recorder.prompts!;
+  const responses = recorder.responses!;
 
-  /** Asks the policy for env i's step t; history mode sends messages, conversation mode token ids. */
-  const ask = async (
-    request: PolicyRequest,
-    conversation: Conversation | undefined,
-  ): Promise<{ response: PolicyResponse; row: RowText }> => {
-    if (!conversation) {
-      const response = await stats.time(() => policy.act([request], signal).then((r) => single(r, request)));
-      return { response, row: rowText(promptJson(request.messages), response) };
+  /** History mode: asks the policy for one request's answer. */
+  const askMessages = async (request: PolicyRequest): Promise<PolicyResponse> => {
+    const t0 = stats.begin();
+    try {
+      return single(await policy.act([request], signal), request);
+    } finally {
+      stats.end(t0);
     }
-    // The conversation's turns: the system message once, then each step's last (user) message.
+  };
+
+  /** Conversation mode: the conversation's turns as token ids (the system message once, then each step's last message). */
+  const askTokens = async (
+    request: PolicyRequest,
+    conversation: Conversation,
+  ): Promise<{ response: PolicyResponse; prompt: string; ids: RowIds }> => {
     const system = request.messages.find((m) => m.role === 'system')?.content ?? '';
     const user = request.messages[request.messages.length - 1].content;
     const prompt = await conversation.prompt(request, system, user, signal);
-    const response = await stats.time(() =>
-      tokens!
-        .completeIds(
-          { group: request.group, traj: request.traj, step: request.step, promptIds: prompt.ids, maxTokens: request.maxTokens },
-          signal,
-        )
-        .then((r) => single([r], request)),
-    );
+    const t0 = stats.begin();
+    let response: PolicyResponse;
+    try {
+      response = single(
+        [
+          await tokens!.completeIds(
+            { group: request.group, traj: request.traj, step: request.step, promptIds: prompt.ids, maxTokens: request.maxTokens },
+            signal,
+          ),
+        ],
+        request,
+      );
+    } finally {
+      stats.end(t0);
+    }
     conversation.answered(response);
     const responseMask = new Uint8Array(prompt.ids.length + response.responseIds!.length).fill(1, prompt.ids.length);
     responseMask.set(prompt.sampledMask);
     return {
       response: { ...response, promptIds: prompt.ids },
-      row: { ...rowText(prompt.text, response), promptIds: prompt.ids, responseMask },
+      prompt: prompt.text,
+      ids: { ...idsOf(response), promptIds: prompt.ids, responseMask },
     };
   };
 
   const trajectory = async (i: number): Promise<void> => {
     const group = envs.firstGroup + Math.floor(i / envs.groupSize);
     const history: PromptHistoryEntry[] = [];
+    // buildMessages' prompts: the history's escaped parts, for the prompt column.
+    const pastJson: PastJson[] = [];
     const conversation = tokens && o.promptMode === 'conversation' ? new Conversation(tokens, o.chatFormat) : undefined;
     const end = (reason: StopReason, err?: unknown): void => {
       stopReasons[i] = reason;
@@ -177,17 +183,25 @@ export async function runTrajectories(
         const observation = envs.observation(i);
         const state = envs.stateAnchor?.(i);
         recorder.observeText(i, o.anchor === 'state' ? state! : envs.anchor(i), observation, state);
+        const admissible = envs.admissibleActions(i);
         const request: PolicyRequest = {
           group,
           traj: baseTraj + i,
           step: t,
-          messages: messagesOf(t, observation, envs.admissibleActions(i), conversation ? [] : history),
+          messages: messagesOf(t, observation, admissible, conversation ? [] : history),
           maxTokens,
         };
-        let answer: { response: PolicyResponse; row: RowText };
+        let response: PolicyResponse;
+        let tokenRow: { prompt: string; ids: RowIds } | undefined;
         try {
-          answer = await ask(request, conversation);
-          stats.answered(answer.response);
+          if (conversation) {
+            const answer = await askTokens(request, conversation);
+            response = answer.response;
+            tokenRow = answer;
+          } else {
+            response = await askMessages(request);
+          }
+          stats.answered(response);
         } catch (err) {
           o.checkCancelled();
           // Only a request lost for good ends the trajectory; anything else is a bug of the policy.
@@ -199,15 +213,36 @@ export async function runTrajectories(
         }
         let outcome: StepOutcome;
         try {
-          outcome = await envs.stepText(i, answer.response.text);
+          outcome = await envs.stepText(i, response.text);
         } catch (err) {
           o.checkCancelled();
           return end('env-error', err);
         }
-        recorder.recordOutcome(i, t, outcome.action, outcome.reward, +outcome.done, +outcome.truncated, +outcome.valid, answer.row);
+        // The row's text, straight into the recorder's columns.
+        let observationJson: Uint8Array | undefined;
+        if (tokenRow) prompts.text(tokenRow.prompt);
+        else if (builtJson) {
+          observationJson = jsonContent(observation);
+          builtJson.write(prompts, t, observationJson, builtJson.admissibleJson(admissible), pastJson);
+        } else prompts.text(messagesJson(request.messages));
+        responses.text(response.text);
+        recorder.recordOutcome(
+          i,
+          t,
+          outcome.action,
+          outcome.reward,
+          +outcome.done,
+          +outcome.truncated,
+          +outcome.valid,
+          tokenRow ? tokenRow.ids : idsOf(response),
+        );
         if (o.historyLength > 0 && !conversation) {
           history.push({ observation, action: outcome.actionText });
           if (history.length > o.historyLength) history.shift();
+          if (observationJson) {
+            pastJson.push(PromptJson.past(observationJson, outcome.actionText));
+            if (pastJson.length > o.historyLength) pastJson.shift();
+          }
         }
         if (outcome.done || outcome.truncated) return end(outcome.done ? 'done' : 'max-steps');
         o.onStep(t, running);
@@ -243,10 +278,19 @@ function single(responses: readonly PolicyResponse[], request: PolicyRequest): P
   return responses[0];
 }
 
-function rowText(prompt: string, res: PolicyResponse): RowText {
-  const row: RowText = { prompt, response: res.text };
-  if (res.promptIds) row.promptIds = res.promptIds;
-  if (res.responseIds) row.responseIds = res.responseIds;
-  if (res.logprobs) row.logprobs = res.logprobs;
-  return row;
+/** A template's messages as the prompt column's JSON (every field they carry). */
+function messagesJson(messages: readonly ChatMessage[]): string {
+  let json = '[';
+  for (let k = 0; k < messages.length; k++) json += `${k > 0 ? ',' : ''}${JSON.stringify(messages[k])}`;
+  return `${json}]`;
+}
+
+/** The token columns a response carries, if any. */
+function idsOf(res: PolicyResponse): RowIds | undefined {
+  if (!res.promptIds && !res.responseIds && !res.logprobs) return undefined;
+  const ids: RowIds = {};
+  if (res.promptIds) ids.promptIds = res.promptIds;
+  if (res.responseIds) ids.responseIds = res.responseIds;
+  if (res.logprobs) ids.logprobs = res.logprobs;
+  return ids;
 }
