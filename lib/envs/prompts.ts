@@ -105,9 +105,12 @@ export const CURRENT_OBSERVATION = '. Current observation:\n';
 /** After the current observation when the prompt lists the actions: this, then them joined by ', '. */
 export const ADMISSIBLE_ACTIONS = '\nAdmissible actions: ';
 
-/** A history entry's assistant message: the action as the answer format writes it. */
+/** A history entry's assistant message: the action as the answer format writes it, between these. */
+export const ACTION_OPEN = '<action>';
+export const ACTION_CLOSE = '</action>';
+
 export function actionAnswer(action: string): string {
-  return `<action>${action}</action>`;
+  return `${ACTION_OPEN}${action}${ACTION_CLOSE}`;
 }
 
 export function buildMessages(

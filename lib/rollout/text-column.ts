@@ -31,6 +31,32 @@ export class TextColumn {
     this.used += this.data.write(s, this.used, 'utf8');
   }
 
+  /**
+   * Appends JSON.stringify(s) without its quotes, as UTF-8 (a JSON string's escaped content):
+   * printable ASCII is escaped here byte by byte, the rest from the first other character on by
+   * JSON.stringify itself.
+   */
+  jsonContent(s: string): void {
+    this.reserve(2 * s.length); // escaped ASCII: at most 2 bytes per character
+    const d = this.data;
+    let at = this.used;
+    for (let k = 0; k < s.length; k++) {
+      const c = s.charCodeAt(k);
+      if (c >= 0x20 && c < 0x7f) {
+        if (c === 0x22 || c === 0x5c) d[at++] = 0x5c; // \" and \\
+        d[at++] = c;
+      } else if (c === 10) {
+        d[at++] = 0x5c; // \n: the line breaks of a grid observation
+        d[at++] = 0x6e;
+      } else {
+        this.used = at;
+        this.text(JSON.stringify(k === 0 ? s : s.slice(k)).slice(1, -1));
+        return;
+      }
+    }
+    this.used = at;
+  }
+
   /** Ends the row being written as row r (no bytes appended: an empty row). */
   endRow(r: number): void {
     this.start[r] = this.rowStart;

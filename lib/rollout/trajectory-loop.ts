@@ -20,7 +20,7 @@ import type { ChatMessage, PolicyRequest, PolicyResponse, TextPolicy } from '../
 import { CHATML, Conversation, type ChatFormat } from './conversation.js';
 import type { PolicyStats } from './policy-stats.js';
 import type { AnchorSource } from './anchor-source.js';
-import { jsonContent, PromptJson, type PastJson } from './prompt-json.js';
+import { PromptJson } from './prompt-json.js';
 import type { RowIds, TrajectoryRecorder } from './recorder.js';
 import { StepBarrier } from './step-barrier.js';
 
@@ -167,8 +167,6 @@ export async function runTrajectories(
   const trajectory = async (i: number): Promise<void> => {
     const group = envs.firstGroup + Math.floor(i / envs.groupSize);
     const history: PromptHistoryEntry[] = [];
-    // buildMessages' prompts: the history's escaped parts, for the prompt column.
-    const pastJson: PastJson[] = [];
     const conversation = tokens && o.promptMode === 'conversation' ? new Conversation(tokens, o.chatFormat) : undefined;
     const end = (reason: StopReason, err?: unknown): void => {
       stopReasons[i] = reason;
@@ -219,12 +217,9 @@ export async function runTrajectories(
           return end('env-error', err);
         }
         // The row's text, straight into the recorder's columns.
-        let observationJson: Uint8Array | undefined;
         if (tokenRow) prompts.text(tokenRow.prompt);
-        else if (builtJson) {
-          observationJson = jsonContent(observation);
-          builtJson.write(prompts, t, observationJson, builtJson.admissibleJson(admissible), pastJson);
-        } else prompts.text(messagesJson(request.messages));
+        else if (builtJson) builtJson.write(prompts, t, observation, admissible, history);
+        else prompts.text(messagesJson(request.messages));
         responses.text(response.text);
         recorder.recordOutcome(
           i,
@@ -239,10 +234,6 @@ export async function runTrajectories(
         if (o.historyLength > 0 && !conversation) {
           history.push({ observation, action: outcome.actionText });
           if (history.length > o.historyLength) history.shift();
-          if (observationJson) {
-            pastJson.push(PromptJson.past(observationJson, outcome.actionText));
-            if (pastJson.length > o.historyLength) pastJson.shift();
-          }
         }
         if (outcome.done || outcome.truncated) return end(outcome.done ? 'done' : 'max-steps');
         o.onStep(t, running);
