@@ -100,6 +100,9 @@ export interface NativeEnvBatch {
   oracleActions(): Int32Array;
   drawActions(draw: NativeActionDraw): void;
   parseAt(indices: Int32Array | Uint32Array, responses: readonly string[]): Int32Array;
+  parseOne(env: number, response: string): number;
+  stepOne(env: number, action: number): void;
+  admissibleInto(env: number, out: Int32Array): number;
   close(): void;
 }
 

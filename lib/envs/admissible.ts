@@ -5,7 +5,22 @@
 import type { EnvBatch } from './env-batch.js';
 import { promptSpec } from './prompts.js';
 
-const fixedNames = new WeakMap<EnvBatch, readonly string[]>();
+// Discrete envs' action names (the same for every env and state) and a scratch array for the admissible ids.
+const fixed = new WeakMap<EnvBatch, { names: readonly string[]; ids: Int32Array }>();
+
+function fixedOf(batch: EnvBatch): { names: readonly string[]; ids: Int32Array } {
+  let f = fixed.get(batch);
+  if (!f) {
+    f = { names: Array.from({ length: batch.numActions }, (_, a) => batch.actionName(0, a)), ids: new Int32Array(batch.numActions) };
+    fixed.set(batch, f);
+  }
+  return f;
+}
+
+/** A discrete env's action names by id (envs whose observation does not list the actions). */
+export function fixedActionNames(batch: EnvBatch): readonly string[] {
+  return fixedOf(batch).names;
+}
 
 /** A placeholder for an action whose argument the agent chooses, e.g. `search[...]`. */
 function showArgument(name: string): string {
@@ -14,14 +29,11 @@ function showArgument(name: string): string {
 
 export function admissibleActions(batch: EnvBatch, i: number): readonly string[] {
   if (!promptSpec(batch.env).observationListsActions) {
-    let names = fixedNames.get(batch);
-    if (!names) {
-      names = Array.from({ length: batch.numActions }, (_, a) => batch.actionName(0, a));
-      fixedNames.set(batch, names);
-    }
-    const ids = batch.admissibleActionIds(i);
-    if (ids.length === names.length) return names;
-    return Array.from(ids, (a) => names[a]);
+    const { names, ids } = fixedOf(batch);
+    const count = batch.admissibleActionIdsInto(i, ids);
+    // Every action admissible (the usual case): the same array each time, no copy.
+    if (count === names.length) return names;
+    return Array.from(ids.subarray(0, count), (a) => names[a]);
   }
   const out: string[] = [];
   for (let a = 0; a < batch.numActions; a++) {

@@ -176,6 +176,24 @@ export class EnvBatch {
     return this.handle.parseAt(indices, responses);
   }
 
+  /** `parseAt` of one env without the arrays: env i's parse of `response` (O(1), no allocation). */
+  parseOne(i: number, response: string): number {
+    return this.handle.parseOne(i, response);
+  }
+
+  /** `stepAt` of one env without the arrays: env i takes `action` (O(1), no allocation). */
+  stepOne(i: number, action: number): void {
+    this.handle.stepOne(i, action);
+  }
+
+  /**
+   * `admissibleActionIds(i)` written into `out` (numActions entries) instead of a new array;
+   * returns how many of its first entries are env i's admissible actions.
+   */
+  admissibleActionIdsInto(i: number, out: Int32Array): number {
+    return this.handle.admissibleInto(i, out);
+  }
+
   /**
    * Frees the native envs and the output arrays now, instead of whenever the garbage collector
    * and the event loop get to it (the typed-array views become empty). Every other method

@@ -2,17 +2,15 @@
 // one stepText(i, text) parses and steps env i alone in the C++ core (synchronously). close()
 // closes the batch.
 import { actionOf, INVALID_ACTION, type EnvBatch } from './env-batch.js';
-import { admissibleActions } from './admissible.js';
+import { admissibleActions, fixedActionNames } from './admissible.js';
 import { promptSpec } from './prompts.js';
 import { INVALID_ACTION_TEXT, type StepOutcome, type TextEnvs } from './text-envs.js';
 
 export function nativeTextEnvs(batch: EnvBatch): TextEnvs {
   // When the observation lists the actions the prompt does not repeat them.
   const listed = promptSpec(batch.env, batch.options).observationListsActions;
-  // One-element arguments reused for every step: parse and step touch env i only, O(1) in numEnvs.
-  const index = new Uint32Array(1);
-  const parsed = new Int32Array(1);
-  const text1 = [''];
+  // Discrete envs name their actions the same in every state.
+  const names = listed ? undefined : fixedActionNames(batch);
   return {
     env: batch.env,
     numEnvs: batch.numEnvs,
@@ -24,13 +22,12 @@ export function nativeTextEnvs(batch: EnvBatch): TextEnvs {
     stateAnchor: (i) => batch.stateAnchors[i],
     admissibleActions: (i) => (listed ? [] : admissibleActions(batch, i)),
     stepText(i: number, text: string): StepOutcome {
-      index[0] = i;
-      text1[0] = text;
-      parsed[0] = batch.parseAt(index, text1)[0];
-      const action = actionOf(parsed[0]);
+      // Parse and step touch env i only: O(1) in numEnvs, no arrays.
+      const parsed = batch.parseOne(i, text);
+      const action = actionOf(parsed);
       // Named before stepping: text envs name actions by the current state.
-      const actionText = action === INVALID_ACTION ? INVALID_ACTION_TEXT : batch.actionName(i, action);
-      batch.stepAt(index, parsed);
+      const actionText = action === INVALID_ACTION ? INVALID_ACTION_TEXT : names ? names[action] : batch.actionName(i, action);
+      batch.stepOne(i, parsed);
       return {
         action,
         actionText,

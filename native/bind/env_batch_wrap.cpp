@@ -27,6 +27,9 @@ Napi::Function EnvBatchWrap::define(Napi::Env env) {
                          InstanceMethod<&EnvBatchWrap::oracleActions>("oracleActions"),
                          InstanceMethod<&EnvBatchWrap::drawActions>("drawActions"),
                          InstanceMethod<&EnvBatchWrap::parseAt>("parseAt"),
+                         InstanceMethod<&EnvBatchWrap::parseOne>("parseOne"),
+                         InstanceMethod<&EnvBatchWrap::stepOne>("stepOne"),
+                         InstanceMethod<&EnvBatchWrap::admissibleInto>("admissibleInto"),
                          InstanceMethod<&EnvBatchWrap::close>("close"),
                      });
 }
@@ -304,6 +307,46 @@ Napi::Value EnvBatchWrap::parseAt(const Napi::CallbackInfo& info) {
     open(info.Env()).parseAt(indexScratch_.data(), indexScratch_.size(), viewScratch_.data(), actions.Data());
   });
   return actions;
+}
+
+// parseOne(i, response) -> number: parseAt([i], [response])[0] without the arrays.
+Napi::Value EnvBatchWrap::parseOne(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const uint32_t i = envIndex(info, 0);
+  if (!info[1].IsString()) throwType(env, "response: expected a string");
+  size_t length = 0;
+  napi_status status = napi_get_value_string_utf8(env, info[1], nullptr, 0, &length);
+  if (status != napi_ok) throwType(env, "response: expected a string");
+  oneText_.resize(length);
+  napi_get_value_string_utf8(env, info[1], oneText_.data(), length + 1, &length);
+  const std::string_view view(oneText_.data(), length);
+  int32_t action = 0;
+  guarded(env, [&] { open(env).parseAt(&i, 1, &view, &action); });
+  return Napi::Number::New(env, action);
+}
+
+// stepOne(i, action): stepAt([i], [action]) without the arrays.
+Napi::Value EnvBatchWrap::stepOne(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const uint32_t i = envIndex(info, 0);
+  if (!info[1].IsNumber()) throwType(env, "action: expected an integer");
+  const double d = info[1].As<Napi::Number>().DoubleValue();
+  if (static_cast<double>(static_cast<int32_t>(d)) != d) throwRange(env, "action: expected an integer");
+  const int32_t action = static_cast<int32_t>(d);
+  requireAttached(env);
+  guarded(env, [&] { open(env).stepAt(&i, 1, &action); });
+  return env.Undefined();
+}
+
+// admissibleInto(i, out: Int32Array of numActions) -> count: admissibleActions(i) written into out[0 .. count).
+Napi::Value EnvBatchWrap::admissibleInto(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const uint32_t i = envIndex(info, 0);
+  auto out = requireTypedArray<Napi::Int32Array>(info, 1, "out", napi_int32_array, "Int32Array",
+                                                 static_cast<size_t>(open(env).shape().numActions));
+  std::vector<int32_t> a = guarded(env, [&] { return open(env).admissibleActions(i); });
+  std::copy(a.begin(), a.end(), out.Data());
+  return Napi::Number::New(env, static_cast<double>(a.size()));
 }
 
 Napi::Value EnvBatchWrap::key(const Napi::CallbackInfo& info) {

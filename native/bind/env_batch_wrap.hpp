@@ -34,6 +34,10 @@ class EnvBatchWrap : public Napi::ObjectWrap<EnvBatchWrap> {
   Napi::Value oracleActions(const Napi::CallbackInfo& info);
   Napi::Value drawActions(const Napi::CallbackInfo& info);
   Napi::Value parseAt(const Napi::CallbackInfo& info);
+  // One env, O(1) and without allocating: the text loop's per-step calls.
+  Napi::Value parseOne(const Napi::CallbackInfo& info);
+  Napi::Value stepOne(const Napi::CallbackInfo& info);
+  Napi::Value admissibleInto(const Napi::CallbackInfo& info);
   Napi::Value close(const Napi::CallbackInfo& info);
 
   // The batch, or a TypeError once closed. Called after reading the arguments, whose
@@ -56,6 +60,7 @@ class EnvBatchWrap : public Napi::ObjectWrap<EnvBatchWrap> {
   std::vector<std::string_view> viewScratch_;
   std::vector<uint8_t> hold_;
   std::vector<uint32_t> indexScratch_;
+  std::string oneText_;        // parseOne()'s response, reused
   int64_t externalBytes_ = 0;  // reported to V8 with AdjustExternalMemory
 };
 
