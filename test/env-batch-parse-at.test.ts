@@ -29,3 +29,36 @@ describe('EnvBatch.parseAt', () => {
     expect(() => batch.parseAt([0] as never, ['up'])).toThrow(/indices: expected an Int32Array or a Uint32Array/);
   });
 });
+
+describe('EnvBatch.parseOne / stepOne / admissibleActionIdsInto', () => {
+  it('are parseAt, stepAt and admissibleActionIds of one env, without the arrays', () => {
+    for (const env of ['sokoban', 'household', 'points24']) {
+      const a = createEnvBatch({ env, numEnvs: 4, groupSize: 2, seed: 9 });
+      const b = createEnvBatch({ env, numEnvs: 4, groupSize: 2, seed: 9 });
+      const out = new Int32Array(a.numActions);
+      for (let t = 0; t < 12; t++)
+        for (const i of [2, 0, 3]) {
+          const count = a.admissibleActionIdsInto(i, out);
+          expect(Array.from(out.subarray(0, count))).toEqual(Array.from(b.admissibleActionIds(i)));
+          const text = t % 5 === 4 ? 'gibberish' : `<action>${a.actionName(i, out[(t + i) % count])}</action>`;
+          const parsed = a.parseOne(i, text);
+          expect(parsed).toBe(b.parseAt(Uint32Array.of(i), [text])[0]);
+          a.stepOne(i, parsed);
+          b.stepAt(Uint32Array.of(i), Int32Array.of(parsed));
+          expect([a.rewards[i], a.done[i], a.truncated[i], a.valid[i], a.anchors[i]]).toEqual([
+            b.rewards[i],
+            b.done[i],
+            b.truncated[i],
+            b.valid[i],
+            b.anchors[i],
+          ]);
+          expect(a.observation(i)).toBe(b.observation(i));
+        }
+      expect(() => a.parseOne(4, 'x')).toThrow(RangeError);
+      expect(() => a.stepOne(1, 1.5)).toThrow(RangeError);
+      expect(() => a.admissibleActionIdsInto(0, new Int32Array(a.numActions + 1))).toThrow(RangeError);
+      a.close();
+      b.close();
+    }
+  });
+});
