@@ -27,11 +27,11 @@ function rowOf(col: TextColumn, r: number): string {
 describe('TextColumn.jsonContent', () => {
   it('writes JSON.stringify(s) without its quotes, whatever s holds', () => {
     const col = new TextColumn(ODD.length, 4);
-    ODD.forEach((s, r) => {
+    for (const [r, s] of ODD.entries()) {
       col.jsonContent(s);
       col.endRow(r);
-    });
-    ODD.forEach((s, r) => expect(rowOf(col, r)).toBe(JSON.stringify(s).slice(1, -1)));
+    }
+    for (const [r, s] of ODD.entries()) expect(rowOf(col, r)).toBe(JSON.stringify(s).slice(1, -1));
   });
 });
 
