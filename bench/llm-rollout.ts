@@ -13,6 +13,7 @@
 //    per step in the HTTP runs (the HTTP client included, the server excluded).
 //
 //   node dist/bench/llm-rollout.js [groups] [groupSize] [medianMs] [sigma]
+//   BENCH_ENGINE_CPU_ONLY=1 node dist/bench/llm-rollout.js   (only the engine CPU per LLM step)
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
@@ -170,6 +171,17 @@ async function main(): Promise<void> {
     cpuSteps += r.batch.numRows;
   }
   const engineCpuUsPerStep = cpuUs / cpuSteps;
+  if (process.env.BENCH_ENGINE_CPU_ONLY === '1') {
+    const load = loadavg()[0];
+    console.log(
+      `engine CPU per LLM step (instant in-process policy, ${numEnvs} envs, ${cpuSteps} steps): ${engineCpuUsPerStep.toFixed(1)} us; ` +
+        `load average (1 min) ${loadBefore.toFixed(2)} before, ${load.toFixed(2)} after on ${availableParallelism()} cores`,
+    );
+    console.log(
+      JSON.stringify({ bench: 'llm-rollout', env: 'sokoban', groups, groupSize, engineCpuUsPerStep, loadBefore, loadAfter: load }),
+    );
+    return;
+  }
 
   const runs: Run[] = [];
   const batches: StepBatch[] = [];
