@@ -179,12 +179,14 @@ Napi::Value encodeJsonl(const Napi::CallbackInfo& info) {
   logprobs.finish(c.logprobs);
   tokenAdvantage.finish(c.tokenAdvantage);
 
-  io::EncodedJsonl encoded;
+  // Kept per thread: its buffer grows to the largest batch seen and is not faulted in again.
+  thread_local io::EncodedJsonl encoded;
   guarded(env, [&] { io::encodeJsonl(c, form, rowStart, rowEnd, encoded); });
   auto bytes = Napi::Uint8Array::New(env, encoded.bytes.size());
   std::memcpy(bytes.Data(), encoded.bytes.data(), encoded.bytes.size());
   auto trajOffsets = Napi::Uint32Array::New(env, encoded.trajOffsets.size());
   std::copy(encoded.trajOffsets.begin(), encoded.trajOffsets.end(), trajOffsets.Data());
+  if (encoded.bytes.capacity() > (size_t{64} << 20)) encoded = io::EncodedJsonl{};  // a one-off giant: let it go
   Napi::Object result = Napi::Object::New(env);
   result.Set("bytes", bytes);
   result.Set("trajOffsets", trajOffsets);

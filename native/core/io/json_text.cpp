@@ -12,6 +12,11 @@ namespace {
 constexpr char kHex[] = "0123456789abcdef";
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
+char* copy(char* o, std::string_view s) {
+  std::memcpy(o, s.data(), s.size());
+  return o + s.size();
+}
+
 // Length of the valid UTF-8 sequence at `p` (1-4), or 0 with `bad` set to the length of the
 // maximal subpart that is replaced by one U+FFFD (WHATWG's UTF-8 decoder).
 size_t sequenceLength(const uint8_t* p, size_t left, size_t& bad) {
@@ -173,10 +178,40 @@ void preferLargerOnTie(float x, Shortest& s) {
 
 }  // namespace
 
+namespace {
+
+// Formats x (nonzero, finite) into `o`; returns the end.
+char* formatFloat32(float x, char* o);
+
+// Recent results by bit pattern: rewards, returns and advantages repeat (a trajectory's rows
+// share its episode advantage), and a hit costs a few loads instead of a formatting.
+struct CachedFloat {
+  uint32_t bits = 0;
+  uint8_t length = 0;  // 0 = empty
+  char text[27];
+};
+thread_local CachedFloat floatCache[1 << 12];
+
+}  // namespace
+
 void putFloat32(ByteOut& out, float x) {
   if (x == 0) return out.put('0');  // also -0, as String(-0)
-  if (std::isnan(x)) return out.put("NaN");
-  if (std::isinf(x)) return out.put(x > 0 ? std::string_view("Infinity") : std::string_view("-Infinity"));
+  uint32_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  CachedFloat& slot = floatCache[(bits * 0x9e3779b1u) >> 20];
+  if (slot.length == 0 || slot.bits != bits) {
+    char* end = formatFloat32(x, slot.text);
+    slot.bits = bits;
+    slot.length = static_cast<uint8_t>(end - slot.text);
+  }
+  out.put(std::string_view(slot.text, slot.length));
+}
+
+namespace {
+
+char* formatFloat32(float x, char* o) {
+  if (std::isnan(x)) return copy(o, "NaN");
+  if (std::isinf(x)) return copy(o, x > 0 ? std::string_view("Infinity") : std::string_view("-Infinity"));
   // The shortest round-trip digits, as d.ddde±XX, rearranged as Number.prototype.toString does.
   char sci[32];
   const auto r = std::to_chars(sci, sci + sizeof sci, std::fabs(x), std::chars_format::scientific);
@@ -191,8 +226,6 @@ void putFloat32(ByteOut& out, float x) {
   if (negativeExponent) s.exponent = -s.exponent;
   preferLargerOnTie(x, s);
 
-  char* o = out.reserve(48);
-  char* const start = o;
   if (x < 0) *o++ = '-';
   const char* digits = s.digits;
   const int k = s.k;
@@ -224,8 +257,10 @@ void putFloat32(ByteOut& out, float x) {
     *o++ = n - 1 >= 0 ? '+' : '-';
     o = std::to_chars(o, o + 8, std::abs(n - 1)).ptr;
   }
-  out.advance(static_cast<size_t>(o - start));
+  return o;
 }
+
+}  // namespace
 
 void putUint(ByteOut& out, uint64_t n) {
   char* o = out.reserve(24);

@@ -6,18 +6,20 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string_view>
 #include <vector>
 
 namespace gigpo::io {
 
 // A growable byte buffer written through a raw cursor: reserve() once per piece, then put().
+// Growth does not zero-fill; clear() keeps the capacity for the next use.
 class ByteOut {
  public:
   // Room for `n` more bytes.
   char* reserve(size_t n) {
-    if (used_ + n > bytes_.size()) bytes_.resize(std::max(bytes_.size() * 2, used_ + n + 4096));
-    return bytes_.data() + used_;
+    if (used_ + n > capacity_) grow(used_ + n);
+    return bytes_.get() + used_;
   }
   void advance(size_t n) { used_ += n; }
   void put(std::string_view s) {
@@ -29,10 +31,21 @@ class ByteOut {
     used_++;
   }
   size_t size() const { return used_; }
-  const char* data() const { return bytes_.data(); }
+  size_t capacity() const { return capacity_; }
+  const char* data() const { return bytes_.get(); }
+  void clear() { used_ = 0; }
 
  private:
-  std::vector<char> bytes_;
+  void grow(size_t need) {
+    const size_t capacity = std::max({capacity_ * 2, need, size_t{1} << 16});
+    std::unique_ptr<char[]> bigger(new char[capacity]);
+    if (used_ > 0) std::memcpy(bigger.get(), bytes_.get(), used_);
+    bytes_ = std::move(bigger);
+    capacity_ = capacity;
+  }
+
+  std::unique_ptr<char[]> bytes_;
+  size_t capacity_ = 0;
   size_t used_ = 0;
 };
 

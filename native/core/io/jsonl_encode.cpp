@@ -194,6 +194,7 @@ void encodeJsonl(const JsonlColumns& c, JsonlForm form, size_t rowStart, size_t 
                          {&c.tokenAdvantage.count, "tokenAdvantage"}})
     if (*v != 0 && *v != n) fail(name, "expected " + std::to_string(n) + " elements, got " + std::to_string(*v));
 
+  out.bytes.clear();
   Encoder encoder(c, out.bytes);
   out.trajOffsets.clear();
   size_t start = rowStart;

@@ -60,6 +60,7 @@ struct JsonlColumns {
 enum class JsonlForm { Trajectory, Row };
 
 struct EncodedJsonl {
+  // Cleared by encodeJsonl; its capacity is kept when the caller reuses it.
   ByteOut bytes;
   // Byte offset of each trajectory's first line, plus the total length.
   std::vector<uint32_t> trajOffsets;
