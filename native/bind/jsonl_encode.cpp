@@ -10,34 +10,6 @@ namespace gigpo::bind {
 
 namespace {
 
-template <class TA>
-struct TypeOf;
-template <>
-struct TypeOf<Napi::Uint8Array> {
-  static constexpr napi_typedarray_type type = napi_uint8_array;
-  static constexpr const char* name = "Uint8Array";
-};
-template <>
-struct TypeOf<Napi::Int32Array> {
-  static constexpr napi_typedarray_type type = napi_int32_array;
-  static constexpr const char* name = "Int32Array";
-};
-template <>
-struct TypeOf<Napi::Uint32Array> {
-  static constexpr napi_typedarray_type type = napi_uint32_array;
-  static constexpr const char* name = "Uint32Array";
-};
-template <>
-struct TypeOf<Napi::Float32Array> {
-  static constexpr napi_typedarray_type type = napi_float32_array;
-  static constexpr const char* name = "Float32Array";
-};
-template <>
-struct TypeOf<Napi::BigUint64Array> {
-  static constexpr napi_typedarray_type type = napi_biguint64_array;
-  static constexpr const char* name = "BigUint64Array";
-};
-
 // A ragged column read from `value` ({ offsets, data }, or undefined when optional); the
 // typed arrays are registered in `arrays`, their pointers taken by finish() after check().
 template <class DataArray>
@@ -46,14 +18,15 @@ struct RaggedArg {
   DataArray data;
   bool present = false;
 
-  void read(ReadArrays& arrays, Napi::Value value, const std::string& label, int64_t count) {
+  void read(ReadArrays& arrays, Napi::Value value, const std::string& label, int64_t count,
+            napi_typedarray_type type = napi_uint8_array, const char* typeName = "Uint8Array") {
     if (value.IsUndefined()) return;
     if (!value.IsObject()) throwType(value.Env(), label + ": expected { offsets, data }");
     Napi::Object o = value.As<Napi::Object>();
     offsets = arrays.get<Napi::Uint32Array>(o, "offsets", label, napi_uint32_array, "Uint32Array",
                                             count < 0 ? -1 : count + 1);
     if (offsets.ElementLength() == 0) throwRange(value.Env(), label + ".offsets: expected at least one entry");
-    data = arrays.get<DataArray>(o, "data", label, TypeOf<DataArray>::type, TypeOf<DataArray>::name, -1);
+    data = arrays.get<DataArray>(o, "data", label, type, typeName, -1);
     present = true;
   }
 
@@ -111,10 +84,11 @@ Napi::Value encodeJsonl(const Napi::CallbackInfo& info) {
   prompt.read(arrays, batch.Get("prompt"), "batch.prompt", n);
   response.read(arrays, batch.Get("response"), "batch.response", n);
   responseMask.read(arrays, batch.Get("responseMask"), "batch.responseMask", n);
-  promptIds.read(arrays, batch.Get("promptIds"), "batch.promptIds", n);
-  responseIds.read(arrays, batch.Get("responseIds"), "batch.responseIds", n);
-  logprobs.read(arrays, batch.Get("logprobs"), "batch.logprobs", n);
-  tokenAdvantage.read(arrays, batch.Get("tokenAdvantage"), "batch.tokenAdvantage", n);
+  promptIds.read(arrays, batch.Get("promptIds"), "batch.promptIds", n, napi_int32_array, "Int32Array");
+  responseIds.read(arrays, batch.Get("responseIds"), "batch.responseIds", n, napi_int32_array, "Int32Array");
+  logprobs.read(arrays, batch.Get("logprobs"), "batch.logprobs", n, napi_float32_array, "Float32Array");
+  tokenAdvantage.read(arrays, batch.Get("tokenAdvantage"), "batch.tokenAdvantage", n, napi_float32_array,
+                      "Float32Array");
   groupIds.read(arrays, info[2], "groupIds", -1);
   trajIds.read(arrays, info[3], "trajIds", -1);
 
