@@ -245,7 +245,7 @@ describe('native JSONL encoder', () => {
     const hostile = {
       ...b,
       get scores() {
-        structuredClone(reward.buffer, { transfer: [reward.buffer] }); // detaches the reward column read before
+        structuredClone(reward.buffer, { transfer: [reward.buffer as ArrayBuffer] }); // detaches the reward column read before
         return undefined;
       },
     };
