@@ -9,7 +9,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { JsonlFormatter } from '../lib/io/jsonl-writer.js';
+import { encodeJsonlLines } from '../lib/io/jsonl-writer.js';
 import { trajectoryStarts } from '../lib/io/step-batch.js';
 import { packageRoot } from '../lib/native.js';
 import { randomPolicy } from '../lib/policy/native.js';
@@ -37,13 +37,14 @@ async function generate(path: string): Promise<{ rows: number; trajectories: num
     seed: 1,
     policy: randomPolicy(),
   });
-  const f = new JsonlFormatter(batch);
+  const { bytes, trajOffsets } = encodeJsonlLines(batch, 'trajectory');
   const starts = trajectoryStarts(batch);
   // Each trajectory's line after its group id, so repetitions only change the id.
   const suffixes: string[] = [];
   const groupOf: number[] = [];
+  const decoder = new TextDecoder();
   for (let t = 0; t + 1 < starts.length; t++) {
-    const line = f.trajectory(starts[t], starts[t + 1]);
+    const line = decoder.decode(bytes.subarray(trajOffsets[t], trajOffsets[t + 1] - 1)); // without its line break
     suffixes.push(line.slice(line.indexOf(',"traj":')));
     groupOf.push(batch.group[starts[t]]);
   }

@@ -197,6 +197,15 @@ export interface NativeAddon {
   solveSokoban(level: string, options?: { nodeBudget?: number }): NativeSokobanSolution;
   readBoxobanLevels(path: string): string[];
   seedActionStreams(seed: number | bigint, first: number, count: number): Uint32Array;
+  /** A StepBatch's JSONL lines as UTF-8 (lib/io/jsonl-writer.ts); ids as JSON text per id, or numbers. */
+  encodeJsonl(
+    batch: object,
+    form: 'trajectory' | 'row',
+    groupIds?: { offsets: Uint32Array; data: Uint8Array },
+    trajIds?: { offsets: Uint32Array; data: Uint8Array },
+    rowStart?: number,
+    rowEnd?: number,
+  ): { bytes: Uint8Array; trajOffsets: Uint32Array };
   [name: string]: unknown;
 }
 

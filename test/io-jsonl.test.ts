@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { GigpoInputError, rowObservation } from '../lib/index.js';
 import { newReadStats, readRowRecords, readTrajectoryRecords, rowsToTrajectories } from '../lib/io/jsonl-reader.js';
 import type { RowRecord, TrajectoryRecord } from '../lib/io/jsonl-records.js';
-import { jsonlLines, JsonlWriter, shortestFloat32, writeJsonlFile } from '../lib/io/jsonl-writer.js';
+import { jsonlLines, JsonlWriter, writeJsonlFile } from '../lib/io/jsonl-writer.js';
+import { shortestFloat32 } from './reference/jsonl-objects.js';
 import { readLines } from '../lib/io/line-reader.js';
 import { makeBatch } from './helpers/step-batches.js';
 

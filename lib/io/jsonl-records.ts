@@ -46,6 +46,7 @@ const TEXT_FIELDS = [
   ['prompt', 'prompt'],
   ['response', 'response'],
 ] as const;
+const FLAG_FIELDS = ['done', 'truncated'] as const;
 const LIST_FIELDS = [
   ['prompt_ids', 'promptIds', true],
   ['response_ids', 'responseIds', true],
@@ -166,12 +167,21 @@ function markNonFinite(text: string): string | undefined {
   return pieces.join('');
 }
 
-/** "steps[i]." as a field-name prefix, turned into text only when a message is built. */
+/** "steps[i]." as a field-name prefix, turned into text only when a message is built (one object per index, reused). */
 class FieldPrefix {
   constructor(private readonly index: number) {}
   toString(): string {
     return `steps[${this.index}].`;
   }
+}
+
+const prefixes: FieldPrefix[] = [];
+
+function prefixOf(index: number): FieldPrefix {
+  if (index >= 4096) return new FieldPrefix(index);
+  let p = prefixes[index];
+  if (p === undefined) prefixes[index] = p = new FieldPrefix(index);
+  return p;
 }
 
 function fail(source: string, field: string, message: string): never {
@@ -224,7 +234,7 @@ const anchorIds = new Map<string, bigint | string>();
 function step(v: unknown, source: string, index?: number): StepRecord {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) objectOf(v, source, index === undefined ? 'line' : `steps[${index}]`);
   const s = v as Record<string, unknown>;
-  const at = index === undefined ? '' : new FieldPrefix(index);
+  const at = index === undefined ? '' : prefixOf(index);
   const reward = s.reward;
   if (reward === undefined) fail(source, `${at}reward`, 'missing (expected a finite number)');
   if (typeof reward !== 'number' || !Number.isFinite(reward))
@@ -245,20 +255,26 @@ function step(v: unknown, source: string, index?: number): StepRecord {
   if (out.obs === undefined && out.anchor === undefined) fail(source, `${at}obs`, 'missing (each step needs obs, a string, or anchor)');
   const scores = scoreFields(s);
   if (scores) out.scores = scores;
-  for (const flag of ['done', 'truncated'] as const) {
+  // Indexed loops over the field tables: this runs once per step, mostly before the JIT has warmed up.
+  for (let k = 0; k < FLAG_FIELDS.length; k++) {
+    const flag = FLAG_FIELDS[k];
     const x = s[flag];
     if (x === undefined || x === null) continue;
     if (typeof x !== 'boolean') fail(source, `${at}${flag}`, `expected true or false, got ${describe(x)}`);
     out[flag] = x;
   }
-  for (const [name, key] of TEXT_FIELDS) {
+  for (let k = 0; k < TEXT_FIELDS.length; k++) {
+    const [name, key] = TEXT_FIELDS[k];
     const x = s[name];
     if (x === undefined || x === null) continue;
     if (typeof x !== 'string') fail(source, `${at}${name}`, `expected a string, got ${describe(x)}`);
     out[key] = x;
   }
-  for (const [name, key, integers] of LIST_FIELDS)
-    if (s[name] !== undefined && s[name] !== null) out[key] = numberList(s[name], integers, source, `${at}${name}`);
+  for (let k = 0; k < LIST_FIELDS.length; k++) {
+    const [name, key, integers] = LIST_FIELDS[k];
+    const x = s[name];
+    if (x !== undefined && x !== null) out[key] = numberList(x, integers, source, `${at}${name}`);
+  }
   if (out.tokenAdvantage && out.tokenAdvantage.length !== (out.responseIds?.length ?? -1))
     fail(
       source,
@@ -305,12 +321,19 @@ function numberList(v: unknown, integers: boolean, source: string, field: string
   return v as number[];
 }
 
+function isFloat32(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(Math.fround(x));
+}
+
 /** The scores of a step written by a scorer, when all five fields are there and well-formed. */
 function scoreFields(s: Record<string, unknown>): StepRecordScores | undefined {
-  const { return: returns, episode_advantage: episodeAdvantage, step_advantage: stepAdvantage, advantage, step_group: stepGroup } = s;
+  const advantage = s.advantage;
   if (advantage === undefined) return undefined;
-  for (const x of [returns, episodeAdvantage, stepAdvantage, advantage])
-    if (typeof x !== 'number' || !Number.isFinite(Math.fround(x))) return undefined;
+  const returns = s.return;
+  const episodeAdvantage = s.episode_advantage;
+  const stepAdvantage = s.step_advantage;
+  const stepGroup = s.step_group;
+  if (!isFloat32(returns) || !isFloat32(episodeAdvantage) || !isFloat32(stepAdvantage) || !isFloat32(advantage)) return undefined;
   if (typeof stepGroup !== 'number' || !Number.isInteger(stepGroup) || stepGroup < 0 || stepGroup > 0xffffffff) return undefined;
   return { returns, episodeAdvantage, stepAdvantage, advantage, stepGroup } as StepRecordScores;
 }
@@ -337,6 +360,7 @@ export function toTrajectoryRecord(value: unknown, source: string): TrajectoryRe
 function stepIndices(raw: Record<string, unknown>[], steps: StepRecord[], source: string): void {
   const drawn = steps[0].sourceRow !== undefined;
   for (let i = 0; i < steps.length; i++) {
+    if ((steps[i].sourceRow !== undefined) === drawn && !drawn) continue;
     const at = `steps[${i}]`;
     if ((steps[i].sourceRow !== undefined) !== drawn)
       fail(

@@ -6,152 +6,15 @@
 // decimal that reads back as the same float32 (0.1, not 0.10000000149011612).
 import { AtomicFile } from './atomic-file.js';
 import type { ByteSink } from './byte-sink.js';
-import { raggedText, trajectoryStarts, validateStepBatch, type Ragged, type StepBatch } from './step-batch.js';
+import { native } from '../native.js';
+import { packText, trajectoryStarts, validateStepBatch, type RaggedText, type StepBatch } from './step-batch.js';
 
 export type JsonlForm = 'trajectory' | 'row';
-
-// A direct-mapped cache of recent results: rewards, returns and advantages repeat a lot
-// (a trajectory's rows share its episode advantage), and each miss costs a few toPrecision calls.
-const CACHE_SIZE = 1 << 12;
-const cacheKeys = new Float64Array(CACHE_SIZE).fill(NaN); // NaN equals nothing: empty slots never hit
-const cacheValues = new Float64Array(CACHE_SIZE);
-const bits = new Float32Array(1);
-const bitsWord = new Uint32Array(bits.buffer);
-
-/** The shortest decimal (as a number) that rounds to the float32 `x`. */
-export function shortestFloat32(x: number): number {
-  if ((Number.isInteger(x) && Math.abs(x) <= 16777216) || !Number.isFinite(x)) return x; // small integers print exactly
-  bits[0] = x;
-  const slot = Math.imul(bitsWord[0], 0x9e3779b1) >>> 20;
-  if (cacheKeys[slot] === x) return cacheValues[slot];
-  const y = shortestUncached(x);
-  cacheKeys[slot] = x;
-  cacheValues[slot] = y;
-  return y;
-}
-
-function shortestUncached(x: number): number {
-  // If some p-digit decimal rounds to x, the nearest p-digit one does; p = 9 always works.
-  for (let p = 6; p < 9; p++) {
-    const y = Number(x.toPrecision(p));
-    if (Math.fround(y) === x) return y;
-  }
-  return Number(x.toPrecision(9));
-}
-
-/** A JSON array of a ragged column's element r. */
-function numbers(c: Ragged<Uint8Array | Int32Array | Float32Array>, r: number, float: boolean): string {
-  let out = '[';
-  for (let i = c.offsets[r]; i < c.offsets[r + 1]; i++) {
-    if (i > c.offsets[r]) out += ',';
-    out += String(float ? shortestFloat32(c.data[i]) : c.data[i]);
-  }
-  return out + ']';
-}
 
 /** How group and trajectory ids are written: by batch id (index = the id in the batch's columns). */
 export interface JsonlIds {
   group: readonly (string | number)[];
   traj: readonly (string | number)[];
-}
-
-const hex = (a: bigint) => a.toString(16).padStart(16, '0');
-const num = (x: number) => String(shortestFloat32(x)); // what JSON.stringify writes for the number
-
-/**
- * Formats rows of one batch as JSONL lines (without line breaks). Ids are the batch's
- * labels when it has label tables, else its numeric ids, unless `ids` gives them (e.g.
- * the ids as read, so that numbers stay numbers). Lines are built as text (the same text
- * JSON.stringify would give for the step objects) with each observation quoted once.
- */
-export class JsonlFormatter {
-  /** Per observation index: its JSON string literal, and the anchor text of the last row that used it. */
-  private readonly quoted: (string | undefined)[];
-  private readonly anchorText: (string | undefined)[];
-  private readonly anchorLo: Uint32Array;
-  private readonly anchorHi: Uint32Array;
-  /** The anchors as 32-bit halves (reading a BigUint64Array element allocates a BigInt). */
-  private readonly words: Uint32Array;
-  /** Trajectory form writes each step's index only where steps may be skipped or repeated. */
-  private readonly explicitSteps: boolean;
-
-  constructor(
-    private readonly batch: StepBatch,
-    private readonly ids?: JsonlIds,
-  ) {
-    const n = batch.observations.offsets.length - 1;
-    this.quoted = new Array<string | undefined>(n);
-    this.anchorText = new Array<string | undefined>(n);
-    this.anchorLo = new Uint32Array(n);
-    this.anchorHi = new Uint32Array(n);
-    this.words = new Uint32Array(batch.anchor.buffer, batch.anchor.byteOffset, batch.numRows * 2);
-    this.explicitSteps = batch.sourceRow !== undefined;
-  }
-
-  private groupId(r: number): string | number {
-    const b = this.batch;
-    if (this.ids) return this.ids.group[b.group[r]];
-    return b.groupLabels ? b.groupLabels[b.group[r]] : b.group[r];
-  }
-
-  private trajId(r: number): string | number {
-    const b = this.batch;
-    if (this.ids) return this.ids.traj[b.traj[r]];
-    return b.trajLabels ? b.trajLabels[b.traj[r]] : b.traj[r];
-  }
-
-  /** Row r's action: its text when the batch has text actions for it, else the id. */
-  private action(r: number): string {
-    const t = this.batch.actionText;
-    if (t && t.offsets[r + 1] > t.offsets[r]) return JSON.stringify(raggedText(t, r));
-    return String(this.batch.action[r]);
-  }
-
-  /** The step fields of row r, without the braces. */
-  private fields(r: number): string {
-    const b = this.batch;
-    const o = b.obs[r];
-    const lo = this.words[2 * r];
-    const hi = this.words[2 * r + 1];
-    if (this.anchorText[o] === undefined || this.anchorLo[o] !== lo || this.anchorHi[o] !== hi) {
-      this.anchorLo[o] = lo;
-      this.anchorHi[o] = hi;
-      this.anchorText[o] = hex(b.anchor[r]);
-    }
-    this.quoted[o] ??= JSON.stringify(raggedText(b.observations, o));
-    let s =
-      `"obs":${this.quoted[o]},"anchor":"${this.anchorText[o]}",` +
-      `"action":${this.action(r)},"reward":${num(b.reward[r])},"valid":${b.valid[r] === 1},"done":${b.done[r] === 1},"truncated":${b.truncated[r] === 1}`;
-    if (b.prompt) s += `,"prompt":${JSON.stringify(raggedText(b.prompt, r))}`;
-    if (b.response) s += `,"response":${JSON.stringify(raggedText(b.response, r))}`;
-    if (b.promptIds) s += `,"prompt_ids":${numbers(b.promptIds, r, false)}`;
-    if (b.responseIds) s += `,"response_ids":${numbers(b.responseIds, r, false)}`;
-    if (b.logprobs) s += `,"logprobs":${numbers(b.logprobs, r, true)}`;
-    if (b.responseMask) s += `,"response_mask":${numbers(b.responseMask, r, false)}`;
-    if (b.stateAnchor) s += `,"state_anchor":"${hex(b.stateAnchor[r])}"`;
-    if (b.tokenAdvantage) s += `,"token_advantage":${numbers(b.tokenAdvantage, r, true)}`;
-    if (b.sourceRow) s += `,"source_row":${b.sourceRow[r]}`;
-    if (b.importanceWeight) s += `,"importance_weight":${num(b.importanceWeight[r])}`;
-    const sc = b.scores;
-    if (sc)
-      s +=
-        `,"return":${num(sc.returns[r])},"episode_advantage":${num(sc.episodeAdvantage[r])},"step_advantage":${num(sc.stepAdvantage[r])}` +
-        `,"advantage":${num(sc.advantage[r])},"step_group":${sc.stepGroup[r]}`;
-    return s;
-  }
-
-  /** Row r in row form. */
-  row(r: number): string {
-    return `{"group":${JSON.stringify(this.groupId(r))},"traj":${JSON.stringify(this.trajId(r))},"step":${this.batch.step[r]},${this.fields(r)}}`;
-  }
-
-  /** Rows [start, end) (one whole trajectory) in trajectory form. */
-  trajectory(start: number, end: number): string {
-    let s = `{"group":${JSON.stringify(this.groupId(start))},"traj":${JSON.stringify(this.trajId(start))},"steps":[`;
-    const step = (r: number) => (this.explicitSteps ? `"step":${this.batch.step[r]},` : '');
-    for (let r = start; r < end; r++) s += `${r === start ? '' : ','}{${step(r)}${this.fields(r)}}`;
-    return `${s}]}`;
-  }
 }
 
 /** A batch's JSONL lines as UTF-8, each followed by a line break. */
@@ -161,52 +24,31 @@ export interface EncodedLines {
   trajOffsets: Uint32Array;
 }
 
+/** The JSON text of each id (index = the id), or undefined where ids are written as the numbers. */
+function idTexts(labels: readonly (string | number)[] | undefined): RaggedText | undefined {
+  return labels === undefined ? undefined : packText(labels.map((id) => JSON.stringify(id)));
+}
+
 /**
  * Every line of a batch (trajectories in batch order) encoded into one buffer, with where
  * each trajectory's lines start: what a writer needs to put trajectories back in another
- * order, or to write a batch formatted on another thread.
+ * order, or to write a batch formatted on another thread. Ids are the batch's labels when it
+ * has label tables, else its numeric ids, unless `ids` gives them (e.g. the ids as read, so
+ * that numbers stay numbers). The text is what JSON.stringify gives for the step objects;
+ * the native encoder writes it (native/core/io/jsonl_encode.hpp).
  */
-export function encodeJsonlLines(batch: StepBatch, form: JsonlForm, ids?: JsonlIds): EncodedLines {
-  const f = new JsonlFormatter(batch, ids);
-  const starts = trajectoryStarts(batch);
-  const trajOffsets = new Uint32Array(starts.length);
-  let buffer = scratch;
-  let used = 0;
-  const put = (line: string) => {
-    const worst = 3 * line.length + 1; // UTF-8 bytes per UTF-16 unit are at most 3
-    if (used + worst > buffer.length) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(buffer.length * 2, used + worst));
-      buffer.copy(grown, 0, 0, used);
-      buffer = grown;
-    }
-    used += buffer.write(line, used, 'utf8');
-    buffer[used++] = 0x0a;
-  };
-  for (let t = 0; t + 1 < starts.length; t++) {
-    trajOffsets[t] = used;
-    if (form === 'row') for (let r = starts[t]; r < starts[t + 1]; r++) put(f.row(r));
-    else put(f.trajectory(starts[t], starts[t + 1]));
-  }
-  trajOffsets[starts.length - 1] = used;
-  scratch = buffer; // kept for the next batch (one per thread)
-  // Memory of exactly the right size, so that held lines pin no spare capacity.
-  const bytes = new Uint8Array(used);
-  bytes.set(buffer.subarray(0, used));
-  return { bytes, trajOffsets };
+export function encodeJsonlLines(batch: StepBatch, form: JsonlForm, ids?: JsonlIds, rows?: { start: number; end: number }): EncodedLines {
+  const groupIds = idTexts(ids ? ids.group : batch.groupLabels);
+  const trajIds = idTexts(ids ? ids.traj : batch.trajLabels);
+  return native.encodeJsonl(batch, form, groupIds, trajIds, rows?.start, rows?.end);
 }
-
-/** Where encodeJsonlLines builds its lines; it grows to the largest batch seen. */
-let scratch = Buffer.allocUnsafeSlow(1 << 20);
 
 /** The lines (without line breaks) of a batch in the given form. */
 export function* jsonlLines(batch: StepBatch, form: JsonlForm, ids?: JsonlIds): Generator<string> {
-  const f = new JsonlFormatter(batch, ids);
-  if (form === 'row') {
-    for (let r = 0; r < batch.numRows; r++) yield f.row(r);
-    return;
-  }
-  const starts = trajectoryStarts(batch);
-  for (let t = 0; t + 1 < starts.length; t++) yield f.trajectory(starts[t], starts[t + 1]);
+  const { bytes } = encodeJsonlLines(batch, form, ids);
+  const decoder = new TextDecoder();
+  let start = 0;
+  for (let i = bytes.indexOf(0x0a); i >= 0; start = i + 1, i = bytes.indexOf(0x0a, start)) yield decoder.decode(bytes.subarray(start, i));
 }
 
 /**
@@ -220,7 +62,7 @@ export function jsonlMetaLine(meta: Record<string, unknown> | undefined): string
   );
 }
 
-const FLUSH_CHARS = 1 << 20;
+const WRITE_ROWS = 1 << 16;
 
 /** JSONL output through a temporary file renamed into place on close(). */
 export class JsonlWriter {
@@ -242,15 +84,15 @@ export class JsonlWriter {
   async write(batch: StepBatch): Promise<void> {
     validateStepBatch(batch);
     const meta = jsonlMetaLine(batch.meta);
-    let text = meta === undefined ? '' : `${meta}\n`;
-    for (const line of jsonlLines(batch, this.form)) {
-      text += `${line}\n`;
-      if (text.length >= FLUSH_CHARS) {
-        await this.file.write(text);
-        text = '';
-      }
+    if (meta !== undefined) await this.file.write(`${meta}\n`);
+    // Whole trajectories of about WRITE_ROWS rows at a time, so memory stays bounded.
+    const starts = trajectoryStarts(batch);
+    for (let t = 0; t + 1 < starts.length; ) {
+      let u = t + 1;
+      while (u + 1 < starts.length && starts[u + 1] - starts[t] <= WRITE_ROWS) u++;
+      await this.file.write(encodeJsonlLines(batch, this.form, undefined, { start: starts[t], end: starts[u] }).bytes);
+      t = u;
     }
-    if (text) await this.file.write(text);
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@
 #include "bind/env_batch_wrap.hpp"
 #include "bind/envs_list.hpp"
 #include "bind/hash_strings.hpp"
+#include "bind/jsonl_encode.hpp"
 #include "bind/sokoban.hpp"
 
 namespace gigpo::bind {
@@ -20,6 +21,7 @@ GigpoAddon::GigpoAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("similarityRatio", Napi::Function::New<similarityRatio>(env, "similarityRatio"));
   exports.Set("solveSokoban", Napi::Function::New<solveSokoban>(env, "solveSokoban"));
   exports.Set("seedActionStreams", Napi::Function::New<seedActionStreams>(env, "seedActionStreams"));
+  exports.Set("encodeJsonl", Napi::Function::New<encodeJsonl>(env, "encodeJsonl"));
   exports.Set("readBoxobanLevels", Napi::Function::New<readBoxobanLevels>(env, "readBoxobanLevels"));
 }
 

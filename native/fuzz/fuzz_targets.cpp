@@ -4,6 +4,8 @@
 //   boxoban       the Boxoban level-file parser
 //   ratio         the difflib sequence ratio (input split at its first NUL byte)
 //   token-set     thefuzz's token_set_ratio (input split the same way)
+//   json-text     the JSONL encoder's JSON string and float32 writers (any bytes; the first
+//                 four also as a float's bits)
 // Each checks what must hold for any input, so a wrong answer aborts like a crash does.
 #include <cstdint>
 #include <cstdio>
@@ -12,8 +14,13 @@
 #include <string>
 #include <string_view>
 
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
 #include "core/envs/sokoban/boxoban_file.hpp"
 #include "core/errors.hpp"
+#include "core/io/json_text.hpp"
 #include "core/registry.hpp"
 #include "core/text/sequence_ratio.hpp"
 #include "core/text/token_set_ratio.hpp"
@@ -38,8 +45,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   target = name ? name : "";
   if (target.rfind("parse-", 0) == 0) {
     batch = std::make_unique<testing::TestBatch>(target.substr(6), BatchConfig{1, 1, 7});
-  } else if (target != "boxoban" && target != "ratio" && target != "token-set") {
-    std::fprintf(stderr, "GIGPO_FUZZ_TARGET: expected parse-<env>, boxoban, ratio or token-set, got '%s'\n",
+  } else if (target != "boxoban" && target != "ratio" && target != "token-set" && target != "json-text") {
+    std::fprintf(stderr, "GIGPO_FUZZ_TARGET: expected parse-<env>, boxoban, ratio, token-set or json-text, got '%s'\n",
                  target.c_str());
     std::exit(2);
   }
@@ -63,6 +70,34 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       for (const auto& level : levels)
         if (level.width == 0 || level.height == 0) fail("an empty level was accepted");
     } catch (const FormatError&) {
+    }
+  } else if (target == "json-text") {
+    io::ByteOut out;
+    io::putJsonString(out, data, size);
+    const std::string_view text(out.data(), out.size());
+    if (text.size() < 2 || text.front() != '"' || text.back() != '"') fail("a JSON string is not quoted");
+    if (text.size() > 6 * size + 2) fail("a JSON string longer than its bound");
+    for (size_t i = 1; i + 1 < text.size(); i++) {
+      if (static_cast<unsigned char>(text[i]) < 0x20) fail("a raw control byte in a JSON string");
+      if (text[i] == '\\')
+        i++;  // an escape: the next byte is its letter
+      else if (text[i] == '"')
+        fail("an unescaped quote inside a JSON string");
+    }
+    if (size >= 4) {
+      float x;
+      std::memcpy(&x, data, sizeof x);
+      io::ByteOut number;
+      io::putFloat32(number, x);
+      const std::string_view digits(number.data(), number.size());
+      if (std::isnan(x)) {
+        if (digits != "NaN") fail("NaN not written as NaN");
+      } else if (std::isfinite(x)) {
+        float back = 0;
+        const auto r = std::from_chars(digits.data(), digits.data() + digits.size(), back);
+        if (r.ptr != digits.data() + digits.size() || back != x) fail("a float32 does not read back as itself");
+        if (digits.size() > 24) fail("a float32 text longer than 24 characters");
+      }
     }
   } else if (target == "token-set") {
     const size_t cut = input.find('\0');
