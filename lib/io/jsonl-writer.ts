@@ -38,9 +38,22 @@ function idTexts(labels: readonly (string | number)[] | undefined): RaggedText |
  * the native encoder writes it (native/core/io/jsonl_encode.hpp).
  */
 export function encodeJsonlLines(batch: StepBatch, form: JsonlForm, ids?: JsonlIds, rows?: { start: number; end: number }): EncodedLines {
-  const groupIds = idTexts(ids ? ids.group : batch.groupLabels);
-  const trajIds = idTexts(ids ? ids.traj : batch.trajLabels);
-  return native.encodeJsonl(batch, form, groupIds, trajIds, rows?.start, rows?.end);
+  return encodeRows(batch, form, idTextsOf(batch, ids), rows);
+}
+
+/** The JSON text of the batch's group and trajectory ids, for encodeRows. */
+function idTextsOf(batch: StepBatch, ids?: JsonlIds): { group?: RaggedText; traj?: RaggedText } {
+  return { group: idTexts(ids ? ids.group : batch.groupLabels), traj: idTexts(ids ? ids.traj : batch.trajLabels) };
+}
+
+/** Rows [rows.start, rows.end) (whole trajectories; default all) encoded with the given id texts. */
+function encodeRows(
+  batch: StepBatch,
+  form: JsonlForm,
+  ids: { group?: RaggedText; traj?: RaggedText },
+  rows?: { start: number; end: number },
+): EncodedLines {
+  return native.encodeJsonl(batch, form, ids.group, ids.traj, rows?.start, rows?.end);
 }
 
 /** The lines (without line breaks) of a batch in the given form. */
@@ -87,10 +100,11 @@ export class JsonlWriter {
     if (meta !== undefined) await this.file.write(`${meta}\n`);
     // Whole trajectories of about WRITE_ROWS rows at a time, so memory stays bounded.
     const starts = trajectoryStarts(batch);
+    const ids = idTextsOf(batch); // once per batch, not per piece
     for (let t = 0; t + 1 < starts.length; ) {
       let u = t + 1;
       while (u + 1 < starts.length && starts[u + 1] - starts[t] <= WRITE_ROWS) u++;
-      await this.file.write(encodeJsonlLines(batch, this.form, undefined, { start: starts[t], end: starts[u] }).bytes);
+      await this.file.write(encodeRows(batch, this.form, ids, { start: starts[t], end: starts[u] }).bytes);
       t = u;
     }
   }

@@ -15,16 +15,6 @@ export class PolicyStats {
   private busySince = 0;
   private busyMs = 0;
 
-  /** Runs one policy call, timing it and counting it in flight. */
-  async time<T>(call: () => Promise<T>): Promise<T> {
-    const t0 = this.begin();
-    try {
-      return await call();
-    } finally {
-      this.end(t0);
-    }
-  }
-
   /** A policy call starts: counted in flight; returns its start time for end(). */
   begin(): number {
     const t0 = performance.now();

@@ -219,7 +219,7 @@ export async function runTrajectories(
         // The row's text, straight into the recorder's columns.
         if (tokenRow) prompts.text(tokenRow.prompt);
         else if (builtJson) builtJson.write(prompts, t, observation, admissible, history);
-        else prompts.text(messagesJson(request.messages));
+        else prompts.text(JSON.stringify(request.messages)); // a template's messages, every field they carry
         responses.text(response.text);
         recorder.recordOutcome(
           i,
@@ -267,13 +267,6 @@ function single(responses: readonly PolicyResponse[], request: PolicyRequest): P
     );
   if (typeof responses[0]?.text !== 'string') throw new GigpoArgumentError(where, 'expected { text: string }');
   return responses[0];
-}
-
-/** A template's messages as the prompt column's JSON (every field they carry). */
-function messagesJson(messages: readonly ChatMessage[]): string {
-  let json = '[';
-  for (let k = 0; k < messages.length; k++) json += `${k > 0 ? ',' : ''}${JSON.stringify(messages[k])}`;
-  return `${json}]`;
 }
 
 /** The token columns a response carries, if any. */

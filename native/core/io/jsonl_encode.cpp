@@ -184,15 +184,18 @@ void encodeJsonl(const JsonlColumns& c, JsonlForm form, size_t rowStart, size_t 
   if ((rowStart > 0 && rowStart < n && c.traj[rowStart] == c.traj[rowStart - 1]) ||
       (rowEnd > 0 && rowEnd < n && c.traj[rowEnd] == c.traj[rowEnd - 1]))
     fail("rows", "[" + std::to_string(rowStart) + ", " + std::to_string(rowEnd) + ") cuts a trajectory");
-  for (auto [v, name] : {std::pair{&c.actionText.count, "actionText"},
-                         {&c.prompt.count, "prompt"},
-                         {&c.response.count, "response"},
-                         {&c.responseMask.count, "responseMask"},
-                         {&c.promptIds.count, "promptIds"},
-                         {&c.responseIds.count, "responseIds"},
-                         {&c.logprobs.count, "logprobs"},
-                         {&c.tokenAdvantage.count, "tokenAdvantage"}})
-    if (*v != 0 && *v != n) fail(name, "expected " + std::to_string(n) + " elements, got " + std::to_string(*v));
+  const auto perRow = [n](const auto& v, const char* name) {
+    if (v.present() && v.count != n)
+      fail(name, "expected " + std::to_string(n) + " elements, got " + std::to_string(v.count));
+  };
+  perRow(c.actionText, "actionText");
+  perRow(c.prompt, "prompt");
+  perRow(c.response, "response");
+  perRow(c.responseMask, "responseMask");
+  perRow(c.promptIds, "promptIds");
+  perRow(c.responseIds, "responseIds");
+  perRow(c.logprobs, "logprobs");
+  perRow(c.tokenAdvantage, "tokenAdvantage");
 
   out.bytes.clear();
   Encoder encoder(c, out.bytes);
