@@ -7,6 +7,7 @@
 #include "bind/envs_list.hpp"
 #include "bind/hash_strings.hpp"
 #include "bind/jsonl_encode.hpp"
+#include "bind/jsonl_parse.hpp"
 #include "bind/sokoban.hpp"
 
 namespace gigpo::bind {
@@ -22,6 +23,7 @@ GigpoAddon::GigpoAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("solveSokoban", Napi::Function::New<solveSokoban>(env, "solveSokoban"));
   exports.Set("seedActionStreams", Napi::Function::New<seedActionStreams>(env, "seedActionStreams"));
   exports.Set("encodeJsonl", Napi::Function::New<encodeJsonl>(env, "encodeJsonl"));
+  exports.Set("parseJsonlTrajectories", Napi::Function::New<parseJsonlTrajectories>(env, "parseJsonlTrajectories"));
   exports.Set("readBoxobanLevels", Napi::Function::New<readBoxobanLevels>(env, "readBoxobanLevels"));
 }
 

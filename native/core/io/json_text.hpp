@@ -34,6 +34,8 @@ class ByteOut {
   size_t capacity() const { return capacity_; }
   const char* data() const { return bytes_.get(); }
   void clear() { used_ = 0; }
+  // Drops the bytes past the first `n` (n <= size()).
+  void truncate(size_t n) { used_ = n; }
 
  private:
   void grow(size_t need) {
