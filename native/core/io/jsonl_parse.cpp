@@ -70,8 +70,12 @@ constexpr std::array<uint8_t, 256> kStringClass = [] {
   return t;
 }();
 
-inline bool isSpace(uint8_t c) { return c == ' ' || c == '\t' || c == '\r'; }
-inline bool isDigit(uint8_t c) { return static_cast<unsigned>(c - '0') < 10; }
+inline bool isSpace(uint8_t c) {
+  return c == ' ' || c == '\t' || c == '\r';
+}
+inline bool isDigit(uint8_t c) {
+  return static_cast<unsigned>(c - '0') < 10;
+}
 
 inline int hexValue(uint8_t c) {
   if (isDigit(c)) return c - '0';
@@ -132,9 +136,15 @@ bool hex64(const char* s, size_t n, uint64_t& value) {
   return true;
 }
 
-inline bool isInteger(double v) { return std::floor(v) == v; }
-inline bool isInt32(double v) { return isInteger(v) && v >= -2147483648.0 && v <= 2147483647.0; }
-inline bool isFloat32Range(double v) { return std::fabs(v) <= static_cast<double>(FLT_MAX); }
+inline bool isInteger(double v) {
+  return std::floor(v) == v;
+}
+inline bool isInt32(double v) {
+  return isInteger(v) && v >= -2147483648.0 && v <= 2147483647.0;
+}
+inline bool isFloat32Range(double v) {
+  return std::fabs(v) <= static_cast<double>(FLT_MAX);
+}
 
 enum class StepKey {
   Other,
@@ -200,8 +210,7 @@ StepKey stepKey(const uint8_t* k, size_t n) {
 
 // The sizes of every column before a line, to take back what a rejected line appended.
 struct Mark {
-  size_t traj, rows, groupText, trajText, observations, actionText, prompt, response, promptIds, responseIds,
-      logprobs;
+  size_t traj, rows, groupText, trajText, observations, actionText, prompt, response, promptIds, responseIds, logprobs;
   bool hasActionText, hasStateAnchor, hasPrompt, hasResponse, hasPromptIds, hasResponseIds, hasLogprobs;
 };
 
@@ -325,7 +334,8 @@ class LineParser {
   template <bool Decode>
   bool string(ByteOut* out) {
     const uint8_t* s = p_ + 1;
-    char* w = Decode ? out->reserve(static_cast<size_t>(e_ - s)) : nullptr;  // decoded <= raw
+    // Decoded <= raw; one more byte so that the buffer exists even for an empty string.
+    char* w = Decode ? out->reserve(static_cast<size_t>(e_ - s) + 1) : nullptr;
     char* const w0 = w;
     for (;;) {
       const uint8_t* run = s;

@@ -23,7 +23,7 @@ size_t TextIntern::find(uint64_t hash, const char* text, size_t length) const {
     const Slot& s = slots_[i];
     if (s.generation != generation_) return i;
     if (hashes_[s.index] == hash && offsets_[s.index + 1] - offsets_[s.index] == length &&
-        std::memcmp(data_.data() + offsets_[s.index], text, length) == 0)
+        (length == 0 || std::memcmp(data_.data() + offsets_[s.index], text, length) == 0))
       return i;
   }
 }
