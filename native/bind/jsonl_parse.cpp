@@ -45,7 +45,8 @@ size_t indexArg(const Napi::CallbackInfo& info, size_t i, const char* name, size
   Napi::Value v = info[i];
   if (!v.IsNumber()) throwType(info.Env(), std::string(name) + ": expected an integer");
   const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= static_cast<double>(min) && d <= static_cast<double>(max) && d == static_cast<double>(static_cast<size_t>(d))))
+  if (!(d >= static_cast<double>(min) && d <= static_cast<double>(max) &&
+        d == static_cast<double>(static_cast<size_t>(d))))
     throwRange(info.Env(), std::string(name) + ": expected an integer in [" + std::to_string(min) + ", " +
                                std::to_string(max) + "], got " + v.ToString().Utf8Value());
   return static_cast<size_t>(d);

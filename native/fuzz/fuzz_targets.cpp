@@ -135,9 +135,10 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     batch = std::make_unique<testing::TestBatch>(target.substr(6), BatchConfig{1, 1, 7});
   } else if (target != "boxoban" && target != "ratio" && target != "token-set" && target != "json-text" &&
              target != "jsonl-parse") {
-    std::fprintf(stderr,
-                 "GIGPO_FUZZ_TARGET: expected parse-<env>, boxoban, ratio, token-set, json-text or jsonl-parse, got '%s'\n",
-                 target.c_str());
+    std::fprintf(
+        stderr,
+        "GIGPO_FUZZ_TARGET: expected parse-<env>, boxoban, ratio, token-set, json-text or jsonl-parse, got '%s'\n",
+        target.c_str());
     std::exit(2);
   }
   return 0;

@@ -78,7 +78,7 @@ if [[ -z ${SKIP_ASAN_VITEST:-} ]]; then
   files=(test/env-batch.test.ts test/env-batch-step-at.test.ts test/native-safety.test.ts test/trajectories.test.ts
     test/advantage-example.test.ts test/advantage-properties.test.ts test/similarity-ratio.test.ts
     test/sokoban-rules.test.ts test/sokoban-errors.test.ts test/household.test.ts test/shop.test.ts test/rollout.test.ts
-    test/jsonl-encode.test.ts)
+    test/jsonl-encode.test.ts test/jsonl-parse.test.ts)
   t=$(now)
   LD_PRELOAD="$asan_lib" GIGPO_NATIVE_ADDON="$out/gigpo-asan.node" \
     npx vitest run --config native/test/vitest-asan.config.mjs --reporter=json --outputFile="$out/asan-vitest.json" "${files[@]}" >"$out/asan-vitest.log" 2>&1 ||

@@ -114,9 +114,9 @@ TEST_CASE("the done rule and the defaults") {
 }
 
 TEST_CASE("observations are interned by first appearance; anchors by kind") {
-  const JsonlPiece p = parse(withStep(
-      R"({"obs":"b","reward":0},{"anchor":"room 1","reward":0},{"obs":"a","reward":0},{"obs":"b","reward":0},)"
-      R"({"anchor":12,"obs":null,"reward":0},{"obs":"","reward":0})"));
+  const JsonlPiece p = parse(
+      withStep(R"({"obs":"b","reward":0},{"anchor":"room 1","reward":0},{"obs":"a","reward":0},{"obs":"b","reward":0},)"
+               R"({"anchor":12,"obs":null,"reward":0},{"obs":"","reward":0})"));
   REQUIRE(p.numRows() == 6);
   REQUIRE(p.observations.size() == 3);
   CHECK(obsAt(p, 0) == "b");
@@ -131,10 +131,10 @@ TEST_CASE("observations are interned by first appearance; anchors by kind") {
 }
 
 TEST_CASE("strings decode every escape; raw UTF-8 is kept") {
-  const JsonlPiece p = parse(withStep(
-      R"({"obs":"q\"b\\s\/\b\f\n\r\t\u00e9\u00E9\ud83d\ude00\u0000z","reward":0,"prompt":"caf\u00e9 )"
-      "\xC3\xA9\xE4\xB8\xAD\xF0\x9F\x98\x80"
-      R"(","response":""})"));
+  const JsonlPiece p =
+      parse(withStep(R"({"obs":"q\"b\\s\/\b\f\n\r\t\u00e9\u00E9\ud83d\ude00\u0000z","reward":0,"prompt":"caf\u00e9 )"
+                     "\xC3\xA9\xE4\xB8\xAD\xF0\x9F\x98\x80"
+                     R"(","response":""})"));
   REQUIRE(p.numRows() == 1);
   CHECK(obsAt(p, 0) == std::string("q\"b\\s/\b\f\n\r\t\xC3\xA9\xC3\xA9\xF0\x9F\x98\x80") + '\0' + "z");
   CHECK(p.hasPrompt);
@@ -288,8 +288,9 @@ TEST_CASE("lines the fast path leaves to the TypeScript reader") {
 }
 
 TEST_CASE("unknown keys are validated and ignored, at any depth up to 64") {
-  CHECK(accepted(R"( { "group" : 0 , "x" : {"a":[1,-2.5e-3,true,false,null,"s\n",{}],"b":[]}, "traj":0,)"
-                 R"("steps":[ {"obs":"a","reward":0,"step":7,"return":1,"episode_advantage":"x","y":{"z":[[]]}} ] }	)"));
+  CHECK(accepted(
+      R"( { "group" : 0 , "x" : {"a":[1,-2.5e-3,true,false,null,"s\n",{}],"b":[]}, "traj":0,)"
+      R"("steps":[ {"obs":"a","reward":0,"step":7,"return":1,"episode_advantage":"x","y":{"z":[[]]}} ] }	)"));
   // The line's own object is level 1, so 63 nested arrays as a value reach 64.
   const std::string ok = R"({"group":0,"traj":0,"x":)" + std::string(63, '[') + std::string(63, ']') +
                          R"(,"steps":[{"obs":"a","reward":0}]})";

@@ -44,11 +44,11 @@ struct JsonlPiece {
   size_t lines = 0;
 
   // Per trajectory.
-  std::vector<uint32_t> trajLine;         // index of its line among this call's lines
-  std::vector<uint32_t> trajStarts{0};    // first row of each, plus numRows at the end
-  std::vector<uint8_t> groupKind;         // 0 number (groupNum), 1 string (groupText)
-  std::vector<double> groupNum;           // 0 for a string id
-  TextColumn groupText;                   // '' for a numeric id
+  std::vector<uint32_t> trajLine;       // index of its line among this call's lines
+  std::vector<uint32_t> trajStarts{0};  // first row of each, plus numRows at the end
+  std::vector<uint8_t> groupKind;       // 0 number (groupNum), 1 string (groupText)
+  std::vector<double> groupNum;         // 0 for a string id
+  TextColumn groupText;                 // '' for a numeric id
   std::vector<uint8_t> trajKind;
   std::vector<double> trajNum;
   TextColumn trajText;
@@ -60,8 +60,8 @@ struct JsonlPiece {
   std::vector<uint8_t> done;  // after the done rule
   std::vector<uint8_t> truncated;
   std::vector<uint64_t> anchor;
-  std::vector<uint32_t> obs;       // index into observations
-  TextIntern observations;         // distinct obs texts by first appearance, with their hash64
+  std::vector<uint32_t> obs;          // index into observations
+  TextIntern observations;            // distinct obs texts by first appearance, with their hash64
   std::vector<uint64_t> stateAnchor;  // 0 where absent
   std::vector<uint8_t> stateAnchorPresent;
   TextColumn actionText;  // '' where the action is not text
