@@ -206,7 +206,47 @@ export interface NativeAddon {
     rowStart?: number,
     rowEnd?: number,
   ): { bytes: Uint8Array; trajOffsets: Uint32Array };
+  /** Trajectory-form JSONL lines of bytes[start, end) into columns, up to the first line it leaves to the TypeScript path. */
+  parseJsonlTrajectories(bytes: Uint8Array, start: number, end: number): NativeJsonlPiece;
   [name: string]: unknown;
+}
+
+/** What native.parseJsonlTrajectories read: lines consumed and their trajectories' columns (lib/io/trajectory-piece.ts). */
+export interface NativeJsonlPiece {
+  /** Index just past the last consumed line (past its newline if it had one); `start` if none was consumed. */
+  end: number;
+  /** Lines consumed (blank and accepted). */
+  lines: number;
+  numTraj: number;
+  numRows: number;
+  /** Per trajectory: 0-based index of its line among the lines of the call. */
+  trajLine: Uint32Array;
+  /** First row of each trajectory, plus numRows at the end. */
+  trajStarts: Uint32Array;
+  /** Ids: kind 0 = a number (in num), 1 = a string (UTF-8 in text). */
+  groupKind: Uint8Array;
+  groupNum: Float64Array;
+  groupText: { offsets: Uint32Array; data: Uint8Array };
+  trajKind: Uint8Array;
+  trajNum: Float64Array;
+  trajText: { offsets: Uint32Array; data: Uint8Array };
+  action: Int32Array;
+  actionText?: { offsets: Uint32Array; data: Uint8Array };
+  reward: Float32Array;
+  valid: Uint8Array;
+  done: Uint8Array;
+  truncated: Uint8Array;
+  anchor: BigUint64Array;
+  obs: Uint32Array;
+  observations: { offsets: Uint32Array; data: Uint8Array };
+  obsHash: BigUint64Array;
+  stateAnchor?: BigUint64Array;
+  stateAnchorPresent?: Uint8Array;
+  prompt?: { offsets: Uint32Array; data: Uint8Array };
+  response?: { offsets: Uint32Array; data: Uint8Array };
+  promptIds?: { offsets: Uint32Array; data: Int32Array };
+  responseIds?: { offsets: Uint32Array; data: Int32Array };
+  logprobs?: { offsets: Uint32Array; data: Float32Array };
 }
 
 const require = createRequire(import.meta.url);
