@@ -81,6 +81,16 @@ export function trajectoriesOf(
   return out;
 }
 
+/** holder[key], made by `make` the first time. */
+function slot<H extends object, K extends keyof H>(holder: H, key: K, make: () => NonNullable<H[K]>): NonNullable<H[K]> {
+  let v = holder[key];
+  if (v === undefined || v === null) {
+    v = make();
+    holder[key] = v;
+  }
+  return v as NonNullable<H[K]>;
+}
+
 /**
  * The piece of validated records (lib/io/jsonl-records.ts), in the given order. Anchors are the
  * record's `anchor`, else the hash of `obs` (a missing `obs` is the empty text). Numeric actions
@@ -109,8 +119,9 @@ export function pieceOfRecords(records: readonly TrajectoryRecord[]): Trajectory
   let actionTexts: string[] | undefined;
   const texts: { prompt?: string[]; response?: string[] } = {};
   const lists: { promptIds?: number[][]; responseIds?: number[][]; logprobs?: number[][]; tokenAdvantage?: number[][] } = {};
-  const present = (key: 'stateAnchorPresent' | 'sourceRowPresent' | 'importanceWeightPresent' | 'tokenAdvantagePresent') =>
-    (piece[key] ??= new Uint8Array(numRows));
+  const strings = () => new Array<string>(numRows).fill('');
+  const lists0 = () => new Array<number[]>(numRows);
+  const flags = () => new Uint8Array(numRows);
   let scores: StepScores | undefined;
   let scoredTraj: Uint8Array | undefined;
   let r = 0;
@@ -127,7 +138,7 @@ export function pieceOfRecords(records: readonly TrajectoryRecord[]): Trajectory
       else {
         action[r] = INVALID_ACTION;
         if (typeof st.action === 'string') {
-          actionTexts ??= new Array<string>(numRows).fill('');
+          actionTexts ??= strings();
           actionTexts[r] = st.action;
         }
       }
@@ -144,26 +155,26 @@ export function pieceOfRecords(records: readonly TrajectoryRecord[]): Trajectory
       } else hashed[r] = 1;
       if (st.done !== undefined) done[r] = st.done ? 1 : 0;
       if (st.truncated !== undefined) truncated[r] = st.truncated ? 1 : 0;
-      if (st.prompt !== undefined) (texts.prompt ??= new Array<string>(numRows).fill(''))[r] = st.prompt;
-      if (st.response !== undefined) (texts.response ??= new Array<string>(numRows).fill(''))[r] = st.response;
-      if (st.promptIds !== undefined) (lists.promptIds ??= new Array<number[]>(numRows))[r] = st.promptIds;
-      if (st.responseIds !== undefined) (lists.responseIds ??= new Array<number[]>(numRows))[r] = st.responseIds;
-      if (st.logprobs !== undefined) (lists.logprobs ??= new Array<number[]>(numRows))[r] = st.logprobs;
+      if (st.prompt !== undefined) slot(texts, 'prompt', strings)[r] = st.prompt;
+      if (st.response !== undefined) slot(texts, 'response', strings)[r] = st.response;
+      if (st.promptIds !== undefined) slot(lists, 'promptIds', lists0)[r] = st.promptIds;
+      if (st.responseIds !== undefined) slot(lists, 'responseIds', lists0)[r] = st.responseIds;
+      if (st.logprobs !== undefined) slot(lists, 'logprobs', lists0)[r] = st.logprobs;
       if (st.tokenAdvantage !== undefined) {
-        (lists.tokenAdvantage ??= new Array<number[]>(numRows))[r] = st.tokenAdvantage;
-        present('tokenAdvantagePresent')[r] = 1;
+        slot(lists, 'tokenAdvantage', lists0)[r] = st.tokenAdvantage;
+        slot(piece, 'tokenAdvantagePresent', flags)[r] = 1;
       }
       if (st.stateAnchor !== undefined) {
-        (piece.stateAnchor ??= new BigUint64Array(numRows))[r] = st.stateAnchor;
-        present('stateAnchorPresent')[r] = 1;
+        slot(piece, 'stateAnchor', () => new BigUint64Array(numRows))[r] = st.stateAnchor;
+        slot(piece, 'stateAnchorPresent', flags)[r] = 1;
       }
       if (st.sourceRow !== undefined) {
-        (piece.sourceRow ??= new Uint32Array(numRows))[r] = st.sourceRow;
-        present('sourceRowPresent')[r] = 1;
+        slot(piece, 'sourceRow', () => new Uint32Array(numRows))[r] = st.sourceRow;
+        slot(piece, 'sourceRowPresent', flags)[r] = 1;
       }
       if (st.importanceWeight !== undefined) {
-        (piece.importanceWeight ??= new Float32Array(numRows))[r] = st.importanceWeight;
-        present('importanceWeightPresent')[r] = 1;
+        slot(piece, 'importanceWeight', () => new Float32Array(numRows))[r] = st.importanceWeight;
+        slot(piece, 'importanceWeightPresent', flags)[r] = 1;
       }
       const sc = st.scores;
       if (!sc) allScored = false;
@@ -179,7 +190,10 @@ export function pieceOfRecords(records: readonly TrajectoryRecord[]): Trajectory
     // The last step ends the trajectory: by the env's rules unless the file says otherwise.
     const last = steps[steps.length - 1];
     if (last.done === undefined && !last.truncated) done[r - 1] = 1;
-    if (allScored && scores) (scoredTraj ??= new Uint8Array(records.length))[t] = 1;
+    if (allScored && scores) {
+      scoredTraj ??= new Uint8Array(records.length);
+      scoredTraj[t] = 1;
+    }
   }
   trajStarts[records.length] = numRows;
   const observations = table.pack();
