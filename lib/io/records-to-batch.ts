@@ -5,7 +5,7 @@
 // scoring it whole would.
 import { gatherTrajectories, type RecordsBatch } from './gather-trajectories.js';
 import type { TrajectoryRecord } from './jsonl-records.js';
-import { pieceOfRecords, type PieceTrajectory } from './trajectory-piece.js';
+import { pieceOfRecords, trajectoriesOfRecords, type PieceTrajectory } from './trajectory-piece.js';
 
 export type { RecordsBatch };
 
@@ -17,20 +17,13 @@ export type { RecordsBatch };
  * trajectory is marked done.
  */
 export function recordsToBatch(groups: readonly (readonly TrajectoryRecord[])[]): RecordsBatch {
-  const piece = pieceOfRecords(groups.flat());
-  let index = 0;
-  const refs = groups.map((g) =>
-    g.map(
-      (record): PieceTrajectory => ({
-        piece,
-        index: index++,
-        group: record.group,
-        traj: record.traj,
-        numSteps: record.steps.length,
-        source: record.source,
-        meta: record.meta,
-      }),
-    ),
-  );
-  return gatherTrajectories(refs);
+  const records = groups.flat();
+  const refs = trajectoriesOfRecords(pieceOfRecords(records), records);
+  const laidOut: PieceTrajectory[][] = [];
+  let t = 0;
+  for (const g of groups) {
+    laidOut.push(refs.slice(t, t + g.length));
+    t += g.length;
+  }
+  return gatherTrajectories(laidOut);
 }

@@ -81,6 +81,16 @@ export function trajectoriesOf(
   return out;
 }
 
+/** The trajectories of a piece made by pieceOfRecords from `records`. */
+export function trajectoriesOfRecords(piece: TrajectoryPiece, records: readonly TrajectoryRecord[]): PieceTrajectory[] {
+  const out = new Array<PieceTrajectory>(records.length);
+  for (let t = 0; t < records.length; t++) {
+    const r = records[t];
+    out[t] = { piece, index: t, group: r.group, traj: r.traj, numSteps: r.steps.length, source: r.source, meta: r.meta };
+  }
+  return out;
+}
+
 /** holder[key], made by `make` the first time. */
 function slot<H extends object, K extends keyof H>(holder: H, key: K, make: () => NonNullable<H[K]>): NonNullable<H[K]> {
   let v = holder[key];
