@@ -179,61 +179,6 @@ export interface NativeSokobanSolution {
   budgetExhausted: boolean;
 }
 
-/** Ragged bytes: element i is data[offsets[i] .. offsets[i + 1]). */
-export interface NativeRaggedBytes {
-  offsets: Uint32Array;
-  data: Uint8Array;
-}
-
-/**
- * What parseJsonlTrajectories gives: the accepted trajectory-form lines of a byte range as
- * columns (native/core/io/jsonl_parse.hpp). Every typed array is fresh, owned by JavaScript.
- */
-export interface NativeJsonlPiece {
-  /** Index just past the last consumed line (past its '\n' if it had one); == start if nothing consumed. */
-  end: number;
-  /** Lines consumed (blank and accepted). */
-  lines: number;
-  numTraj: number;
-  numRows: number;
-  /** Per trajectory: 0-based index of its line among the lines of this call. */
-  trajLine: Uint32Array;
-  /** First row of each trajectory, plus numRows at the end. */
-  trajStarts: Uint32Array;
-  /** group / traj ids: kind 0 = number (value in num), 1 = string (UTF-8 in text). */
-  groupKind: Uint8Array;
-  groupNum: Float64Array;
-  groupText: NativeRaggedBytes;
-  trajKind: Uint8Array;
-  trajNum: Float64Array;
-  trajText: NativeRaggedBytes;
-  /** Per row: -1 where the action is text or absent. */
-  action: Int32Array;
-  /** Only if some row's action is a string; '' elsewhere. */
-  actionText?: NativeRaggedBytes;
-  reward: Float32Array;
-  valid: Uint8Array;
-  /** The file's value (default 0); the last step of a trajectory is 1 unless it gave done or truncated: true. */
-  done: Uint8Array;
-  truncated: Uint8Array;
-  anchor: BigUint64Array;
-  /** Per row: index into observations. */
-  obs: Uint32Array;
-  /** Each distinct obs text once, by first appearance ('' for a step without obs). */
-  observations: NativeRaggedBytes;
-  /** hash64 of each observations entry (what hashBytes gives). */
-  obsHash: BigUint64Array;
-  /** Only if some row has state_anchor; 0 elsewhere (stateAnchorPresent says where). */
-  stateAnchor?: BigUint64Array;
-  stateAnchorPresent?: Uint8Array;
-  /** Only if some row had them; '' / empty elsewhere. */
-  prompt?: NativeRaggedBytes;
-  response?: NativeRaggedBytes;
-  promptIds?: { offsets: Uint32Array; data: Int32Array };
-  responseIds?: { offsets: Uint32Array; data: Int32Array };
-  logprobs?: { offsets: Uint32Array; data: Float32Array };
-}
-
 export interface NativeAddon {
   EnvBatch: new (
     env: string,
@@ -261,12 +206,47 @@ export interface NativeAddon {
     rowStart?: number,
     rowEnd?: number,
   ): { bytes: Uint8Array; trajOffsets: Uint32Array };
-  /**
-   * The whole trajectory-form JSONL lines of bytes[start, end) as columns, up to the first line
-   * the fast path leaves to the TypeScript reader (any line it is not sure of; blank lines are consumed).
-   */
+  /** Trajectory-form JSONL lines of bytes[start, end) into columns, up to the first line it leaves to the TypeScript path. */
   parseJsonlTrajectories(bytes: Uint8Array, start: number, end: number): NativeJsonlPiece;
   [name: string]: unknown;
+}
+
+/** What native.parseJsonlTrajectories read: lines consumed and their trajectories' columns (lib/io/trajectory-piece.ts). */
+export interface NativeJsonlPiece {
+  /** Index just past the last consumed line (past its newline if it had one); `start` if none was consumed. */
+  end: number;
+  /** Lines consumed (blank and accepted). */
+  lines: number;
+  numTraj: number;
+  numRows: number;
+  /** Per trajectory: 0-based index of its line among the lines of the call. */
+  trajLine: Uint32Array;
+  /** First row of each trajectory, plus numRows at the end. */
+  trajStarts: Uint32Array;
+  /** Ids: kind 0 = a number (in num), 1 = a string (UTF-8 in text). */
+  groupKind: Uint8Array;
+  groupNum: Float64Array;
+  groupText: { offsets: Uint32Array; data: Uint8Array };
+  trajKind: Uint8Array;
+  trajNum: Float64Array;
+  trajText: { offsets: Uint32Array; data: Uint8Array };
+  action: Int32Array;
+  actionText?: { offsets: Uint32Array; data: Uint8Array };
+  reward: Float32Array;
+  valid: Uint8Array;
+  done: Uint8Array;
+  truncated: Uint8Array;
+  anchor: BigUint64Array;
+  obs: Uint32Array;
+  observations: { offsets: Uint32Array; data: Uint8Array };
+  obsHash: BigUint64Array;
+  stateAnchor?: BigUint64Array;
+  stateAnchorPresent?: Uint8Array;
+  prompt?: { offsets: Uint32Array; data: Uint8Array };
+  response?: { offsets: Uint32Array; data: Uint8Array };
+  promptIds?: { offsets: Uint32Array; data: Int32Array };
+  responseIds?: { offsets: Uint32Array; data: Int32Array };
+  logprobs?: { offsets: Uint32Array; data: Float32Array };
 }
 
 const require = createRequire(import.meta.url);

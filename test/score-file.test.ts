@@ -22,10 +22,11 @@ import { prng } from './helpers/random-batch.js';
 const tmp = tempDir('score-file');
 afterAll(() => tmp.cleanup());
 
-const record = (group: string | number, traj: string | number, length: number, line: number): TrajectoryRecord => ({
+const record = (group: string | number, traj: string | number, length: number, line: number): TrajectoryRecord & { numSteps: number } => ({
   group,
   traj,
   steps: Array.from({ length }, (_, i) => ({ obs: `${group}/${i}`, reward: i, valid: true })),
+  numSteps: length,
   source: `in.jsonl:${line}`,
 });
 
@@ -55,7 +56,7 @@ describe('GroupWindow', () => {
       const max = 20 + Math.floor(rand() * 60);
       // Groups whose trajectories are spread over at most max/2 rows, interleaved with others.
       const pending: { group: number; members: number; due: number }[] = [];
-      const records: TrajectoryRecord[] = [];
+      const records: ReturnType<typeof record>[] = [];
       let rows = 0;
       let nextGroup = 0;
       const limit = max >> 1;

@@ -42,47 +42,76 @@ function skip(stats: JsonlReadStats, err: GigpoInputError): void {
   if (stats.firstErrors.length < 10) stats.firstErrors.push(err.message);
 }
 
+/**
+ * The TypeScript reading of JSONL lines, one at a time: blank lines, `{"meta": ...}` lines,
+ * records (converted by `convert`, given the meta of the last meta line), and, with
+ * skipInvalid, bad lines counted and skipped. `stats` is kept up to date.
+ */
+export class JsonlLineReader<T extends { meta?: Record<string, unknown> }> {
+  meta: Record<string, unknown> | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly stats: JsonlReadStats,
+    private readonly skipInvalid: boolean,
+    private readonly convert: (value: unknown, source: string) => T,
+  ) {}
+
+  /** The record of line `line`, or undefined (blank, meta or skipped); a bad line throws GigpoInputError unless skipInvalid. */
+  read(text: string, line: number): T | undefined {
+    this.stats.lines = line;
+    if (text.trim() === '') return undefined;
+    const source = `${this.name}:${line}`;
+    try {
+      const value = parseJsonLine(text, source);
+      const lineMeta = metaOfLine(value, source);
+      if (lineMeta !== undefined) {
+        this.meta = lineMeta;
+        return undefined;
+      }
+      const record = this.convert(value, source);
+      if (this.meta !== undefined) record.meta = this.meta;
+      this.stats.records++;
+      return record;
+    } catch (err) {
+      if (!(this.skipInvalid && err instanceof GigpoInputError)) throw err;
+      skip(this.stats, err);
+      return undefined;
+    }
+  }
+
+  /** At the end of the input: a file without any record is an error. */
+  finish(): void {
+    if (this.stats.records === 0)
+      throw new GigpoInputError(
+        this.name,
+        this.stats.skipped > 0 ? `no valid records (${this.stats.skipped} invalid lines skipped)` : 'empty file: no records',
+      );
+  }
+}
+
 async function* readRecords<T extends { meta?: Record<string, unknown> }>(
   input: string | AsyncIterable<Uint8Array | string>,
   options: JsonlReadOptions,
   convert: (value: unknown, source: string) => T,
 ): AsyncGenerator<T> {
   const name = typeof input === 'string' ? input : (options.name ?? '<stdin>');
-  const stats = options.stats ?? newReadStats();
-  let meta: Record<string, unknown> | undefined;
+  const reader = new JsonlLineReader(name, options.stats ?? newReadStats(), options.skipInvalid ?? false, convert);
   for await (const lines of readLineBatches(input, options)) {
     const records: T[] = [];
     for (const { text, line } of lines) {
-      stats.lines = line;
-      if (text.trim() === '') continue;
-      const source = `${name}:${line}`;
+      let record: T | undefined;
       try {
-        const value = parseJsonLine(text, source);
-        const lineMeta = metaOfLine(value, source);
-        if (lineMeta !== undefined) {
-          meta = lineMeta;
-          continue;
-        }
-        const record = convert(value, source);
-        if (meta !== undefined) record.meta = meta;
-        records.push(record);
+        record = reader.read(text, line);
       } catch (err) {
-        if (!(options.skipInvalid && err instanceof GigpoInputError)) {
-          yield* records; // the good lines before the bad one still count
-          throw err;
-        }
-        skip(stats, err);
-        continue;
+        yield* records; // the good lines before the bad one still count
+        throw err;
       }
-      stats.records++;
+      if (record !== undefined) records.push(record);
     }
     yield* records;
   }
-  if (stats.records === 0)
-    throw new GigpoInputError(
-      name,
-      stats.skipped > 0 ? `no valid records (${stats.skipped} invalid lines skipped)` : 'empty file: no records',
-    );
+  reader.finish();
 }
 
 /** Trajectory-form JSONL: one `{group, traj, steps: [...]}` per line. */
@@ -111,16 +140,35 @@ export async function* rowsToTrajectories(
   rows: AsyncIterable<RowRecord>,
   options: Pick<JsonlReadOptions, 'skipInvalid' | 'stats'> = {},
 ): AsyncGenerator<TrajectoryRecord> {
-  const stats = options.stats ?? newReadStats();
-  let current: TrajectoryRecord | undefined;
-  let dropping: { group: RowRecord['group']; traj: RowRecord['traj'] } | undefined;
+  const gatherer = new RowGatherer(options);
   for await (const row of rows) {
+    const done = gatherer.push(row);
+    if (done) yield done;
+  }
+  const last = gatherer.finish();
+  if (last) yield last;
+}
+
+/** rowsToTrajectories one row at a time: push returns the trajectory a row completes, if any. */
+export class RowGatherer {
+  private readonly stats: JsonlReadStats;
+  private readonly skipInvalid: boolean;
+  private current: TrajectoryRecord | undefined;
+  private dropping: { group: RowRecord['group']; traj: RowRecord['traj'] } | undefined;
+
+  constructor(options: Pick<JsonlReadOptions, 'skipInvalid' | 'stats'> = {}) {
+    this.stats = options.stats ?? newReadStats();
+    this.skipInvalid = options.skipInvalid ?? false;
+  }
+
+  push(row: RowRecord): TrajectoryRecord | undefined {
     const same = (t: { group: unknown; traj: unknown } | undefined) => t !== undefined && t.group === row.group && t.traj === row.traj;
-    if (same(dropping)) {
-      stats.skipped++;
-      continue;
+    if (same(this.dropping)) {
+      this.stats.skipped++;
+      return undefined;
     }
-    dropping = undefined;
+    this.dropping = undefined;
+    const current = this.current;
     const { group, traj, step, source, meta, ...fields } = row;
     const drawn = fields.sourceRow !== undefined;
     if (drawn) (fields as StepRecord).step = step;
@@ -133,7 +181,7 @@ export async function* rowsToTrajectories(
     else follows = last!.sourceRow === undefined && step === steps.length;
     if (steps && follows) {
       steps.push(fields);
-      continue;
+      return undefined;
     }
     if (!follows) {
       const err = new GigpoInputError(
@@ -142,19 +190,27 @@ export async function* rowsToTrajectories(
           ? `step: rows of group ${JSON.stringify(group)} trajectory ${JSON.stringify(traj)} must be consecutive, all with source_row and steps that never decrease, got step ${step}${drawn ? '' : ' without source_row'}`
           : `step: expected ${steps ? steps.length : 0} (rows of group ${JSON.stringify(group)} trajectory ${JSON.stringify(traj)} must be consecutive and in step order), got ${step}`,
       );
-      if (!options.skipInvalid) throw err;
-      skip(stats, err);
-      if (same(current)) stats.skipped += current!.steps.length;
-      else if (current) yield current;
-      current = undefined;
-      dropping = { group, traj };
-      continue;
+      if (!this.skipInvalid) throw err;
+      skip(this.stats, err);
+      this.current = undefined;
+      this.dropping = { group, traj };
+      if (same(current)) {
+        this.stats.skipped += current!.steps.length;
+        return undefined;
+      }
+      return current;
     }
-    if (current) yield current;
-    current = { group, traj, steps: [fields], source };
-    if (meta !== undefined) current.meta = meta;
+    this.current = { group, traj, steps: [fields], source };
+    if (meta !== undefined) this.current.meta = meta;
+    return current;
   }
-  if (current) yield current;
+
+  /** The last trajectory, at the end of the rows. */
+  finish(): TrajectoryRecord | undefined {
+    const current = this.current;
+    this.current = undefined;
+    return current;
+  }
 }
 
 function isRowLine(value: unknown): boolean {
@@ -162,36 +218,45 @@ function isRowLine(value: unknown): boolean {
 }
 
 /**
- * JSONL in either form as trajectories: the first record decides the form (a line with
- * `step` and no `steps` is a row, anything else a trajectory) and every later line must
- * have the same form. Rows are gathered by rowsToTrajectories. `stats` (created if not
- * given) counts skipped lines and trajectories of both stages.
+ * A converter of JSONL values in either form: the first record decides the form (a line with
+ * `step` and no `steps` is a row, anything else a trajectory) and every later line must have
+ * the same form. `rows` is undefined until the first record.
+ */
+export class FormConverter {
+  rows: boolean | undefined;
+
+  readonly convert = (value: unknown, source: string): TrajectoryRecord | RowRecord => {
+    const row = isRowLine(value);
+    this.rows ??= row;
+    if (row !== this.rows)
+      throw new GigpoInputError(
+        source,
+        this.rows
+          ? 'line: expected a row-form record ({group, traj, step, ...}) like the first record, got a trajectory'
+          : 'line: expected a trajectory-form record ({group, traj, steps: [...]}) like the first record, got a row',
+      );
+    return row ? toRowRecord(value, source) : toTrajectoryRecord(value, source);
+  };
+}
+
+/**
+ * JSONL in either form as trajectories (FormConverter decides the form); rows are gathered
+ * by rowsToTrajectories. `stats` (created if not given) counts skipped lines and
+ * trajectories of both stages.
  */
 export async function* readJsonlTrajectories(
   input: string | AsyncIterable<Uint8Array | string>,
   options: JsonlReadOptions = {},
 ): AsyncGenerator<TrajectoryRecord> {
   const stats = options.stats ?? newReadStats();
-  let rows: boolean | undefined;
-  const convert = (value: unknown, source: string): TrajectoryRecord | RowRecord => {
-    const row = isRowLine(value);
-    rows ??= row;
-    if (row !== rows)
-      throw new GigpoInputError(
-        source,
-        rows
-          ? 'line: expected a row-form record ({group, traj, step, ...}) like the first record, got a trajectory'
-          : 'line: expected a trajectory-form record ({group, traj, steps: [...]}) like the first record, got a row',
-      );
-    return row ? toRowRecord(value, source) : toTrajectoryRecord(value, source);
-  };
-  const records = readRecords(input, { ...options, stats }, convert);
+  const form = new FormConverter();
+  const records = readRecords(input, { ...options, stats }, form.convert);
   const first = await records.next();
   if (first.done) return;
   async function* all(): AsyncGenerator<TrajectoryRecord | RowRecord> {
     yield first.value as TrajectoryRecord | RowRecord;
     yield* records;
   }
-  if (rows) yield* rowsToTrajectories(all() as AsyncGenerator<RowRecord>, { skipInvalid: options.skipInvalid, stats });
+  if (form.rows) yield* rowsToTrajectories(all() as AsyncGenerator<RowRecord>, { skipInvalid: options.skipInvalid, stats });
   else yield* all() as AsyncGenerator<TrajectoryRecord>;
 }

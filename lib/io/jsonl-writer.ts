@@ -24,9 +24,15 @@ export interface EncodedLines {
   trajOffsets: Uint32Array;
 }
 
-/** The JSON text of each id (index = the id), or undefined where ids are written as the numbers. */
+/**
+ * The JSON text of each id (index = the id), or undefined where ids are written as the batch's
+ * numbers: no labels, or labels that are those numbers (a rollout's ids as read back).
+ */
 function idTexts(labels: readonly (string | number)[] | undefined): RaggedText | undefined {
-  return labels === undefined ? undefined : packText(labels.map((id) => JSON.stringify(id)));
+  if (labels === undefined) return undefined;
+  let own = true;
+  for (let i = 0; i < labels.length && own; i++) own = labels[i] === i;
+  return own ? undefined : packText(labels.map((id) => JSON.stringify(id)));
 }
 
 /**

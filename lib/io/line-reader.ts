@@ -50,23 +50,61 @@ export async function* readLineBatches(
   options: LineReaderOptions = {},
 ): AsyncGenerator<Line[]> {
   const name = typeof input === 'string' ? input : (options.name ?? '<stdin>');
-  const maxLineBytes = options.maxLineBytes ?? 256 * 1024 * 1024;
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-  const stream = await openInput(input);
-  let partial: Uint8Array[] = [];
-  let partialBytes = 0;
-  let line = 0;
+  const decoder = new LineDecoder(name);
+  for await (const region of readLineRegions(input, options)) {
+    const { bytes, firstLine } = region;
+    const lines: Line[] = [];
+    for (let pos = 0, line = firstLine; pos < bytes.length; line++) {
+      const nl = bytes.indexOf(0x0a, pos);
+      const end = nl < 0 ? bytes.length : nl;
+      lines.push({ text: decoder.decode(bytes.subarray(pos, end), line), line });
+      pos = end + 1;
+    }
+    yield lines;
+  }
+}
 
-  function decode(bytes: Uint8Array): string {
-    line++;
+/** Decodes one line (its bytes without the newline): strict UTF-8, a trailing CR dropped, a leading byte-order mark dropped. */
+export class LineDecoder {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+  constructor(private readonly name: string) {}
+
+  decode(bytes: Uint8Array, line: number): string {
     let end = bytes.length;
     if (end > 0 && bytes[end - 1] === 0x0d) end--;
     try {
-      return decoder.decode(bytes.subarray(0, end)); // drops a leading byte-order mark
+      return this.decoder.decode(bytes.subarray(0, end));
     } catch {
-      throw new GigpoInputError(`${name}:${line}`, 'invalid UTF-8');
+      throw new GigpoInputError(`${this.name}:${line}`, 'invalid UTF-8');
     }
   }
+}
+
+/** Whole lines of the input, as read. */
+export interface LineRegion {
+  /** Lines separated by newlines; only the input's last line may lack its newline. */
+  bytes: Uint8Array;
+  /** 1-based number of its first line. */
+  firstLine: number;
+  /** Number of lines in it. */
+  lines: number;
+}
+
+/**
+ * The input's bytes cut at line ends, one region per read (the lines it completed), with
+ * their line numbers; a line longer than maxLineBytes is an error naming it.
+ */
+export async function* readLineRegions(
+  input: string | AsyncIterable<Uint8Array | string>,
+  options: LineReaderOptions = {},
+): AsyncGenerator<LineRegion> {
+  const name = typeof input === 'string' ? input : (options.name ?? '<stdin>');
+  const maxLineBytes = options.maxLineBytes ?? 256 * 1024 * 1024;
+  const stream = await openInput(input);
+  let partial: Uint8Array[] = [];
+  let partialBytes = 0;
+  let line = 0; // lines handed out
 
   function take(piece: Uint8Array): Uint8Array {
     if (partialBytes === 0) return piece;
@@ -85,17 +123,20 @@ export async function* readLineBatches(
   try {
     for await (const chunk of stream) {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      const lines: Line[] = [];
       let pos = 0;
+      let count = 0;
       for (;;) {
         const nl = buf.indexOf(0x0a, pos);
         if (nl < 0) break;
-        if (partialBytes + nl - pos > maxLineBytes)
-          throw new GigpoInputError(`${name}:${line + 1}`, `line longer than ${maxLineBytes} bytes`);
-        lines.push({ text: decode(take(buf.subarray(pos, nl))), line });
+        if ((count === 0 ? partialBytes : 0) + nl - pos > maxLineBytes)
+          throw new GigpoInputError(`${name}:${line + count + 1}`, `line longer than ${maxLineBytes} bytes`);
+        count++;
         pos = nl + 1;
       }
-      if (lines.length > 0) yield lines;
+      if (count > 0) {
+        yield { bytes: take(buf.subarray(0, pos)), firstLine: line + 1, lines: count };
+        line += count;
+      }
       if (pos < buf.length) {
         partialBytes += buf.length - pos;
         if (partialBytes > maxLineBytes) throw new GigpoInputError(`${name}:${line + 1}`, `line longer than ${maxLineBytes} bytes`);
@@ -106,5 +147,5 @@ export async function* readLineBatches(
     if (err instanceof GigpoInputError) throw err;
     throw new GigpoInputError(name, `cannot read: ${(err as Error).message}`);
   }
-  if (partialBytes > 0) yield [{ text: decode(take(new Uint8Array(0))), line }];
+  if (partialBytes > 0) yield { bytes: take(new Uint8Array(0)), firstLine: line + 1, lines: 1 };
 }

@@ -1,8 +1,10 @@
 // Batches of complete task groups from any input: msgpack chunks as they are (each holds
 // complete groups), JSONL trajectories gathered by GroupWindow. For reading a file group
 // by group when input order does not matter (gigpo inspect); scoreFile keeps the order.
-import { recordsToBatch } from '../io/records-to-batch.js';
-import { newReadStats, readJsonlTrajectories, type JsonlReadStats } from '../io/jsonl-reader.js';
+import { gatherTrajectories } from '../io/gather-trajectories.js';
+import { newReadStats, type JsonlReadStats } from '../io/jsonl-reader.js';
+import { readJsonlPieces } from '../io/jsonl-trajectories.js';
+import type { PieceTrajectory } from '../io/trajectory-piece.js';
 import { readMsgpackChunks } from '../io/msgpack-reader.js';
 import type { StepBatch } from '../io/step-batch.js';
 import { batchGroups, DEFAULT_BATCH_ROWS, DEFAULT_MAX_OPEN_ROWS, GroupWindow } from './group-window.js';
@@ -22,16 +24,17 @@ export async function* readGroupBatches(input: OpenedInput, options: GroupBatchO
     yield* readMsgpackChunks(input.stream, { name: input.name }); // as a stream: its bytes are counted for progress
     return;
   }
-  const window = new GroupWindow<undefined>(options.maxOpenRows ?? DEFAULT_MAX_OPEN_ROWS);
+  const window = new GroupWindow<undefined, PieceTrajectory>(options.maxOpenRows ?? DEFAULT_MAX_OPEN_ROWS);
   const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
   const stats = options.stats ?? newReadStats();
-  const records = readJsonlTrajectories(input.stream, { name: input.name, skipInvalid: options.skipInvalid, stats });
-  for await (const record of records) {
-    if (options.skipInvalid && window.isDuplicate(record)) {
-      stats.skipped++;
-      continue;
+  const runs = readJsonlPieces(input.stream, { name: input.name, skipInvalid: options.skipInvalid, stats });
+  for await (const trajectories of runs)
+    for (const record of trajectories) {
+      if (options.skipInvalid && window.isDuplicate(record)) {
+        stats.skipped++;
+        continue;
+      }
+      for (const run of batchGroups(window.add(record, undefined), batchRows)) yield gatherTrajectories(run.map((g) => g.records)).batch;
     }
-    for (const run of batchGroups(window.add(record, undefined), batchRows)) yield recordsToBatch(run.map((g) => g.records)).batch;
-  }
-  for (const run of batchGroups(window.finish(), batchRows)) yield recordsToBatch(run.map((g) => g.records)).batch;
+  for (const run of batchGroups(window.finish(), batchRows)) yield gatherTrajectories(run.map((g) => g.records)).batch;
 }

@@ -11,14 +11,23 @@
 // about 32 bytes (its key's 64-bit hash in a hash table, to recognise it if it reappears).
 import { hashStrings } from '../envs/hash.js';
 import { GigpoArgumentError, GigpoInputError } from '../errors.js';
-import type { RecordId, TrajectoryRecord } from '../io/jsonl-records.js';
+import type { RecordId } from '../io/jsonl-records.js';
 import { InternTable } from '../io/intern-table.js';
 
-export interface OpenGroup<S> {
+/** What the window needs to know of a trajectory. */
+export interface WindowTrajectory {
+  group: RecordId;
+  traj: RecordId;
+  numSteps: number;
+  /** "file:line", for messages. */
+  source: string;
+}
+
+export interface OpenGroup<S, T extends WindowTrajectory = WindowTrajectory> {
   /** The group's id as first read. */
   id: RecordId;
   /** Its trajectories in input order. */
-  records: TrajectoryRecord[];
+  records: T[];
   /** What the caller attached to each trajectory (same order). */
   slots: S[];
   rows: number;
@@ -39,8 +48,8 @@ export const DEFAULT_BATCH_ROWS = 1 << 14;
 
 const keyOf = (id: RecordId): string => (typeof id === 'number' ? String(id) : id);
 
-export class GroupWindow<S> {
-  private readonly open = new Map<string, OpenGroup<S>>(); // insertion order = first appearance
+export class GroupWindow<S, T extends WindowTrajectory = WindowTrajectory> {
+  private readonly open = new Map<string, OpenGroup<S, T>>(); // insertion order = first appearance
   private readonly closed = new InternTable();
   private readonly words = new Uint32Array(2);
   private position = 0;
@@ -61,7 +70,7 @@ export class GroupWindow<S> {
   }
 
   /** Whether the record's trajectory name was already used in its (open) group. */
-  isDuplicate(record: TrajectoryRecord): boolean {
+  isDuplicate(record: WindowTrajectory): boolean {
     return this.open.get(keyOf(record.group))?.trajNames.has(keyOf(record.traj)) ?? false;
   }
 
@@ -70,7 +79,7 @@ export class GroupWindow<S> {
    * (oldest first; often none). Throws GigpoInputError for a trajectory of a completed
    * group or a repeated trajectory name within a group.
    */
-  add(record: TrajectoryRecord, slot: S): OpenGroup<S>[] {
+  add(record: T, slot: S): OpenGroup<S, T>[] {
     const key = keyOf(record.group);
     let group = this.open.get(key);
     if (!group) {
@@ -92,13 +101,13 @@ export class GroupWindow<S> {
     group.trajNames.add(name);
     group.records.push(record);
     group.slots.push(slot);
-    group.rows += record.steps.length;
-    this.position += record.steps.length;
+    group.rows += record.numSteps;
+    this.position += record.numSteps;
     return this.span() > this.maxOpenRows ? this.closeOldest(this.maxOpenRows >> 1) : [];
   }
 
   /** At the end of the input: every open group, oldest first. */
-  finish(): OpenGroup<S>[] {
+  finish(): OpenGroup<S, T>[] {
     return this.closeOldest(-1);
   }
 
@@ -108,8 +117,8 @@ export class GroupWindow<S> {
     return 0;
   }
 
-  private closeOldest(until: number): OpenGroup<S>[] {
-    const out: OpenGroup<S>[] = [];
+  private closeOldest(until: number): OpenGroup<S, T>[] {
+    const out: OpenGroup<S, T>[] = [];
     for (const [key, g] of this.open) {
       if (this.position - g.firstRow <= until) break;
       this.open.delete(key);
@@ -134,9 +143,9 @@ export class GroupWindow<S> {
 }
 
 /** Splits completed groups (in order) into runs of whole groups of at least `batchRows` rows (the last may be smaller). */
-export function batchGroups<S>(groups: readonly OpenGroup<S>[], batchRows: number): OpenGroup<S>[][] {
-  const out: OpenGroup<S>[][] = [];
-  let run: OpenGroup<S>[] = [];
+export function batchGroups<G extends { rows: number }>(groups: readonly G[], batchRows: number): G[][] {
+  const out: G[][] = [];
+  let run: G[] = [];
   let rows = 0;
   for (const g of groups) {
     run.push(g);

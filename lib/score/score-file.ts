@@ -10,11 +10,12 @@
 // trajectories out together (the format needs contiguous groups). Step group ids are
 // numbered over the whole output, as scoring all the data in one batch would number them.
 import { resolveAdvantageOptions, type AdvantageOptions, type ResolvedAdvantageOptions } from '../advantage/options.js';
-import { recordsToBatch } from '../io/records-to-batch.js';
+import { gatherTrajectories } from '../io/gather-trajectories.js';
 import { GigpoArgumentError, GigpoInputError } from '../errors.js';
 import { AtomicFile } from '../io/atomic-file.js';
 import type { ByteSink } from '../io/byte-sink.js';
-import { readJsonlTrajectories } from '../io/jsonl-reader.js';
+import { readJsonlPieces } from '../io/jsonl-trajectories.js';
+import type { PieceTrajectory } from '../io/trajectory-piece.js';
 import type { EncodedLines, JsonlForm } from '../io/jsonl-writer.js';
 import { ChunkGroupCheck, readMsgpackChunkBytes } from '../io/msgpack-reader.js';
 import { batchGroups, DEFAULT_BATCH_ROWS, DEFAULT_MAX_OPEN_ROWS, GroupWindow, type OpenGroup } from './group-window.js';
@@ -224,7 +225,7 @@ interface Slot {
 const DONE: Slot = { start: 0, end: 0 };
 
 async function scoreJsonl(run: Run, scorer: Scorer, maxOpenRows: number, batchRows: number, skipInvalid: boolean): Promise<void> {
-  const window = new GroupWindow<Slot>(maxOpenRows);
+  const window = new GroupWindow<Slot, PieceTrajectory>(maxOpenRows);
   const jsonlOut = run.outputFormat === 'jsonl';
   // Trajectories in input order, for JSONL output; written once their group is formatted.
   let queue: Slot[] = [];
@@ -252,10 +253,10 @@ async function scoreJsonl(run: Run, scorer: Scorer, maxOpenRows: number, batchRo
     await writeReady();
   });
 
-  async function submit(groups: OpenGroup<Slot>[]): Promise<void> {
+  async function submit(groups: OpenGroup<Slot, PieceTrajectory>[]): Promise<void> {
     for (const take of batchGroups(groups, batchRows)) {
       const records = take.flatMap((g) => g.records);
-      const { batch, ids } = recordsToBatch(take.map((g) => g.records));
+      const { batch, ids } = gatherTrajectories(take.map((g) => g.records));
       const part = scoreBatch(batch, run.options, records[0].source, (r) => `${records[batch.traj[r]].source} (steps[${batch.step[r]}])`);
       run.account(part);
       batch.scores = part.scores;
@@ -270,31 +271,32 @@ async function scoreJsonl(run: Run, scorer: Scorer, maxOpenRows: number, batchRo
 
   let meta: Record<string, unknown> | undefined;
   try {
-    for await (const record of readJsonlTrajectories(run.input.stream, { name: run.input.name, skipInvalid, stats: run.readStats })) {
-      if (skipInvalid && window.isDuplicate(record)) {
-        skip(
-          run,
-          new GigpoInputError(
-            record.source,
-            `traj: trajectory ${JSON.stringify(record.traj)} appears twice in group ${JSON.stringify(record.group)}`,
-          ),
-        );
-        continue;
+    for await (const trajectories of readJsonlPieces(run.input.stream, { name: run.input.name, skipInvalid, stats: run.readStats }))
+      for (const record of trajectories) {
+        if (skipInvalid && window.isDuplicate(record)) {
+          skip(
+            run,
+            new GigpoInputError(
+              record.source,
+              `traj: trajectory ${JSON.stringify(record.traj)} appears twice in group ${JSON.stringify(record.group)}`,
+            ),
+          );
+          continue;
+        }
+        if (record.meta !== meta) {
+          // The input's meta lines stay where they were, before the trajectories they describe.
+          meta = record.meta;
+          const line = run.metaLine(meta);
+          if (jsonlOut && line) queue.push({ bytes: line, start: 0, end: line.length });
+        }
+        const slot: Slot = { start: 0, end: 0 };
+        const closed = window.add(record, slot);
+        if (jsonlOut) queue.push(slot);
+        run.trajectories++;
+        run.rowsRead += record.numSteps;
+        if (closed.length > 0) await submit(closed);
+        if ((run.trajectories & 1023) === 0) run.progress();
       }
-      if (record.meta !== meta) {
-        // The input's meta lines stay where they were, before the trajectories they describe.
-        meta = record.meta;
-        const line = run.metaLine(meta);
-        if (jsonlOut && line) queue.push({ bytes: line, start: 0, end: line.length });
-      }
-      const slot: Slot = { start: 0, end: 0 };
-      const closed = window.add(record, slot);
-      if (jsonlOut) queue.push(slot);
-      run.trajectories++;
-      run.rowsRead += record.steps.length;
-      if (closed.length > 0) await submit(closed);
-      if ((run.trajectories & 1023) === 0) run.progress();
-    }
     await submit(window.finish());
     await formatting.drain();
   } catch (err) {
