@@ -51,8 +51,7 @@ export async function* readJsonlPieces(
     let pos = 0;
     try {
       while (pos < bytes.length) {
-        if (form.rows !== true && !options.noNative && backoff === 0 && typeof native.parseJsonlTrajectories === 'function') {
-          // TEMP
+        if (form.rows !== true && !options.noNative && backoff === 0) {
           const raw = native.parseJsonlTrajectories(bytes, pos, bytes.length);
           if (raw.numTraj > 0) {
             form.rows = false;
