@@ -12,6 +12,7 @@ import { DEFAULT_BATCH_ROWS, DEFAULT_MAX_OPEN_ROWS } from '../score/group-window
 import { openOutput, outputFormat, STDIO, summaryStream } from './output.js';
 import { parseInteger, parseNumber, UsageError } from './options.js';
 import { compact, progressWanted, startProgress } from './progress.js';
+import { pauseOptimizer } from '../util/optimizer.js';
 
 interface ScoreFlags {
   out: string;
@@ -97,6 +98,7 @@ export function registerScore(program: Command): void {
         flags.threads > 1 && !(await smallInput(input))
           ? new (await import('../score/score-pool.js')).ScorePool({ threads: flags.threads })
           : undefined;
+      if (!pool) pauseOptimizer(); // usually brief; resumed where JavaScript does the work (lib/util/optimizer.ts)
       const progress = startProgress(progressWanted(flags.json), 'scoring', input === STDIO ? undefined : 1);
       let summary: ScoreSummary;
       try {

@@ -10,10 +10,14 @@ import { native } from '../native.js';
 import { FormConverter, JsonlLineReader, newReadStats, RowGatherer, type JsonlReadOptions, type JsonlReadStats } from './jsonl-reader.js';
 import type { RowRecord, TrajectoryRecord } from './jsonl-records.js';
 import { LineDecoder, readLineRegions } from './line-reader.js';
+import { resumeOptimizer } from '../util/optimizer.js';
 import { pieceOfNative, pieceOfRecords, trajectoriesOf, trajectoriesOfRecords, type PieceTrajectory } from './trajectory-piece.js';
 
 /** After the native parser leaves a line to the TypeScript path, at most this many more lines go there before it is tried again. */
 const MAX_NATIVE_BACKOFF = 1024;
+
+/** Lines read by the TypeScript path after which a paused optimizing compiler is resumed (lib/util/optimizer.ts). */
+const SLOW_LINES_HOT = 1000;
 
 export interface JsonlTrajectoryOptions extends JsonlReadOptions {
   /** Read every line with the TypeScript path (for comparison). Default false. */
@@ -37,6 +41,7 @@ export async function* readJsonlPieces(
   const gatherer = new RowGatherer({ skipInvalid: options.skipInvalid, stats });
   let backoff = 0; // lines left to the TypeScript path before the native parser is tried again
   let nextBackoff = 1;
+  let slowLines = 0; // lines read by the TypeScript path
   for await (const region of readLineRegions(input, options)) {
     const out: PieceTrajectory[] = [];
     const pending: TrajectoryRecord[] = []; // read by the TypeScript path, not yet in a piece
@@ -76,6 +81,7 @@ export async function* readJsonlPieces(
         const nl = bytes.indexOf(0x0a, pos);
         const end = nl < 0 ? bytes.length : nl;
         const record = reader.read(decoder.decode(bytes.subarray(pos, end), line), line);
+        if (++slowLines === SLOW_LINES_HOT) resumeOptimizer(); // this path is JavaScript: worth optimizing
         if (backoff > 0) backoff--;
         pos = end + 1;
         line++;

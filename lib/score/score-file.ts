@@ -25,6 +25,7 @@ import { openInput, type OpenedInput } from './score-input.js';
 import { reusingInlineScorer, type Scorer } from './scorer.js';
 import { scoreBatch, type ScoredChunk } from './score-part.js';
 import { Run, type ScoreProgress } from './score-run.js';
+import { resumeOptimizer } from '../util/optimizer.js';
 
 export type { ScoreProgress };
 
@@ -121,6 +122,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreSummary
   const run = new Run(input, sink, outputFormat, form, advantage, options.onProgress);
   const skipInvalid = options.skipInvalid ?? false;
   try {
+    // msgpack is decoded and encoded in JavaScript: worth optimizing (lib/util/optimizer.ts).
+    if (input.format === 'msgpack' || outputFormat === 'msgpack') resumeOptimizer();
     if (input.format === 'msgpack') await scoreChunks(run, scorer, skipInvalid);
     else await scoreJsonl(run, scorer, maxOpenRows, batchRows, skipInvalid);
     await run.flush();
