@@ -125,7 +125,7 @@ function randomLines(seed: number, scored: boolean): string[] {
 /** A trajectory line as a training batch's: every step with source_row and its step index. */
 function drawn(line: string): string {
   const t = JSON.parse(line) as { steps: Record<string, unknown>[] };
-  t.steps.forEach((s, i) => Object.assign(s, { source_row: 100 + i, step: 2 * i }));
+  for (const [i, s] of t.steps.entries()) Object.assign(s, { source_row: 100 + i, step: 2 * i });
   return JSON.stringify(t);
 }
 
