@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { gigpoBin } from '../lib/cli/bin-path.js';
 import { resolveAdvantageOptions } from '../lib/advantage/options.js';
 import { formatTable } from '../lib/cli/format.js';
 import { writeJsonlFile } from '../lib/io/jsonl-writer.js';
@@ -31,7 +32,7 @@ function flag(name: string, fallback: number): number {
 
 const targetRows = flag('rows', 20_000);
 const runs = flag('runs', 15);
-const cli = join(packageRoot, 'dist', 'lib', 'cli', 'main.js');
+const cli = gigpoBin;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // CPU time (user + system) of a child, through /usr/bin/time where it exists: on a shared,

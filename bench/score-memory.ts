@@ -9,6 +9,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { gigpoBin } from '../lib/cli/bin-path.js';
 import { encodeJsonlLines } from '../lib/io/jsonl-writer.js';
 import { trajectoryStarts } from '../lib/io/step-batch.js';
 import { packageRoot } from '../lib/native.js';
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
     console.log(
       `generated ${(inputBytes / 1024 ** 3).toFixed(2)} GiB: ${made.rows} rows, ${made.trajectories} trajectories, ${made.groups} groups in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
-    const cli = join(packageRoot, 'dist', 'lib', 'cli', 'main.js');
+    const cli = gigpoBin;
     const args = [cli, 'score', input, '--out', output, '--threads', threads, '--json', ...passed];
     const started = performance.now();
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

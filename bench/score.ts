@@ -16,6 +16,7 @@ import { join } from 'node:path';
 
 import { Packr, Unpackr } from 'msgpackr';
 
+import { gigpoBin } from '../lib/cli/bin-path.js';
 import { formatTable } from '../lib/cli/format.js';
 import { writeJsonlFile } from '../lib/io/jsonl-writer.js';
 import { writeMsgpackFile } from '../lib/io/msgpack-writer.js';
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
       j.jmN.push(await timed(() => score(jsonl, out('scored-j.n.msgpack'), pool)));
     }
     // The CLI end to end (process start included in the wall time).
-    const cli = join(packageRoot, 'dist', 'lib', 'cli', 'main.js');
+    const cli = gigpoBin;
     const wall = performance.now();
     const r = spawnSync(process.execPath, [cli, 'score', msgpack, '--out', out('cli.msgpack'), '--json'], { encoding: 'utf8' });
     const cliWall = (performance.now() - wall) / 1000;

@@ -7,6 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
+import { gigpoBin } from '../lib/cli/bin-path.js';
 import { formatTable } from '../lib/cli/format.js';
 import { packageRoot } from '../lib/native.js';
 import { oraclePolicy } from '../lib/policy/native.js';
@@ -39,13 +40,9 @@ async function inProcess(): Promise<{ rows: number; seconds: number }> {
 }
 
 async function startServe(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    [join(packageRoot, 'dist', 'lib', 'cli', 'main.js'), 'serve', '--port', '0', '--json', '--threads', String(threads)],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [gigpoBin, 'serve', '--port', '0', '--json', '--threads', String(threads)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stderr.setEncoding('utf8').on('data', (s: string) => {

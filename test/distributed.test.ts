@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { encodeChunk, oraclePolicy, RolloutEngine } from '../lib/index.js';
+import { cliPath } from './helpers/cli.js';
 import { batchColumns } from './helpers/step-batches.js';
 import { distributedCollect } from '../lib/rollout/distributed/driver.js';
 import { entryFields, jobsKey, resultsKey, WORKER_GROUP } from '../lib/rollout/distributed/protocol.js';
@@ -103,7 +104,7 @@ describe.runIf(haveRedis)('gigpo rollout --redis with gigpo worker', () => {
     const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const cli = new URL('../dist/lib/cli/main.js', import.meta.url).pathname;
+    const cli = cliPath;
     const dir = mkdtempSync(join(tmpdir(), 'gigpo-dist-'));
     const server = await startRedis();
     const worker = spawn(process.execPath, [cli, 'worker', '--redis', server.url, '--prefix', 'cli', '--max-jobs', '5'], { stdio: 'pipe' });

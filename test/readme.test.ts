@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { cliPath } from './helpers/cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { completion, startFakeOpenAI, type FakeOpenAIServer } from './fixtures/fake-openai-server.js';
@@ -53,7 +54,7 @@ describe('README snippets', () => {
   });
 
   it.each(shLines)('%s', async (line) => {
-    const cli = join(root, 'dist', 'lib', 'cli', 'main.js');
+    const cli = cliPath;
     for (const command of line.split(' && ')) {
       const args = command.trim().split(/\s+/).slice(2); // drop "npx gigpo"
       const { stderr } = await run(process.execPath, [cli, ...args], { cwd: dir, timeout: 120_000 });

@@ -1,4 +1,4 @@
-// Running the compiled CLI (dist/lib/cli/main.js, built by npm test's pretest) as a child
+// Running the CLI (package.json's `gigpo`, the bundle test/global-setup.ts builds from dist/lib/cli) as a child
 // process, and temporary directories whose leftovers (output or temporary files) tests check.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -6,8 +6,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { gigpoBin } from '../../lib/cli/bin-path.js';
+
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const cliPath = join(projectRoot, 'dist', 'lib', 'cli', 'main.js');
+export const cliPath = gigpoBin;
 
 export interface CliResult {
   status: number | null;
