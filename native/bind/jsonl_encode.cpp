@@ -153,14 +153,22 @@ Napi::Value encodeJsonl(const Napi::CallbackInfo& info) {
   logprobs.finish(c.logprobs);
   tokenAdvantage.finish(c.tokenAdvantage);
 
-  // Kept per thread: its buffer grows to the largest batch seen and is not faulted in again.
+  // The text is written once, into memory that becomes the result's ArrayBuffer (no zero-filled
+  // copy); the offsets vector is kept per thread.
   thread_local io::EncodedJsonl encoded;
   guarded(env, [&] { io::encodeJsonl(c, form, rowStart, rowEnd, encoded); });
-  auto bytes = Napi::Uint8Array::New(env, encoded.bytes.size());
-  std::memcpy(bytes.Data(), encoded.bytes.data(), encoded.bytes.size());
+  const size_t size = encoded.bytes.size();
+  Napi::Uint8Array bytes;
+  if (size == 0) {
+    bytes = Napi::Uint8Array::New(env, 0);
+  } else {
+    char* text = encoded.bytes.release().release();
+    auto buffer =
+        Napi::ArrayBuffer::New(env, text, size, [](Napi::Env, void* data) { delete[] static_cast<char*>(data); });
+    bytes = Napi::Uint8Array::New(env, size, buffer, 0);
+  }
   auto trajOffsets = Napi::Uint32Array::New(env, encoded.trajOffsets.size());
   std::copy(encoded.trajOffsets.begin(), encoded.trajOffsets.end(), trajOffsets.Data());
-  if (encoded.bytes.capacity() > (size_t{64} << 20)) encoded = io::EncodedJsonl{};  // a one-off giant: let it go
   Napi::Object result = Napi::Object::New(env);
   result.Set("bytes", bytes);
   result.Set("trajOffsets", trajOffsets);

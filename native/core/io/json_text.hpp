@@ -36,6 +36,16 @@ class ByteOut {
   void clear() { used_ = 0; }
   // Drops the bytes past the first `n` (n <= size()).
   void truncate(size_t n) { used_ = n; }
+  // Room for `n` bytes in all, allocated now (one allocation where the final size can be guessed).
+  void reserveTotal(size_t n) {
+    if (n > capacity_) grow(n);
+  }
+  // Hands over the buffer (size() bytes are written) and starts empty.
+  std::unique_ptr<char[]> release() {
+    capacity_ = 0;
+    used_ = 0;
+    return std::move(bytes_);
+  }
 
  private:
   void grow(size_t need) {

@@ -176,6 +176,36 @@ class Encoder {
 
 }  // namespace
 
+namespace {
+
+// A guess at the size of rows [rowStart, rowEnd) encoded, so that the output is allocated once
+// (a low guess costs one regrowth, a high one unused address space). Reads only in bounds: the
+// encoder checks every index and offset as it writes.
+size_t guessBytes(const JsonlColumns& c, size_t rowStart, size_t rowEnd) {
+  size_t bytes = (rowEnd - rowStart) * 224;  // the fixed fields and the scores of a step
+  if (c.obs != nullptr && c.observations.present())
+    for (size_t r = rowStart; r < rowEnd; r++) {
+      const uint32_t o = c.obs[r];
+      if (o < c.observations.count && c.observations.offsets[o + 1] >= c.observations.offsets[o])
+        bytes += c.observations.offsets[o + 1] - c.observations.offsets[o] + 8;  // a few escapes
+    }
+  const auto span = [&](const auto& v, size_t perElement) {
+    if (v.present() && v.count >= rowEnd && v.offsets[rowEnd] >= v.offsets[rowStart])
+      bytes += size_t{v.offsets[rowEnd] - v.offsets[rowStart]} * perElement;
+  };
+  span(c.actionText, 1);
+  span(c.prompt, 1);
+  span(c.response, 1);
+  span(c.promptIds, 7);
+  span(c.responseIds, 7);
+  span(c.logprobs, 12);
+  span(c.tokenAdvantage, 12);
+  span(c.responseMask, 2);
+  return std::min(bytes, size_t{1} << 30);
+}
+
+}  // namespace
+
 void encodeJsonl(const JsonlColumns& c, JsonlForm form, size_t rowStart, size_t rowEnd, EncodedJsonl& out) {
   const size_t n = c.numRows;
   if (rowStart > rowEnd || rowEnd > n)
@@ -198,6 +228,7 @@ void encodeJsonl(const JsonlColumns& c, JsonlForm form, size_t rowStart, size_t 
   perRow(c.tokenAdvantage, "tokenAdvantage");
 
   out.bytes.clear();
+  out.bytes.reserveTotal(guessBytes(c, rowStart, rowEnd));
   Encoder encoder(c, out.bytes);
   out.trajOffsets.clear();
   size_t start = rowStart;
