@@ -35,7 +35,9 @@ it(
     expect(summary.unit.cases).toBeGreaterThanOrEqual(12);
     expect(summary.tightloop.steps).toBeGreaterThan(0);
     const targets = summary.fuzz.map((f) => f.target).sort();
-    expect(targets).toEqual(['boxoban', 'json-text', ...listEnvs().map((e) => `parse-${e.name}`), 'ratio', 'token-set'].sort());
+    expect(targets).toEqual(
+      ['boxoban', 'json-text', 'jsonl-parse', ...listEnvs().map((e) => `parse-${e.name}`), 'ratio', 'token-set'].sort(),
+    );
     for (const f of summary.fuzz) {
       expect(f.crashes).toBe(0);
       expect(f.exit).toBe(0);
