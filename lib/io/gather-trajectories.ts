@@ -11,11 +11,12 @@
 //  - the observation table holds each distinct text once, by first appearance;
 //  - the batch's meta is its first trajectory's.
 import { GigpoInputError } from '../errors.js';
-import { allocateScoreColumns, type ScoreColumns } from './columns.js';
+import { allocateScoreColumns, RAGGED_DTYPES, SCORE_COLUMNS } from './columns.js';
+import { DTYPES } from './dtype.js';
 import { InternTable } from './intern-table.js';
 import type { RecordId } from './jsonl-records.js';
 import type { JsonlIds } from './jsonl-writer.js';
-import { allocateStepBatch, type Ragged, type StepBatch } from './step-batch.js';
+import { allocateStepBatch, ROW_RAGGED_KEYS, type Ragged, type RowRaggedKey, type StepBatch } from './step-batch.js';
 import type { PieceTrajectory, TrajectoryPiece } from './trajectory-piece.js';
 
 export interface RecordsBatch {
@@ -211,7 +212,7 @@ export function gatherTrajectories(groups: readonly (readonly PieceTrajectory[])
       if (batch.sourceRow) batch.sourceRow.set(p.sourceRow!.subarray(a, b), r);
       if (batch.importanceWeight) batch.importanceWeight.set(p.importanceWeight!.subarray(a, b), r);
       if (scored && p.scoredTraj?.[ref.index] === 1)
-        for (const key of Object.keys(scores) as (keyof ScoreColumns)[]) scores[key].set(p.scores![key].subarray(a, b) as never, r);
+        for (const key of SCORE_COLUMNS) scores[key].set(p.scores![key].subarray(a, b) as never, r);
       else scored = false;
       r += n;
       t++;
@@ -219,22 +220,17 @@ export function gatherTrajectories(groups: readonly (readonly PieceTrajectory[])
   }
   trajStarts[numTraj] = numRows;
   if (scored) batch.scores = scores;
-  const text = (n: number) => new Uint8Array(n);
-  const ints = (n: number) => new Int32Array(n);
-  const floats = (n: number) => new Float32Array(n);
-  const actionText = gatherSpans(refs, numRows, (p) => p.actionText, text);
-  if (actionText) batch.actionText = actionText;
-  const prompt = gatherSpans(refs, numRows, (p) => p.prompt, text);
-  if (prompt) batch.prompt = prompt;
-  const response = gatherSpans(refs, numRows, (p) => p.response, text);
-  if (response) batch.response = response;
-  const promptIds = gatherSpans(refs, numRows, (p) => p.promptIds, ints);
-  if (promptIds) batch.promptIds = promptIds;
-  const responseIds = gatherSpans(refs, numRows, (p) => p.responseIds, ints);
-  if (responseIds) batch.responseIds = responseIds;
-  const logprobs = gatherSpans(refs, numRows, (p) => p.logprobs, floats);
-  if (logprobs) batch.logprobs = logprobs;
-  const tokenAdvantage = gatherSpans(refs, numRows, (p) => p.tokenAdvantage, floats);
+  for (const key of ROW_RAGGED_KEYS) {
+    const type = DTYPES[RAGGED_DTYPES[key]];
+    const column = gatherSpans(
+      refs,
+      numRows,
+      (p) => p[key],
+      (n) => new type(n) as RaggedData,
+    );
+    if (column) (batch as unknown as Record<RowRaggedKey, unknown>)[key] = column;
+  }
+  const tokenAdvantage = batch.tokenAdvantage;
   if (tokenAdvantage) {
     // Aligned with responseIds: a step with response tokens but no token_advantage breaks that.
     for (const ref of refs) {
@@ -245,7 +241,6 @@ export function gatherTrajectories(groups: readonly (readonly PieceTrajectory[])
           throw allOrNone(ref.source, i - p.trajStarts[ref.index], 'token_advantage', false);
       }
     }
-    batch.tokenAdvantage = tokenAdvantage;
   }
   if (refs[0]?.meta !== undefined) batch.meta = refs[0].meta;
   batch.observations = observations.pack();

@@ -8,47 +8,30 @@ import { INVALID_ACTION } from '../envs/env-batch.js';
 import { native, type NativeJsonlPiece } from '../native.js';
 import { allocateScoreColumns } from './columns.js';
 import type { RecordId, TrajectoryRecord } from './jsonl-records.js';
-import { packNumbers, packText, type Ragged, type RaggedText, type StepScores } from './step-batch.js';
+import { packNumbers, packText, type RaggedText, type RowRaggedKey, type StepBatch, type StepScores } from './step-batch.js';
 import { TextTable } from './text-table.js';
 
-export interface TrajectoryPiece {
+/**
+ * The columns of a StepBatch a piece has (obs indexes the piece's own table), with `done` after
+ * the done rule (a trajectory's last step is done unless the file says otherwise) and final
+ * anchors (the given id, the hash of a given name, or the hash of the observation). The ragged
+ * columns are there where some row has them (elsewhere empty); the per-row ones (a batch carries
+ * them on every row or none) come with a `...Present` mask, 1 where the step had the field.
+ */
+export interface TrajectoryPiece
+  extends Pick<StepBatch, 'step' | 'action' | 'reward' | 'valid' | 'done' | 'truncated' | 'anchor' | 'obs' | 'observations'>,
+    Partial<Pick<StepBatch, RowRaggedKey | 'stateAnchor' | 'sourceRow' | 'importanceWeight' | 'scores'>> {
   numTraj: number;
   numRows: number;
   /** First row of each trajectory, plus numRows at the end. */
   trajStarts: Uint32Array;
-  // Per row, as in a StepBatch (obs indexes this piece's table).
-  step: Uint32Array;
-  action: Int32Array;
-  reward: Float32Array;
-  valid: Uint8Array;
-  /** With the done rule applied: a trajectory's last step is done unless the file says otherwise. */
-  done: Uint8Array;
-  truncated: Uint8Array;
-  /** Final anchors: the given id, the hash of a given name, or the hash of the observation. */
-  anchor: BigUint64Array;
-  obs: Uint32Array;
-  /** Each distinct observation text once, and its hash (to merge tables of several pieces). */
-  observations: RaggedText;
+  /** The hash of each observation text (to merge the tables of several pieces). */
   obsHash: BigUint64Array;
-  /** The optional columns, where some row has them (elsewhere empty). */
-  actionText?: RaggedText;
-  prompt?: RaggedText;
-  response?: RaggedText;
-  promptIds?: Ragged<Int32Array>;
-  responseIds?: Ragged<Int32Array>;
-  logprobs?: Ragged<Float32Array>;
-  tokenAdvantage?: Ragged<Float32Array>;
-  /** With tokenAdvantage: 1 where the step gave token_advantage. */
   tokenAdvantagePresent?: Uint8Array;
-  /** The per-row columns (a batch carries them on every row or none), with 1 where the step had the field. */
-  stateAnchor?: BigUint64Array;
   stateAnchorPresent?: Uint8Array;
-  sourceRow?: Uint32Array;
   sourceRowPresent?: Uint8Array;
-  importanceWeight?: Float32Array;
   importanceWeightPresent?: Uint8Array;
-  /** Scores read from a scored file, with 1 per trajectory whose every step had them. */
-  scores?: StepScores;
+  /** With scores (read from a scored file): 1 per trajectory whose every step had them. */
   scoredTraj?: Uint8Array;
 }
 
@@ -253,36 +236,12 @@ function idsOf(kind: Uint8Array, num: Float64Array, text: RaggedText): RecordId[
 
 /** The piece and the ids of lines the native parser read (native.parseJsonlTrajectories). */
 export function pieceOfNative(raw: NativeJsonlPiece): { piece: TrajectoryPiece; ids: { group: RecordId[]; traj: RecordId[] } } {
-  const numRows = raw.numRows;
-  const step = new Uint32Array(numRows);
+  const { end, lines, trajLine, groupKind, groupNum, groupText, trajKind, trajNum, trajText, ...columns } = raw;
+  const step = new Uint32Array(raw.numRows);
   for (let t = 0; t < raw.numTraj; t++) for (let r = raw.trajStarts[t], s = 0; r < raw.trajStarts[t + 1]; r++, s++) step[r] = s;
-  const piece: TrajectoryPiece = {
-    numTraj: raw.numTraj,
-    numRows,
-    trajStarts: raw.trajStarts,
-    step,
-    action: raw.action,
-    reward: raw.reward,
-    valid: raw.valid,
-    done: raw.done,
-    truncated: raw.truncated,
-    anchor: raw.anchor,
-    obs: raw.obs,
-    observations: raw.observations,
-    obsHash: raw.obsHash,
-  };
-  if (raw.actionText) piece.actionText = raw.actionText;
-  if (raw.prompt) piece.prompt = raw.prompt;
-  if (raw.response) piece.response = raw.response;
-  if (raw.promptIds) piece.promptIds = raw.promptIds;
-  if (raw.responseIds) piece.responseIds = raw.responseIds;
-  if (raw.logprobs) piece.logprobs = raw.logprobs;
-  if (raw.stateAnchor) {
-    piece.stateAnchor = raw.stateAnchor;
-    piece.stateAnchorPresent = raw.stateAnchorPresent;
-  }
+  const piece: TrajectoryPiece = { ...columns, step };
   return {
     piece,
-    ids: { group: idsOf(raw.groupKind, raw.groupNum, raw.groupText), traj: idsOf(raw.trajKind, raw.trajNum, raw.trajText) },
+    ids: { group: idsOf(groupKind, groupNum, groupText), traj: idsOf(trajKind, trajNum, trajText) },
   };
 }

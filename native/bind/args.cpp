@@ -16,6 +16,17 @@ std::string requireString(const Napi::CallbackInfo& info, size_t index, const ch
   return v.As<Napi::String>().Utf8Value();
 }
 
+size_t requireIndex(const Napi::CallbackInfo& info, size_t index, const char* name, size_t min, size_t max) {
+  Napi::Value v = info[index];
+  if (!v.IsNumber()) throwType(info.Env(), std::string(name) + ": expected an integer");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= static_cast<double>(min) && d <= static_cast<double>(max) &&
+        d == static_cast<double>(static_cast<size_t>(d))))
+    throwRange(info.Env(), std::string(name) + ": expected an integer in [" + std::to_string(min) + ", " +
+                               std::to_string(max) + "], got " + v.ToString().Utf8Value());
+  return static_cast<size_t>(d);
+}
+
 std::string requireStringProperty(Napi::Object object, const char* name, const char* where) {
   Napi::Value v = object.Get(name);
   if (!v.IsString()) throwType(object.Env(), std::string(where) + "." + name + ": expected a string");

@@ -40,6 +40,9 @@ auto guarded(Napi::Env env, F&& body) -> decltype(body()) {
 Napi::Object requireObject(const Napi::CallbackInfo& info, size_t index, const char* name);
 std::string requireString(const Napi::CallbackInfo& info, size_t index, const char* name);
 std::string requireStringProperty(Napi::Object object, const char* name, const char* where);
+// Argument `index` as an integer in [min, max] (an index or a count): TypeError if not a number,
+// RangeError naming the range otherwise.
+size_t requireIndex(const Napi::CallbackInfo& info, size_t index, const char* name, size_t min, size_t max);
 // A property that must hold an integer in [min, max]; `fallback` when undefined.
 int64_t integerProperty(Napi::Object object, const char* name, const char* where, int64_t fallback, int64_t min,
                         int64_t max);

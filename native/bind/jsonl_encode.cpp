@@ -105,18 +105,11 @@ Napi::Value encodeJsonl(const Napi::CallbackInfo& info) {
     advantage = f32(s, "advantage", at);
     stepGroup = u32(s, "stepGroup", at);
   }
-  auto rowArg = [&](size_t index, const char* name, int64_t fallback) -> size_t {
-    Napi::Value v = info[index];
-    if (v.IsUndefined()) return static_cast<size_t>(fallback);
-    if (!v.IsNumber()) throwType(env, std::string(name) + ": expected an integer");
-    const double d = v.As<Napi::Number>().DoubleValue();
-    if (!(d >= 0 && d <= static_cast<double>(n) && d == static_cast<double>(static_cast<int64_t>(d))))
-      throwRange(env, std::string(name) + ": expected an integer in [0, " + std::to_string(n) + "], got " +
-                          v.ToString().Utf8Value());
-    return static_cast<size_t>(d);
+  auto rowArg = [&](size_t index, const char* name, size_t fallback) {
+    return info[index].IsUndefined() ? fallback : requireIndex(info, index, name, 0, static_cast<size_t>(n));
   };
   const size_t rowStart = rowArg(4, "rowStart", 0);
-  const size_t rowEnd = rowArg(5, "rowEnd", n);
+  const size_t rowEnd = rowArg(5, "rowEnd", static_cast<size_t>(n));
   arrays.check(env);  // no JavaScript runs from here on
 
   io::JsonlColumns c;

@@ -40,18 +40,6 @@ Napi::Object ragged(Napi::Env env, const io::ListColumn<T>& list) {
   return o;
 }
 
-// An integer argument in [min, max].
-size_t indexArg(const Napi::CallbackInfo& info, size_t i, const char* name, size_t min, size_t max) {
-  Napi::Value v = info[i];
-  if (!v.IsNumber()) throwType(info.Env(), std::string(name) + ": expected an integer");
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= static_cast<double>(min) && d <= static_cast<double>(max) &&
-        d == static_cast<double>(static_cast<size_t>(d))))
-    throwRange(info.Env(), std::string(name) + ": expected an integer in [" + std::to_string(min) + ", " +
-                               std::to_string(max) + "], got " + v.ToString().Utf8Value());
-  return static_cast<size_t>(d);
-}
-
 }  // namespace
 
 Napi::Value parseJsonlTrajectories(const Napi::CallbackInfo& info) {
@@ -61,8 +49,8 @@ Napi::Value parseJsonlTrajectories(const Napi::CallbackInfo& info) {
     throwType(env, "bytes: expected a Uint8Array");
   auto bytes = b.As<Napi::Uint8Array>();
   const size_t length = bytes.ElementLength();
-  const size_t start = indexArg(info, 1, "start", 0, length);
-  const size_t end = indexArg(info, 2, "end", start, length);
+  const size_t start = requireIndex(info, 1, "start", 0, length);
+  const size_t end = requireIndex(info, 2, "end", start, length);
   // Numbers have no getters: nothing ran JavaScript since bytes was read.
 
   // Kept per thread: its buffers grow to the largest piece seen and are not faulted in again.
