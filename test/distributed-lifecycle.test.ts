@@ -218,7 +218,9 @@ describe.runIf(haveRedis)('distributed run lifecycle', () => {
     await redis.halt();
     await sleep(1500);
     await redis.restart();
-    const batch = await running;
+    const batch = await running.catch((err: Error) => {
+      throw new Error(`${err.message}\nthe worker's log:\n${w.stderr()}\nthe driver's status: ${JSON.stringify(status)}`);
+    });
     expect(batchColumns(batch)).toEqual(batchColumns(await new RolloutEngine().collect(job)));
     const log = w.stderr();
     expect(log.match(/is unreachable/g)).toHaveLength(1);

@@ -3,7 +3,14 @@
 // is reported once (`redis at URL is unreachable`) and its end once, and with a bound the
 // connection gives up after that long unreachable: every command waiting then, and every
 // later one, fails with RedisUnreachableError.
-import { Redis } from 'ioredis';
+//
+// Commands run at least once. ioredis sends a command again when the connection dropped
+// before its reply, but aborts the rest of a pipeline or transaction whose first replies
+// had arrived (it cannot tell what ran); run() then runs the whole command again once Redis
+// is back, and pipeline() the commands that lost their replies. Every command of the
+// distributed protocol is safe to repeat: results and jobs are deduplicated by job id (a
+// job sent twice may run twice), the rest are idempotent.
+import { Redis, type ChainableCommander } from 'ioredis';
 
 /** Redis could not be reached (at all, or again within the bound). */
 export class RedisUnreachableError extends Error {
@@ -36,6 +43,11 @@ export interface ConnectionOptions {
   onReconnect?: () => void;
   /** Client name shown by CLIENT LIST (e.g. the worker's consumer name). */
   name?: string;
+}
+
+/** ioredis's error for a pipeline or transaction command it dropped when the connection closed under it. */
+function lostReplies(err: unknown): boolean {
+  return err instanceof Error && err.name === 'AbortError' && err.message === 'Command aborted due to connection close';
 }
 
 /** Reconnect delays: 100 ms doubling to 2 s. */
@@ -84,15 +96,46 @@ export class RedisConnection {
 
   /**
    * Runs a command; while Redis is unreachable it waits (ioredis queues it), and fails
-   * with RedisUnreachableError once the connection gives up.
+   * with RedisUnreachableError once the connection gives up. A command whose replies a
+   * dropped connection cut short is run again (so `command` must be safe to repeat, and
+   * build its pipeline or transaction anew each time).
    */
   async run<T>(command: (redis: Redis) => Promise<T>): Promise<T> {
-    if (this.failure) throw this.failure;
-    try {
-      return await Promise.race([command(this.redis), this.failed]);
-    } catch (err) {
-      throw this.failure ?? err;
+    for (;;) {
+      if (this.failure) throw this.failure;
+      try {
+        return await Promise.race([command(this.redis), this.failed]);
+      } catch (err) {
+        if (this.failure) throw this.failure;
+        if (!lostReplies(err)) throw err;
+      }
     }
+  }
+
+  /**
+   * Runs commands as one pipeline and returns their replies in order. Commands whose
+   * replies a dropped connection lost are sent again, in a new pipeline, until every one
+   * has replied; an error reply throws.
+   */
+  async pipeline(commands: ((p: ChainableCommander) => unknown)[]): Promise<unknown[]> {
+    const replies = new Array<unknown>(commands.length);
+    let left = commands.map((_, i) => i);
+    while (left.length > 0) {
+      const sent = left;
+      const answers = await this.run((r) => {
+        const p = r.pipeline();
+        for (const i of sent) commands[i](p);
+        return p.exec();
+      });
+      left = [];
+      sent.forEach((i, k) => {
+        const answer = answers?.[k];
+        if (!answer || lostReplies(answer[0])) left.push(i);
+        else if (answer[0]) throw answer[0];
+        else replies[i] = answer[1];
+      });
+    }
+    return replies;
   }
 
   /** Waits until the connection is ready (or has given up). */

@@ -98,26 +98,26 @@ export async function distributedCollect(options: DistributedCollectOptions): Pr
     return last;
   };
   const submitMissing = async () => {
-    const pipeline = conn.redis.pipeline();
-    for (let g = 0; g < options.groups; g++) {
-      if (shards[g]) continue;
-      const spec: JobSpec = {
-        env: options.env,
-        envOptions: options.envOptions,
-        groupSize: options.groupSize,
-        group: firstGroup + g,
-        maxSteps: options.maxSteps,
-        seed: options.seed ?? 0,
-        actionSeed: options.actionSeed,
-        policy,
-        ...(options.anchor !== undefined ? { anchor: options.anchor } : {}),
-      };
-      pipeline.xadd(jobsKey(prefix), '*', 'run', run, 'job', String(firstGroup + g), 'ttl', String(ttlMs), 'spec', JSON.stringify(spec));
-    }
-    for (const [err, id] of (await conn.run(() => pipeline.exec())) ?? []) {
-      if (err) throw err;
-      jobIds.push(String(id));
-    }
+    const missing: number[] = [];
+    for (let g = 0; g < options.groups; g++) if (!shards[g]) missing.push(firstGroup + g);
+    const spec = (group: number): JobSpec => ({
+      env: options.env,
+      envOptions: options.envOptions,
+      groupSize: options.groupSize,
+      group,
+      maxSteps: options.maxSteps,
+      seed: options.seed ?? 0,
+      actionSeed: options.actionSeed,
+      policy,
+      ...(options.anchor !== undefined ? { anchor: options.anchor } : {}),
+    });
+    const ids = await conn.pipeline(
+      missing.map(
+        (group) => (p) =>
+          p.xadd(jobsKey(prefix), '*', 'run', run, 'job', String(group), 'ttl', String(ttlMs), 'spec', JSON.stringify(spec(group))),
+      ),
+    );
+    for (const id of ids) jobIds.push(String(id));
   };
   try {
     await conn.ready();
