@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { gigpoBin } from '../lib/cli/bin-path.js';
 import { encodeJsonlLines } from '../lib/io/jsonl-writer.js';
 import { trajectoryStarts } from '../lib/io/step-batch.js';
-import { packageRoot } from '../lib/native.js';
 import { randomPolicy } from '../lib/policy/native.js';
 import { RolloutEngine } from '../lib/rollout/engine.js';
 

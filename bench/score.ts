@@ -21,7 +21,6 @@ import { formatTable } from '../lib/cli/format.js';
 import { writeJsonlFile } from '../lib/io/jsonl-writer.js';
 import { writeMsgpackFile } from '../lib/io/msgpack-writer.js';
 import type { StepBatch } from '../lib/io/step-batch.js';
-import { packageRoot } from '../lib/native.js';
 import { randomPolicy } from '../lib/policy/native.js';
 import { RolloutPool } from '../lib/rollout/pool.js';
 import { scoreFile } from '../lib/score/score-file.js';
