@@ -1,5 +1,6 @@
 // Deterministic StepBatches built directly (no env, no hashing kernel) for the io tests:
 // varied trajectory lengths, revisited states, every optional column, awkward floats.
+import { COLUMNS, SCORE_COLUMNS } from '../../lib/io/columns.js';
 import type { StepBatch } from '../../lib/io/step-batch.js';
 
 export interface MakeBatchOptions {
@@ -161,39 +162,25 @@ function packNumbers<T extends Uint8Array | Int32Array | Float32Array>(lists: nu
   return { offsets, data };
 }
 
-/** Every column as plain values, floats as their bit patterns (so -0 and NaN compare exactly). */
+/**
+ * Every column of the schema (lib/io/columns.ts) the batch has, as plain values: floats as their
+ * bit patterns (so -0 and NaN compare exactly), 64-bit values as decimal strings.
+ */
 export function batchColumns(b: StepBatch): Record<string, unknown> {
-  const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
-  const ragged = (c: { offsets: Uint32Array; data: Uint8Array | Int32Array | Float32Array } | undefined) =>
-    c && { offsets: Array.from(c.offsets), data: c.data instanceof Float32Array ? bits(c.data) : Array.from(c.data) };
-  return {
-    numRows: b.numRows,
-    group: Array.from(b.group),
-    traj: Array.from(b.traj),
-    step: Array.from(b.step),
-    action: Array.from(b.action),
-    reward: bits(b.reward),
-    done: Array.from(b.done),
-    truncated: Array.from(b.truncated),
-    valid: Array.from(b.valid),
-    anchor: Array.from(b.anchor, String),
-    obs: Array.from(b.obs),
-    observations: ragged(b.observations),
-    prompt: ragged(b.prompt),
-    response: ragged(b.response),
-    actionText: ragged(b.actionText),
-    promptIds: ragged(b.promptIds),
-    responseIds: ragged(b.responseIds),
-    logprobs: ragged(b.logprobs),
-    responseMask: ragged(b.responseMask),
-    scores: b.scores && {
-      returns: bits(b.scores.returns),
-      episodeAdvantage: bits(b.scores.episodeAdvantage),
-      stepAdvantage: bits(b.scores.stepAdvantage),
-      advantage: bits(b.scores.advantage),
-      stepGroup: Array.from(b.scores.stepGroup),
-    },
-    groupLabels: b.groupLabels,
-    trajLabels: b.trajLabels,
-  };
+  const plain = (a: ArrayLike<number | bigint>) =>
+    a instanceof Float32Array
+      ? Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length))
+      : Array.from(a as ArrayLike<number>, (x) => (typeof x === 'bigint' ? String(x) : x));
+  const ragged = (c: { offsets: Uint32Array; data: ArrayLike<number> } | undefined) =>
+    c && { offsets: Array.from(c.offsets), data: plain(c.data) };
+  const columns = b as unknown as Record<string, never>;
+  const out: Record<string, unknown> = { numRows: b.numRows };
+  for (const c of COLUMNS) {
+    if (c.kind === 'score') continue;
+    const v = columns[c.name];
+    if (v === undefined) continue;
+    out[c.name] = c.kind === 'labels' ? v : c.kind === 'ragged' || c.kind === 'table' ? ragged(v) : plain(v);
+  }
+  if (b.scores) out.scores = Object.fromEntries(SCORE_COLUMNS.map((k) => [k, plain(b.scores![k])]));
+  return out;
 }
