@@ -308,6 +308,8 @@ describe('native JSONL trajectory parser against the TypeScript path', () => {
       [step('"obs":"a","reward":0,"source_row":0,"step":0'), 'rejected'],
       [step('"obs":"a","reward":0,"importance_weight":1'), 'rejected'],
       [step('"obs":"a","reward":0,"token_advantage":[]'), 'rejected'],
+      [step('"obs":"a","reward":0,"response_mask":[]'), 'rejected'],
+      [step('"obs":"a","reward":0,"policy_version":3'), 'rejected'],
       // depth: the line's object is level 1
       [`{"group":0,"traj":0,"x":${'['.repeat(63)}${']'.repeat(63)},"steps":[{"obs":"a","reward":0}]}`, 'accepted'],
       [`{"group":0,"traj":0,"x":${'['.repeat(64)}${']'.repeat(64)},"steps":[{"obs":"a","reward":0}]}`, 'rejected'],

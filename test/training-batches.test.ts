@@ -209,6 +209,18 @@ describe('training batches', () => {
         /x\.jsonl:1: steps\[0\]\.token_advantage: expected one value per response token \(2 response_ids\), got 1/,
       ],
       [{ group: 0, traj: 0, steps: [step({ state_anchor: 'xyz' })] }, /x\.jsonl:1: steps\[0\]\.state_anchor: expected 16 hex digits/],
+      [
+        { group: 0, traj: 0, steps: [step({ prompt_ids: [1, 2], response_ids: [3], response_mask: [0, 1] })] },
+        /x\.jsonl:1: steps\[0\]\.response_mask: expected one flag per prompt and response token \(3: prompt_ids, then response_ids\), got 2/,
+      ],
+      [
+        { group: 0, traj: 0, steps: [step({ response_ids: [3, 4], response_mask: [1, 2] })] },
+        /x\.jsonl:1: steps\[0\]\.response_mask\[1\]: expected 0 or 1, got 2/,
+      ],
+      [
+        { group: 0, traj: 0, steps: [step({ policy_version: -1 })] },
+        /x\.jsonl:1: steps\[0\]\.policy_version: expected an integer in \[0, 2\^32\), got -1/,
+      ],
     ];
     for (const [line, message] of cases) {
       const input = (async function* () {

@@ -3,15 +3,15 @@
 // id g and label String(its id); trajectory t (counted over the batch) gets id t and label
 // String(its id). The batch-wide rules:
 //  - the optional columns (actionText, prompt, response, promptIds, responseIds, logprobs,
-//    tokenAdvantage) are kept when some step has them, empty where a step has not; a step with
+//    responseMask, tokenAdvantage) are kept when some step has them, empty where a step has not; a step with
 //    response tokens needs token_advantage once any step of the batch has it;
-//  - the per-row columns (stateAnchor, sourceRow, importanceWeight) are on every step or none,
+//  - the per-row columns (stateAnchor, sourceRow, importanceWeight, policyVersion) are on every step or none,
 //    as the batch's first step decides (else an error naming the step);
 //  - scores read from a scored file are kept when every step has them;
 //  - the observation table holds each distinct text once, by first appearance;
 //  - the batch's meta is its first trajectory's.
 import { GigpoInputError } from '../errors.js';
-import { allocateScoreColumns, RAGGED_DTYPES, SCORE_COLUMNS } from './columns.js';
+import { allocateScoreColumns, OPTIONAL_DTYPES, RAGGED_DTYPES, SCORE_COLUMNS } from './columns.js';
 import { DTYPES } from './dtype.js';
 import { InternTable } from './intern-table.js';
 import type { RecordId } from './jsonl-records.js';
@@ -133,6 +133,7 @@ const PER_ROW = [
   ['stateAnchor', 'stateAnchorPresent', 'state_anchor'],
   ['sourceRow', 'sourceRowPresent', 'source_row'],
   ['importanceWeight', 'importanceWeightPresent', 'importance_weight'],
+  ['policyVersion', 'policyVersionPresent', 'policy_version'],
 ] as const;
 
 /** Offset in [a, b) of the first row whose presence differs from `want`, or -1. */
@@ -168,9 +169,10 @@ export function gatherTrajectories(groups: readonly (readonly PieceTrajectory[])
   const firstPiece = refs[0]?.piece;
   const firstRow = refs.length > 0 ? firstPiece.trajStarts[refs[0].index] : 0;
   const carried = PER_ROW.map(([, present]) => refs.length > 0 && firstPiece[present]?.[firstRow] === 1);
-  if (carried[0]) batch.stateAnchor = new BigUint64Array(numRows);
-  if (carried[1]) batch.sourceRow = new Uint32Array(numRows);
-  if (carried[2]) batch.importanceWeight = new Float32Array(numRows);
+  const perRow = PER_ROW.map(([key], f) => (carried[f] ? new DTYPES[OPTIONAL_DTYPES[key]](numRows) : undefined));
+  PER_ROW.forEach(([key], f) => {
+    if (perRow[f]) (batch as unknown as Record<string, unknown>)[key] = perRow[f];
+  });
   let scored = numRows > 0;
   const scores = allocateScoreColumns(numRows);
   const observations = new ObservationMerge();
@@ -208,9 +210,7 @@ export function gatherTrajectories(groups: readonly (readonly PieceTrajectory[])
       batch.truncated.set(p.truncated.subarray(a, b), r);
       batch.anchor.set(p.anchor.subarray(a, b), r);
       for (let i = a; i < b; i++) batch.obs[r + i - a] = observations.indexOf(p, p.obs[i]);
-      if (batch.stateAnchor) batch.stateAnchor.set(p.stateAnchor!.subarray(a, b), r);
-      if (batch.sourceRow) batch.sourceRow.set(p.sourceRow!.subarray(a, b), r);
-      if (batch.importanceWeight) batch.importanceWeight.set(p.importanceWeight!.subarray(a, b), r);
+      for (let f = 0; f < PER_ROW.length; f++) perRow[f]?.set(p[PER_ROW[f][0]]!.subarray(a, b) as never, r);
       if (scored && p.scoredTraj?.[ref.index] === 1)
         for (const key of SCORE_COLUMNS) scores[key].set(p.scores![key].subarray(a, b) as never, r);
       else scored = false;

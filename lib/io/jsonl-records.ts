@@ -29,6 +29,8 @@ export interface StepRecord {
   promptIds?: number[];
   responseIds?: number[];
   logprobs?: number[];
+  /** Over promptIds then responseIds: 1 where the policy sampled the token (`response_mask`). */
+  responseMask?: number[];
   /** Hash of the env's full state (`state_anchor`, 16 hex digits), when the rollout recorded it. */
   stateAnchor?: bigint;
   /**
@@ -39,6 +41,8 @@ export interface StepRecord {
   step?: number;
   importanceWeight?: number;
   tokenAdvantage?: number[];
+  /** The version of the policy weights that generated the row's group (`policy_version`). */
+  policyVersion?: number;
 }
 
 /** The optional per-step fields that become the batch's optional columns: JSON name -> record key. */
@@ -286,7 +290,22 @@ function step(v: unknown, source: string, index?: number): StepRecord {
       fail(source, `${at}state_anchor`, `expected 16 hex digits, got ${describe(s.state_anchor)}`);
     out.stateAnchor = BigInt(`0x${s.state_anchor}`);
   }
+  if (s.response_mask !== undefined && s.response_mask !== null) {
+    const mask = s.response_mask;
+    const tokens = (out.promptIds?.length ?? 0) + (out.responseIds?.length ?? 0);
+    if (!Array.isArray(mask)) fail(source, `${at}response_mask`, `expected an array of 0 and 1, got ${describe(mask)}`);
+    const bad = mask.findIndex((x) => x !== 0 && x !== 1);
+    if (bad >= 0) fail(source, `${at}response_mask[${bad}]`, `expected 0 or 1, got ${describe(mask[bad])}`);
+    if (mask.length !== tokens)
+      fail(
+        source,
+        `${at}response_mask`,
+        `expected one flag per prompt and response token (${tokens}: prompt_ids, then response_ids), got ${mask.length}`,
+      );
+    out.responseMask = mask;
+  }
   if (s.source_row !== undefined && s.source_row !== null) out.sourceRow = u32(s.source_row, source, `${at}source_row`);
+  if (s.policy_version !== undefined && s.policy_version !== null) out.policyVersion = u32(s.policy_version, source, `${at}policy_version`);
   if (s.importance_weight !== undefined && s.importance_weight !== null) {
     const w = s.importance_weight;
     if (typeof w !== 'number' || !(Math.fround(w) > 0) || !Number.isFinite(Math.fround(w)))

@@ -150,7 +150,7 @@ export function packText(strings: readonly string[]): RaggedText {
 }
 
 /** Packs lists of numbers into a ragged column of `type` (undefined lists are empty). */
-export function packNumbers<T extends Int32Array | Float32Array>(
+export function packNumbers<T extends Int32Array | Float32Array | Uint8Array>(
   type: { new (length: number): T },
   lists: readonly (ArrayLike<number> | undefined)[],
 ): Ragged<T> {

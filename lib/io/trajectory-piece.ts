@@ -20,7 +20,7 @@ import { TextTable } from './text-table.js';
  */
 export interface TrajectoryPiece
   extends Pick<StepBatch, 'step' | 'action' | 'reward' | 'valid' | 'done' | 'truncated' | 'anchor' | 'obs' | 'observations'>,
-    Partial<Pick<StepBatch, RowRaggedKey | 'stateAnchor' | 'sourceRow' | 'importanceWeight' | 'scores'>> {
+    Partial<Pick<StepBatch, RowRaggedKey | 'stateAnchor' | 'sourceRow' | 'importanceWeight' | 'policyVersion' | 'scores'>> {
   numTraj: number;
   numRows: number;
   /** First row of each trajectory, plus numRows at the end. */
@@ -31,6 +31,7 @@ export interface TrajectoryPiece
   stateAnchorPresent?: Uint8Array;
   sourceRowPresent?: Uint8Array;
   importanceWeightPresent?: Uint8Array;
+  policyVersionPresent?: Uint8Array;
   /** With scores (read from a scored file): 1 per trajectory whose every step had them. */
   scoredTraj?: Uint8Array;
 }
@@ -111,7 +112,13 @@ export function pieceOfRecords(records: readonly TrajectoryRecord[]): Trajectory
   // Per row, once some step has the field.
   let actionTexts: string[] | undefined;
   const texts: { prompt?: string[]; response?: string[] } = {};
-  const lists: { promptIds?: number[][]; responseIds?: number[][]; logprobs?: number[][]; tokenAdvantage?: number[][] } = {};
+  const lists: {
+    promptIds?: number[][];
+    responseIds?: number[][];
+    logprobs?: number[][];
+    responseMask?: number[][];
+    tokenAdvantage?: number[][];
+  } = {};
   const strings = () => new Array<string>(numRows).fill('');
   const lists0 = () => new Array<number[]>(numRows);
   const flags = () => new Uint8Array(numRows);
@@ -153,6 +160,7 @@ export function pieceOfRecords(records: readonly TrajectoryRecord[]): Trajectory
       if (st.promptIds !== undefined) slot(lists, 'promptIds', lists0)[r] = st.promptIds;
       if (st.responseIds !== undefined) slot(lists, 'responseIds', lists0)[r] = st.responseIds;
       if (st.logprobs !== undefined) slot(lists, 'logprobs', lists0)[r] = st.logprobs;
+      if (st.responseMask !== undefined) slot(lists, 'responseMask', lists0)[r] = st.responseMask;
       if (st.tokenAdvantage !== undefined) {
         slot(lists, 'tokenAdvantage', lists0)[r] = st.tokenAdvantage;
         slot(piece, 'tokenAdvantagePresent', flags)[r] = 1;
@@ -168,6 +176,10 @@ export function pieceOfRecords(records: readonly TrajectoryRecord[]): Trajectory
       if (st.importanceWeight !== undefined) {
         slot(piece, 'importanceWeight', () => new Float32Array(numRows))[r] = st.importanceWeight;
         slot(piece, 'importanceWeightPresent', flags)[r] = 1;
+      }
+      if (st.policyVersion !== undefined) {
+        slot(piece, 'policyVersion', () => new Uint32Array(numRows))[r] = st.policyVersion;
+        slot(piece, 'policyVersionPresent', flags)[r] = 1;
       }
       const sc = st.scores;
       if (!sc) allScored = false;
@@ -202,6 +214,7 @@ export function pieceOfRecords(records: readonly TrajectoryRecord[]): Trajectory
   if (lists.promptIds) piece.promptIds = packNumbers(Int32Array, lists.promptIds);
   if (lists.responseIds) piece.responseIds = packNumbers(Int32Array, lists.responseIds);
   if (lists.logprobs) piece.logprobs = packNumbers(Float32Array, lists.logprobs);
+  if (lists.responseMask) piece.responseMask = packNumbers(Uint8Array, lists.responseMask);
   if (lists.tokenAdvantage) piece.tokenAdvantage = packNumbers(Float32Array, lists.tokenAdvantage);
   if (scoredTraj) {
     piece.scores = scores;

@@ -74,6 +74,7 @@ Napi::Value encodeJsonl(const Napi::CallbackInfo& info) {
   auto stateAnchor = u64("stateAnchor", true);
   auto sourceRow = u32(batch, "sourceRow", where, true);
   auto importanceWeight = f32(batch, "importanceWeight", where, true);
+  auto policyVersion = u32(batch, "policyVersion", where, true);
 
   RaggedArg<Napi::Uint8Array> observations, groupIds, trajIds, actionText, prompt, response, responseMask;
   RaggedArg<Napi::Int32Array> promptIds, responseIds;
@@ -127,6 +128,7 @@ Napi::Value encodeJsonl(const Napi::CallbackInfo& info) {
   c.stateAnchor = stateAnchor.IsEmpty() ? nullptr : stateAnchor.Data();
   c.sourceRow = sourceRow.IsEmpty() ? nullptr : sourceRow.Data();
   c.importanceWeight = importanceWeight.IsEmpty() ? nullptr : importanceWeight.Data();
+  c.policyVersion = policyVersion.IsEmpty() ? nullptr : policyVersion.Data();
   if (!returns.IsEmpty()) {
     c.returns = returns.Data();
     c.episodeAdvantage = episodeAdvantage.Data();

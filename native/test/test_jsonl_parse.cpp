@@ -235,6 +235,8 @@ TEST_CASE("lines the fast path leaves to the TypeScript reader") {
       R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"source_row":0}]})",
       R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"importance_weight":1}]})",
       R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"token_advantage":[]}]})",
+      R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"response_mask":[]}]})",
+      R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"policy_version":3}]})",
       R"({"group":0,"traj":0,"steps":[{"obs":"a","rew\u0061rd":0,"reward":0}]})",
       R"({"gro\u0075p":0,"group":0,"traj":0,"steps":[{"obs":"a","reward":0}]})",
       // JSON grammar

@@ -157,6 +157,10 @@ class Encoder {
       putUint(out_, c_.sourceRow[r]);
     }
     if (c_.importanceWeight != nullptr) number(",\"importance_weight\":", c_.importanceWeight[r]);
+    if (c_.policyVersion != nullptr) {
+      out_.put(",\"policy_version\":");
+      putUint(out_, c_.policyVersion[r]);
+    }
     if (c_.returns != nullptr) {
       number(",\"return\":", c_.returns[r]);
       number(",\"episode_advantage\":", c_.episodeAdvantage[r]);

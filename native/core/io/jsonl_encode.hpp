@@ -49,6 +49,7 @@ struct JsonlColumns {
   const uint64_t* stateAnchor = nullptr;
   const uint32_t* sourceRow = nullptr;
   const float* importanceWeight = nullptr;
+  const uint32_t* policyVersion = nullptr;
   // Scored batches: all five or none.
   const float* returns = nullptr;
   const float* episodeAdvantage = nullptr;

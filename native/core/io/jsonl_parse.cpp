@@ -161,7 +161,8 @@ enum class StepKey {
   ResponseIds,
   Logprobs,
   StateAnchor,
-  Refused,  // advantage, source_row, importance_weight, token_advantage: the TypeScript path's
+  Refused,  // advantage, source_row, importance_weight, token_advantage, response_mask,
+            // policy_version: the TypeScript path's
 };
 
 inline bool is(const uint8_t* k, size_t n, const char* name, size_t length) {
@@ -199,6 +200,10 @@ StepKey stepKey(const uint8_t* k, size_t n) {
       if (GIGPO_IS("response_ids")) return StepKey::ResponseIds;
       if (GIGPO_IS("state_anchor")) return StepKey::StateAnchor;
       return StepKey::Other;
+    case 13:
+      return GIGPO_IS("response_mask") ? StepKey::Refused : StepKey::Other;
+    case 14:
+      return GIGPO_IS("policy_version") ? StepKey::Refused : StepKey::Other;
     case 15:
       return GIGPO_IS("token_advantage") ? StepKey::Refused : StepKey::Other;
     case 17:
