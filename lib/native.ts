@@ -247,6 +247,9 @@ export interface NativeJsonlPiece {
   promptIds?: { offsets: Uint32Array; data: Int32Array };
   responseIds?: { offsets: Uint32Array; data: Int32Array };
   logprobs?: { offsets: Uint32Array; data: Float32Array };
+  responseMask?: { offsets: Uint32Array; data: Uint8Array };
+  policyVersion?: Uint32Array;
+  policyVersionPresent?: Uint8Array;
 }
 
 const require = createRequire(import.meta.url);

@@ -101,10 +101,13 @@ function compare(p: NativeJsonlPiece, ref: Reference): void {
     }
   }
   if (ref.batchError !== undefined) {
-    // The one batch-level error a line the fast path accepts can give: state_anchor on some steps only.
-    expect(ref.batchError.message).toMatch(/state_anchor: (present|missing)/);
-    expect(p.stateAnchorPresent).toBeDefined();
-    expect(new Set(p.stateAnchorPresent)).toEqual(new Set([0, 1]));
+    // The one batch-level error a line the fast path accepts can give: a per-row field
+    // (state_anchor, policy_version) on some steps only.
+    const field = /(state_anchor|policy_version): (present|missing)/.exec(ref.batchError.message)?.[1];
+    expect(field, ref.batchError.message).toBeDefined();
+    const present = field === 'state_anchor' ? p.stateAnchorPresent : p.policyVersionPresent;
+    expect(present).toBeDefined();
+    expect(new Set(present)).toEqual(new Set([0, 1]));
     return;
   }
   const { batch, trajStarts, ids } = ref.result!;
@@ -135,6 +138,9 @@ function compare(p: NativeJsonlPiece, ref: Reference): void {
   sameRagged('promptIds', p.promptIds, batch.promptIds);
   sameRagged('responseIds', p.responseIds, batch.responseIds);
   sameRagged('logprobs', p.logprobs, batch.logprobs);
+  sameRagged('responseMask', p.responseMask, batch.responseMask);
+  same('policyVersion', p.policyVersion, batch.policyVersion);
+  if (p.policyVersionPresent !== undefined) expect(p.policyVersionPresent.every((x) => x === 1)).toBe(true);
   // Columns the fast path never gives: lines with their fields are left to the TypeScript path.
   expect(batch.scores).toBeUndefined();
   expect(batch.sourceRow).toBeUndefined();
@@ -308,8 +314,21 @@ describe('native JSONL trajectory parser against the TypeScript path', () => {
       [step('"obs":"a","reward":0,"source_row":0,"step":0'), 'rejected'],
       [step('"obs":"a","reward":0,"importance_weight":1'), 'rejected'],
       [step('"obs":"a","reward":0,"token_advantage":[]'), 'rejected'],
-      [step('"obs":"a","reward":0,"response_mask":[]'), 'rejected'],
-      [step('"obs":"a","reward":0,"policy_version":3'), 'rejected'],
+      // response masks (one 0 or 1 per prompt_ids then response_ids token) and policy versions (u32)
+      [step('"obs":"a","reward":0,"response_mask":[]'), 'accepted'],
+      [step('"obs":"a","reward":0,"response_mask":[1,0.0,-0,1e0],"response_ids":[5,6],"prompt_ids":[7,8]'), 'accepted'],
+      [step('"obs":"a","reward":0,"prompt_ids":[7],"response_mask":[1,1]'), 'rejected'],
+      [step('"obs":"a","reward":0,"response_ids":[7],"response_mask":[2]'), 'rejected'],
+      [step('"obs":"a","reward":0,"response_ids":[7],"response_mask":[true]'), 'rejected'],
+      [step('"obs":"a","reward":0,"response_ids":[7],"response_mask":{}'), 'rejected'],
+      [step('"obs":"a","reward":0,"response_mask":null,"policy_version":null'), 'accepted'],
+      [step('"obs":"a","reward":0,"policy_version":4294967295'), 'accepted'],
+      [step('"obs":"a","reward":0,"policy_version":-0'), 'accepted'],
+      [step('"obs":"a","reward":0,"policy_version":4294967296'), 'rejected'],
+      [step('"obs":"a","reward":0,"policy_version":-1'), 'rejected'],
+      [step('"obs":"a","reward":0,"policy_version":2.5'), 'rejected'],
+      [step('"obs":"a","reward":0,"policy_version":"2"'), 'rejected'],
+      ['{"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"policy_version":1},{"obs":"b","reward":0}]}', 'accepted'],
       // depth: the line's object is level 1
       [`{"group":0,"traj":0,"x":${'['.repeat(63)}${']'.repeat(63)},"steps":[{"obs":"a","reward":0}]}`, 'accepted'],
       [`{"group":0,"traj":0,"x":${'['.repeat(64)}${']'.repeat(64)},"steps":[{"obs":"a","reward":0}]}`, 'rejected'],
@@ -380,6 +399,8 @@ describe('native JSONL trajectory parser against the TypeScript path', () => {
       o.steps = o.steps.slice(0, 4);
       if (i % 2 === 0) for (const s of o.steps) delete s.done; // the done rule decides
       if (o.steps[1]) Object.assign(o.steps[1], { action: 'go', prompt_ids: [1, 2], logprobs: [-0.25], done: null });
+      if (i % 3 === 0 && o.steps[1]) Object.assign(o.steps[1], { response_ids: [9], response_mask: [0, 1, 1] });
+      if (i % 4 === 1) for (const s of o.steps) s.policy_version = 7;
       return encoder.encode(JSON.stringify(o));
     });
     const inserts = [...'"\\{}[],:0-.e+ ntfu/\r\t'].map((c) => c.charCodeAt(0)).concat([0x00, 0x80, 0xc3, 0xed, 0xff]);

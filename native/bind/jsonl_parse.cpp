@@ -90,6 +90,11 @@ Napi::Value parseJsonlTrajectories(const Napi::CallbackInfo& info) {
   if (piece.hasPromptIds) r.Set("promptIds", ragged<Napi::Int32Array>(env, piece.promptIds));
   if (piece.hasResponseIds) r.Set("responseIds", ragged<Napi::Int32Array>(env, piece.responseIds));
   if (piece.hasLogprobs) r.Set("logprobs", ragged<Napi::Float32Array>(env, piece.logprobs));
+  if (piece.hasResponseMask) r.Set("responseMask", ragged<Napi::Uint8Array>(env, piece.responseMask));
+  if (piece.hasPolicyVersion) {
+    r.Set("policyVersion", copyOf<Napi::Uint32Array>(env, piece.policyVersion));
+    r.Set("policyVersionPresent", copyOf<Napi::Uint8Array>(env, piece.policyVersionPresent));
+  }
   // A one-off giant piece: let its buffers go.
   if (piece.observations.data().capacity() > (size_t{64} << 20) || rows > (size_t{1} << 22)) piece = io::JsonlPiece{};
   return r;

@@ -176,6 +176,33 @@ TEST_CASE("numbers: ids, rewards, actions and lists") {
   CHECK(accepted(R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0.10000000000000000555111512312578}]})"));
 }
 
+TEST_CASE("response masks and policy versions") {
+  // The mask's flags follow prompt_ids then response_ids, whatever order the keys come in.
+  JsonlPiece p = parse(R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"response_mask":[0,1.0,-0],)"
+                       R"("prompt_ids":[7,8],"response_ids":[9],"policy_version":4294967295},)"
+                       R"({"obs":"b","reward":1,"response_mask":null,"policy_version":null}]})");
+  REQUIRE(p.numRows() == 2);
+  CHECK(p.hasResponseMask);
+  CHECK(p.responseMask.data == std::vector<uint8_t>{0, 1, 0});
+  CHECK(p.responseMask.offsets == std::vector<uint32_t>{0, 3, 3});
+  CHECK(p.hasPolicyVersion);
+  CHECK(p.policyVersion == std::vector<uint32_t>{4294967295u, 0});
+  CHECK(p.policyVersionPresent == std::vector<uint8_t>{1, 0});
+  p = parse(R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"response_mask":[]}]})");
+  CHECK(p.hasResponseMask);  // [] for no tokens: the column is there, empty for this row
+  CHECK_FALSE(p.hasPolicyVersion);
+  // A rejected line takes its flags and versions back.
+  p = parse(
+      "{\"group\":0,\"traj\":0,\"steps\":[{\"obs\":\"a\",\"reward\":0,\"response_ids\":[1],\"response_mask\":[1],"
+      "\"policy_version\":2}]}\n{\"group\":0,\"traj\":1,\"steps\":[{\"obs\":\"a\",\"reward\":0,\"response_ids\":[1],"
+      "\"response_mask\":[1,1],\"policy_version\":3}]}\n");
+  REQUIRE(p.numRows() == 1);
+  CHECK(p.responseMask.data == std::vector<uint8_t>{1});
+  CHECK(p.responseMask.offsets == std::vector<uint32_t>{0, 1});
+  CHECK(p.policyVersion == std::vector<uint32_t>{2});
+  CHECK(p.policyVersionPresent == std::vector<uint8_t>{1});
+}
+
 TEST_CASE("lines the fast path leaves to the TypeScript reader") {
   const char* lines[] = {
       // not the shape
@@ -235,8 +262,14 @@ TEST_CASE("lines the fast path leaves to the TypeScript reader") {
       R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"source_row":0}]})",
       R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"importance_weight":1}]})",
       R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"token_advantage":[]}]})",
-      R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"response_mask":[]}]})",
-      R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"policy_version":3}]})",
+      R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"response_mask":[1]}]})",  // more flags than tokens
+      R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"response_ids":[5],"response_mask":[2]}]})",
+      R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"response_ids":[5],"response_mask":[true]}]})",
+      R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"response_ids":[5],"response_mask":[1],"response_mask":[1]}]})",
+      R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"policy_version":-1}]})",
+      R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"policy_version":4294967296}]})",
+      R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"policy_version":1.5}]})",
+      R"({"group":0,"traj":0,"steps":[{"obs":"a","reward":0,"policy_version":"1"}]})",
       R"({"group":0,"traj":0,"steps":[{"obs":"a","rew\u0061rd":0,"reward":0}]})",
       R"({"gro\u0075p":0,"group":0,"traj":0,"steps":[{"obs":"a","reward":0}]})",
       // JSON grammar

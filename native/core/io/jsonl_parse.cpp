@@ -44,13 +44,17 @@ void JsonlPiece::clear() {
   observations.clear();
   stateAnchor.clear();
   stateAnchorPresent.clear();
+  policyVersion.clear();
+  policyVersionPresent.clear();
   actionText.clear();
   prompt.clear();
   response.clear();
   promptIds.clear();
   responseIds.clear();
   logprobs.clear();
+  responseMask.clear();
   hasActionText = hasStateAnchor = hasPrompt = hasResponse = hasPromptIds = hasResponseIds = hasLogprobs = false;
+  hasResponseMask = hasPolicyVersion = false;
 }
 
 namespace {
@@ -161,8 +165,9 @@ enum class StepKey {
   ResponseIds,
   Logprobs,
   StateAnchor,
-  Refused,  // advantage, source_row, importance_weight, token_advantage, response_mask,
-            // policy_version: the TypeScript path's
+  ResponseMask,
+  PolicyVersion,
+  Refused,  // advantage, source_row, importance_weight, token_advantage: the TypeScript path's
 };
 
 inline bool is(const uint8_t* k, size_t n, const char* name, size_t length) {
@@ -201,9 +206,9 @@ StepKey stepKey(const uint8_t* k, size_t n) {
       if (GIGPO_IS("state_anchor")) return StepKey::StateAnchor;
       return StepKey::Other;
     case 13:
-      return GIGPO_IS("response_mask") ? StepKey::Refused : StepKey::Other;
+      return GIGPO_IS("response_mask") ? StepKey::ResponseMask : StepKey::Other;
     case 14:
-      return GIGPO_IS("policy_version") ? StepKey::Refused : StepKey::Other;
+      return GIGPO_IS("policy_version") ? StepKey::PolicyVersion : StepKey::Other;
     case 15:
       return GIGPO_IS("token_advantage") ? StepKey::Refused : StepKey::Other;
     case 17:
@@ -215,8 +220,10 @@ StepKey stepKey(const uint8_t* k, size_t n) {
 
 // The sizes of every column before a line, to take back what a rejected line appended.
 struct Mark {
-  size_t traj, rows, groupText, trajText, observations, actionText, prompt, response, promptIds, responseIds, logprobs;
-  bool hasActionText, hasStateAnchor, hasPrompt, hasResponse, hasPromptIds, hasResponseIds, hasLogprobs;
+  size_t traj, rows, groupText, trajText, observations, actionText, prompt, response, promptIds, responseIds, logprobs,
+      responseMask;
+  bool hasActionText, hasStateAnchor, hasPrompt, hasResponse, hasPromptIds, hasResponseIds, hasLogprobs,
+      hasResponseMask, hasPolicyVersion;
 };
 
 Mark markOf(const JsonlPiece& p) {
@@ -231,13 +238,16 @@ Mark markOf(const JsonlPiece& p) {
               p.promptIds.data.size(),
               p.responseIds.data.size(),
               p.logprobs.data.size(),
+              p.responseMask.data.size(),
               p.hasActionText,
               p.hasStateAnchor,
               p.hasPrompt,
               p.hasResponse,
               p.hasPromptIds,
               p.hasResponseIds,
-              p.hasLogprobs};
+              p.hasLogprobs,
+              p.hasResponseMask,
+              p.hasPolicyVersion};
 }
 
 void rollback(JsonlPiece& p, const Mark& m) {
@@ -261,6 +271,8 @@ void rollback(JsonlPiece& p, const Mark& m) {
   p.observations.truncate(m.observations);
   p.stateAnchor.resize(m.rows);
   p.stateAnchorPresent.resize(m.rows);
+  p.policyVersion.resize(m.rows);
+  p.policyVersionPresent.resize(m.rows);
   p.actionText.offsets.resize(m.rows + 1);
   p.actionText.data.truncate(m.actionText);
   p.prompt.offsets.resize(m.rows + 1);
@@ -273,6 +285,8 @@ void rollback(JsonlPiece& p, const Mark& m) {
   p.responseIds.data.resize(m.responseIds);
   p.logprobs.offsets.resize(m.rows + 1);
   p.logprobs.data.resize(m.logprobs);
+  p.responseMask.offsets.resize(m.rows + 1);
+  p.responseMask.data.resize(m.responseMask);
   p.hasActionText = m.hasActionText;
   p.hasStateAnchor = m.hasStateAnchor;
   p.hasPrompt = m.hasPrompt;
@@ -280,6 +294,8 @@ void rollback(JsonlPiece& p, const Mark& m) {
   p.hasPromptIds = m.hasPromptIds;
   p.hasResponseIds = m.hasResponseIds;
   p.hasLogprobs = m.hasLogprobs;
+  p.hasResponseMask = m.hasResponseMask;
+  p.hasPolicyVersion = m.hasPolicyVersion;
 }
 
 // One line's parser. Every member function returns false to reject the line (the caller
@@ -607,8 +623,8 @@ class LineParser {
     return true;
   }
 
-  // A list of numbers (int32 when Int, float32-range otherwise) appended to `list`; null when
-  // allowed was handled by the caller.
+  // A list of numbers appended to `list` (int32, flags 0 or 1 for uint8, float32-range for
+  // float); null when allowed was handled by the caller.
   template <class T>
   bool numberList(ListColumn<T>& list) {
     if (*p_ != '[') return false;
@@ -624,6 +640,9 @@ class LineParser {
       if constexpr (std::is_same_v<T, int32_t>) {
         if (!isInt32(v)) return false;
         list.data.push_back(static_cast<int32_t>(v));
+      } else if constexpr (std::is_same_v<T, uint8_t>) {
+        if (v != 0 && v != 1) return false;
+        list.data.push_back(static_cast<uint8_t>(v));
       } else {
         if (!isFloat32Range(v)) return false;
         list.data.push_back(static_cast<float>(v));
@@ -696,14 +715,17 @@ class LineParser {
     space();
     bool seenReward = false, seenValid = false, seenObs = false, seenAnchor = false, seenAction = false,
          seenDone = false, seenTruncated = false, seenPrompt = false, seenResponse = false, seenPromptIds = false,
-         seenResponseIds = false, seenLogprobs = false, seenStateAnchor = false;
+         seenResponseIds = false, seenLogprobs = false, seenStateAnchor = false, seenResponseMask = false,
+         seenPolicyVersion = false;
     bool hasObs = false, hasAnchor = false, hasActionText = false, hasPrompt = false, hasResponse = false,
-         hasPromptIds = false, hasResponseIds = false, hasLogprobs = false, hasStateAnchor = false;
+         hasPromptIds = false, hasResponseIds = false, hasLogprobs = false, hasStateAnchor = false,
+         hasResponseMask = false, hasPolicyVersion = false;
     double reward = 0;
     uint8_t valid = 1, done = 0, doneGiven = 0, truncated = 0;
     int32_t action = -1;
     uint32_t obsIndex = 0;
     uint64_t anchor = 0, stateAnchor = 0;
+    uint32_t policyVersion = 0;
     if (*p_ != '}') {
       for (;;) {
         const uint8_t* k;
@@ -794,6 +816,19 @@ class LineParser {
             if (!scratchString() || !hex64(scratch_.data(), scratch_.size(), stateAnchor)) return false;
             hasStateAnchor = true;
             break;
+          case StepKey::ResponseMask:
+            if (!listField(out_.responseMask, seenResponseMask, hasResponseMask)) return false;
+            break;
+          case StepKey::PolicyVersion: {
+            if (seenPolicyVersion) return false;
+            seenPolicyVersion = true;
+            if (isNull()) break;
+            double v;
+            if (!numberValue(v) || !isInteger(v) || !(v >= 0 && v <= 4294967295.0)) return false;
+            policyVersion = static_cast<uint32_t>(v);
+            hasPolicyVersion = true;
+            break;
+          }
         }
         space();
         if (*p_ == ',') {
@@ -812,9 +847,18 @@ class LineParser {
       if (obsIndex == TextIntern::kTooLarge) return false;
     }
     if (!hasAnchor) anchor = out_.observations.hashes()[obsIndex];
+    // The mask has a flag per token of this step's prompt_ids then response_ids (else the
+    // TypeScript path names the mismatch).
+    if (hasResponseMask) {
+      const size_t flags = out_.responseMask.data.size() - out_.responseMask.offsets.back();
+      const size_t tokens = out_.promptIds.data.size() - out_.promptIds.offsets.back() + out_.responseIds.data.size() -
+                            out_.responseIds.offsets.back();
+      if (flags != tokens) return false;
+    }
     if (out_.numRows() + 1 >= kLimit || out_.actionText.data.size() >= kLimit || out_.prompt.data.size() >= kLimit ||
         out_.response.data.size() >= kLimit || out_.promptIds.data.size() >= kLimit ||
-        out_.responseIds.data.size() >= kLimit || out_.logprobs.data.size() >= kLimit)
+        out_.responseIds.data.size() >= kLimit || out_.logprobs.data.size() >= kLimit ||
+        out_.responseMask.data.size() >= kLimit)
       return false;
     out_.action.push_back(action);
     out_.reward.push_back(static_cast<float>(reward));
@@ -825,12 +869,15 @@ class LineParser {
     out_.obs.push_back(obsIndex);
     out_.stateAnchor.push_back(stateAnchor);
     out_.stateAnchorPresent.push_back(hasStateAnchor);
+    out_.policyVersion.push_back(policyVersion);
+    out_.policyVersionPresent.push_back(hasPolicyVersion);
     out_.actionText.offsets.push_back(static_cast<uint32_t>(out_.actionText.data.size()));
     out_.prompt.offsets.push_back(static_cast<uint32_t>(out_.prompt.data.size()));
     out_.response.offsets.push_back(static_cast<uint32_t>(out_.response.data.size()));
     out_.promptIds.offsets.push_back(static_cast<uint32_t>(out_.promptIds.data.size()));
     out_.responseIds.offsets.push_back(static_cast<uint32_t>(out_.responseIds.data.size()));
     out_.logprobs.offsets.push_back(static_cast<uint32_t>(out_.logprobs.data.size()));
+    out_.responseMask.offsets.push_back(static_cast<uint32_t>(out_.responseMask.data.size()));
     out_.hasActionText |= hasActionText;
     out_.hasStateAnchor |= hasStateAnchor;
     out_.hasPrompt |= hasPrompt;
@@ -838,6 +885,8 @@ class LineParser {
     out_.hasPromptIds |= hasPromptIds;
     out_.hasResponseIds |= hasResponseIds;
     out_.hasLogprobs |= hasLogprobs;
+    out_.hasResponseMask |= hasResponseMask;
+    out_.hasPolicyVersion |= hasPolicyVersion;
     lastDoneGiven = doneGiven;
     lastTruncated = truncated;
     return true;

@@ -64,12 +64,15 @@ struct JsonlPiece {
   TextIntern observations;            // distinct obs texts by first appearance, with their hash64
   std::vector<uint64_t> stateAnchor;  // 0 where absent
   std::vector<uint8_t> stateAnchorPresent;
+  std::vector<uint32_t> policyVersion;  // 0 where absent
+  std::vector<uint8_t> policyVersionPresent;
   TextColumn actionText;  // '' where the action is not text
   TextColumn prompt;
   TextColumn response;
   ListColumn<int32_t> promptIds;
   ListColumn<int32_t> responseIds;
   ListColumn<float> logprobs;
+  ListColumn<uint8_t> responseMask;  // 0 and 1, one per prompt then response token
   // Whether some row gave the field (the optional columns are output only then).
   bool hasActionText = false;
   bool hasStateAnchor = false;
@@ -78,6 +81,8 @@ struct JsonlPiece {
   bool hasPromptIds = false;
   bool hasResponseIds = false;
   bool hasLogprobs = false;
+  bool hasResponseMask = false;
+  bool hasPolicyVersion = false;
 
   size_t numTraj() const { return trajLine.size(); }
   size_t numRows() const { return reward.size(); }
