@@ -3,10 +3,11 @@
 // id g and label String(its id); trajectory t (counted over the batch) gets id t and label
 // String(its id). The batch-wide rules:
 //  - the optional columns (actionText, prompt, response, promptIds, responseIds, logprobs,
-//    responseMask, tokenAdvantage) are kept when some step has them, empty where a step has not; a step with
-//    response tokens needs token_advantage once any step of the batch has it;
-//  - the per-row columns (stateAnchor, sourceRow, importanceWeight, policyVersion) are on every step or none,
-//    as the batch's first step decides (else an error naming the step);
+//    responseMask, tokenAdvantage) are kept when some step has them, empty where a step has
+//    not; a step with response tokens needs token_advantage once any step of the batch has it;
+//  - the per-row columns (PER_ROW in trajectory-piece.ts: stateAnchor, sourceRow,
+//    importanceWeight, policyVersion) are on every step or none, as the batch's first step
+//    decides (else an error naming the step);
 //  - scores read from a scored file are kept when every step has them;
 //  - the observation table holds each distinct text once, by first appearance;
 //  - the batch's meta is its first trajectory's.
@@ -17,7 +18,7 @@ import { InternTable } from './intern-table.js';
 import type { RecordId } from './jsonl-records.js';
 import type { JsonlIds } from './jsonl-writer.js';
 import { allocateStepBatch, ROW_RAGGED_KEYS, type Ragged, type RowRaggedKey, type StepBatch } from './step-batch.js';
-import type { PieceTrajectory, TrajectoryPiece } from './trajectory-piece.js';
+import { PER_ROW, type PieceTrajectory, type TrajectoryPiece } from './trajectory-piece.js';
 
 export interface RecordsBatch {
   batch: StepBatch;
@@ -129,13 +130,6 @@ class ObservationMerge {
   }
 }
 
-const PER_ROW = [
-  ['stateAnchor', 'stateAnchorPresent', 'state_anchor'],
-  ['sourceRow', 'sourceRowPresent', 'source_row'],
-  ['importanceWeight', 'importanceWeightPresent', 'importance_weight'],
-  ['policyVersion', 'policyVersionPresent', 'policy_version'],
-] as const;
-
 /** Offset in [a, b) of the first row whose presence differs from `want`, or -1. */
 function firstMismatch(present: Uint8Array | undefined, a: number, b: number, want: boolean): number {
   if (!present) return want ? 0 : -1;
@@ -169,9 +163,11 @@ export function gatherTrajectories(groups: readonly (readonly PieceTrajectory[])
   const firstPiece = refs[0]?.piece;
   const firstRow = refs.length > 0 ? firstPiece.trajStarts[refs[0].index] : 0;
   const carried = PER_ROW.map(([, present]) => refs.length > 0 && firstPiece[present]?.[firstRow] === 1);
-  const perRow = PER_ROW.map(([key], f) => (carried[f] ? new DTYPES[OPTIONAL_DTYPES[key]](numRows) : undefined));
-  PER_ROW.forEach(([key], f) => {
-    if (perRow[f]) (batch as unknown as Record<string, unknown>)[key] = perRow[f];
+  const perRow = PER_ROW.map(([key], f) => {
+    if (!carried[f]) return undefined;
+    const column = new DTYPES[OPTIONAL_DTYPES[key]](numRows);
+    (batch as unknown as Record<string, unknown>)[key] = column;
+    return column;
   });
   let scored = numRows > 0;
   const scores = allocateScoreColumns(numRows);

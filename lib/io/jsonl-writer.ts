@@ -2,8 +2,9 @@
 // (one step per line), rows in batch order, each batch's meta first as a `{"meta": ...}`
 // line. Scored batches add return, episode_advantage, step_advantage, advantage and
 // step_group to every step; training batches (with sourceRow) add step, source_row,
-// importance_weight and token_advantage; served rows add policy_version. float32 values are written as the shortest
-// decimal that reads back as the same float32 (0.1, not 0.10000000149011612).
+// importance_weight and token_advantage; served rows add policy_version. float32 values are
+// written as the shortest decimal that reads back as the same float32 (0.1, not
+// 0.10000000149011612).
 import { AtomicFile } from './atomic-file.js';
 import type { ByteSink } from './byte-sink.js';
 import { native } from '../native.js';

@@ -6,7 +6,8 @@
 // gathering: a piece records, per row, what each step had.
 import { INVALID_ACTION } from '../envs/env-batch.js';
 import { native, type NativeJsonlPiece } from '../native.js';
-import { allocateScoreColumns } from './columns.js';
+import { allocateScoreColumns, OPTIONAL_DTYPES } from './columns.js';
+import { DTYPES } from './dtype.js';
 import type { RecordId, TrajectoryRecord } from './jsonl-records.js';
 import { packNumbers, packText, type RaggedText, type RowRaggedKey, type StepBatch, type StepScores } from './step-batch.js';
 import { TextTable } from './text-table.js';
@@ -35,6 +36,17 @@ export interface TrajectoryPiece
   /** With scores (read from a scored file): 1 per trajectory whose every step had them. */
   scoredTraj?: Uint8Array;
 }
+
+/**
+ * The per-row columns (on every step of a batch or none): the StepBatch and step record key,
+ * the piece's presence mask, the JSONL field.
+ */
+export const PER_ROW = [
+  ['stateAnchor', 'stateAnchorPresent', 'state_anchor'],
+  ['sourceRow', 'sourceRowPresent', 'source_row'],
+  ['importanceWeight', 'importanceWeightPresent', 'importance_weight'],
+  ['policyVersion', 'policyVersionPresent', 'policy_version'],
+] as const;
 
 /** One trajectory of a piece, as GroupWindow and the gathering see it. */
 export interface PieceTrajectory {
@@ -165,21 +177,13 @@ export function pieceOfRecords(records: readonly TrajectoryRecord[]): Trajectory
         slot(lists, 'tokenAdvantage', lists0)[r] = st.tokenAdvantage;
         slot(piece, 'tokenAdvantagePresent', flags)[r] = 1;
       }
-      if (st.stateAnchor !== undefined) {
-        slot(piece, 'stateAnchor', () => new BigUint64Array(numRows))[r] = st.stateAnchor;
-        slot(piece, 'stateAnchorPresent', flags)[r] = 1;
-      }
-      if (st.sourceRow !== undefined) {
-        slot(piece, 'sourceRow', () => new Uint32Array(numRows))[r] = st.sourceRow;
-        slot(piece, 'sourceRowPresent', flags)[r] = 1;
-      }
-      if (st.importanceWeight !== undefined) {
-        slot(piece, 'importanceWeight', () => new Float32Array(numRows))[r] = st.importanceWeight;
-        slot(piece, 'importanceWeightPresent', flags)[r] = 1;
-      }
-      if (st.policyVersion !== undefined) {
-        slot(piece, 'policyVersion', () => new Uint32Array(numRows))[r] = st.policyVersion;
-        slot(piece, 'policyVersionPresent', flags)[r] = 1;
+      for (let f = 0; f < PER_ROW.length; f++) {
+        const [key, present] = PER_ROW[f];
+        const value = st[key];
+        if (value === undefined) continue;
+        const column: { [row: number]: number | bigint } = slot(piece, key, () => new DTYPES[OPTIONAL_DTYPES[key]](numRows) as never);
+        column[r] = value;
+        slot(piece, present, flags)[r] = 1;
       }
       const sc = st.scores;
       if (!sc) allScored = false;
